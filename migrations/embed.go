@@ -1,0 +1,17 @@
+// Package migrations holds parley's versioned SQL schema, one folder per dialect, embedded
+// in the binary so that `parley migrate` and first start need no files beside it.
+// The two folders must describe the same schema; store's schema test checks both
+// against the GORM models.
+package migrations
+
+import "embed"
+
+// Postgres holds postgres/*.sql.
+//
+//go:embed postgres/*.sql
+var Postgres embed.FS
+
+// SQLite holds sqlite/*.sql.
+//
+//go:embed sqlite/*.sql
+var SQLite embed.FS

@@ -1,0 +1,267 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"time"
+)
+
+// Meta is what every stored entity carries: its id, the version that optimistic
+// concurrency checks, and when it was created and last changed.
+type Meta struct {
+	ID        ID        `json:"id" gorm:"primaryKey"`
+	Version   int       `json:"version" gorm:"not null"`
+	CreatedAt time.Time `json:"created_at" gorm:"not null"`
+	UpdatedAt time.Time `json:"updated_at" gorm:"not null"`
+}
+
+// GetMeta gives generic store code access to the common fields.
+func (m *Meta) GetMeta() *Meta { return m }
+
+// Actor is who takes part in events or speaks: a person, a state, an organisation, a
+// delegation or a group.
+type Actor struct {
+	Meta
+	Slug        string     `json:"slug" gorm:"not null"`
+	Name        string     `json:"name" gorm:"not null"`
+	Kind        ActorKind  `json:"kind" gorm:"not null"`
+	Aliases     StringList `json:"aliases" gorm:"not null"`
+	Country     string     `json:"country,omitempty" gorm:"not null"`
+	Title       string     `json:"title,omitempty" gorm:"not null"`
+	Affiliation *Ref       `json:"affiliation_id,omitempty" gorm:"column:affiliation_id"`
+	ExternalIDs StringMap  `json:"external_ids" gorm:"column:external_ids;not null"`
+}
+
+// Validate checks an actor's own fields; references are checked by the store.
+func (a *Actor) Validate() error {
+	v := NewValidation(EUNPROCESSABLE)
+	checkName(v, "name", a.Name, true)
+	checkSlug(v, a.Slug)
+	if !a.Kind.Valid() {
+		v.Add("kind", "must be one of %v", ActorKinds)
+	}
+	for i, al := range a.Aliases {
+		checkName(v, fmt.Sprintf("aliases[%d]", i), al, true)
+	}
+	checkCountry(v, "country", a.Country)
+	checkName(v, "title", a.Title, false)
+	checkExternalIDs(v, "external_ids", a.ExternalIDs)
+	if a.Affiliation != nil && a.Affiliation.Resolved() && a.Affiliation.ID == a.ID {
+		v.Add("affiliation_id", "an actor cannot be its own affiliation")
+	}
+	return v.Err()
+}
+
+// Location is a place where events happen, with WGS84 coordinates when known.
+type Location struct {
+	Meta
+	Slug        string    `json:"slug" gorm:"not null"`
+	Name        string    `json:"name" gorm:"not null"`
+	Country     string    `json:"country,omitempty" gorm:"not null"`
+	AdminArea   string    `json:"admin_area,omitempty" gorm:"not null"`
+	Latitude    *float64  `json:"latitude,omitempty" gorm:"type:double precision"`
+	Longitude   *float64  `json:"longitude,omitempty" gorm:"type:double precision"`
+	ExternalIDs StringMap `json:"external_ids" gorm:"column:external_ids;not null"`
+}
+
+// Validate checks a location's fields.
+func (l *Location) Validate() error {
+	v := NewValidation(EUNPROCESSABLE)
+	checkName(v, "name", l.Name, true)
+	checkSlug(v, l.Slug)
+	checkCountry(v, "country", l.Country)
+	checkName(v, "admin_area", l.AdminArea, false)
+	if (l.Latitude == nil) != (l.Longitude == nil) {
+		v.Add("latitude", "latitude and longitude must be given together")
+	}
+	if l.Latitude != nil && (math.IsNaN(*l.Latitude) || *l.Latitude < -90 || *l.Latitude > 90) {
+		v.Add("latitude", "must be between -90 and 90")
+	}
+	if l.Longitude != nil && (math.IsNaN(*l.Longitude) || *l.Longitude < -180 || *l.Longitude > 180) {
+		v.Add("longitude", "must be between -180 and 180")
+	}
+	checkExternalIDs(v, "external_ids", l.ExternalIDs)
+	return v.Err()
+}
+
+// Source is a publication that facts cite: an article, a transcript, a press release.
+type Source struct {
+	Meta
+	Slug      string `json:"slug" gorm:"not null"`
+	Outlet    string `json:"outlet" gorm:"not null"`
+	Title     string `json:"title" gorm:"not null"`
+	URL       string `json:"url,omitempty" gorm:"column:url;not null"`
+	Published *Date  `json:"published,omitempty" gorm:"embedded;embeddedPrefix:published_"`
+	Language  string `json:"language,omitempty" gorm:"not null"`
+}
+
+// Validate checks a source's fields.
+func (s *Source) Validate() error {
+	v := NewValidation(EUNPROCESSABLE)
+	checkName(v, "outlet", s.Outlet, true)
+	checkText(v, "title", s.Title, false, MaxShortLen)
+	checkSlug(v, s.Slug)
+	checkURL(v, "url", s.URL)
+	checkLanguage(v, "language", s.Language)
+	return v.Err()
+}
+
+// Participant is one actor's part in an event. EventStart and EventEnd copy the event's
+// date so that an actor's events are one index range scan on (actor, start, event).
+type Participant struct {
+	EventID    ID        `json:"-" gorm:"primaryKey"`
+	Actor      Ref       `json:"actor_id" gorm:"column:actor_id;primaryKey"`
+	Role       Role      `json:"role" gorm:"primaryKey"`
+	Represents *Ref      `json:"represents_id,omitempty" gorm:"column:represents_id"`
+	Position   int       `json:"-" gorm:"not null"`
+	EventStart time.Time `json:"-" gorm:"not null"`
+	EventEnd   time.Time `json:"-" gorm:"not null"`
+	// ActorData is the participant's actor, embedded when include=participants.
+	ActorData *Actor `json:"actor,omitempty" gorm:"-"`
+}
+
+// TableName is the participation table.
+func (Participant) TableName() string { return "event_participants" }
+
+// Relation types a link from an event to another one.
+type Relation struct {
+	EventID ID           `json:"-" gorm:"primaryKey"`
+	Type    RelationType `json:"type" gorm:"primaryKey"`
+	Related Ref          `json:"event_id" gorm:"column:related_id;primaryKey"`
+}
+
+// TableName is the relation table.
+func (Relation) TableName() string { return "event_relations" }
+
+// Event is a diplomatic event: who took part, where, when, and which sources say so.
+type Event struct {
+	Meta
+	Slug         string        `json:"slug" gorm:"not null"`
+	Title        string        `json:"title" gorm:"not null"`
+	Type         EventType     `json:"type" gorm:"not null"`
+	CAMEO        string        `json:"cameo_code,omitempty" gorm:"column:cameo_code;not null"`
+	Status       EventStatus   `json:"status" gorm:"not null"`
+	Date         Date          `json:"date" gorm:"embedded;embeddedPrefix:date_"`
+	Location     *Ref          `json:"location_id,omitempty" gorm:"column:location_id"`
+	Summary      string        `json:"summary,omitempty" gorm:"not null"`
+	Tags         []string      `json:"tags" gorm:"-"`
+	Participants []Participant `json:"participants" gorm:"-"`
+	Sources      []*Ref        `json:"source_ids" gorm:"-"`
+	Parent       *Ref          `json:"parent_id,omitempty" gorm:"column:parent_id"`
+	Relations    []Relation    `json:"relations" gorm:"-"`
+
+	// Embedded on request (include=location,sources,statements); never written.
+	LocationData   *Location   `json:"location,omitempty" gorm:"-"`
+	SourcesData    []Source    `json:"sources,omitempty" gorm:"-"`
+	StatementsData []Statement `json:"statements,omitempty" gorm:"-"`
+}
+
+var cameoRE = regexp.MustCompile(`^[0-9]{2,4}$`)
+
+// Validate checks an event's own fields and the shape of its participants and relations.
+func (e *Event) Validate() error {
+	v := NewValidation(EUNPROCESSABLE)
+	checkText(v, "title", e.Title, true, MaxShortLen)
+	checkSlug(v, e.Slug)
+	if !e.Type.Valid() {
+		v.Add("type", "must be one of %v", EventTypes)
+	}
+	if e.CAMEO != "" && !cameoRE.MatchString(e.CAMEO) {
+		v.Add("cameo_code", "must be a CAMEO event code of 2 to 4 digits, e.g. \"046\"")
+	}
+	if !e.Status.Valid() {
+		v.Add("status", "must be one of %v", EventStatuses)
+	}
+	if e.Date.IsZero() {
+		v.Add("date", "is required")
+	}
+	checkText(v, "summary", e.Summary, false, MaxTextLen)
+	checkTags(v, "tags", e.Tags)
+	type key struct {
+		actor string
+		role  Role
+	}
+	seen := map[key]bool{}
+	for i, p := range e.Participants {
+		f := fmt.Sprintf("participants[%d]", i)
+		checkRef(v, f+".actor_id", &p.Actor, true)
+		if !p.Role.Valid() {
+			v.Add(f+".role", "must be one of %v", Roles)
+		}
+		{
+			k := key{p.Actor.String(), p.Role}
+			if seen[k] {
+				v.Add(f, "actor %s appears twice with role %s", p.Actor, p.Role)
+			}
+			seen[k] = true
+			if p.Represents != nil && p.Represents.String() == p.Actor.String() {
+				v.Add(f+".represents_id", "a participant cannot represent itself")
+			}
+		}
+		if p.ActorData != nil {
+			v.Add(f+".actor", "is read-only; set actor_id")
+		}
+	}
+	for i, s := range e.Sources {
+		checkRef(v, fmt.Sprintf("source_ids[%d]", i), s, true)
+	}
+	for i, r := range e.Relations {
+		f := fmt.Sprintf("relations[%d]", i)
+		if !r.Type.Valid() {
+			v.Add(f+".type", "must be one of %v", RelationTypes)
+		}
+		checkRef(v, f+".event_id", &r.Related, true)
+	}
+	if e.LocationData != nil || e.SourcesData != nil || e.StatementsData != nil {
+		v.Add("", "location, sources and statements are read-only; set location_id and source_ids")
+	}
+	return v.Err()
+}
+
+// Statement is something an actor said, quoted or paraphrased, with who reported it.
+// Its date is required: a source always supports at least an approximate one.
+type Statement struct {
+	Meta
+	Text        string   `json:"text" gorm:"not null"`
+	Quote       bool     `json:"quote" gorm:"not null"`
+	Speaker     Ref      `json:"speaker_id" gorm:"column:speaker_id;not null"`
+	Attribution string   `json:"attribution,omitempty" gorm:"not null"`
+	Date        Date     `json:"date" gorm:"embedded;embeddedPrefix:date_"`
+	Medium      string   `json:"medium,omitempty" gorm:"not null"`
+	Language    string   `json:"language,omitempty" gorm:"not null"`
+	Event       *Ref     `json:"event_id,omitempty" gorm:"column:event_id"`
+	Sources     []*Ref   `json:"source_ids" gorm:"-"`
+	Tags        []string `json:"tags" gorm:"-"`
+}
+
+// Validate checks a statement's fields.
+func (s *Statement) Validate() error {
+	v := NewValidation(EUNPROCESSABLE)
+	checkText(v, "text", s.Text, true, MaxTextLen)
+	checkRef(v, "speaker_id", &s.Speaker, true)
+	if s.Date.IsZero() {
+		v.Add("date", "is required (at the precision the source supports)")
+	}
+	checkText(v, "attribution", s.Attribution, false, MaxShortLen)
+	checkText(v, "medium", s.Medium, false, MaxShortLen)
+	checkLanguage(v, "language", s.Language)
+	checkTags(v, "tags", s.Tags)
+	for i, r := range s.Sources {
+		checkRef(v, fmt.Sprintf("source_ids[%d]", i), r, true)
+	}
+	return v.Err()
+}
+
+// Revision records one change to an entity: who made it, when, and the entity's whole
+// state afterwards (before, for a deletion).
+type Revision struct {
+	ID         ID        `json:"id" gorm:"primaryKey"`
+	EntityType string    `json:"entity_type" gorm:"not null"`
+	EntityID   ID        `json:"entity_id" gorm:"not null"`
+	Version    int       `json:"version" gorm:"not null"`
+	Action     Action    `json:"action" gorm:"not null"`
+	Author     string    `json:"author" gorm:"not null"`
+	CreatedAt  time.Time `json:"created_at" gorm:"not null"`
+	Data       JSONDoc   `json:"data" gorm:"not null" swaggertype:"object"`
+}

@@ -1,0 +1,34 @@
+package models
+
+// EventTag is one tag of an event, in its own table so that tag filters use an index.
+type EventTag struct {
+	EventID ID     `gorm:"primaryKey"`
+	Tag     string `gorm:"primaryKey"`
+}
+
+// StatementTag is one tag of a statement.
+type StatementTag struct {
+	StatementID ID     `gorm:"primaryKey"`
+	Tag         string `gorm:"primaryKey"`
+}
+
+// EventSource links an event to a source that reports it; Position keeps the order given.
+type EventSource struct {
+	EventID  ID  `gorm:"primaryKey"`
+	SourceID ID  `gorm:"primaryKey"`
+	Position int `gorm:"not null"`
+}
+
+// StatementSource links a statement to a source that reports it.
+type StatementSource struct {
+	StatementID ID  `gorm:"primaryKey"`
+	SourceID    ID  `gorm:"primaryKey"`
+	Position    int `gorm:"not null"`
+}
+
+// AllTables lists every GORM model that maps to a table, in dependency order; the
+// schema test checks each against the migrated database.
+func AllTables() []any {
+	return []any{&Actor{}, &Location{}, &Source{}, &Event{}, &Participant{}, &Relation{},
+		&EventTag{}, &EventSource{}, &Statement{}, &StatementTag{}, &StatementSource{}, &Revision{}}
+}

@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database family behind a Store.
+type Dialect string
+
+// The supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Store is parley's database. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+	log     *slog.Logger
+}
+
+// Options tune Open; the zero value is fine.
+type Options struct {
+	// Logger receives slow-query and error logs; nil discards them.
+	Logger *slog.Logger
+	// MaxOpenConns caps the PostgreSQL pool (default 20).
+	MaxOpenConns int
+}
+
+// DefaultURL is the embedded database a fresh machine gets.
+const DefaultURL = "sqlite:parley.db"
+
+// Open connects to the database named by rawURL: "postgres://…" or "postgresql://…" for
+// PostgreSQL; "sqlite:PATH", "file:PATH" or a bare path for SQLite. It does not migrate.
+func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
+	dialect, dsn, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg := &gorm.Config{
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                now,
+		Logger: logger.NewSlogLogger(log, logger.Config{
+			SlowThreshold:             500 * time.Millisecond,
+			IgnoreRecordNotFoundError: true,
+			LogLevel:                  logger.Warn,
+		}),
+	}
+	var dialector gorm.Dialector
+	if dialect == Postgres {
+		dialector = postgres.Open(dsn)
+	} else {
+		dialector = sqlite.Open(dsn)
+	}
+	db, err := gorm.Open(dialector, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's model; a small pool avoids lock churn while
+		// WAL lets readers proceed.
+		sqlDB.SetMaxOpenConns(4)
+	} else {
+		n := opts.MaxOpenConns
+		if n <= 0 {
+			n = 20
+		}
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: db, dialect: dialect, log: log}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.Ping(pingCtx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("store: connect %s: %w", dialect, err)
+	}
+	return s, nil
+}
+
+// parseURL maps a database URL to a dialect and a driver DSN. SQLite gets foreign keys,
+// WAL, a busy timeout, immediate write transactions and a sortable UTC time format.
+func parseURL(raw string) (Dialect, string, error) {
+	switch {
+	case raw == "":
+		return "", "", errors.New("store: empty database URL")
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		return Postgres, raw, nil
+	}
+	path := raw
+	for _, p := range []string{"sqlite://", "sqlite:", "file:"} {
+		if strings.HasPrefix(path, p) {
+			path = strings.TrimPrefix(path, p)
+			break
+		}
+	}
+	query := ""
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path, query = path[:i], path[i+1:]
+	}
+	if path == "" {
+		return "", "", fmt.Errorf("store: %q names no SQLite file", raw)
+	}
+	if strings.Contains(path, "://") {
+		return "", "", fmt.Errorf("store: unsupported database URL %q (want postgres:// or a SQLite path)", raw)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", "", fmt.Errorf("store: create %s: %w", dir, err)
+		}
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return "", "", fmt.Errorf("store: bad SQLite options in %q: %w", raw, err)
+	}
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	return SQLite, "file:" + path + "?" + q.Encode(), nil
+}
+
+// Dialect reports which database family the store talks to.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// SQLDB exposes the pool for the migration runner.
+func (s *Store) sqlDB() (*sql.DB, error) { return s.db.DB() }
+
+// now is the clock for every timestamp parley writes: UTC, at microsecond precision so
+// that PostgreSQL and SQLite store and return the same value.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
