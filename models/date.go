@@ -39,12 +39,12 @@ var precisionRank = map[Precision]int{
 // [Start, End) it covers. The text is kept exactly as given so that what a source said
 // is never rewritten; Start and End exist so the database can range-query it.
 type Date struct {
-	EDTF        string    `gorm:"column:edtf"`
-	Start       time.Time `gorm:"column:start"`
-	End         time.Time `gorm:"column:end"`
-	Precision   Precision `gorm:"column:precision"`
-	Approximate bool      `gorm:"column:approximate"`
-	Uncertain   bool      `gorm:"column:uncertain"`
+	EDTF        string    `gorm:"column:edtf;not null"`
+	Start       time.Time `gorm:"column:start;not null"`
+	End         time.Time `gorm:"column:end;not null"`
+	Precision   Precision `gorm:"column:precision;not null"`
+	Approximate bool      `gorm:"column:approximate;not null"`
+	Uncertain   bool      `gorm:"column:uncertain;not null"`
 }
 
 // maxDateLen bounds the input: the longest accepted text is an interval of two

@@ -12,8 +12,8 @@ import (
 type Meta struct {
 	ID        ID        `json:"id" gorm:"primaryKey"`
 	Version   int       `json:"version" gorm:"not null"`
-	CreatedAt time.Time `json:"created_at" gorm:"not null"`
-	UpdatedAt time.Time `json:"updated_at" gorm:"not null"`
+	CreatedAt time.Time `json:"created_at" gorm:"not null;autoCreateTime:false"`
+	UpdatedAt time.Time `json:"updated_at" gorm:"not null;autoUpdateTime:false"`
 }
 
 // GetMeta gives generic store code access to the common fields.
@@ -23,7 +23,7 @@ func (m *Meta) GetMeta() *Meta { return m }
 // delegation or a group.
 type Actor struct {
 	Meta
-	Slug        string     `json:"slug" gorm:"not null"`
+	Slug        string     `json:"slug" gorm:"not null;unique"`
 	Name        string     `json:"name" gorm:"not null"`
 	Kind        ActorKind  `json:"kind" gorm:"not null"`
 	Aliases     StringList `json:"aliases" gorm:"not null"`
@@ -56,7 +56,7 @@ func (a *Actor) Validate() error {
 // Location is a place where events happen, with WGS84 coordinates when known.
 type Location struct {
 	Meta
-	Slug        string    `json:"slug" gorm:"not null"`
+	Slug        string    `json:"slug" gorm:"not null;unique"`
 	Name        string    `json:"name" gorm:"not null"`
 	Country     string    `json:"country,omitempty" gorm:"not null"`
 	AdminArea   string    `json:"admin_area,omitempty" gorm:"not null"`
@@ -88,11 +88,11 @@ func (l *Location) Validate() error {
 // Source is a publication that facts cite: an article, a transcript, a press release.
 type Source struct {
 	Meta
-	Slug      string `json:"slug" gorm:"not null"`
+	Slug      string `json:"slug" gorm:"not null;unique"`
 	Outlet    string `json:"outlet" gorm:"not null"`
 	Title     string `json:"title" gorm:"not null"`
 	URL       string `json:"url,omitempty" gorm:"column:url;not null"`
-	Published *Date  `json:"published,omitempty" gorm:"embedded;embeddedPrefix:published_"`
+	Published Date   `json:"published" gorm:"embedded;embeddedPrefix:published_"`
 	Language  string `json:"language,omitempty" gorm:"not null"`
 }
 
@@ -103,6 +103,9 @@ func (s *Source) Validate() error {
 	checkText(v, "title", s.Title, false, MaxShortLen)
 	checkSlug(v, s.Slug)
 	checkURL(v, "url", s.URL)
+	if s.Published.IsZero() {
+		v.Add("published", "is required (EDTF: \"2026\", \"2026-01?\" and \"2026-01-23\" all work)")
+	}
 	checkLanguage(v, "language", s.Language)
 	return v.Err()
 }
@@ -137,7 +140,7 @@ func (Relation) TableName() string { return "event_relations" }
 // Event is a diplomatic event: who took part, where, when, and which sources say so.
 type Event struct {
 	Meta
-	Slug         string        `json:"slug" gorm:"not null"`
+	Slug         string        `json:"slug" gorm:"not null;unique"`
 	Title        string        `json:"title" gorm:"not null"`
 	Type         EventType     `json:"type" gorm:"not null"`
 	CAMEO        string        `json:"cameo_code,omitempty" gorm:"column:cameo_code;not null"`

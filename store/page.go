@@ -172,3 +172,32 @@ func joinQuoted(xs []string) string {
 	b, _ := json.Marshal(xs)
 	return string(b)
 }
+
+// listParams are the paging parameters every list takes.
+type listParams struct {
+	sort, cursor string
+	limit        int
+}
+
+// list runs q as one keyset page under an allow-listed sort. filter adds the WHERE
+// clauses; key reports a row's sort value and id for the next cursor.
+func list[T any](q *gorm.DB, p listParams, sorts []sortKey, filter func(*gorm.DB) *gorm.DB,
+	key func(T, sortKey) any, id func(T) models.ID) (Page[T], error) {
+	limit, err := checkLimit(p.limit)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	sk, err := pickSort(p.sort, sorts)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	c, err := decodeCursor(p.cursor, sk)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	var rows []T
+	if err := sk.apply(filter(q), c, limit).Find(&rows).Error; err != nil {
+		return Page[T]{}, dbError(err, "list")
+	}
+	return finish(sk, rows, limit, func(r T) (any, models.ID) { return key(r, sk), id(r) }), nil
+}

@@ -12,7 +12,7 @@ CREATE TABLE actors (
     title          text NOT NULL,
     affiliation_id uuid,
     external_ids   jsonb NOT NULL,
-    CONSTRAINT actors_slug_key UNIQUE (slug),
+    CONSTRAINT uni_actors_slug UNIQUE (slug),
     CONSTRAINT fk_actors_affiliation FOREIGN KEY (affiliation_id) REFERENCES actors (id)
 );
 CREATE INDEX actors_name_idx ON actors (name, id);
@@ -33,7 +33,7 @@ CREATE TABLE locations (
     latitude     double precision,
     longitude    double precision,
     external_ids jsonb NOT NULL,
-    CONSTRAINT locations_slug_key UNIQUE (slug)
+    CONSTRAINT uni_locations_slug UNIQUE (slug)
 );
 CREATE INDEX locations_name_idx ON locations (name, id);
 CREATE INDEX locations_country_idx ON locations (country);
@@ -48,14 +48,14 @@ CREATE TABLE sources (
     outlet                text NOT NULL,
     title                 text NOT NULL,
     url                   text NOT NULL,
-    published_edtf        text,
-    published_start       timestamptz,
-    published_end         timestamptz,
-    published_precision   text,
-    published_approximate boolean,
-    published_uncertain   boolean,
+    published_edtf        text NOT NULL,
+    published_start       timestamptz NOT NULL,
+    published_end         timestamptz NOT NULL,
+    published_precision   text NOT NULL,
+    published_approximate boolean NOT NULL,
+    published_uncertain   boolean NOT NULL,
     language              text NOT NULL,
-    CONSTRAINT sources_slug_key UNIQUE (slug)
+    CONSTRAINT uni_sources_slug UNIQUE (slug)
 );
 CREATE INDEX sources_outlet_idx ON sources (outlet, id);
 CREATE INDEX sources_url_idx ON sources (url);
@@ -81,7 +81,7 @@ CREATE TABLE events (
     location_id      uuid,
     summary          text NOT NULL,
     parent_id        uuid,
-    CONSTRAINT events_slug_key UNIQUE (slug),
+    CONSTRAINT uni_events_slug UNIQUE (slug),
     CONSTRAINT events_date_check CHECK (date_end > date_start),
     CONSTRAINT fk_events_location FOREIGN KEY (location_id) REFERENCES locations (id),
     CONSTRAINT fk_events_parent FOREIGN KEY (parent_id) REFERENCES events (id)

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+var actorSpec = &spec[models.Actor, *models.Actor]{
+	kind:     "actor",
+	table:    "actors",
+	slug:     func(a *models.Actor) *string { return &a.Slug },
+	slugBase: func(a *models.Actor) string { return a.Name },
+	resolve: func(_ context.Context, tx *gorm.DB, a *models.Actor, v *models.Validation) error {
+		if err := newResolver(tx, v).ref("actors", "actor", "affiliation_id", a.Affiliation); err != nil {
+			return err
+		}
+		if a.Affiliation != nil && a.Affiliation.ID == a.ID {
+			v.Add("affiliation_id", "an actor cannot be its own affiliation")
+		}
+		return nil
+	},
+}
+
+// ActorFilter selects actors for ListActors.
+type ActorFilter struct {
+	Kinds     []models.ActorKind
+	Countries []string
+	Sort      string // name (default), -name, updated, -updated
+	Limit     int
+	Cursor    string
+}
+
+var actorSorts = []sortKey{
+	{name: "name", column: "actors.name", kind: keyString},
+	{name: "-name", column: "actors.name", desc: true, kind: keyString},
+	{name: "updated", column: "actors.updated_at", kind: keyTime},
+	{name: "-updated", column: "actors.updated_at", desc: true, kind: keyTime},
+}
+
+// CreateActor inserts a new actor; a missing slug is derived from the name.
+func (s *Store) CreateActor(ctx context.Context, a *models.Actor) error {
+	return actorSpec.create(ctx, s.db, a)
+}
+
+// GetActor loads an actor by id or slug.
+func (s *Store) GetActor(ctx context.Context, ref string) (*models.Actor, error) {
+	return actorSpec.get(ctx, s.db, ref)
+}
+
+// ReplaceActor overwrites an actor (PUT); ifVersion > 0 demands that version.
+func (s *Store) ReplaceActor(ctx context.Context, ref string, a *models.Actor, ifVersion int) error {
+	return actorSpec.replace(ctx, s.db, ref, a, ifVersion)
+}
+
+// DeleteActor removes an actor no event, statement or actor refers to.
+func (s *Store) DeleteActor(ctx context.Context, ref string, ifVersion int) error {
+	return actorSpec.remove(ctx, s.db, ref, ifVersion)
+}
+
+// ListActors returns one page of actors.
+func (s *Store) ListActors(ctx context.Context, f ActorFilter) (Page[models.Actor], error) {
+	return list(s.db.WithContext(ctx).Table("actors"), listParams{f.Sort, f.Cursor, f.Limit}, actorSorts,
+		func(q *gorm.DB) *gorm.DB {
+			if len(f.Kinds) > 0 {
+				q = q.Where("actors.kind IN ?", f.Kinds)
+			}
+			if len(f.Countries) > 0 {
+				q = q.Where("actors.country IN ?", f.Countries)
+			}
+			return q
+		},
+		func(r models.Actor, sk sortKey) any {
+			if sk.kind == keyTime {
+				return r.UpdatedAt
+			}
+			return r.Name
+		},
+		func(r models.Actor) models.ID { return r.ID })
+}

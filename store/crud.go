@@ -1,0 +1,339 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+type authorKey struct{}
+
+// WithAuthor records who makes the changes done with ctx; revisions name them.
+func WithAuthor(ctx context.Context, author string) context.Context {
+	return context.WithValue(ctx, authorKey{}, author)
+}
+
+func authorOf(ctx context.Context) string {
+	if a, ok := ctx.Value(authorKey{}).(string); ok && a != "" {
+		return a
+	}
+	return "anonymous"
+}
+
+// entity is what the generic CRUD needs of a model.
+type entity interface {
+	GetMeta() *models.Meta
+	Validate() error
+}
+
+// spec describes one stored entity type to the generic CRUD: its table, its slug and the
+// hooks for references and child rows. Everything here is code, never request input.
+type spec[T any, P interface {
+	*T
+	entity
+}] struct {
+	kind  string // singular name in messages and revisions: "event"
+	table string
+	// slug returns the slug field, nil for entities without one.
+	slug func(P) *string
+	// slugBase is the text a missing slug is derived from.
+	slugBase func(P) string
+	// resolve turns slug references into ids and reports missing ones into v.
+	resolve func(ctx context.Context, tx *gorm.DB, e P, v *models.Validation) error
+	// saveChildren writes the child rows of a freshly inserted or updated entity.
+	saveChildren func(tx *gorm.DB, e P, replace bool) error
+	// loadChildren fills the child rows of a page of entities.
+	loadChildren func(tx *gorm.DB, es []P) error
+}
+
+func (sp *spec[T, P]) hasSlug() bool { return sp.slug != nil }
+
+// find loads one entity by id or slug, without children.
+func (sp *spec[T, P]) find(tx *gorm.DB, ref string, lock bool) (P, error) {
+	q := tx.Table(sp.table)
+	if lock && tx.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if id, err := models.ParseID(ref); err == nil {
+		q = q.Where("id = ?", id)
+	} else if sp.hasSlug() && models.ValidateSlug(ref) == nil {
+		q = q.Where("slug = ?", ref)
+	} else {
+		return nil, models.NotFound(sp.kind, ref)
+	}
+	var out T
+	err := q.Take(&out).Error
+	if err == gorm.ErrRecordNotFound {
+		return nil, models.NotFound(sp.kind, ref)
+	}
+	if err != nil {
+		return nil, dbError(err, sp.kind)
+	}
+	return &out, nil
+}
+
+// get loads one entity with its children.
+func (sp *spec[T, P]) get(ctx context.Context, db *gorm.DB, ref string) (P, error) {
+	e, err := sp.find(db.WithContext(ctx), ref, false)
+	if err != nil {
+		return nil, err
+	}
+	if sp.loadChildren != nil {
+		if err := sp.loadChildren(db.WithContext(ctx), []P{e}); err != nil {
+			return nil, dbError(err, sp.kind)
+		}
+	}
+	return e, nil
+}
+
+// prepare fills the slug, validates and resolves references; any problem is a 422.
+func (sp *spec[T, P]) prepare(ctx context.Context, tx *gorm.DB, e P) error {
+	if sp.hasSlug() {
+		slug := sp.slug(e)
+		if *slug == "" {
+			s, err := sp.freeSlug(tx, sp.slugBase(e), e.GetMeta().ID)
+			if err != nil {
+				return err
+			}
+			*slug = s
+		}
+	}
+	v := models.NewValidation(models.EUNPROCESSABLE)
+	if err := e.Validate(); err != nil {
+		v.Merge("", err)
+	}
+	if sp.resolve != nil {
+		if err := sp.resolve(ctx, tx, e, v); err != nil {
+			return dbError(err, sp.kind)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if sp.hasSlug() {
+		var n int64
+		if err := tx.Table(sp.table).Where("slug = ? AND id <> ?", *sp.slug(e), e.GetMeta().ID).Count(&n).Error; err != nil {
+			return dbError(err, sp.kind)
+		}
+		if n > 0 {
+			return &models.Error{Code: models.ECONFLICT, Message: fmt.Sprintf("%s slug %q is taken", sp.kind, *sp.slug(e)),
+				Fields: []models.FieldError{{Field: "slug", Message: "is already used by another " + sp.kind}}}
+		}
+	}
+	return nil
+}
+
+// freeSlug derives a slug from base that no other row uses: base, base-2, base-3, …
+func (sp *spec[T, P]) freeSlug(tx *gorm.DB, base string, self models.ID) (string, error) {
+	base = models.Slugify(base)
+	if base == "" {
+		base = sp.kind
+	}
+	var taken []string
+	err := tx.Table(sp.table).Where("(slug = ? OR slug LIKE ?) AND id <> ?", base, base+"-%", self).
+		Pluck("slug", &taken).Error
+	if err != nil {
+		return "", dbError(err, sp.kind)
+	}
+	used := map[string]bool{}
+	for _, t := range taken {
+		used[t] = true
+	}
+	if !used[base] {
+		return base, nil
+	}
+	for i := 2; ; i++ {
+		if s := fmt.Sprintf("%s-%d", base, i); !used[s] {
+			return s, nil
+		}
+	}
+}
+
+// create inserts e (version 1) with its children and a revision, all in one transaction.
+func (sp *spec[T, P]) create(ctx context.Context, db *gorm.DB, e P) error {
+	m := e.GetMeta()
+	if m.ID.IsZero() {
+		m.ID = models.NewID()
+	}
+	t := now()
+	m.Version, m.CreatedAt, m.UpdatedAt = 1, t, t
+	return dbError(db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Table(sp.table).Where("id = ?", m.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return &models.Error{Code: models.ECONFLICT, Message: fmt.Sprintf("%s %s already exists", sp.kind, m.ID),
+				Fields: []models.FieldError{{Field: "id", Message: "is already used"}}}
+		}
+		if err := sp.prepare(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := tx.Table(sp.table).Create(e).Error; err != nil {
+			return err
+		}
+		if sp.saveChildren != nil {
+			if err := sp.saveChildren(tx, e, false); err != nil {
+				return err
+			}
+		}
+		return writeRevision(ctx, tx, sp.kind, m, models.ActionCreate, e)
+	}), sp.kind)
+}
+
+// replace overwrites the entity addressed by ref with e (PUT semantics). When
+// ifVersion > 0 the stored version must equal it, else EPRECONDITION.
+func (sp *spec[T, P]) replace(ctx context.Context, db *gorm.DB, ref string, e P, ifVersion int) error {
+	return dbError(db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := sp.find(tx, ref, true)
+		if err != nil {
+			return err
+		}
+		cm := cur.GetMeta()
+		if ifVersion > 0 && cm.Version != ifVersion {
+			return models.Errorf(models.EPRECONDITION, "%s %s is at version %d, not %d: read it again", sp.kind, cm.ID, cm.Version, ifVersion)
+		}
+		m := e.GetMeta()
+		if !m.ID.IsZero() && m.ID != cm.ID {
+			return &models.Error{Code: models.EUNPROCESSABLE, Message: "validation failed",
+				Fields: []models.FieldError{{Field: "id", Message: "does not match the " + sp.kind + " addressed"}}}
+		}
+		m.ID, m.CreatedAt, m.Version, m.UpdatedAt = cm.ID, cm.CreatedAt, cm.Version+1, now()
+		if sp.hasSlug() && *sp.slug(e) == "" {
+			*sp.slug(e) = *sp.slug(cur)
+		}
+		if err := sp.prepare(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := tx.Table(sp.table).Select("*").Where("id = ?", m.ID).Updates(e).Error; err != nil {
+			return err
+		}
+		if sp.saveChildren != nil {
+			if err := sp.saveChildren(tx, e, true); err != nil {
+				return err
+			}
+		}
+		return writeRevision(ctx, tx, sp.kind, m, models.ActionUpdate, e)
+	}), sp.kind)
+}
+
+// remove deletes the entity addressed by ref. Rows that still refer to it make it a
+// conflict; its own child rows go with it.
+func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVersion int) error {
+	return dbError(db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := sp.find(tx, ref, true)
+		if err != nil {
+			return err
+		}
+		m := cur.GetMeta()
+		if ifVersion > 0 && m.Version != ifVersion {
+			return models.Errorf(models.EPRECONDITION, "%s %s is at version %d, not %d: read it again", sp.kind, m.ID, m.Version, ifVersion)
+		}
+		if sp.loadChildren != nil {
+			if err := sp.loadChildren(tx, []P{cur}); err != nil {
+				return err
+			}
+		}
+		res := tx.Exec("DELETE FROM "+sp.table+" WHERE id = ?", m.ID)
+		if res.Error != nil {
+			if models.ErrorCodeOf(dbError(res.Error, sp.kind)) == models.ECONFLICT {
+				return models.Errorf(models.ECONFLICT, "%s %s is still referenced by other entities; remove those references first", sp.kind, m.ID)
+			}
+			return res.Error
+		}
+		m.Version++
+		m.UpdatedAt = now()
+		return writeRevision(ctx, tx, sp.kind, m, models.ActionDelete, cur)
+	}), sp.kind)
+}
+
+// writeRevision stores the entity's whole state after the change (before, for a delete).
+func writeRevision(ctx context.Context, tx *gorm.DB, kind string, m *models.Meta, action models.Action, state any) error {
+	data, err := json.Marshal(state)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&models.Revision{
+		ID: models.NewID(), EntityType: kind, EntityID: m.ID, Version: m.Version,
+		Action: action, Author: authorOf(ctx), CreatedAt: m.UpdatedAt, Data: data,
+	}).Error
+}
+
+// resolver checks references inside one transaction, caching what it has seen.
+type resolver struct {
+	tx   *gorm.DB
+	v    *models.Validation
+	seen map[string]models.ID
+}
+
+func newResolver(tx *gorm.DB, v *models.Validation) *resolver {
+	return &resolver{tx: tx, v: v, seen: map[string]models.ID{}}
+}
+
+// ref resolves r against table, reporting a missing target under field.
+func (r *resolver) ref(table, kind, field string, ref *models.Ref) error {
+	if ref == nil || (ref.ID.IsZero() && ref.Slug == "") {
+		return nil
+	}
+	key := table + "\x00" + ref.String()
+	if id, ok := r.seen[key]; ok {
+		ref.ID = id
+		return nil
+	}
+	var ids []models.ID
+	q := r.tx.Table(table)
+	if ref.Resolved() {
+		q = q.Where("id = ?", ref.ID)
+	} else {
+		q = q.Where("slug = ?", ref.Slug)
+	}
+	if err := q.Limit(1).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		r.v.Add(field, "no %s with id or slug %q", kind, ref.String())
+		return nil
+	}
+	ref.ID = ids[0]
+	r.seen[key] = ids[0]
+	return nil
+}
+
+// lookupRefs resolves filter references given as ids or slugs; an unknown one is a 400,
+// since a filter on something that does not exist is almost always a typo.
+func lookupRefs(tx *gorm.DB, table, kind, field string, refs []string) ([]models.ID, error) {
+	out := make([]models.ID, 0, len(refs))
+	v := models.NewValidation(models.EINVALID)
+	for _, s := range refs {
+		r, err := models.ParseRef(s)
+		if err != nil {
+			v.Add(field, "%s", err.Error())
+			continue
+		}
+		var ids []models.ID
+		q := tx.Table(table)
+		if r.Resolved() {
+			q = q.Where("id = ?", r.ID)
+		} else {
+			q = q.Where("slug = ?", r.Slug)
+		}
+		if err := q.Limit(1).Pluck("id", &ids).Error; err != nil {
+			return nil, dbError(err, kind)
+		}
+		if len(ids) == 0 {
+			v.Add(field, "no %s with id or slug %q", kind, s)
+			continue
+		}
+		out = append(out, ids[0])
+	}
+	return out, v.Err()
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

@@ -1,0 +1,496 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+var eventSpec = &spec[models.Event, *models.Event]{
+	kind:         "event",
+	table:        "events",
+	slug:         func(e *models.Event) *string { return &e.Slug },
+	slugBase:     func(e *models.Event) string { return e.Title },
+	resolve:      resolveEvent,
+	saveChildren: saveEventChildren,
+	loadChildren: loadEventChildren,
+}
+
+func resolveEvent(_ context.Context, tx *gorm.DB, e *models.Event, v *models.Validation) error {
+	r := newResolver(tx, v)
+	if err := r.ref("locations", "location", "location_id", e.Location); err != nil {
+		return err
+	}
+	if err := r.ref("events", "event", "parent_id", e.Parent); err != nil {
+		return err
+	}
+	for i := range e.Participants {
+		p := &e.Participants[i]
+		f := fmt.Sprintf("participants[%d]", i)
+		if err := r.ref("actors", "actor", f+".actor_id", &p.Actor); err != nil {
+			return err
+		}
+		if err := r.ref("actors", "actor", f+".represents_id", p.Represents); err != nil {
+			return err
+		}
+	}
+	for i, src := range e.Sources {
+		if err := r.ref("sources", "source", fmt.Sprintf("source_ids[%d]", i), src); err != nil {
+			return err
+		}
+	}
+	for i := range e.Relations {
+		rel := &e.Relations[i]
+		f := fmt.Sprintf("relations[%d].event_id", i)
+		if err := r.ref("events", "event", f, &rel.Related); err != nil {
+			return err
+		}
+		if rel.Related.ID == e.ID {
+			v.Add(f, "an event cannot relate to itself")
+		}
+	}
+	// After resolution, slugs and ids that name the same thing compare equal.
+	seenP := map[string]bool{}
+	for i, p := range e.Participants {
+		k := p.Actor.ID.String() + "/" + string(p.Role)
+		if p.Actor.Resolved() && seenP[k] {
+			v.Add(fmt.Sprintf("participants[%d]", i), "the same actor appears twice with role %s", p.Role)
+		}
+		seenP[k] = true
+	}
+	seenS := map[models.ID]bool{}
+	for i, src := range e.Sources {
+		if src.Resolved() && seenS[src.ID] {
+			v.Add(fmt.Sprintf("source_ids[%d]", i), "cites the same source twice")
+		}
+		seenS[src.ID] = true
+	}
+	seenR := map[string]bool{}
+	for i, rel := range e.Relations {
+		k := string(rel.Type) + "/" + rel.Related.ID.String()
+		if rel.Related.Resolved() && seenR[k] {
+			v.Add(fmt.Sprintf("relations[%d]", i), "duplicate relation")
+		}
+		seenR[k] = true
+	}
+	if e.Parent != nil && e.Parent.Resolved() {
+		return checkParentCycle(tx, e.ID, e.Parent.ID, v)
+	}
+	return nil
+}
+
+// checkParentCycle walks up from parent and refuses a chain that reaches the event itself.
+func checkParentCycle(tx *gorm.DB, self, parent models.ID, v *models.Validation) error {
+	cur := parent
+	for depth := 0; depth < 64; depth++ {
+		if cur == self {
+			v.Add("parent_id", "would make the event its own ancestor")
+			return nil
+		}
+		var next []*models.Ref
+		if err := tx.Table("events").Where("id = ?", cur).Pluck("parent_id", &next).Error; err != nil {
+			return err
+		}
+		if len(next) == 0 || next[0] == nil {
+			return nil
+		}
+		cur = next[0].ID
+	}
+	v.Add("parent_id", "the series is nested too deeply")
+	return nil
+}
+
+func saveEventChildren(tx *gorm.DB, e *models.Event, replace bool) error {
+	if replace {
+		for _, t := range []string{"event_participants", "event_tags", "event_sources", "event_relations"} {
+			if err := tx.Exec("DELETE FROM "+t+" WHERE event_id = ?", e.ID).Error; err != nil {
+				return err
+			}
+		}
+	}
+	if len(e.Participants) > 0 {
+		for i := range e.Participants {
+			p := &e.Participants[i]
+			p.EventID, p.Position, p.EventStart, p.EventEnd = e.ID, i, e.Date.Start, e.Date.End
+		}
+		if err := tx.Create(&e.Participants).Error; err != nil {
+			return err
+		}
+	}
+	e.Tags = normalizeTags(e.Tags)
+	if len(e.Tags) > 0 {
+		rows := make([]models.EventTag, len(e.Tags))
+		for i, t := range e.Tags {
+			rows[i] = models.EventTag{EventID: e.ID, Tag: t}
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
+		}
+	}
+	if len(e.Sources) > 0 {
+		rows := make([]models.EventSource, len(e.Sources))
+		for i, s := range e.Sources {
+			rows[i] = models.EventSource{EventID: e.ID, SourceID: s.ID, Position: i}
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
+		}
+	}
+	if len(e.Relations) > 0 {
+		for i := range e.Relations {
+			e.Relations[i].EventID = e.ID
+		}
+		if err := tx.Create(&e.Relations).Error; err != nil {
+			return err
+		}
+	}
+	e.Participants, e.Sources, e.Relations = nonNil(e.Participants), nonNil(e.Sources), nonNil(e.Relations)
+	return nil
+}
+
+// normalizeTags sorts tags: they are a set, and a stable order keeps revisions and
+// exports comparable.
+func normalizeTags(tags []string) []string {
+	out := slices.Clone(tags)
+	sort.Strings(out)
+	return slices.Compact(nonNil(out))
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+// loadEventChildren fills participants, tags, sources and relations of a page of events
+// with one query per child table.
+func loadEventChildren(tx *gorm.DB, es []*models.Event) error {
+	if len(es) == 0 {
+		return nil
+	}
+	ids := make([]models.ID, len(es))
+	byID := make(map[models.ID]*models.Event, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+		byID[e.ID] = e
+		e.Participants, e.Tags, e.Sources, e.Relations = []models.Participant{}, []string{}, []*models.Ref{}, []models.Relation{}
+	}
+	var ps []models.Participant
+	if err := tx.Where("event_id IN ?", ids).Order("event_id, position").Find(&ps).Error; err != nil {
+		return err
+	}
+	for _, p := range ps {
+		e := byID[p.EventID]
+		e.Participants = append(e.Participants, p)
+	}
+	var tags []models.EventTag
+	if err := tx.Where("event_id IN ?", ids).Order("event_id, tag").Find(&tags).Error; err != nil {
+		return err
+	}
+	for _, t := range tags {
+		e := byID[t.EventID]
+		e.Tags = append(e.Tags, t.Tag)
+	}
+	var srcs []models.EventSource
+	if err := tx.Where("event_id IN ?", ids).Order("event_id, position").Find(&srcs).Error; err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		e := byID[s.EventID]
+		e.Sources = append(e.Sources, models.RefTo(s.SourceID))
+	}
+	var rels []models.Relation
+	if err := tx.Where("event_id IN ?", ids).Order("event_id, type, related_id").Find(&rels).Error; err != nil {
+		return err
+	}
+	for _, r := range rels {
+		e := byID[r.EventID]
+		e.Relations = append(e.Relations, r)
+	}
+	return nil
+}
+
+// Include names the related entities to embed in events.
+type Include struct {
+	Participants bool // each participant's actor
+	Location     bool
+	Sources      bool
+	Statements   bool
+}
+
+// EventFilter holds the /events query. Actor, location, source and parent references are
+// ids or slugs.
+type EventFilter struct {
+	Actors    []string
+	MatchAll  bool // all actors must take part (default: any)
+	Roles     []models.Role
+	Countries []string
+	Locations []string
+	Types     []models.EventType
+	Statuses  []models.EventStatus
+	Tags      []string // all must be present
+	From, To  *models.Date
+	Sources   []string
+	Parent    string
+	Sort      string // -date (default), date, updated, -updated
+	Limit     int
+	Cursor    string
+	Include   Include
+}
+
+var eventSorts = []sortKey{
+	{name: "-date", column: "events.date_start", desc: true, kind: keyTime},
+	{name: "date", column: "events.date_start", kind: keyTime},
+	{name: "updated", column: "events.updated_at", kind: keyTime},
+	{name: "-updated", column: "events.updated_at", desc: true, kind: keyTime},
+}
+
+// EventSorts lists the sort orders ListEvents accepts, for documentation.
+func EventSorts() []string {
+	out := make([]string, len(eventSorts))
+	for i, k := range eventSorts {
+		out[i] = k.name
+	}
+	return out
+}
+
+// CreateEvent inserts an event with its participants, tags, sources and relations.
+func (s *Store) CreateEvent(ctx context.Context, e *models.Event) error {
+	return eventSpec.create(ctx, s.db, e)
+}
+
+// GetEvent loads an event by id or slug, embedding what inc asks for.
+func (s *Store) GetEvent(ctx context.Context, ref string, inc Include) (*models.Event, error) {
+	e, err := eventSpec.get(ctx, s.db, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.embed(ctx, []*models.Event{e}, inc); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// ReplaceEvent overwrites an event and its child rows (PUT).
+func (s *Store) ReplaceEvent(ctx context.Context, ref string, e *models.Event, ifVersion int) error {
+	return eventSpec.replace(ctx, s.db, ref, e, ifVersion)
+}
+
+// DeleteEvent removes an event with its participants, tags, source links and relations;
+// statements about it or rounds under it make it a conflict.
+func (s *Store) DeleteEvent(ctx context.Context, ref string, ifVersion int) error {
+	return eventSpec.remove(ctx, s.db, ref, ifVersion)
+}
+
+// ListEvents returns one page of events matching f.
+func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Event], error) {
+	db := s.db.WithContext(ctx)
+	where, err := s.eventConditions(db, &f)
+	if err != nil {
+		return Page[models.Event]{}, err
+	}
+	page, err := list(db.Table("events"), listParams{f.Sort, f.Cursor, f.Limit}, eventSorts, where,
+		func(e models.Event, sk sortKey) any {
+			if sk.column == "events.updated_at" {
+				return e.UpdatedAt
+			}
+			return e.Date.Start
+		},
+		func(e models.Event) models.ID { return e.ID })
+	if err != nil {
+		return page, err
+	}
+	ptrs := make([]*models.Event, len(page.Items))
+	for i := range page.Items {
+		ptrs[i] = &page.Items[i]
+	}
+	if err := loadEventChildren(db, ptrs); err != nil {
+		return page, dbError(err, "events")
+	}
+	return page, s.embed(ctx, ptrs, f.Include)
+}
+
+// eventConditions resolves the filter's references and returns the WHERE builder.
+// Participation conditions are EXISTS sub-queries on the (actor, start, event) index.
+func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (func(*gorm.DB) *gorm.DB, error) {
+	actors, err := lookupRefs(db, "actors", "actor", "actor", f.Actors)
+	if err != nil {
+		return nil, err
+	}
+	locations, err := lookupRefs(db, "locations", "location", "location", f.Locations)
+	if err != nil {
+		return nil, err
+	}
+	sources, err := lookupRefs(db, "sources", "source", "source", f.Sources)
+	if err != nil {
+		return nil, err
+	}
+	var parent []models.ID
+	if f.Parent != "" {
+		if parent, err = lookupRefs(db, "events", "event", "parent", []string{f.Parent}); err != nil {
+			return nil, err
+		}
+	}
+	return func(q *gorm.DB) *gorm.DB {
+		const part = "EXISTS (SELECT 1 FROM event_participants p WHERE p.event_id = events.id"
+		roleCond := ""
+		var roleArgs []any
+		if len(f.Roles) > 0 {
+			roleCond = " AND p.role IN ?"
+			roleArgs = []any{f.Roles}
+		}
+		switch {
+		case len(actors) > 0 && f.MatchAll:
+			for _, a := range actors {
+				q = q.Where(part+" AND p.actor_id = ?"+roleCond+")", append([]any{a}, roleArgs...)...)
+			}
+		case len(actors) > 0:
+			q = q.Where(part+" AND p.actor_id IN ?"+roleCond+")", append([]any{actors}, roleArgs...)...)
+		case len(f.Roles) > 0:
+			q = q.Where(part+roleCond+")", roleArgs...)
+		}
+		if len(f.Countries) > 0 {
+			q = q.Where("EXISTS (SELECT 1 FROM event_participants p JOIN actors a ON a.id = p.actor_id "+
+				"WHERE p.event_id = events.id AND a.country IN ?)", f.Countries)
+		}
+		if len(locations) > 0 {
+			q = q.Where("events.location_id IN ?", locations)
+		}
+		if len(f.Types) > 0 {
+			q = q.Where("events.type IN ?", f.Types)
+		}
+		if len(f.Statuses) > 0 {
+			q = q.Where("events.status IN ?", f.Statuses)
+		}
+		for _, t := range f.Tags {
+			q = q.Where("EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = events.id AND t.tag = ?)", t)
+		}
+		if f.From != nil {
+			q = q.Where("events.date_end > ?", f.From.Start)
+		}
+		if f.To != nil {
+			q = q.Where("events.date_start < ?", f.To.End)
+		}
+		if len(sources) > 0 {
+			q = q.Where("EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = events.id AND es.source_id IN ?)", sources)
+		}
+		if len(parent) > 0 {
+			q = q.Where("events.parent_id = ?", parent[0])
+		}
+		return q
+	}, nil
+}
+
+// embed loads the related entities include asks for, one query per kind.
+func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) error {
+	if len(es) == 0 {
+		return nil
+	}
+	db := s.db.WithContext(ctx)
+	if inc.Participants {
+		var ids []models.ID
+		for _, e := range es {
+			for _, p := range e.Participants {
+				ids = append(ids, p.Actor.ID)
+			}
+		}
+		var actors []models.Actor
+		if err := db.Where("id IN ?", ids).Find(&actors).Error; err != nil {
+			return dbError(err, "actors")
+		}
+		byID := map[models.ID]*models.Actor{}
+		for i := range actors {
+			byID[actors[i].ID] = &actors[i]
+		}
+		for _, e := range es {
+			for i := range e.Participants {
+				e.Participants[i].ActorData = byID[e.Participants[i].Actor.ID]
+			}
+		}
+	}
+	if inc.Location {
+		var ids []models.ID
+		for _, e := range es {
+			if e.Location != nil {
+				ids = append(ids, e.Location.ID)
+			}
+		}
+		var locs []models.Location
+		if err := db.Where("id IN ?", ids).Find(&locs).Error; err != nil {
+			return dbError(err, "locations")
+		}
+		byID := map[models.ID]*models.Location{}
+		for i := range locs {
+			byID[locs[i].ID] = &locs[i]
+		}
+		for _, e := range es {
+			if e.Location != nil {
+				e.LocationData = byID[e.Location.ID]
+			}
+		}
+	}
+	if inc.Sources {
+		var ids []models.ID
+		for _, e := range es {
+			for _, r := range e.Sources {
+				ids = append(ids, r.ID)
+			}
+		}
+		var srcs []models.Source
+		if err := db.Where("id IN ?", ids).Find(&srcs).Error; err != nil {
+			return dbError(err, "sources")
+		}
+		byID := map[models.ID]models.Source{}
+		for _, x := range srcs {
+			byID[x.ID] = x
+		}
+		for _, e := range es {
+			e.SourcesData = make([]models.Source, 0, len(e.Sources))
+			for _, r := range e.Sources {
+				e.SourcesData = append(e.SourcesData, byID[r.ID])
+			}
+		}
+	}
+	if inc.Statements {
+		ids := make([]models.ID, len(es))
+		for i, e := range es {
+			ids[i] = e.ID
+			e.StatementsData = []models.Statement{}
+		}
+		var sts []models.Statement
+		if err := db.Where("event_id IN ?", ids).Order("date_start, id").Find(&sts).Error; err != nil {
+			return dbError(err, "statements")
+		}
+		ptrs := make([]*models.Statement, len(sts))
+		for i := range sts {
+			ptrs[i] = &sts[i]
+		}
+		if err := loadStatementChildren(db, ptrs); err != nil {
+			return dbError(err, "statements")
+		}
+		byID := map[models.ID]*models.Event{}
+		for _, e := range es {
+			byID[e.ID] = e
+		}
+		for _, st := range sts {
+			e := byID[st.Event.ID]
+			e.StatementsData = append(e.StatementsData, st)
+		}
+	}
+	return nil
+}
+
+// ActorEvents lists the events an actor took part in (404 if the actor does not exist).
+func (s *Store) ActorEvents(ctx context.Context, ref string, f EventFilter) (Page[models.Event], error) {
+	a, err := actorSpec.find(s.db.WithContext(ctx), ref, false)
+	if err != nil {
+		return Page[models.Event]{}, err
+	}
+	f.Actors, f.MatchAll = []string{a.ID.String()}, false
+	return s.ListEvents(ctx, f)
+}

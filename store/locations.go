@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+var locationSpec = &spec[models.Location, *models.Location]{
+	kind:     "location",
+	table:    "locations",
+	slug:     func(l *models.Location) *string { return &l.Slug },
+	slugBase: func(l *models.Location) string { return l.Name },
+}
+
+// LocationFilter selects locations for ListLocations.
+type LocationFilter struct {
+	Countries []string
+	Sort      string // name (default), -name, updated, -updated
+	Limit     int
+	Cursor    string
+}
+
+var locationSorts = []sortKey{
+	{name: "name", column: "locations.name", kind: keyString},
+	{name: "-name", column: "locations.name", desc: true, kind: keyString},
+	{name: "updated", column: "locations.updated_at", kind: keyTime},
+	{name: "-updated", column: "locations.updated_at", desc: true, kind: keyTime},
+}
+
+// CreateLocation inserts a new location; a missing slug is derived from the name.
+func (s *Store) CreateLocation(ctx context.Context, l *models.Location) error {
+	return locationSpec.create(ctx, s.db, l)
+}
+
+// GetLocation loads a location by id or slug.
+func (s *Store) GetLocation(ctx context.Context, ref string) (*models.Location, error) {
+	return locationSpec.get(ctx, s.db, ref)
+}
+
+// ReplaceLocation overwrites a location (PUT).
+func (s *Store) ReplaceLocation(ctx context.Context, ref string, l *models.Location, ifVersion int) error {
+	return locationSpec.replace(ctx, s.db, ref, l, ifVersion)
+}
+
+// DeleteLocation removes a location no event refers to.
+func (s *Store) DeleteLocation(ctx context.Context, ref string, ifVersion int) error {
+	return locationSpec.remove(ctx, s.db, ref, ifVersion)
+}
+
+// ListLocations returns one page of locations.
+func (s *Store) ListLocations(ctx context.Context, f LocationFilter) (Page[models.Location], error) {
+	return list(s.db.WithContext(ctx).Table("locations"), listParams{f.Sort, f.Cursor, f.Limit}, locationSorts,
+		func(q *gorm.DB) *gorm.DB {
+			if len(f.Countries) > 0 {
+				q = q.Where("locations.country IN ?", f.Countries)
+			}
+			return q
+		},
+		func(r models.Location, sk sortKey) any {
+			if sk.kind == keyTime {
+				return r.UpdatedAt
+			}
+			return r.Name
+		},
+		func(r models.Location) models.ID { return r.ID })
+}

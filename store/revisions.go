@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+// RevisionFilter pages through one entity's history, oldest first.
+type RevisionFilter struct {
+	Limit  int
+	Cursor string
+}
+
+var revisionSorts = []sortKey{{name: "created", column: "revisions.created_at", kind: keyTime}}
+
+// Revisions lists the history of the entity of the given kind ("event", "actor", …)
+// addressed by ref. A deleted entity's history stays readable by its id.
+func (s *Store) Revisions(ctx context.Context, kind, ref string, f RevisionFilter) (Page[models.Revision], error) {
+	db := s.db.WithContext(ctx)
+	var id models.ID
+	if parsed, err := models.ParseID(ref); err == nil {
+		id = parsed
+	} else {
+		var m models.Meta
+		if err := db.Table(tableOf(kind)).Select("id").Where("slug = ?", ref).Take(&m).Error; err != nil {
+			return Page[models.Revision]{}, models.NotFound(kind, ref)
+		}
+		id = m.ID
+	}
+	var n int64
+	if err := db.Model(&models.Revision{}).Where("entity_type = ? AND entity_id = ?", kind, id).Count(&n).Error; err != nil {
+		return Page[models.Revision]{}, dbError(err, "revisions")
+	}
+	if n == 0 {
+		return Page[models.Revision]{}, models.NotFound(kind, ref)
+	}
+	return list(db.Table("revisions"), listParams{"", f.Cursor, f.Limit}, revisionSorts,
+		func(q *gorm.DB) *gorm.DB { return q.Where("entity_type = ? AND entity_id = ?", kind, id) },
+		func(r models.Revision, _ sortKey) any { return r.CreatedAt },
+		func(r models.Revision) models.ID { return r.ID })
+}
+
+func tableOf(kind string) string {
+	switch kind {
+	case "actor":
+		return "actors"
+	case "location":
+		return "locations"
+	case "source":
+		return "sources"
+	case "event":
+		return "events"
+	}
+	return "statements"
+}

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+var sourceSpec = &spec[models.Source, *models.Source]{
+	kind:  "source",
+	table: "sources",
+	slug:  func(s *models.Source) *string { return &s.Slug },
+	slugBase: func(s *models.Source) string {
+		return strings.TrimSpace(s.Outlet + " " + s.Title)
+	},
+}
+
+// SourceFilter selects sources for ListSources.
+type SourceFilter struct {
+	Outlets []string
+	Sort    string // outlet (default), -outlet, updated, -updated
+	Limit   int
+	Cursor  string
+}
+
+var sourceSorts = []sortKey{
+	{name: "outlet", column: "sources.outlet", kind: keyString},
+	{name: "-outlet", column: "sources.outlet", desc: true, kind: keyString},
+	{name: "updated", column: "sources.updated_at", kind: keyTime},
+	{name: "-updated", column: "sources.updated_at", desc: true, kind: keyTime},
+}
+
+// CreateSource inserts a new source; a missing slug is derived from outlet and title.
+func (s *Store) CreateSource(ctx context.Context, src *models.Source) error {
+	return sourceSpec.create(ctx, s.db, src)
+}
+
+// GetSource loads a source by id or slug.
+func (s *Store) GetSource(ctx context.Context, ref string) (*models.Source, error) {
+	return sourceSpec.get(ctx, s.db, ref)
+}
+
+// ReplaceSource overwrites a source (PUT).
+func (s *Store) ReplaceSource(ctx context.Context, ref string, src *models.Source, ifVersion int) error {
+	return sourceSpec.replace(ctx, s.db, ref, src, ifVersion)
+}
+
+// DeleteSource removes a source nothing cites.
+func (s *Store) DeleteSource(ctx context.Context, ref string, ifVersion int) error {
+	return sourceSpec.remove(ctx, s.db, ref, ifVersion)
+}
+
+// ListSources returns one page of sources.
+func (s *Store) ListSources(ctx context.Context, f SourceFilter) (Page[models.Source], error) {
+	return list(s.db.WithContext(ctx).Table("sources"), listParams{f.Sort, f.Cursor, f.Limit}, sourceSorts,
+		func(q *gorm.DB) *gorm.DB {
+			if len(f.Outlets) > 0 {
+				q = q.Where("sources.outlet IN ?", f.Outlets)
+			}
+			return q
+		},
+		func(r models.Source, sk sortKey) any {
+			if sk.kind == keyTime {
+				return r.UpdatedAt
+			}
+			return r.Outlet
+		},
+		func(r models.Source) models.ID { return r.ID })
+}

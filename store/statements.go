@@ -1,0 +1,201 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+var statementSpec = &spec[models.Statement, *models.Statement]{
+	kind:         "statement",
+	table:        "statements",
+	resolve:      resolveStatement,
+	saveChildren: saveStatementChildren,
+	loadChildren: loadStatementChildren,
+}
+
+func resolveStatement(_ context.Context, tx *gorm.DB, st *models.Statement, v *models.Validation) error {
+	r := newResolver(tx, v)
+	if err := r.ref("actors", "actor", "speaker_id", &st.Speaker); err != nil {
+		return err
+	}
+	if err := r.ref("events", "event", "event_id", st.Event); err != nil {
+		return err
+	}
+	seen := map[models.ID]bool{}
+	for i, src := range st.Sources {
+		f := fmt.Sprintf("source_ids[%d]", i)
+		if err := r.ref("sources", "source", f, src); err != nil {
+			return err
+		}
+		if src.Resolved() && seen[src.ID] {
+			v.Add(f, "cites the same source twice")
+		}
+		seen[src.ID] = true
+	}
+	return nil
+}
+
+func saveStatementChildren(tx *gorm.DB, st *models.Statement, replace bool) error {
+	if replace {
+		for _, t := range []string{"statement_tags", "statement_sources"} {
+			if err := tx.Exec("DELETE FROM "+t+" WHERE statement_id = ?", st.ID).Error; err != nil {
+				return err
+			}
+		}
+	}
+	st.Tags = normalizeTags(st.Tags)
+	if len(st.Tags) > 0 {
+		rows := make([]models.StatementTag, len(st.Tags))
+		for i, t := range st.Tags {
+			rows[i] = models.StatementTag{StatementID: st.ID, Tag: t}
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
+		}
+	}
+	if len(st.Sources) > 0 {
+		rows := make([]models.StatementSource, len(st.Sources))
+		for i, s := range st.Sources {
+			rows[i] = models.StatementSource{StatementID: st.ID, SourceID: s.ID, Position: i}
+		}
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
+		}
+	}
+	st.Sources = nonNil(st.Sources)
+	return nil
+}
+
+func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
+	if len(sts) == 0 {
+		return nil
+	}
+	ids := make([]models.ID, len(sts))
+	byID := make(map[models.ID]*models.Statement, len(sts))
+	for i, st := range sts {
+		ids[i] = st.ID
+		byID[st.ID] = st
+		st.Tags, st.Sources = []string{}, []*models.Ref{}
+	}
+	var tags []models.StatementTag
+	if err := tx.Where("statement_id IN ?", ids).Order("statement_id, tag").Find(&tags).Error; err != nil {
+		return err
+	}
+	for _, t := range tags {
+		st := byID[t.StatementID]
+		st.Tags = append(st.Tags, t.Tag)
+	}
+	var srcs []models.StatementSource
+	if err := tx.Where("statement_id IN ?", ids).Order("statement_id, position").Find(&srcs).Error; err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		st := byID[s.StatementID]
+		st.Sources = append(st.Sources, models.RefTo(s.SourceID))
+	}
+	return nil
+}
+
+// StatementFilter holds the /statements query; speaker and event are ids or slugs.
+type StatementFilter struct {
+	Speakers []string
+	Event    string
+	From, To *models.Date
+	Tags     []string
+	Quote    *bool
+	Sort     string // date (default), -date, updated, -updated
+	Limit    int
+	Cursor   string
+}
+
+var statementSorts = []sortKey{
+	{name: "date", column: "statements.date_start", kind: keyTime},
+	{name: "-date", column: "statements.date_start", desc: true, kind: keyTime},
+	{name: "updated", column: "statements.updated_at", kind: keyTime},
+	{name: "-updated", column: "statements.updated_at", desc: true, kind: keyTime},
+}
+
+// CreateStatement inserts a statement with its tags and sources.
+func (s *Store) CreateStatement(ctx context.Context, st *models.Statement) error {
+	return statementSpec.create(ctx, s.db, st)
+}
+
+// GetStatement loads a statement by id.
+func (s *Store) GetStatement(ctx context.Context, ref string) (*models.Statement, error) {
+	return statementSpec.get(ctx, s.db, ref)
+}
+
+// ReplaceStatement overwrites a statement (PUT).
+func (s *Store) ReplaceStatement(ctx context.Context, ref string, st *models.Statement, ifVersion int) error {
+	return statementSpec.replace(ctx, s.db, ref, st, ifVersion)
+}
+
+// DeleteStatement removes a statement.
+func (s *Store) DeleteStatement(ctx context.Context, ref string, ifVersion int) error {
+	return statementSpec.remove(ctx, s.db, ref, ifVersion)
+}
+
+// ListStatements returns one page of statements matching f.
+func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[models.Statement], error) {
+	db := s.db.WithContext(ctx)
+	speakers, err := lookupRefs(db, "actors", "actor", "speaker", f.Speakers)
+	if err != nil {
+		return Page[models.Statement]{}, err
+	}
+	var event []models.ID
+	if f.Event != "" {
+		if event, err = lookupRefs(db, "events", "event", "event", []string{f.Event}); err != nil {
+			return Page[models.Statement]{}, err
+		}
+	}
+	page, err := list(db.Table("statements"), listParams{f.Sort, f.Cursor, f.Limit}, statementSorts,
+		func(q *gorm.DB) *gorm.DB {
+			if len(speakers) > 0 {
+				q = q.Where("statements.speaker_id IN ?", speakers)
+			}
+			if len(event) > 0 {
+				q = q.Where("statements.event_id = ?", event[0])
+			}
+			if f.From != nil {
+				q = q.Where("statements.date_end > ?", f.From.Start)
+			}
+			if f.To != nil {
+				q = q.Where("statements.date_start < ?", f.To.End)
+			}
+			for _, t := range f.Tags {
+				q = q.Where("EXISTS (SELECT 1 FROM statement_tags t WHERE t.statement_id = statements.id AND t.tag = ?)", t)
+			}
+			if f.Quote != nil {
+				q = q.Where("statements.quote = ?", *f.Quote)
+			}
+			return q
+		},
+		func(st models.Statement, sk sortKey) any {
+			if sk.column == "statements.updated_at" {
+				return st.UpdatedAt
+			}
+			return st.Date.Start
+		},
+		func(st models.Statement) models.ID { return st.ID })
+	if err != nil {
+		return page, err
+	}
+	ptrs := make([]*models.Statement, len(page.Items))
+	for i := range page.Items {
+		ptrs[i] = &page.Items[i]
+	}
+	return page, dbError(loadStatementChildren(db, ptrs), "statements")
+}
+
+// ActorStatements lists what an actor said (404 if the actor does not exist).
+func (s *Store) ActorStatements(ctx context.Context, ref string, f StatementFilter) (Page[models.Statement], error) {
+	a, err := actorSpec.find(s.db.WithContext(ctx), ref, false)
+	if err != nil {
+		return Page[models.Statement]{}, err
+	}
+	f.Speakers = []string{a.ID.String()}
+	return s.ListStatements(ctx, f)
+}
