@@ -94,13 +94,14 @@ func (d Date) Overlaps(o Date) bool {
 	return d.Start.Before(o.End) && o.Start.Before(d.End)
 }
 
-// dateJSON is the object form of a Date; start, end and the rest are derived from edtf
-// and only informative.
-type dateJSON struct {
-	EDTF        string    `json:"edtf"`
-	Start       string    `json:"start"`
-	End         string    `json:"end"`
-	Precision   Precision `json:"precision"`
+// DateJSON is the object form of a Date, exported so the API documentation can show it;
+// start, end and the rest are derived from edtf and only informative. Requests may send
+// the EDTF string alone.
+type DateJSON struct {
+	EDTF        string    `json:"edtf" example:"2026-01-23"`
+	Start       string    `json:"start" example:"2026-01-23T00:00:00Z"`
+	End         string    `json:"end" example:"2026-01-24T00:00:00Z"`
+	Precision   Precision `json:"precision" enums:"year,month,day,minute,second" example:"day"`
 	Approximate bool      `json:"approximate"`
 	Uncertain   bool      `json:"uncertain"`
 }
@@ -115,7 +116,7 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(dateJSON{
+	return json.Marshal(DateJSON{
 		EDTF:        d.EDTF,
 		Start:       formatDateTime(d.Start),
 		End:         formatDateTime(d.End),

@@ -26,11 +26,11 @@ type Actor struct {
 	Slug        string     `json:"slug" gorm:"not null;unique"`
 	Name        string     `json:"name" gorm:"not null"`
 	Kind        ActorKind  `json:"kind" gorm:"not null"`
-	Aliases     StringList `json:"aliases" gorm:"not null"`
+	Aliases     StringList `json:"aliases" gorm:"not null" swaggertype:"array,string"`
 	Country     string     `json:"country,omitempty" gorm:"not null"`
 	Title       string     `json:"title,omitempty" gorm:"not null"`
 	Affiliation *Ref       `json:"affiliation_id,omitempty" gorm:"column:affiliation_id"`
-	ExternalIDs StringMap  `json:"external_ids" gorm:"column:external_ids;not null"`
+	ExternalIDs StringMap  `json:"external_ids" gorm:"column:external_ids;not null" swaggertype:"object,string"`
 }
 
 // Validate checks an actor's own fields; references are checked by the store.
@@ -62,7 +62,7 @@ type Location struct {
 	AdminArea   string    `json:"admin_area,omitempty" gorm:"not null"`
 	Latitude    *float64  `json:"latitude,omitempty" gorm:"type:double precision"`
 	Longitude   *float64  `json:"longitude,omitempty" gorm:"type:double precision"`
-	ExternalIDs StringMap `json:"external_ids" gorm:"column:external_ids;not null"`
+	ExternalIDs StringMap `json:"external_ids" gorm:"column:external_ids;not null" swaggertype:"object,string"`
 }
 
 // Validate checks a location's fields.

@@ -23,6 +23,10 @@ const (
 	EUNPROCESSABLE ErrorCode = "unprocessable"
 	// EPRECONDITION: an If-Match precondition did not hold (stale version).
 	EPRECONDITION ErrorCode = "precondition_failed"
+	// EUNSUPPORTED: the body is not in a media type the endpoint accepts.
+	EUNSUPPORTED ErrorCode = "unsupported_media_type"
+	// EMETHOD: the endpoint exists but not with this HTTP method.
+	EMETHOD ErrorCode = "method_not_allowed"
 	// ETOOLARGE: the request body exceeds the limit.
 	ETOOLARGE ErrorCode = "too_large"
 	// EUNAUTHORIZED: credentials are missing or wrong.
@@ -81,8 +85,11 @@ func NotFound(kind, ref string) *Error {
 	return Errorf(ENOTFOUND, "%s %q not found", kind, ref)
 }
 
-// ErrorCodeOf returns the code of err, EINTERNAL for errors that are not *Error.
+// ErrorCodeOf returns the code of err: "" for nil, EINTERNAL for errors that are not *Error.
 func ErrorCodeOf(err error) ErrorCode {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code

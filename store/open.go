@@ -173,3 +173,18 @@ func (s *Store) sqlDB() (*sql.DB, error) { return s.db.DB() }
 // now is the clock for every timestamp parley writes: UTC, at microsecond precision so
 // that PostgreSQL and SQLite store and return the same value.
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// IsEmpty reports whether the database holds no actors and no events, so that first
+// start knows to load the built-in dataset.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	for _, t := range []string{"actors", "events"} {
+		var n int64
+		if err := s.db.WithContext(ctx).Table(t).Limit(1).Count(&n).Error; err != nil {
+			return false, dbError(err, t)
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}

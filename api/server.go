@@ -1,0 +1,171 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/docs"
+	"github.com/parley-api/parley/handlers"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	swaggerFiles "github.com/swaggo/files"
+	ginSwagger "github.com/swaggo/gin-swagger"
+)
+
+// New builds parley's HTTP handler over st.
+//
+//	@title						parley API
+//	@version					1.0
+//	@description				Diplomatic events: who met whom, where, when, what they said, and which source says so. Errors are RFC 9457 application/problem+json.
+//	@license.name				MIT
+//	@BasePath					/
+//	@accept						json
+//	@produce					json
+func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+	r.Use(requestID(), recovery(log), accessLog(log), m.middleware(), problems(log))
+
+	r.NoRoute(func(c *gin.Context) {
+		writeProblem(c, models.Errorf(models.ENOTFOUND, "no such endpoint: %s", c.Request.URL.Path))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeProblem(c, &models.Error{Code: models.EMETHOD, Message: c.Request.Method + " is not allowed here"})
+	})
+
+	health := handlers.NewHealth(st)
+	r.GET("/healthz", health.Live)
+	r.GET("/readyz", health.Ready)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+
+	spec, err := openAPI3()
+	if err != nil {
+		return nil, err
+	}
+	r.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", spec) })
+	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+
+	v1 := r.Group("/api/v1")
+	revs := handlers.NewRevisions(st)
+
+	actors := handlers.NewActors(st)
+	v1.GET("/actors", actors.List)
+	v1.POST("/actors", actors.Create)
+	v1.GET("/actors/:id", actors.Get)
+	v1.PUT("/actors/:id", actors.Replace)
+	v1.PATCH("/actors/:id", actors.Patch)
+	v1.DELETE("/actors/:id", actors.Delete)
+	v1.GET("/actors/:id/events", actors.Events)
+	v1.GET("/actors/:id/statements", actors.Statements)
+	v1.GET("/actors/:id/revisions", revs.List)
+
+	locations := handlers.NewLocations(st)
+	v1.GET("/locations", locations.List)
+	v1.POST("/locations", locations.Create)
+	v1.GET("/locations/:id", locations.Get)
+	v1.PUT("/locations/:id", locations.Replace)
+	v1.PATCH("/locations/:id", locations.Patch)
+	v1.DELETE("/locations/:id", locations.Delete)
+	v1.GET("/locations/:id/revisions", revs.List)
+
+	sources := handlers.NewSources(st)
+	v1.GET("/sources", sources.List)
+	v1.POST("/sources", sources.Create)
+	v1.GET("/sources/:id", sources.Get)
+	v1.PUT("/sources/:id", sources.Replace)
+	v1.PATCH("/sources/:id", sources.Patch)
+	v1.DELETE("/sources/:id", sources.Delete)
+	v1.GET("/sources/:id/revisions", revs.List)
+
+	events := handlers.NewEvents(st)
+	v1.GET("/events", events.List)
+	v1.POST("/events", events.Create)
+	v1.GET("/events/:id", events.Get)
+	v1.PUT("/events/:id", events.Replace)
+	v1.PATCH("/events/:id", events.Patch)
+	v1.DELETE("/events/:id", events.Delete)
+	v1.GET("/events/:id/revisions", revs.List)
+
+	statements := handlers.NewStatements(st)
+	v1.GET("/statements", statements.List)
+	v1.POST("/statements", statements.Create)
+	v1.GET("/statements/:id", statements.Get)
+	v1.PUT("/statements/:id", statements.Replace)
+	v1.PATCH("/statements/:id", statements.Patch)
+	v1.DELETE("/statements/:id", statements.Delete)
+	v1.GET("/statements/:id/revisions", revs.List)
+
+	return r, nil
+}
+
+// openAPI3 converts the swag-generated Swagger 2.0 document to OpenAPI 3.
+func openAPI3() ([]byte, error) {
+	var v2 openapi2.T
+	if err := json.Unmarshal([]byte(docs.SwaggerInfo.ReadDoc()), &v2); err != nil {
+		return nil, err
+	}
+	v3, err := openapi2conv.ToV3(&v2)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v3)
+}
+
+// OpenAPI3 returns the OpenAPI 3 document served at /openapi.json.
+func OpenAPI3() ([]byte, error) { return openAPI3() }
+
+// Serve listens on addr until ctx is cancelled, then stops accepting connections and
+// waits up to 15 s for requests in flight.
+func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,254 @@
+// Command parley is the parley service and its tools: serve the API, run migrations,
+// load the built-in dataset, print the version.
+//
+//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g server.go -d ../../api,../../handlers,../../models -o ../../docs --overridesFile ../../.swaggo --outputTypes go,json
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/parley-api/parley/api"
+	"github.com/parley-api/parley/seed"
+	"github.com/parley-api/parley/store"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := newRoot().ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "parley:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// config is what every command reads from flags and PARLEY_* variables (flags win).
+type config struct {
+	addr        string
+	databaseURL string
+	logFormat   string
+	logLevel    string
+	seed        string
+}
+
+func newRoot() *cobra.Command {
+	cfg := &config{}
+	root := &cobra.Command{
+		Use:           "parley",
+		Short:         "parley: a REST service for diplomatic events",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return applyEnv(cmd.Flags())
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&cfg.databaseURL, "database-url", store.DefaultURL, "database URL: postgres://… or a SQLite path (env PARLEY_DATABASE_URL)")
+	pf.StringVar(&cfg.logFormat, "log-format", "json", "log format: json or text (env PARLEY_LOG_FORMAT)")
+	pf.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn, error (env PARLEY_LOG_LEVEL)")
+	root.AddCommand(serveCmd(cfg), migrateCmd(cfg), seedCmd(cfg), versionCmd())
+	return root
+}
+
+// applyEnv fills every flag not given on the command line from PARLEY_<FLAG_NAME>.
+func applyEnv(fs *pflag.FlagSet) error {
+	var err error
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Changed || err != nil {
+			return
+		}
+		name := "PARLEY_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(name); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s: %w", name, e)
+			}
+		}
+	})
+	return err
+}
+
+func (c *config) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", c.logLevel, err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.logFormat {
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want json or text", c.logFormat)
+}
+
+func (c *config) open(ctx context.Context, log *slog.Logger) (*store.Store, error) {
+	return store.Open(ctx, c.databaseURL, store.Options{Logger: log})
+}
+
+func serveCmd(cfg *config) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the API (migrates the database and, when it is empty, loads the built-in dataset)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			log, err := cfg.logger()
+			if err != nil {
+				return err
+			}
+			st, err := cfg.open(ctx, log)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			n, err := st.MigrateUp(ctx)
+			if err != nil {
+				return err
+			}
+			log.Info("database ready", "dialect", st.Dialect(), "migrations_applied", n)
+			if err := seedIfEmpty(ctx, cfg.seed, st, log); err != nil {
+				return err
+			}
+			h, err := api.New(st, log)
+			if err != nil {
+				return err
+			}
+			return api.Serve(ctx, cfg.addr, h, log)
+		},
+	}
+	cmd.Flags().StringVar(&cfg.addr, "addr", ":8080", "listen address (env PARLEY_ADDR)")
+	cmd.Flags().StringVar(&cfg.seed, "seed", "auto", "load the built-in dataset: auto (when the database is empty) or never (env PARLEY_SEED)")
+	return cmd
+}
+
+func seedIfEmpty(ctx context.Context, mode string, st *store.Store, log *slog.Logger) error {
+	switch mode {
+	case "never":
+		return nil
+	case "auto":
+	default:
+		return fmt.Errorf("seed %q: want auto or never", mode)
+	}
+	empty, err := st.IsEmpty(ctx)
+	if err != nil || !empty {
+		return err
+	}
+	r, err := seed.Load(ctx, st)
+	if err != nil {
+		return err
+	}
+	log.Info("loaded the built-in dataset", "created", r.Created)
+	return nil
+}
+
+func migrateCmd(cfg *config) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:       "migrate up|down|status",
+		Short:     "Apply, roll back (one step) or list the schema migrations",
+		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
+		ValidArgs: []string{"up", "down", "status"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			log, err := cfg.logger()
+			if err != nil {
+				return err
+			}
+			st, err := cfg.open(ctx, log)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			out := cmd.OutOrStdout()
+			switch args[0] {
+			case "up":
+				n, err := st.MigrateUp(ctx)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "applied %d migration(s)\n", n)
+			case "down":
+				if err := st.MigrateDown(ctx); err != nil {
+					return err
+				}
+				fmt.Fprintln(out, "rolled back one migration")
+			case "status":
+				list, err := st.MigrateStatus(ctx)
+				if err != nil {
+					return err
+				}
+				for _, m := range list {
+					state := "pending"
+					if m.Applied {
+						state = "applied"
+					}
+					fmt.Fprintf(out, "%05d  %-8s %s\n", m.Version, state, m.Source)
+				}
+			}
+			return nil
+		},
+	}
+	return cmd
+}
+
+func seedCmd(cfg *config) *cobra.Command {
+	return &cobra.Command{
+		Use:   "seed",
+		Short: "Load the built-in dataset (idempotent: entities already present are left alone)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			log, err := cfg.logger()
+			if err != nil {
+				return err
+			}
+			st, err := cfg.open(ctx, log)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if _, err := st.MigrateUp(ctx); err != nil {
+				return err
+			}
+			r, err := seed.Load(ctx, st)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "created %d, already present %d\n", r.Created, r.Skipped)
+			return nil
+		},
+	}
+}
+
+func versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintln(cmd.OutOrStdout(), "parley", buildVersion())
+		},
+	}
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

@@ -1,0 +1,210 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// ActorStore is what the actor handlers need of the store.
+type ActorStore interface {
+	CreateActor(context.Context, *models.Actor) error
+	GetActor(context.Context, string) (*models.Actor, error)
+	ReplaceActor(context.Context, string, *models.Actor, int) error
+	DeleteActor(context.Context, string, int) error
+	ListActors(context.Context, store.ActorFilter) (store.Page[models.Actor], error)
+	ActorEvents(context.Context, string, store.EventFilter) (store.Page[models.Event], error)
+	ActorStatements(context.Context, string, store.StatementFilter) (store.Page[models.Statement], error)
+}
+
+// Actors serves /actors.
+type Actors struct {
+	store ActorStore
+	crud  crud[models.Actor, *models.Actor]
+}
+
+// NewActors binds the actor handlers to a store.
+func NewActors(s ActorStore) *Actors {
+	return &Actors{store: s, crud: crud[models.Actor, *models.Actor]{
+		path: "/actors", create: s.CreateActor, get: s.GetActor, replace: s.ReplaceActor, remove: s.DeleteActor,
+	}}
+}
+
+// List godoc
+//
+//	@Summary		List actors
+//	@Description	People, states, organisations, delegations and groups, sorted by name. Keyset-paginated: follow `next_cursor` or the `Link` header.
+//	@Tags			actors
+//	@Produce		json
+//	@Param			kind	query		[]string	false	"Actor kind (repeatable)"	collectionFormat(multi)	Enums(person, state, organization, delegation, group)
+//	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable)"	collectionFormat(multi)
+//	@Param			sort	query		string		false	"Sort order"	Enums(name, -name, updated, -updated)	default(name)
+//	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
+//	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
+//	@Success		200		{object}	List[models.Actor]
+//	@Failure		400		{object}	Problem
+//	@Router			/api/v1/actors [get]
+func (h *Actors) List(c *gin.Context) {
+	q := newQuery(c, "kind", "country", "sort", "limit", "cursor")
+	f := store.ActorFilter{
+		Kinds:     enum(q, "kind", models.ActorKind.Valid, models.ActorKinds),
+		Countries: q.countries("country"),
+		Sort:      q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := h.store.ListActors(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondList(c, p)
+}
+
+// Create godoc
+//
+//	@Summary		Create an actor
+//	@Description	The slug is derived from the name when omitted. `affiliation_id` takes an id or a slug.
+//	@Tags			actors
+//	@Accept			json
+//	@Produce		json
+//	@Param			actor	body		models.Actor	true	"The actor (id, version and timestamps are ignored or optional)"
+//	@Success		201		{object}	models.Actor
+//	@Failure		400		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/api/v1/actors [post]
+func (h *Actors) Create(c *gin.Context) { h.crud.doCreate(c) }
+
+// Get godoc
+//
+//	@Summary	Get an actor
+//	@Tags		actors
+//	@Produce	json
+//	@Param		id	path		string	true	"Actor id or slug"
+//	@Success	200	{object}	models.Actor
+//	@Header		200	{string}	ETag	"The version, for If-Match"
+//	@Failure	404	{object}	Problem
+//	@Router		/api/v1/actors/{id} [get]
+func (h *Actors) Get(c *gin.Context) { h.crud.doGet(c) }
+
+// Replace godoc
+//
+//	@Summary	Replace an actor
+//	@Tags		actors
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string			true	"Actor id or slug"
+//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		actor		body		models.Actor	true	"The whole new state"
+//	@Success	200			{object}	models.Actor
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/actors/{id} [put]
+func (h *Actors) Replace(c *gin.Context) { h.crud.doReplace(c) }
+
+// Patch godoc
+//
+//	@Summary	Update an actor with a JSON merge patch (RFC 7396)
+//	@Tags		actors
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string			true	"Actor id or slug"
+//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		patch		body		models.Actor	true	"Members to change; null removes"
+//	@Success	200			{object}	models.Actor
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/actors/{id} [patch]
+func (h *Actors) Patch(c *gin.Context) { h.crud.doPatch(c) }
+
+// Delete godoc
+//
+//	@Summary		Delete an actor
+//	@Description	Refused with 409 while events, statements or other actors refer to it.
+//	@Tags			actors
+//	@Param			id			path	string	true	"Actor id or slug"
+//	@Param			If-Match	header	string	false	"ETag of the version read"
+//	@Success		204
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Failure		412	{object}	Problem
+//	@Router			/api/v1/actors/{id} [delete]
+func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
+
+// Events godoc
+//
+//	@Summary		Events an actor took part in
+//	@Description	Takes the /events filters (except actor and match).
+//	@Tags			actors
+//	@Produce		json
+//	@Param			id		path		string		true	"Actor id or slug"
+//	@Param			role	query		[]string	false	"Role of the actor (repeatable)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
+//	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
+//	@Param			to		query		string		false	"Overlaps up to this date (EDTF or ISO 8601)"
+//	@Param			type	query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
+//	@Param			sort	query		string		false	"Sort order"	Enums(-date, date, updated, -updated)	default(-date)
+//	@Param			limit	query		int			false	"Page size (1-500)"	default(50)
+//	@Param			cursor	query		string		false	"Opaque cursor"
+//	@Param			include	query		[]string	false	"Embed related entities"	collectionFormat(csv)	Enums(participants, location, statements, sources)
+//	@Success		200		{object}	List[models.Event]
+//	@Failure		400		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Router			/api/v1/actors/{id}/events [get]
+func (h *Actors) Events(c *gin.Context) {
+	f, err := eventFilter(c, false)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := h.store.ActorEvents(c.Request.Context(), c.Param("id"), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondList(c, p)
+}
+
+// Statements godoc
+//
+//	@Summary		What an actor said
+//	@Description	Takes the /statements filters (except speaker).
+//	@Tags			actors
+//	@Produce		json
+//	@Param			id		path		string	true	"Actor id or slug"
+//	@Param			event	query		string	false	"Event id or slug"
+//	@Param			from	query		string	false	"Overlaps from this date"
+//	@Param			to		query		string	false	"Overlaps up to this date"
+//	@Param			quote	query		bool	false	"Only direct quotes (true) or paraphrases (false)"
+//	@Param			sort	query		string	false	"Sort order"	Enums(date, -date, updated, -updated)	default(date)
+//	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
+//	@Param			cursor	query		string	false	"Opaque cursor"
+//	@Success		200		{object}	List[models.Statement]
+//	@Failure		400		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Router			/api/v1/actors/{id}/statements [get]
+func (h *Actors) Statements(c *gin.Context) {
+	f, err := statementFilter(c, false)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := h.store.ActorStatements(c.Request.Context(), c.Param("id"), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondList(c, p)
+}

@@ -1,0 +1,252 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// MaxBodyBytes caps request bodies; larger ones get 413.
+const MaxBodyBytes = 1 << 20
+
+// List is the body of every collection response.
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// fail hands err to the problem middleware and stops the chain.
+func fail(c *gin.Context, err error) {
+	_ = c.Error(err)
+	c.Abort()
+}
+
+// readBody reads a JSON request body under the size cap.
+func readBody(c *gin.Context) ([]byte, error) {
+	ct := c.GetHeader("Content-Type")
+	if ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || !(mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+			return nil, models.Errorf(models.EUNSUPPORTED, "the body must be JSON (Content-Type: application/json)")
+		}
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, models.Errorf(models.ETOOLARGE, "the body exceeds %d bytes", MaxBodyBytes)
+	}
+	if err != nil {
+		return nil, models.Errorf(models.EINVALID, "could not read the body")
+	}
+	if len(b) == 0 {
+		return nil, models.Errorf(models.EINVALID, "the body is empty; send a JSON object")
+	}
+	return b, nil
+}
+
+// decode reads the body strictly into v.
+func decode(c *gin.Context, v any) error {
+	b, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return models.UnmarshalStrict(b, v)
+}
+
+// setETag marks the response with the entity's version, the value If-Match expects.
+func setETag(c *gin.Context, version int) {
+	c.Header("ETag", strconv.Quote(strconv.Itoa(version)))
+}
+
+// ifMatch reads If-Match: 0 when absent or "*", else the version it names.
+func ifMatch(c *gin.Context) (int, error) {
+	h := strings.TrimSpace(c.GetHeader("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	if s, err := strconv.Unquote(h); err == nil {
+		if v, err := strconv.Atoi(s); err == nil && v > 0 {
+			return v, nil
+		}
+	}
+	return 0, models.Errorf(models.EPRECONDITION, "If-Match must be the ETag of the version read, e.g. \"3\"")
+}
+
+// query reads URL parameters strictly: unknown names, repeated single-valued names and
+// invalid values are collected as field errors and reported together (400).
+type query struct {
+	vals url.Values
+	v    *models.Validation
+}
+
+func newQuery(c *gin.Context, allowed ...string) *query {
+	q := &query{vals: c.Request.URL.Query(), v: models.NewValidation(models.EINVALID)}
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for name, vs := range q.vals {
+		if !ok[name] {
+			q.v.Add(name, "is not a known parameter here (known: %s)", strings.Join(allowed, ", "))
+			continue
+		}
+		for _, s := range vs {
+			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+				q.v.Add(name, "must be valid UTF-8 text")
+			}
+		}
+	}
+	return q
+}
+
+func (q *query) err() error { return q.v.Err() }
+
+// strings returns every value of a repeatable parameter, also split on commas.
+func (q *query) strings(name string) []string {
+	var out []string
+	for _, v := range q.vals[name] {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// one returns a single-valued parameter.
+func (q *query) one(name string) string {
+	vs := q.vals[name]
+	if len(vs) > 1 {
+		q.v.Add(name, "must be given once")
+	}
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
+func (q *query) int(name string) int {
+	s := q.one(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		q.v.Add(name, "must be an integer")
+		return 0
+	}
+	if n <= 0 {
+		q.v.Add(name, "must be between 1 and %d", store.MaxLimit)
+	}
+	return n
+}
+
+func (q *query) bool(name string) *bool {
+	s := q.one(name)
+	if s == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		q.v.Add(name, "must be true or false")
+		return nil
+	}
+	return &b
+}
+
+func (q *query) date(name string) *models.Date {
+	s := q.one(name)
+	if s == "" {
+		return nil
+	}
+	d, err := models.ParseDate(s)
+	if err != nil {
+		q.v.Add(name, "%s", err.Error())
+		return nil
+	}
+	return &d
+}
+
+// enum returns the values of a repeatable parameter, each checked by valid.
+func enum[T ~string](q *query, name string, valid func(T) bool, all []T) []T {
+	var out []T
+	for _, s := range q.strings(name) {
+		if !valid(T(s)) {
+			q.v.Add(name, "%q is not one of %v", s, all)
+			continue
+		}
+		out = append(out, T(s))
+	}
+	return out
+}
+
+func (q *query) countries(name string) []string {
+	var out []string
+	for _, s := range q.strings(name) {
+		if !models.ValidCountry(s) {
+			q.v.Add(name, "%q is not an ISO 3166-1 alpha-2 code in upper case", s)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (q *query) tags(name string) []string {
+	var out []string
+	for _, s := range q.strings(name) {
+		if !models.ValidTag(s) {
+			q.v.Add(name, "%q is not a valid tag", s)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (q *query) refs(name string) []string {
+	var out []string
+	for _, s := range q.strings(name) {
+		if _, err := models.ParseRef(s); err != nil {
+			q.v.Add(name, "%s", err.Error())
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (q *query) ref(name string) string {
+	s := q.one(name)
+	if s == "" {
+		return ""
+	}
+	if _, err := models.ParseRef(s); err != nil {
+		q.v.Add(name, "%s", err.Error())
+		return ""
+	}
+	return s
+}
+
+// respondList writes a page with a Link header to the next one.
+func respondList[T any](c *gin.Context, p store.Page[T]) {
+	if p.NextCursor != "" {
+		u := *c.Request.URL
+		vals := u.Query()
+		vals.Set("cursor", p.NextCursor)
+		u.RawQuery = vals.Encode()
+		c.Header("Link", fmt.Sprintf("<%s>; rel=\"next\"", u.RequestURI()))
+	}
+	c.JSON(http.StatusOK, List[T]{Items: p.Items, NextCursor: p.NextCursor})
+}

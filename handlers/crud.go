@@ -1,0 +1,157 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/models"
+)
+
+// entity is what the generic handlers need of a model.
+type entity interface {
+	GetMeta() *models.Meta
+}
+
+// crud holds the store calls of one resource; the exported, annotated handlers of each
+// resource call its methods, so the flow decode → validate → store → respond exists once.
+type crud[T any, P interface {
+	*T
+	entity
+}] struct {
+	path    string // collection path under /api/v1, e.g. "/actors"
+	create  func(context.Context, P) error
+	get     func(context.Context, string) (P, error)
+	replace func(context.Context, string, P, int) error
+	remove  func(context.Context, string, int) error
+}
+
+func (h *crud[T, P]) doCreate(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	var v T
+	if err := decode(c, &v); err != nil {
+		fail(c, err)
+		return
+	}
+	e := P(&v)
+	if err := h.create(c.Request.Context(), e); err != nil {
+		fail(c, err)
+		return
+	}
+	setETag(c, e.GetMeta().Version)
+	c.Header("Location", "/api/v1"+h.path+"/"+e.GetMeta().ID.String())
+	c.JSON(http.StatusCreated, e)
+}
+
+func (h *crud[T, P]) doGet(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	e, err := h.get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	setETag(c, e.GetMeta().Version)
+	c.JSON(http.StatusOK, e)
+}
+
+func (h *crud[T, P]) doReplace(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	ifVersion, err := ifMatch(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var v T
+	if err := decode(c, &v); err != nil {
+		fail(c, err)
+		return
+	}
+	h.finishReplace(c, P(&v), ifVersion)
+}
+
+func (h *crud[T, P]) finishReplace(c *gin.Context, e P, ifVersion int) {
+	if err := h.replace(c.Request.Context(), c.Param("id"), e, ifVersion); err != nil {
+		fail(c, err)
+		return
+	}
+	setETag(c, e.GetMeta().Version)
+	c.JSON(http.StatusOK, e)
+}
+
+// doPatch applies an RFC 7396 JSON merge patch to the current state and stores the
+// result as a PUT would, guarded by the version it read.
+func (h *crud[T, P]) doPatch(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	ifVersion, err := ifMatch(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	patch, err := readBody(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	// Strict parse of the patch itself: an object, no duplicate or invalid members.
+	var obj map[string]json.RawMessage
+	if err := models.UnmarshalStrict(patch, &obj); err != nil {
+		fail(c, err)
+		return
+	}
+	cur, err := h.get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if ifVersion > 0 && cur.GetMeta().Version != ifVersion {
+		fail(c, models.Errorf(models.EPRECONDITION, "the entity is at version %d, not %d: read it again", cur.GetMeta().Version, ifVersion))
+		return
+	}
+	doc, err := json.Marshal(cur)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	merged, err := jsonpatch.MergePatch(doc, patch)
+	if err != nil {
+		fail(c, models.Errorf(models.EINVALID, "the body is not a JSON merge patch"))
+		return
+	}
+	var v T
+	if err := models.UnmarshalStrict(merged, &v); err != nil {
+		fail(c, err)
+		return
+	}
+	h.finishReplace(c, P(&v), cur.GetMeta().Version)
+}
+
+func (h *crud[T, P]) doDelete(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	ifVersion, err := ifMatch(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := h.remove(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,229 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// EventStore is what the event handlers need of the store.
+type EventStore interface {
+	CreateEvent(context.Context, *models.Event) error
+	GetEvent(context.Context, string, store.Include) (*models.Event, error)
+	ReplaceEvent(context.Context, string, *models.Event, int) error
+	DeleteEvent(context.Context, string, int) error
+	ListEvents(context.Context, store.EventFilter) (store.Page[models.Event], error)
+}
+
+// Events serves /events.
+type Events struct {
+	store EventStore
+	crud  crud[models.Event, *models.Event]
+}
+
+// NewEvents binds the event handlers to a store.
+func NewEvents(s EventStore) *Events {
+	get := func(ctx context.Context, ref string) (*models.Event, error) {
+		return s.GetEvent(ctx, ref, store.Include{})
+	}
+	return &Events{store: s, crud: crud[models.Event, *models.Event]{
+		path: "/events", create: s.CreateEvent, get: get, replace: s.ReplaceEvent, remove: s.DeleteEvent,
+	}}
+}
+
+// eventFilter reads the /events query; withActor says whether actor and match apply.
+func eventFilter(c *gin.Context, withActor bool) (store.EventFilter, error) {
+	names := []string{"role", "country", "location", "type", "status", "tag", "from", "to", "source",
+		"parent", "sort", "limit", "cursor", "include"}
+	if withActor {
+		names = append(names, "actor", "match")
+	}
+	q := newQuery(c, names...)
+	f := store.EventFilter{
+		Roles:     enum(q, "role", models.Role.Valid, models.Roles),
+		Countries: q.countries("country"),
+		Locations: q.refs("location"),
+		Types:     enum(q, "type", models.EventType.Valid, models.EventTypes),
+		Statuses:  enum(q, "status", models.EventStatus.Valid, models.EventStatuses),
+		Tags:      q.tags("tag"),
+		From:      q.date("from"),
+		To:        q.date("to"),
+		Sources:   q.refs("source"),
+		Parent:    q.ref("parent"),
+		Sort:      q.one("sort"),
+		Limit:     q.int("limit"),
+		Cursor:    q.one("cursor"),
+		Include:   include(q),
+	}
+	if withActor {
+		f.Actors = q.refs("actor")
+		switch m := q.one("match"); m {
+		case "", "any":
+		case "all":
+			f.MatchAll = true
+		default:
+			q.v.Add("match", "must be any or all")
+		}
+	}
+	if f.From != nil && f.To != nil && !f.From.Start.Before(f.To.End) {
+		q.v.Add("to", "must not end before from begins")
+	}
+	return f, q.err()
+}
+
+func include(q *query) store.Include {
+	var inc store.Include
+	for _, s := range q.strings("include") {
+		switch s {
+		case "participants":
+			inc.Participants = true
+		case "location":
+			inc.Location = true
+		case "statements":
+			inc.Statements = true
+		case "sources":
+			inc.Sources = true
+		default:
+			q.v.Add("include", "%q is not one of participants, location, statements, sources", s)
+		}
+	}
+	return inc
+}
+
+// List godoc
+//
+//	@Summary		List and filter events
+//	@Description	Events matching every given filter. Repeated values of one filter are alternatives, except `tag` (all must be present) and `actor` with `match=all`. Dates use overlap: an event dated 2025-08 matches from=2025-08-15&to=2025-08-15.
+//	@Tags			events
+//	@Produce		json
+//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)	default(any)
+//	@Param			role		query		[]string	false	"Participant role; with actor, the role of those actors (repeatable)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
+//	@Param			country		query		[]string	false	"Country of a participant, ISO 3166-1 alpha-2 (repeatable)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)	Enums(meeting, negotiation, summit, call, visit, statement, agreement, conference, other)
+//	@Param			status		query		[]string	false	"Event status (repeatable)"	collectionFormat(multi)	Enums(scheduled, held, postponed, cancelled)
+//	@Param			tag			query		[]string	false	"Tag; all given must be present (repeatable)"	collectionFormat(multi)
+//	@Param			from		query		string		false	"Events overlapping from this date on (EDTF or ISO 8601: 2025, 2025-08, 2026-01-23)"
+//	@Param			to			query		string		false	"Events overlapping up to the end of this date"
+//	@Param			source		query		[]string	false	"Cited source id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			parent		query		string		false	"Parent event id or slug: the rounds of a series"
+//	@Param			sort		query		string		false	"Sort order"	Enums(-date, date, updated, -updated)	default(-date)
+//	@Param			limit		query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
+//	@Param			cursor		query		string		false	"Opaque cursor from the previous page"
+//	@Param			include		query		[]string	false	"Embed related entities"	collectionFormat(csv)	Enums(participants, location, statements, sources)
+//	@Success		200			{object}	List[models.Event]
+//	@Header			200			{string}	Link	"<…>; rel=\"next\" when there is a next page"
+//	@Failure		400			{object}	Problem
+//	@Router			/api/v1/events [get]
+func (h *Events) List(c *gin.Context) {
+	f, err := eventFilter(c, true)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := h.store.ListEvents(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondList(c, p)
+}
+
+// Create godoc
+//
+//	@Summary		Create an event
+//	@Description	References (location_id, participants[].actor_id, represents_id, source_ids, parent_id, relations[].event_id) take ids or slugs. `date` takes an EDTF string ("2026-01-23", "2025-08~", "2026-01-23/2026-01-24") or the object the API returns.
+//	@Tags			events
+//	@Accept			json
+//	@Produce		json
+//	@Param			event	body		models.Event	true	"The event"
+//	@Success		201		{object}	models.Event
+//	@Failure		400		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/api/v1/events [post]
+func (h *Events) Create(c *gin.Context) { h.crud.doCreate(c) }
+
+// Get godoc
+//
+//	@Summary	Get an event
+//	@Tags		events
+//	@Produce	json
+//	@Param		id		path		string		true	"Event id or slug"
+//	@Param		include	query		[]string	false	"Embed related entities"	collectionFormat(csv)	Enums(participants, location, statements, sources)
+//	@Success	200		{object}	models.Event
+//	@Header		200		{string}	ETag	"The version, for If-Match"
+//	@Failure	400		{object}	Problem
+//	@Failure	404		{object}	Problem
+//	@Router		/api/v1/events/{id} [get]
+func (h *Events) Get(c *gin.Context) {
+	q := newQuery(c, "include")
+	inc := include(q)
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	e, err := h.store.GetEvent(c.Request.Context(), c.Param("id"), inc)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	setETag(c, e.Version)
+	c.JSON(http.StatusOK, e)
+}
+
+// Replace godoc
+//
+//	@Summary	Replace an event
+//	@Tags		events
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string			true	"Event id or slug"
+//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		event		body		models.Event	true	"The whole new state"
+//	@Success	200			{object}	models.Event
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/events/{id} [put]
+func (h *Events) Replace(c *gin.Context) { h.crud.doReplace(c) }
+
+// Patch godoc
+//
+//	@Summary	Update an event with a JSON merge patch (RFC 7396)
+//	@Tags		events
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string			true	"Event id or slug"
+//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		patch		body		models.Event	true	"Members to change; arrays are replaced whole; null removes"
+//	@Success	200			{object}	models.Event
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/events/{id} [patch]
+func (h *Events) Patch(c *gin.Context) { h.crud.doPatch(c) }
+
+// Delete godoc
+//
+//	@Summary		Delete an event
+//	@Description	Its participants, tags, source links and relations go with it. Refused with 409 while statements or rounds refer to it.
+//	@Tags			events
+//	@Param			id			path	string	true	"Event id or slug"
+//	@Param			If-Match	header	string	false	"ETag of the version read"
+//	@Success		204
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Failure		412	{object}	Problem
+//	@Router			/api/v1/events/{id} [delete]
+func (h *Events) Delete(c *gin.Context) { h.crud.doDelete(c) }

@@ -1,0 +1,141 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// LocationStore is what the location handlers need of the store.
+type LocationStore interface {
+	CreateLocation(context.Context, *models.Location) error
+	GetLocation(context.Context, string) (*models.Location, error)
+	ReplaceLocation(context.Context, string, *models.Location, int) error
+	DeleteLocation(context.Context, string, int) error
+	ListLocations(context.Context, store.LocationFilter) (store.Page[models.Location], error)
+}
+
+// Locations serves /locations.
+type Locations struct {
+	store LocationStore
+	crud  crud[models.Location, *models.Location]
+}
+
+// NewLocations binds the location handlers to a store.
+func NewLocations(s LocationStore) *Locations {
+	return &Locations{store: s, crud: crud[models.Location, *models.Location]{
+		path: "/locations", create: s.CreateLocation, get: s.GetLocation, replace: s.ReplaceLocation, remove: s.DeleteLocation,
+	}}
+}
+
+// List godoc
+//
+//	@Summary		List locations
+//	@Description	Keyset-paginated: follow `next_cursor` or the `Link` header.
+//	@Tags			locations
+//	@Produce		json
+//	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable)"	collectionFormat(multi)
+//	@Param			sort	query		string		false	"Sort order"	Enums(name, -name, updated, -updated)	default(name)
+//	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
+//	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
+//	@Success		200		{object}	List[models.Location]
+//	@Failure		400		{object}	Problem
+//	@Router			/api/v1/locations [get]
+func (h *Locations) List(c *gin.Context) {
+	q := newQuery(c, "country", "sort", "limit", "cursor")
+	f := store.LocationFilter{
+		Countries: q.countries("country"),
+		Sort:      q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := h.store.ListLocations(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondList(c, p)
+}
+
+// Create godoc
+//
+//	@Summary		Create a location
+//	@Description	The slug is derived from the name when omitted. Coordinates are WGS84 and come in pairs.
+//	@Tags			locations
+//	@Accept			json
+//	@Produce		json
+//	@Param			location	body		models.Location	true	"The location (id, version and timestamps are ignored or optional)"
+//	@Success		201		{object}	models.Location
+//	@Failure		400		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/api/v1/locations [post]
+func (h *Locations) Create(c *gin.Context) { h.crud.doCreate(c) }
+
+// Get godoc
+//
+//	@Summary	Get a location
+//	@Tags		locations
+//	@Produce	json
+//	@Param		id	path		string	true	"Location id or slug"
+//	@Success	200	{object}	models.Location
+//	@Header		200	{string}	ETag	"The version, for If-Match"
+//	@Failure	404	{object}	Problem
+//	@Router		/api/v1/locations/{id} [get]
+func (h *Locations) Get(c *gin.Context) { h.crud.doGet(c) }
+
+// Replace godoc
+//
+//	@Summary	Replace a location
+//	@Tags		locations
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string			true	"Location id or slug"
+//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		location		body		models.Location	true	"The whole new state"
+//	@Success	200			{object}	models.Location
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/locations/{id} [put]
+func (h *Locations) Replace(c *gin.Context) { h.crud.doReplace(c) }
+
+// Patch godoc
+//
+//	@Summary	Update a location with a JSON merge patch (RFC 7396)
+//	@Tags		locations
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string			true	"Location id or slug"
+//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		patch		body		models.Location	true	"Members to change; null removes"
+//	@Success	200			{object}	models.Location
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/locations/{id} [patch]
+func (h *Locations) Patch(c *gin.Context) { h.crud.doPatch(c) }
+
+// Delete godoc
+//
+//	@Summary		Delete a location
+//	@Description	Refused with 409 while events refer to it.
+//	@Tags			locations
+//	@Param			id			path	string	true	"Location id or slug"
+//	@Param			If-Match	header	string	false	"ETag of the version read"
+//	@Success		204
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Failure		412	{object}	Problem
+//	@Router			/api/v1/locations/{id} [delete]
+func (h *Locations) Delete(c *gin.Context) { h.crud.doDelete(c) }

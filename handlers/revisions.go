@@ -1,0 +1,56 @@
+package handlers
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// RevisionStore is what the revision handler needs of the store.
+type RevisionStore interface {
+	Revisions(context.Context, string, string, store.RevisionFilter) (store.Page[models.Revision], error)
+}
+
+// Revisions serves /{collection}/{id}/revisions.
+type Revisions struct{ store RevisionStore }
+
+// NewRevisions binds the revision handler to a store.
+func NewRevisions(s RevisionStore) *Revisions { return &Revisions{store: s} }
+
+// List godoc
+//
+//	@Summary		History of an entity
+//	@Description	Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.
+//	@Tags			revisions
+//	@Produce		json
+//	@Param			id		path		string	true	"Id (or slug while the entity exists)"
+//	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
+//	@Param			cursor	query		string	false	"Opaque cursor"
+//	@Success		200		{object}	List[models.Revision]
+//	@Failure		400		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Router			/api/v1/events/{id}/revisions [get]
+//	@Router			/api/v1/actors/{id}/revisions [get]
+//	@Router			/api/v1/locations/{id}/revisions [get]
+//	@Router			/api/v1/sources/{id}/revisions [get]
+//	@Router			/api/v1/statements/{id}/revisions [get]
+func (h *Revisions) List(c *gin.Context) {
+	q := newQuery(c, "limit", "cursor")
+	f := store.RevisionFilter{Limit: q.int("limit"), Cursor: q.one("cursor")}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	// The route is /api/v1/<collection>/:id/revisions; the kind is the collection's singular.
+	parts := strings.Split(strings.TrimPrefix(c.FullPath(), "/api/v1/"), "/")
+	kind := strings.TrimSuffix(parts[0], "s")
+	p, err := h.store.Revisions(c.Request.Context(), kind, c.Param("id"), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondList(c, p)
+}

@@ -1,0 +1,141 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// SourceStore is what the source handlers need of the store.
+type SourceStore interface {
+	CreateSource(context.Context, *models.Source) error
+	GetSource(context.Context, string) (*models.Source, error)
+	ReplaceSource(context.Context, string, *models.Source, int) error
+	DeleteSource(context.Context, string, int) error
+	ListSources(context.Context, store.SourceFilter) (store.Page[models.Source], error)
+}
+
+// Sources serves /sources.
+type Sources struct {
+	store SourceStore
+	crud  crud[models.Source, *models.Source]
+}
+
+// NewSources binds the source handlers to a store.
+func NewSources(s SourceStore) *Sources {
+	return &Sources{store: s, crud: crud[models.Source, *models.Source]{
+		path: "/sources", create: s.CreateSource, get: s.GetSource, replace: s.ReplaceSource, remove: s.DeleteSource,
+	}}
+}
+
+// List godoc
+//
+//	@Summary		List sources
+//	@Description	Keyset-paginated: follow `next_cursor` or the `Link` header.
+//	@Tags			sources
+//	@Produce		json
+//	@Param			outlet	query		[]string	false	"Outlet name, exact (repeatable)"	collectionFormat(multi)
+//	@Param			sort	query		string		false	"Sort order"	Enums(outlet, -outlet, updated, -updated)	default(outlet)
+//	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
+//	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
+//	@Success		200		{object}	List[models.Source]
+//	@Failure		400		{object}	Problem
+//	@Router			/api/v1/sources [get]
+func (h *Sources) List(c *gin.Context) {
+	q := newQuery(c, "outlet", "sort", "limit", "cursor")
+	f := store.SourceFilter{
+		Outlets: q.strings("outlet"),
+		Sort:    q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := h.store.ListSources(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondList(c, p)
+}
+
+// Create godoc
+//
+//	@Summary		Create a source
+//	@Description	The slug is derived from outlet and title when omitted. `published` takes an EDTF date.
+//	@Tags			sources
+//	@Accept			json
+//	@Produce		json
+//	@Param			source	body		models.Source	true	"The source (id, version and timestamps are ignored or optional)"
+//	@Success		201		{object}	models.Source
+//	@Failure		400		{object}	Problem
+//	@Failure		409		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
+//	@Failure		422		{object}	Problem
+//	@Router			/api/v1/sources [post]
+func (h *Sources) Create(c *gin.Context) { h.crud.doCreate(c) }
+
+// Get godoc
+//
+//	@Summary	Get a source
+//	@Tags		sources
+//	@Produce	json
+//	@Param		id	path		string	true	"Source id or slug"
+//	@Success	200	{object}	models.Source
+//	@Header		200	{string}	ETag	"The version, for If-Match"
+//	@Failure	404	{object}	Problem
+//	@Router		/api/v1/sources/{id} [get]
+func (h *Sources) Get(c *gin.Context) { h.crud.doGet(c) }
+
+// Replace godoc
+//
+//	@Summary	Replace a source
+//	@Tags		sources
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string			true	"Source id or slug"
+//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		source		body		models.Source	true	"The whole new state"
+//	@Success	200			{object}	models.Source
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/sources/{id} [put]
+func (h *Sources) Replace(c *gin.Context) { h.crud.doReplace(c) }
+
+// Patch godoc
+//
+//	@Summary	Update a source with a JSON merge patch (RFC 7396)
+//	@Tags		sources
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string			true	"Source id or slug"
+//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		patch		body		models.Source	true	"Members to change; null removes"
+//	@Success	200			{object}	models.Source
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/sources/{id} [patch]
+func (h *Sources) Patch(c *gin.Context) { h.crud.doPatch(c) }
+
+// Delete godoc
+//
+//	@Summary		Delete a source
+//	@Description	Refused with 409 while events or statements cite it.
+//	@Tags			sources
+//	@Param			id			path	string	true	"Source id or slug"
+//	@Param			If-Match	header	string	false	"ETag of the version read"
+//	@Success		204
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Failure		412	{object}	Problem
+//	@Router			/api/v1/sources/{id} [delete]
+func (h *Sources) Delete(c *gin.Context) { h.crud.doDelete(c) }

@@ -1,0 +1,152 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// StatementStore is what the statement handlers need of the store.
+type StatementStore interface {
+	CreateStatement(context.Context, *models.Statement) error
+	GetStatement(context.Context, string) (*models.Statement, error)
+	ReplaceStatement(context.Context, string, *models.Statement, int) error
+	DeleteStatement(context.Context, string, int) error
+	ListStatements(context.Context, store.StatementFilter) (store.Page[models.Statement], error)
+}
+
+// Statements serves /statements.
+type Statements struct {
+	store StatementStore
+	crud  crud[models.Statement, *models.Statement]
+}
+
+// NewStatements binds the statement handlers to a store.
+func NewStatements(s StatementStore) *Statements {
+	return &Statements{store: s, crud: crud[models.Statement, *models.Statement]{
+		path: "/statements", create: s.CreateStatement, get: s.GetStatement, replace: s.ReplaceStatement, remove: s.DeleteStatement,
+	}}
+}
+
+func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, error) {
+	names := []string{"event", "from", "to", "tag", "quote", "sort", "limit", "cursor"}
+	if withSpeaker {
+		names = append(names, "speaker")
+	}
+	q := newQuery(c, names...)
+	f := store.StatementFilter{
+		Event: q.ref("event"), From: q.date("from"), To: q.date("to"), Tags: q.tags("tag"),
+		Quote: q.bool("quote"), Sort: q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
+	}
+	if withSpeaker {
+		f.Speakers = q.refs("speaker")
+	}
+	return f, q.err()
+}
+
+// List godoc
+//
+//	@Summary		List and filter statements
+//	@Tags			statements
+//	@Produce		json
+//	@Param			speaker	query		[]string	false	"Speaker id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			event	query		string		false	"Event id or slug"
+//	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
+//	@Param			to		query		string		false	"Overlaps up to this date"
+//	@Param			tag		query		[]string	false	"Tag; all given must be present (repeatable)"	collectionFormat(multi)
+//	@Param			quote	query		bool		false	"Only direct quotes (true) or paraphrases (false)"
+//	@Param			sort	query		string		false	"Sort order"	Enums(date, -date, updated, -updated)	default(date)
+//	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
+//	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
+//	@Success		200		{object}	List[models.Statement]
+//	@Failure		400		{object}	Problem
+//	@Router			/api/v1/statements [get]
+func (h *Statements) List(c *gin.Context) {
+	f, err := statementFilter(c, true)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p, err := h.store.ListStatements(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	respondList(c, p)
+}
+
+// Create godoc
+//
+//	@Summary		Create a statement
+//	@Description	An anonymous speaker ("a White House official") is an attribution with the organisation as speaker_id.
+//	@Tags			statements
+//	@Accept			json
+//	@Produce		json
+//	@Param			statement	body		models.Statement	true	"The statement"
+//	@Success		201			{object}	models.Statement
+//	@Failure		400			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		413			{object}	Problem
+//	@Failure		415			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/api/v1/statements [post]
+func (h *Statements) Create(c *gin.Context) { h.crud.doCreate(c) }
+
+// Get godoc
+//
+//	@Summary	Get a statement
+//	@Tags		statements
+//	@Produce	json
+//	@Param		id	path		string	true	"Statement id"
+//	@Success	200	{object}	models.Statement
+//	@Failure	404	{object}	Problem
+//	@Router		/api/v1/statements/{id} [get]
+func (h *Statements) Get(c *gin.Context) { h.crud.doGet(c) }
+
+// Replace godoc
+//
+//	@Summary	Replace a statement
+//	@Tags		statements
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string				true	"Statement id"
+//	@Param		If-Match	header		string				false	"ETag of the version read"
+//	@Param		statement	body		models.Statement	true	"The whole new state"
+//	@Success	200			{object}	models.Statement
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/statements/{id} [put]
+func (h *Statements) Replace(c *gin.Context) { h.crud.doReplace(c) }
+
+// Patch godoc
+//
+//	@Summary	Update a statement with a JSON merge patch (RFC 7396)
+//	@Tags		statements
+//	@Accept		json
+//	@Produce	json
+//	@Param		id			path		string				true	"Statement id"
+//	@Param		If-Match	header		string				false	"ETag of the version read"
+//	@Param		patch		body		models.Statement	true	"Members to change"
+//	@Success	200			{object}	models.Statement
+//	@Failure	400			{object}	Problem
+//	@Failure	404			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/api/v1/statements/{id} [patch]
+func (h *Statements) Patch(c *gin.Context) { h.crud.doPatch(c) }
+
+// Delete godoc
+//
+//	@Summary	Delete a statement
+//	@Tags		statements
+//	@Param		id			path	string	true	"Statement id"
+//	@Param		If-Match	header	string	false	"ETag of the version read"
+//	@Success	204
+//	@Failure	404	{object}	Problem
+//	@Failure	412	{object}	Problem
+//	@Router		/api/v1/statements/{id} [delete]
+func (h *Statements) Delete(c *gin.Context) { h.crud.doDelete(c) }
