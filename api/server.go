@@ -11,6 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/docs"
 	"github.com/parley-api/parley/handlers"
@@ -119,7 +120,9 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 	return r, nil
 }
 
-// openAPI3 converts the swag-generated Swagger 2.0 document to OpenAPI 3.
+// openAPI3 converts the swag-generated Swagger 2.0 document to OpenAPI 3. Swagger 2
+// cannot give error responses their own media type, so the conversion moves every 4xx
+// and 5xx body to application/problem+json, which is what the server sends.
 func openAPI3() ([]byte, error) {
 	var v2 openapi2.T
 	if err := json.Unmarshal([]byte(docs.SwaggerInfo.ReadDoc()), &v2); err != nil {
@@ -128,6 +131,18 @@ func openAPI3() ([]byte, error) {
 	v3, err := openapi2conv.ToV3(&v2)
 	if err != nil {
 		return nil, err
+	}
+	for _, item := range v3.Paths.Map() {
+		for _, op := range item.Operations() {
+			for code, resp := range op.Responses.Map() {
+				if len(code) != 3 || code[0] < '4' || resp.Value == nil {
+					continue
+				}
+				if mt := resp.Value.Content.Get("application/json"); mt != nil {
+					resp.Value.Content = openapi3.Content{ProblemContentType: mt}
+				}
+			}
+		}
 	}
 	return json.Marshal(v3)
 }

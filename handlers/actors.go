@@ -37,7 +37,7 @@ func NewActors(s ActorStore) *Actors {
 //	@Summary		List actors
 //	@Description	People, states, organisations, delegations and groups, sorted by name. Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			actors
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			kind	query		[]string	false	"Actor kind (repeatable)"	collectionFormat(multi)	Enums(person, state, organization, delegation, group)
 //	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable)"	collectionFormat(multi)
 //	@Param			sort	query		string		false	"Sort order"	Enums(name, -name, updated, -updated)	default(name)
@@ -71,7 +71,7 @@ func (h *Actors) List(c *gin.Context) {
 //	@Description	The slug is derived from the name when omitted. `affiliation_id` takes an id or a slug.
 //	@Tags			actors
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			actor	body		models.Actor	true	"The actor (id, version and timestamps are ignored or optional)"
 //	@Success		201		{object}	models.Actor
 //	@Failure		400		{object}	Problem
@@ -86,7 +86,7 @@ func (h *Actors) Create(c *gin.Context) { h.crud.doCreate(c) }
 //
 //	@Summary	Get an actor
 //	@Tags		actors
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id	path		string	true	"Actor id or slug"
 //	@Success	200	{object}	models.Actor
 //	@Header		200	{string}	ETag	"The version, for If-Match"
@@ -99,7 +99,7 @@ func (h *Actors) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Summary	Replace an actor
 //	@Tags		actors
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Actor id or slug"
 //	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
 //	@Param		actor		body		models.Actor	true	"The whole new state"
@@ -117,7 +117,7 @@ func (h *Actors) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Summary	Update an actor with a JSON merge patch (RFC 7396)
 //	@Tags		actors
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Actor id or slug"
 //	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
 //	@Param		patch		body		models.Actor	true	"Members to change; null removes"
@@ -135,6 +135,7 @@ func (h *Actors) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Summary		Delete an actor
 //	@Description	Refused with 409 while events, statements or other actors refer to it.
 //	@Tags			actors
+//	@Produce	json,application/problem+json
 //	@Param			id			path	string	true	"Actor id or slug"
 //	@Param			If-Match	header	string	false	"ETag of the version read"
 //	@Success		204
@@ -149,7 +150,7 @@ func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
 //	@Summary		Events an actor took part in
 //	@Description	Takes the /events filters (except actor and match).
 //	@Tags			actors
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			id		path		string		true	"Actor id or slug"
 //	@Param			role	query		[]string	false	"Role of the actor (repeatable)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
@@ -182,7 +183,7 @@ func (h *Actors) Events(c *gin.Context) {
 //	@Summary		What an actor said
 //	@Description	Takes the /statements filters (except speaker).
 //	@Tags			actors
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			id		path		string	true	"Actor id or slug"
 //	@Param			event	query		string	false	"Event id or slug"
 //	@Param			from	query		string	false	"Overlaps from this date"

@@ -98,7 +98,7 @@ func include(q *query) store.Include {
 //	@Summary		List and filter events
 //	@Description	Events matching every given filter. Repeated values of one filter are alternatives, except `tag` (all must be present) and `actor` with `match=all`. Dates use overlap: an event dated 2025-08 matches from=2025-08-15&to=2025-08-15.
 //	@Tags			events
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)	default(any)
 //	@Param			role		query		[]string	false	"Participant role; with actor, the role of those actors (repeatable)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
@@ -139,7 +139,7 @@ func (h *Events) List(c *gin.Context) {
 //	@Description	References (location_id, participants[].actor_id, represents_id, source_ids, parent_id, relations[].event_id) take ids or slugs. `date` takes an EDTF string ("2026-01-23", "2025-08~", "2026-01-23/2026-01-24") or the object the API returns.
 //	@Tags			events
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			event	body		models.Event	true	"The event"
 //	@Success		201		{object}	models.Event
 //	@Failure		400		{object}	Problem
@@ -154,7 +154,7 @@ func (h *Events) Create(c *gin.Context) { h.crud.doCreate(c) }
 //
 //	@Summary	Get an event
 //	@Tags		events
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id		path		string		true	"Event id or slug"
 //	@Param		include	query		[]string	false	"Embed related entities"	collectionFormat(csv)	Enums(participants, location, statements, sources)
 //	@Success	200		{object}	models.Event
@@ -183,7 +183,7 @@ func (h *Events) Get(c *gin.Context) {
 //	@Summary	Replace an event
 //	@Tags		events
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Event id or slug"
 //	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
 //	@Param		event		body		models.Event	true	"The whole new state"
@@ -201,7 +201,7 @@ func (h *Events) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Summary	Update an event with a JSON merge patch (RFC 7396)
 //	@Tags		events
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Event id or slug"
 //	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
 //	@Param		patch		body		models.Event	true	"Members to change; arrays are replaced whole; null removes"
@@ -219,6 +219,7 @@ func (h *Events) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Summary		Delete an event
 //	@Description	Its participants, tags, source links and relations go with it. Refused with 409 while statements or rounds refer to it.
 //	@Tags			events
+//	@Produce	json,application/problem+json
 //	@Param			id			path	string	true	"Event id or slug"
 //	@Param			If-Match	header	string	false	"ETag of the version read"
 //	@Success		204

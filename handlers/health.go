@@ -31,7 +31,7 @@ type Status struct {
 //	@Summary		Liveness
 //	@Description	200 while the process serves HTTP; it does not touch the database.
 //	@Tags			health
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Success		200	{object}	Status
 //	@Router			/healthz [get]
 func (h *Health) Live(c *gin.Context) { c.JSON(http.StatusOK, Status{Status: "ok"}) }
@@ -41,7 +41,7 @@ func (h *Health) Live(c *gin.Context) { c.JSON(http.StatusOK, Status{Status: "ok
 //	@Summary		Readiness
 //	@Description	200 when the database answers and its schema is up to date, else 503.
 //	@Tags			health
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Success		200	{object}	Status
 //	@Failure		503	{object}	Problem
 //	@Router			/readyz [get]

@@ -35,7 +35,7 @@ func NewLocations(s LocationStore) *Locations {
 //	@Summary		List locations
 //	@Description	Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			locations
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable)"	collectionFormat(multi)
 //	@Param			sort	query		string		false	"Sort order"	Enums(name, -name, updated, -updated)	default(name)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
@@ -67,7 +67,7 @@ func (h *Locations) List(c *gin.Context) {
 //	@Description	The slug is derived from the name when omitted. Coordinates are WGS84 and come in pairs.
 //	@Tags			locations
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			location	body		models.Location	true	"The location (id, version and timestamps are ignored or optional)"
 //	@Success		201		{object}	models.Location
 //	@Failure		400		{object}	Problem
@@ -82,7 +82,7 @@ func (h *Locations) Create(c *gin.Context) { h.crud.doCreate(c) }
 //
 //	@Summary	Get a location
 //	@Tags		locations
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id	path		string	true	"Location id or slug"
 //	@Success	200	{object}	models.Location
 //	@Header		200	{string}	ETag	"The version, for If-Match"
@@ -95,7 +95,7 @@ func (h *Locations) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Summary	Replace a location
 //	@Tags		locations
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Location id or slug"
 //	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
 //	@Param		location		body		models.Location	true	"The whole new state"
@@ -113,7 +113,7 @@ func (h *Locations) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Summary	Update a location with a JSON merge patch (RFC 7396)
 //	@Tags		locations
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Location id or slug"
 //	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
 //	@Param		patch		body		models.Location	true	"Members to change; null removes"
@@ -131,6 +131,7 @@ func (h *Locations) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Summary		Delete a location
 //	@Description	Refused with 409 while events refer to it.
 //	@Tags			locations
+//	@Produce	json,application/problem+json
 //	@Param			id			path	string	true	"Location id or slug"
 //	@Param			If-Match	header	string	false	"ETag of the version read"
 //	@Success		204

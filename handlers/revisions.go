@@ -25,7 +25,7 @@ func NewRevisions(s RevisionStore) *Revisions { return &Revisions{store: s} }
 //	@Summary		History of an entity
 //	@Description	Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.
 //	@Tags			revisions
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			id		path		string	true	"Id (or slug while the entity exists)"
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string	false	"Opaque cursor"

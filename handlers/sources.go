@@ -35,7 +35,7 @@ func NewSources(s SourceStore) *Sources {
 //	@Summary		List sources
 //	@Description	Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			sources
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			outlet	query		[]string	false	"Outlet name, exact (repeatable)"	collectionFormat(multi)
 //	@Param			sort	query		string		false	"Sort order"	Enums(outlet, -outlet, updated, -updated)	default(outlet)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
@@ -67,7 +67,7 @@ func (h *Sources) List(c *gin.Context) {
 //	@Description	The slug is derived from outlet and title when omitted. `published` takes an EDTF date.
 //	@Tags			sources
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			source	body		models.Source	true	"The source (id, version and timestamps are ignored or optional)"
 //	@Success		201		{object}	models.Source
 //	@Failure		400		{object}	Problem
@@ -82,7 +82,7 @@ func (h *Sources) Create(c *gin.Context) { h.crud.doCreate(c) }
 //
 //	@Summary	Get a source
 //	@Tags		sources
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id	path		string	true	"Source id or slug"
 //	@Success	200	{object}	models.Source
 //	@Header		200	{string}	ETag	"The version, for If-Match"
@@ -95,7 +95,7 @@ func (h *Sources) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Summary	Replace a source
 //	@Tags		sources
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Source id or slug"
 //	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
 //	@Param		source		body		models.Source	true	"The whole new state"
@@ -113,7 +113,7 @@ func (h *Sources) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Summary	Update a source with a JSON merge patch (RFC 7396)
 //	@Tags		sources
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Source id or slug"
 //	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
 //	@Param		patch		body		models.Source	true	"Members to change; null removes"
@@ -131,6 +131,7 @@ func (h *Sources) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Summary		Delete a source
 //	@Description	Refused with 409 while events or statements cite it.
 //	@Tags			sources
+//	@Produce	json,application/problem+json
 //	@Param			id			path	string	true	"Source id or slug"
 //	@Param			If-Match	header	string	false	"ETag of the version read"
 //	@Success		204

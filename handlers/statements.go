@@ -50,7 +50,7 @@ func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, e
 //
 //	@Summary		List and filter statements
 //	@Tags			statements
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			speaker	query		[]string	false	"Speaker id or slug (repeatable)"	collectionFormat(multi)
 //	@Param			event	query		string		false	"Event id or slug"
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
@@ -83,7 +83,7 @@ func (h *Statements) List(c *gin.Context) {
 //	@Description	An anonymous speaker ("a White House official") is an attribution with the organisation as speaker_id.
 //	@Tags			statements
 //	@Accept			json
-//	@Produce		json
+//	@Produce		json,application/problem+json
 //	@Param			statement	body		models.Statement	true	"The statement"
 //	@Success		201			{object}	models.Statement
 //	@Failure		400			{object}	Problem
@@ -98,7 +98,7 @@ func (h *Statements) Create(c *gin.Context) { h.crud.doCreate(c) }
 //
 //	@Summary	Get a statement
 //	@Tags		statements
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id	path		string	true	"Statement id"
 //	@Success	200	{object}	models.Statement
 //	@Failure	404	{object}	Problem
@@ -110,7 +110,7 @@ func (h *Statements) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Summary	Replace a statement
 //	@Tags		statements
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string				true	"Statement id"
 //	@Param		If-Match	header		string				false	"ETag of the version read"
 //	@Param		statement	body		models.Statement	true	"The whole new state"
@@ -127,7 +127,7 @@ func (h *Statements) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Summary	Update a statement with a JSON merge patch (RFC 7396)
 //	@Tags		statements
 //	@Accept		json
-//	@Produce	json
+//	@Produce	json,application/problem+json
 //	@Param		id			path		string				true	"Statement id"
 //	@Param		If-Match	header		string				false	"ETag of the version read"
 //	@Param		patch		body		models.Statement	true	"Members to change"
@@ -143,6 +143,7 @@ func (h *Statements) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //
 //	@Summary	Delete a statement
 //	@Tags		statements
+//	@Produce	json,application/problem+json
 //	@Param		id			path	string	true	"Statement id"
 //	@Param		If-Match	header	string	false	"ETag of the version read"
 //	@Success	204

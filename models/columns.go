@@ -116,6 +116,12 @@ func (d JSONDoc) MarshalJSON() ([]byte, error) {
 	return d, nil
 }
 
+// UnmarshalJSON keeps the document as it is, so clients in Go can read revisions.
+func (d *JSONDoc) UnmarshalJSON(b []byte) error {
+	*d = append(JSONDoc(nil), b...)
+	return nil
+}
+
 // GormDBDataType is json on PostgreSQL (which keeps the text as written, unlike jsonb)
 // and text on SQLite.
 func (JSONDoc) GormDBDataType(db *gorm.DB, _ *schema.Field) string {

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Length limits keep rows small and reject garbage early.
@@ -73,16 +77,20 @@ func Slugify(name string) string {
 	return s
 }
 
-var latinFold = strings.NewReplacer(
-	"á", "a", "à", "a", "â", "a", "ä", "a", "ã", "a", "å", "a", "ā", "a", "ă", "a", "ą", "a",
-	"ç", "c", "ć", "c", "č", "c", "ď", "d", "đ", "d", "é", "e", "è", "e", "ê", "e", "ë", "e", "ē", "e", "ę", "e", "ě", "e",
-	"í", "i", "ì", "i", "î", "i", "ï", "i", "ī", "i", "ł", "l", "ñ", "n", "ń", "n", "ň", "n",
-	"ó", "o", "ò", "o", "ô", "o", "ö", "o", "õ", "o", "ø", "o", "ő", "o", "ř", "r", "ś", "s", "š", "s", "ș", "s", "ş", "s",
-	"ß", "ss", "ť", "t", "ț", "t", "ú", "u", "ù", "u", "û", "u", "ü", "u", "ū", "u", "ů", "u", "ű", "u",
-	"ý", "y", "ÿ", "y", "ź", "z", "ż", "z", "ž", "z", "æ", "ae", "œ", "oe",
+// unaccent strips diacritics by canonical decomposition ("Erdoğan" -> "Erdogan");
+// latinFold covers the letters that do not decompose.
+var (
+	unaccent  = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	latinFold = strings.NewReplacer("ł", "l", "đ", "d", "ø", "o", "ß", "ss", "æ", "ae", "œ", "oe", "ı", "i", "ħ", "h", "þ", "th")
 )
 
-func foldLatin(s string) string { return latinFold.Replace(strings.ToLower(s)) }
+func foldLatin(s string) string {
+	out, _, err := transform.String(unaccent, strings.ToLower(s))
+	if err != nil {
+		out = strings.ToLower(s)
+	}
+	return latinFold.Replace(out)
+}
 
 // checkText validates a free-text field: valid UTF-8, no control characters other than
 // newlines and tabs, at most max bytes; required fields must not be blank.

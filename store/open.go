@@ -188,3 +188,29 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	}
 	return true, nil
 }
+
+// Fingerprint summarises the whole database: the row count of every table and the sum of
+// entity versions. Any write changes it, so tests use it to prove that a rejected
+// request wrote nothing.
+func (s *Store) Fingerprint(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	db := s.db.WithContext(ctx)
+	for _, t := range []string{"actors", "locations", "sources", "events", "statements", "event_participants",
+		"event_relations", "event_tags", "event_sources", "statement_tags", "statement_sources", "revisions"} {
+		var n int64
+		if err := db.Table(t).Count(&n).Error; err != nil {
+			return nil, dbError(err, t)
+		}
+		out[t] = n
+	}
+	for _, t := range []string{"actors", "locations", "sources", "events", "statements"} {
+		var sum *int64
+		if err := db.Table(t).Select("SUM(version)").Scan(&sum).Error; err != nil {
+			return nil, dbError(err, t)
+		}
+		if sum != nil {
+			out[t+".versions"] = *sum
+		}
+	}
+	return out, nil
+}
