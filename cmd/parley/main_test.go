@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func run(t *testing.T, ctx context.Context, args ...string) (string, error) {
+	t.Helper()
+	cmd := newRoot()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	return out.String(), err
+}
+
+// TestCLI drives migrate, seed and version against a fresh SQLite file.
+func TestCLI(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "cli.db")
+	steps := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"migrate", "status", "--database-url", db}, "pending"},
+		{[]string{"migrate", "up", "--database-url", db}, "applied 1 migration(s)"},
+		{[]string{"migrate", "status", "--database-url", db}, "applied"},
+		{[]string{"seed", "--database-url", db}, "created 39, already present 0"},
+		{[]string{"seed", "--database-url", db}, "created 0, already present 39"},
+		{[]string{"version"}, "parley "},
+	}
+	for _, s := range steps {
+		out, err := run(t, ctx, s.args...)
+		if err != nil || !strings.Contains(out, s.want) {
+			t.Fatalf("parley %v: %q, %v; want %q", s.args, out, err, s.want)
+		}
+	}
+	if _, err := run(t, ctx, "migrate", "sideways", "--database-url", db); err == nil {
+		t.Error("migrate sideways succeeded")
+	}
+}
+
+// TestFlagsWinOverEnvironment checks the configuration precedence.
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PARLEY_DATABASE_URL", filepath.Join(dir, "env.db"))
+	out, err := run(t, context.Background(), "migrate", "up")
+	if err != nil || !strings.Contains(out, "applied 1") {
+		t.Fatalf("env database: %q %v", out, err)
+	}
+	out, err = run(t, context.Background(), "migrate", "status", "--database-url", filepath.Join(dir, "flag.db"))
+	if err != nil || !strings.Contains(out, "pending") {
+		t.Fatalf("the flag should select a fresh database: %q %v", out, err)
+	}
+	t.Setenv("PARLEY_LOG_FORMAT", "yaml")
+	if _, err := run(t, context.Background(), "seed"); err == nil || !strings.Contains(err.Error(), "yaml") {
+		t.Fatalf("bad PARLEY_LOG_FORMAT accepted: %v", err)
+	}
+}
+
+// TestServeSeedsAndShutsDown starts serve on an empty database, checks the built-in
+// dataset is served, then cancels the context (as SIGTERM does) and expects a clean exit.
+func TestServeSeedsAndShutsDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := run(t, ctx, "serve", "--addr", addr, "--log-level", "error",
+			"--database-url", filepath.Join(t.TempDir(), "serve.db"))
+		done <- err
+	}()
+	url := fmt.Sprintf("http://%s/api/v1/events?actor=volodymyr-zelensky", addr)
+	var res *http.Response
+	for i := 0; i < 100; i++ {
+		if res, err = http.Get(url); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("server never answered: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
