@@ -271,3 +271,45 @@ func TestHealthAndDocs(t *testing.T) {
 		}
 	})
 }
+
+// TestActorEventsListsEachEventOnce covers the single-actor range scan: an actor with two
+// roles in one event still gets the event once, in date order, with roles and dates
+// filtered on the participation rows.
+func TestActorEventsListsEachEventOnce(t *testing.T) {
+	each(t, true, func(t *testing.T, c *client) {
+		c.do("POST", "/api/v1/events", `{"title":"Erdoğan hosts talks","slug":"istanbul-talks","type":"negotiation","status":"held","date":"2025-05-16",
+			"participants":[{"actor_id":"ukraine","role":"host"},{"actor_id":"ukraine","role":"delegation"},{"actor_id":"russia","role":"delegation"}]}`).want(t, 201, nil)
+		cases := []struct {
+			path string
+			want []string
+		}{
+			{"/api/v1/actors/ukraine/events" + q("sort", "date"),
+				[]string{"istanbul-talks", "abu-dhabi-trilateral-talks", "abu-dhabi-trilateral-talks-day-1", "abu-dhabi-trilateral-talks-day-2"}},
+			{"/api/v1/events" + q("actor", "ukraine", "role", "host"), []string{"istanbul-talks"}},
+			{"/api/v1/events" + q("actor", "ukraine", "role", "delegation", "role", "host", "to", "2025-12"), []string{"istanbul-talks"}},
+			{"/api/v1/events" + q("actor", "russia", "from", "2026-01-24"), []string{"abu-dhabi-trilateral-talks-day-2", "abu-dhabi-trilateral-talks"}},
+		}
+		for _, tc := range cases {
+			var l handlers.List[models.Event]
+			c.get(tc.path).want(t, 200, &l)
+			if got := slugs(l); !slices.Equal(got, tc.want) {
+				t.Errorf("%s: got %v, want %v", tc.path, got, tc.want)
+			}
+		}
+		// Paging one actor's events one at a time visits each once.
+		var seen []string
+		path := "/api/v1/actors/ukraine/events" + q("limit", "1")
+		for path != "" {
+			var l handlers.List[models.Event]
+			c.get(path).want(t, 200, &l)
+			seen = append(seen, slugs(l)...)
+			path = ""
+			if l.NextCursor != "" {
+				path = "/api/v1/actors/ukraine/events" + q("limit", "1", "cursor", l.NextCursor)
+			}
+		}
+		if want := []string{"abu-dhabi-trilateral-talks-day-2", "abu-dhabi-trilateral-talks-day-1", "abu-dhabi-trilateral-talks", "istanbul-talks"}; !slices.Equal(seen, want) {
+			t.Errorf("paged: %v, want %v", seen, want)
+		}
+	})
+}

@@ -29,6 +29,7 @@ type sortKey struct {
 	column string // qualified column
 	desc   bool
 	kind   keyKind
+	idCol  string // tie-breaker column; default: the id of column's table
 }
 
 type keyKind int
@@ -103,6 +104,9 @@ func (k sortKey) formatKey(v any) string {
 
 // idColumn is the id column of the table the sort column belongs to.
 func (k sortKey) idColumn() string {
+	if k.idCol != "" {
+		return k.idCol
+	}
 	for i := len(k.column) - 1; i >= 0; i-- {
 		if k.column[i] == '.' {
 			return k.column[:i+1] + "id"
