@@ -16,6 +16,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 )
 
 // Dialect names the database family behind a Store.
@@ -40,6 +41,9 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxOpenConns caps the PostgreSQL pool (default 20).
 	MaxOpenConns int
+	// ReadReplicas are PostgreSQL URLs that serve reads outside transactions; writes and
+	// everything inside a transaction stay on the primary.
+	ReadReplicas []string
 }
 
 // DefaultURL is the embedded database a fresh machine gets.
@@ -93,6 +97,12 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(n)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if len(opts.ReadReplicas) > 0 {
+		if err := useReplicas(db, dialect, opts.ReadReplicas); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+	}
 	s := &Store{db: db, dialect: dialect, log: log}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -101,6 +111,25 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: connect %s: %w", dialect, err)
 	}
 	return s, nil
+}
+
+// useReplicas routes reads to the replicas with gorm's dbresolver (random choice per query).
+func useReplicas(db *gorm.DB, dialect Dialect, urls []string) error {
+	if dialect != Postgres {
+		return errors.New("store: read replicas need PostgreSQL")
+	}
+	replicas := make([]gorm.Dialector, 0, len(urls))
+	for _, u := range urls {
+		d, dsn, err := parseURL(u)
+		if err != nil {
+			return err
+		}
+		if d != Postgres {
+			return fmt.Errorf("store: read replica %q is not a postgres:// URL", u)
+		}
+		replicas = append(replicas, postgres.Open(dsn))
+	}
+	return db.Use(dbresolver.Register(dbresolver.Config{Replicas: replicas, Policy: dbresolver.RandomPolicy{}}))
 }
 
 // parseURL maps a database URL to a dialect and a driver DSN. SQLite gets foreign keys,

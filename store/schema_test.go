@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/parley-api/parley/models"
 	"github.com/parley-api/parley/store"
 	"github.com/parley-api/parley/store/storetest"
 )
@@ -43,4 +44,30 @@ func TestMigrateDownUp(t *testing.T) {
 			t.Fatalf("up: %d %v", n, err)
 		}
 	})
+}
+
+// TestReadReplicas opens a store whose reads go to a replica (here the same server) and
+// checks that writes and reads both work through it.
+func TestReadReplicas(t *testing.T) {
+	url := storetest.URL(t, store.Postgres)
+	ctx := context.Background()
+	s, err := store.Open(ctx, url, store.Options{ReadReplicas: []string{url}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a := &models.Actor{Name: "Replica Test", Kind: models.ActorState}
+	if err := s.CreateActor(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetActor(ctx, "replica-test")
+	if err != nil || got.ID != a.ID {
+		t.Fatalf("read through replica: %+v %v", got, err)
+	}
+	if _, err := store.Open(ctx, "sqlite:"+t.TempDir()+"/x.db", store.Options{ReadReplicas: []string{url}}); err == nil {
+		t.Error("SQLite accepted read replicas")
+	}
 }

@@ -41,6 +41,7 @@ type config struct {
 	logFormat   string
 	logLevel    string
 	seed        string
+	replicas    []string
 }
 
 func newRoot() *cobra.Command {
@@ -58,6 +59,7 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&cfg.databaseURL, "database-url", store.DefaultURL, "database URL: postgres://… or a SQLite path (env PARLEY_DATABASE_URL)")
 	pf.StringVar(&cfg.logFormat, "log-format", "json", "log format: json or text (env PARLEY_LOG_FORMAT)")
 	pf.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn, error (env PARLEY_LOG_LEVEL)")
+	pf.StringSliceVar(&cfg.replicas, "read-replica-urls", nil, "comma-separated PostgreSQL replica URLs that serve reads (env PARLEY_READ_REPLICA_URLS)")
 	root.AddCommand(serveCmd(cfg), migrateCmd(cfg), seedCmd(cfg), versionCmd())
 	return root
 }
@@ -95,7 +97,7 @@ func (c *config) logger() (*slog.Logger, error) {
 }
 
 func (c *config) open(ctx context.Context, log *slog.Logger) (*store.Store, error) {
-	return store.Open(ctx, c.databaseURL, store.Options{Logger: log})
+	return store.Open(ctx, c.databaseURL, store.Options{Logger: log, ReadReplicas: c.replicas})
 }
 
 func serveCmd(cfg *config) *cobra.Command {
