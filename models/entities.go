@@ -181,26 +181,14 @@ func (e *Event) Validate() error {
 	}
 	checkText(v, "summary", e.Summary, false, MaxTextLen)
 	checkTags(v, "tags", e.Tags)
-	type key struct {
-		actor string
-		role  Role
-	}
-	seen := map[key]bool{}
 	for i, p := range e.Participants {
 		f := fmt.Sprintf("participants[%d]", i)
 		checkRef(v, f+".actor_id", &p.Actor, true)
 		if !p.Role.Valid() {
 			v.Add(f+".role", "must be one of %v", Roles)
 		}
-		{
-			k := key{p.Actor.String(), p.Role}
-			if seen[k] {
-				v.Add(f, "actor %s appears twice with role %s", p.Actor, p.Role)
-			}
-			seen[k] = true
-			if p.Represents != nil && p.Represents.String() == p.Actor.String() {
-				v.Add(f+".represents_id", "a participant cannot represent itself")
-			}
+		if p.Represents != nil && p.Represents.String() == p.Actor.String() {
+			v.Add(f+".represents_id", "a participant cannot represent itself")
 		}
 		if p.ActorData != nil {
 			v.Add(f+".actor", "is read-only; set actor_id")
