@@ -63,11 +63,21 @@ func ParseDate(s string) (Date, error) {
 		return Date{}, fmt.Errorf("invalid date: longer than %d characters", maxDateLen)
 	}
 	d, reason := parseDate(s)
+	if reason == "" && (d.Start.Before(minInstant) || d.End.After(maxInstant)) {
+		reason = "must lie between the years 0001 and 9998 (UTC)"
+	}
 	if reason != "" {
 		return Date{}, fmt.Errorf("invalid date %q: %s", s, reason)
 	}
 	return d, nil
 }
+
+// The instants every stored interval lies within. Both databases then store them as
+// four-digit years, which keeps SQLite's textual timestamps sortable.
+var (
+	minInstant = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxInstant = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // MustParseDate is ParseDate for literals in tests and seed data, where a bad date is a
 // programming error.

@@ -50,8 +50,8 @@ func TestParseDateAccepted(t *testing.T) {
 		{"2026-01-01T01:00+14:00", "2025-12-31T11:00:00Z", "2025-12-31T11:01:00Z", PrecisionMinute, false, false},
 		{"2026-01-23T23:59:59-14:00", "2026-01-24T13:59:59Z", "2026-01-24T14:00:00Z", PrecisionSecond, false, false},
 		{"2026-01-23T00:00-00:00", "2026-01-23T00:00:00Z", "2026-01-23T00:01:00Z", PrecisionMinute, false, false},
-		{"0000", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", PrecisionYear, false, false},
-		{"9999-12-31", "9999-12-31T00:00:00Z", "", PrecisionDay, false, false}, // end is year 10000, checked below
+		{"0001", "0001-01-01T00:00:00Z", "0002-01-01T00:00:00Z", PrecisionYear, false, false},
+		{"9998-12-31", "9998-12-31T00:00:00Z", "9999-01-01T00:00:00Z", PrecisionDay, false, false},
 
 		// Qualifiers.
 		{"2026?", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", PrecisionYear, false, true},
@@ -80,13 +80,8 @@ func TestParseDateAccepted(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseDate(%q): %v", tt.in, err)
 			}
-			want := Date{EDTF: tt.in, Start: dateTS(t, tt.start), Precision: tt.precision,
+			want := Date{EDTF: tt.in, Start: dateTS(t, tt.start), End: dateTS(t, tt.end), Precision: tt.precision,
 				Approximate: tt.approximate, Uncertain: tt.uncertain}
-			if tt.end != "" {
-				want.End = dateTS(t, tt.end)
-			} else {
-				want.End = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
-			}
 			if !dateEqual(d, want) {
 				t.Errorf("ParseDate(%q)\n got  %+v\n want %+v", tt.in, d, want)
 			}
@@ -128,6 +123,10 @@ func TestParseDateRejected(t *testing.T) {
 		{"2025-01-1", "day must have 2 digits"},
 		{"25", "year must have 4 digits"},
 		{"20250", "year must have 4 digits"},
+		{"0000", "between the years 0001 and 9998"},
+		{"9999", "between the years 0001 and 9998"},
+		{"9998-12-31T23:00-02:00", "between the years 0001 and 9998"},
+		{"0001-01-01T00:30+01:00", "between the years 0001 and 9998"},
 		{"-2025", "year must be 0000-9999"},
 		{"+2025", "year must be 0000-9999"},
 		{"Y12345", "year must be 0000-9999"},
@@ -269,9 +268,7 @@ func TestDateMarshalJSON(t *testing.T) {
 		{"2025-08~", `{"edtf":"2025-08~","start":"2025-08-01T00:00:00Z","end":"2025-09-01T00:00:00Z","precision":"month","approximate":true,"uncertain":false}`},
 		{"2026-01-23T22:30:00+03:00", `{"edtf":"2026-01-23T22:30:00+03:00","start":"2026-01-23T19:30:00Z","end":"2026-01-23T19:30:01Z","precision":"second","approximate":false,"uncertain":false}`},
 		{"2026-01-23/2026-01-24?", `{"edtf":"2026-01-23/2026-01-24?","start":"2026-01-23T00:00:00Z","end":"2026-01-25T00:00:00Z","precision":"day","approximate":false,"uncertain":true}`},
-		// At the edges of the year range the covered instants leave RFC 3339's four-digit years.
-		{"9999", `{"edtf":"9999","start":"9999-01-01T00:00:00Z","end":"10000-01-01T00:00:00Z","precision":"year","approximate":false,"uncertain":false}`},
-		{"0000-01-01T00:00+14:00", `{"edtf":"0000-01-01T00:00+14:00","start":"-0001-12-31T10:00:00Z","end":"-0001-12-31T10:01:00Z","precision":"minute","approximate":false,"uncertain":false}`},
+		{"9998", `{"edtf":"9998","start":"9998-01-01T00:00:00Z","end":"9999-01-01T00:00:00Z","precision":"year","approximate":false,"uncertain":false}`},
 	}
 	for _, tt := range tests {
 		b, err := json.Marshal(MustParseDate(tt.in))
@@ -320,7 +317,7 @@ func TestDateUnmarshalJSON(t *testing.T) {
 		{"object other order", `{"uncertain":false,"edtf":"2025-08~","precision":"month"}`, "2025-08~", ""},
 		{"object whitespace", " {\n \"edtf\" : \"2025\" \n} ", "2025", ""},
 		{"start with other offset", `{"edtf":"2026-01-23","start":"2026-01-23T03:00:00+03:00"}`, "2026-01-23", ""},
-		{"end beyond rfc3339", `{"edtf":"9999","end":"10000-01-01T00:00:00Z"}`, "9999", ""},
+		{"year 9999 is out of range", `{"edtf":"9999"}`, "", "between the years 0001 and 9998"},
 		{"null", `null`, "", ""},
 
 		{"bad string", `"2025-13"`, "", `invalid date "2025-13": month must be 01-12`},

@@ -77,14 +77,13 @@ func Slugify(name string) string {
 	return s
 }
 
-// unaccent strips diacritics by canonical decomposition ("Erdoğan" -> "Erdogan");
-// latinFold covers the letters that do not decompose.
-var (
-	unaccent  = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	latinFold = strings.NewReplacer("ł", "l", "đ", "d", "ø", "o", "ß", "ss", "æ", "ae", "œ", "oe", "ı", "i", "ħ", "h", "þ", "th")
-)
+// latinFold covers the letters that do not decompose into a base letter and a mark.
+var latinFold = strings.NewReplacer("ł", "l", "đ", "d", "ø", "o", "ß", "ss", "æ", "ae", "œ", "oe", "ı", "i", "ħ", "h", "þ", "th")
 
+// foldLatin strips diacritics by canonical decomposition ("Erdoğan" -> "erdogan"). The
+// transformer keeps state, so each call builds its own.
 func foldLatin(s string) string {
+	unaccent := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(unaccent, strings.ToLower(s))
 	if err != nil {
 		out = strings.ToLower(s)

@@ -96,6 +96,13 @@ func (sp *spec[T, P]) prepare(ctx context.Context, tx *gorm.DB, e P) error {
 	if sp.hasSlug() {
 		slug := sp.slug(e)
 		if *slug == "" {
+			if tx.Dialector.Name() == "postgres" {
+				// Serialise slug derivation per table, so that two concurrent creates of
+				// "Witkoff" get "witkoff" and "witkoff-2" rather than a conflict.
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", sp.table+".slug").Error; err != nil {
+					return dbError(err, sp.kind)
+				}
+			}
 			s, err := sp.freeSlug(tx, sp.slugBase(e), e.GetMeta().ID)
 			if err != nil {
 				return err

@@ -133,7 +133,7 @@ func useReplicas(db *gorm.DB, dialect Dialect, urls []string) error {
 }
 
 // parseURL maps a database URL to a dialect and a driver DSN. SQLite gets foreign keys,
-// WAL, a busy timeout, immediate write transactions and a sortable UTC time format.
+// WAL, a busy timeout and immediate write transactions.
 func parseURL(raw string) (Dialect, string, error) {
 	switch {
 	case raw == "":
@@ -170,8 +170,10 @@ func parseURL(raw string) (Dialect, string, error) {
 	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
+	// Write transactions take the lock at BEGIN, so a read-then-write cannot fail with
+	// SQLITE_BUSY halfway. (No _time_format: the driver stops reading options after it,
+	// and its default already writes the sortable "2006-01-02 15:04:05.999999999-07:00".)
 	q.Set("_txlock", "immediate")
-	q.Set("_time_format", "sqlite")
 	return SQLite, "file:" + path + "?" + q.Encode(), nil
 }
 

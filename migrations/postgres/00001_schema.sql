@@ -120,7 +120,7 @@ CREATE TABLE event_relations (
     related_id uuid NOT NULL,
     PRIMARY KEY (event_id, type, related_id),
     CONSTRAINT fk_event_relations_event FOREIGN KEY (event_id) REFERENCES events (id) ON DELETE CASCADE,
-    CONSTRAINT fk_event_relations_related FOREIGN KEY (related_id) REFERENCES events (id) ON DELETE CASCADE
+    CONSTRAINT fk_event_relations_related FOREIGN KEY (related_id) REFERENCES events (id)
 );
 CREATE INDEX event_relations_related_idx ON event_relations (related_id);
 
