@@ -56,7 +56,9 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 
 	health := handlers.NewHealth(st)
 	r.GET("/healthz", health.Live)
+	r.HEAD("/healthz", health.Live)
 	r.GET("/readyz", health.Ready)
+	r.HEAD("/readyz", health.Ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
 	spec, err := openAPI3()

@@ -28,7 +28,8 @@ const docTemplate = `{
             "get": {
                 "description": "People, states, organisations, delegations and groups, sorted by name. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "actors"
@@ -112,7 +113,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "actors"
@@ -172,7 +174,8 @@ const docTemplate = `{
         "/api/v1/actors/{id}": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "actors"
@@ -213,7 +216,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "actors"
@@ -284,6 +288,10 @@ const docTemplate = `{
             },
             "delete": {
                 "description": "Refused with 409 while events, statements or other actors refer to it.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
                 "tags": [
                     "actors"
                 ],
@@ -332,7 +340,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "actors"
@@ -406,7 +415,8 @@ const docTemplate = `{
             "get": {
                 "description": "Takes the /events filters (except actor and match).",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "actors"
@@ -530,7 +540,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "revisions"
@@ -584,7 +595,8 @@ const docTemplate = `{
             "get": {
                 "description": "Takes the /statements filters (except speaker).",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "actors"
@@ -675,7 +687,8 @@ const docTemplate = `{
             "get": {
                 "description": "Events matching every given filter. Repeated values of one filter are alternatives, except ` + "`" + `tag` + "`" + ` (all must be present) and ` + "`" + `actor` + "`" + ` with ` + "`" + `match=all` + "`" + `. Dates use overlap: an event dated 2025-08 matches from=2025-08-15\u0026to=2025-08-15.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "events"
@@ -889,7 +902,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "events"
@@ -949,7 +963,8 @@ const docTemplate = `{
         "/api/v1/events/{id}": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "events"
@@ -1012,7 +1027,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "events"
@@ -1083,6 +1099,10 @@ const docTemplate = `{
             },
             "delete": {
                 "description": "Its participants, tags, source links and relations go with it. Refused with 409 while statements or rounds refer to it.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
                 "tags": [
                     "events"
                 ],
@@ -1131,7 +1151,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "events"
@@ -1205,7 +1226,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "revisions"
@@ -1259,7 +1281,8 @@ const docTemplate = `{
             "get": {
                 "description": "Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "locations"
@@ -1326,7 +1349,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "locations"
@@ -1386,7 +1410,8 @@ const docTemplate = `{
         "/api/v1/locations/{id}": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "locations"
@@ -1427,7 +1452,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "locations"
@@ -1498,6 +1524,10 @@ const docTemplate = `{
             },
             "delete": {
                 "description": "Refused with 409 while events refer to it.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
                 "tags": [
                     "locations"
                 ],
@@ -1546,7 +1576,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "locations"
@@ -1620,7 +1651,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "revisions"
@@ -1674,7 +1706,8 @@ const docTemplate = `{
             "get": {
                 "description": "Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "sources"
@@ -1741,7 +1774,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "sources"
@@ -1801,7 +1835,8 @@ const docTemplate = `{
         "/api/v1/sources/{id}": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "sources"
@@ -1842,7 +1877,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "sources"
@@ -1913,6 +1949,10 @@ const docTemplate = `{
             },
             "delete": {
                 "description": "Refused with 409 while events or statements cite it.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
                 "tags": [
                     "sources"
                 ],
@@ -1961,7 +2001,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "sources"
@@ -2035,7 +2076,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "revisions"
@@ -2088,7 +2130,8 @@ const docTemplate = `{
         "/api/v1/statements": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "statements"
@@ -2189,7 +2232,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "statements"
@@ -2249,7 +2293,8 @@ const docTemplate = `{
         "/api/v1/statements/{id}": {
             "get": {
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "statements"
@@ -2284,7 +2329,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "statements"
@@ -2348,6 +2394,10 @@ const docTemplate = `{
                 }
             },
             "delete": {
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
                 "tags": [
                     "statements"
                 ],
@@ -2390,7 +2440,8 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "statements"
@@ -2458,7 +2509,8 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "revisions"
@@ -2512,7 +2564,8 @@ const docTemplate = `{
             "get": {
                 "description": "200 while the process serves HTTP; it does not touch the database.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "health"
@@ -2532,7 +2585,8 @@ const docTemplate = `{
             "get": {
                 "description": "200 when the database answers and its schema is up to date, else 503.",
                 "produces": [
-                    "application/json"
+                    "application/json",
+                    "application/problem+json"
                 ],
                 "tags": [
                     "health"
