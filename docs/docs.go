@@ -831,15 +831,22 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "string",
+                        "description": "Full-text search over title, summary, tags and statements: words (all required), \\",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
                         "enum": [
                             "-date",
                             "date",
                             "updated",
-                            "-updated"
+                            "-updated",
+                            "relevance"
                         ],
                         "type": "string",
                         "default": "-date",
-                        "description": "Sort order",
+                        "description": "Sort order; relevance needs q",
                         "name": "sort",
                         "in": "query"
                     },
@@ -2183,15 +2190,22 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "string",
+                        "description": "Full-text search over text and attribution: words, \\",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
                         "enum": [
                             "date",
                             "-date",
                             "updated",
-                            "-updated"
+                            "-updated",
+                            "relevance"
                         ],
                         "type": "string",
                         "default": "date",
-                        "description": "Sort order",
+                        "description": "Sort order; relevance needs q",
                         "name": "sort",
                         "in": "query"
                     },

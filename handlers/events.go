@@ -37,7 +37,7 @@ func NewEvents(s EventStore) *Events {
 // eventFilter reads the /events query; withActor says whether actor and match apply.
 func eventFilter(c *gin.Context, withActor bool) (store.EventFilter, error) {
 	names := []string{"role", "country", "location", "type", "status", "tag", "from", "to", "source",
-		"parent", "sort", "limit", "cursor", "include"}
+		"parent", "q", "sort", "limit", "cursor", "include"}
 	if withActor {
 		names = append(names, "actor", "match")
 	}
@@ -53,6 +53,7 @@ func eventFilter(c *gin.Context, withActor bool) (store.EventFilter, error) {
 		To:        q.date("to"),
 		Sources:   q.refs("source"),
 		Parent:    q.ref("parent"),
+		Q:         q.one("q"),
 		Sort:      q.one("sort"),
 		Limit:     q.int("limit"),
 		Cursor:    q.one("cursor"),
@@ -111,7 +112,8 @@ func include(q *query) store.Include {
 //	@Param			to			query		string		false	"Events overlapping up to the end of this date"
 //	@Param			source		query		[]string	false	"Cited source id or slug (repeatable)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event id or slug: the rounds of a series"
-//	@Param			sort		query		string		false	"Sort order"	Enums(-date, date, updated, -updated)	default(-date)
+//	@Param			q			query		string		false	"Full-text search over title, summary, tags and statements: words (all required), \"quoted phrases\", -excluded, or"
+//	@Param			sort		query		string		false	"Sort order; relevance needs q"	Enums(-date, date, updated, -updated, relevance)	default(-date)
 //	@Param			limit		query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor		query		string		false	"Opaque cursor from the previous page"
 //	@Param			include		query		[]string	false	"Embed related entities"	collectionFormat(csv)	Enums(participants, location, statements, sources)

@@ -31,14 +31,14 @@ func NewStatements(s StatementStore) *Statements {
 }
 
 func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, error) {
-	names := []string{"event", "from", "to", "tag", "quote", "sort", "limit", "cursor"}
+	names := []string{"event", "from", "to", "tag", "quote", "q", "sort", "limit", "cursor"}
 	if withSpeaker {
 		names = append(names, "speaker")
 	}
 	q := newQuery(c, names...)
 	f := store.StatementFilter{
 		Event: q.ref("event"), From: q.date("from"), To: q.date("to"), Tags: q.tags("tag"),
-		Quote: q.bool("quote"), Sort: q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
+		Quote: q.bool("quote"), Q: q.one("q"), Sort: q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
 	}
 	if withSpeaker {
 		f.Speakers = q.refs("speaker")
@@ -57,7 +57,8 @@ func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, e
 //	@Param			to		query		string		false	"Overlaps up to this date"
 //	@Param			tag		query		[]string	false	"Tag; all given must be present (repeatable)"	collectionFormat(multi)
 //	@Param			quote	query		bool		false	"Only direct quotes (true) or paraphrases (false)"
-//	@Param			sort	query		string		false	"Sort order"	Enums(date, -date, updated, -updated)	default(date)
+//	@Param			q		query		string		false	"Full-text search over text and attribution: words, \"quoted phrases\", -excluded, or"
+//	@Param			sort	query		string		false	"Sort order; relevance needs q"	Enums(date, -date, updated, -updated, relevance)	default(date)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
 //	@Success		200		{object}	List[models.Statement]

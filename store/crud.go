@@ -49,6 +49,9 @@ type spec[T any, P interface {
 	saveChildren func(tx *gorm.DB, e P, replace bool) error
 	// loadChildren fills the child rows of a page of entities.
 	loadChildren func(tx *gorm.DB, es []P) error
+	// afterWrite runs last in every write transaction with the state before (nil on
+	// create) and after (nil on delete), to keep derived data such as search text in step.
+	afterWrite func(tx *gorm.DB, old, cur P) error
 }
 
 func (sp *spec[T, P]) hasSlug() bool { return sp.slug != nil }
@@ -189,6 +192,11 @@ func (sp *spec[T, P]) create(ctx context.Context, db *gorm.DB, e P) error {
 				return err
 			}
 		}
+		if sp.afterWrite != nil {
+			if err := sp.afterWrite(tx, nil, e); err != nil {
+				return err
+			}
+		}
 		return writeRevision(ctx, tx, sp.kind, m, models.ActionCreate, e)
 	}), sp.kind)
 }
@@ -225,6 +233,11 @@ func (sp *spec[T, P]) replace(ctx context.Context, db *gorm.DB, ref string, e P,
 				return err
 			}
 		}
+		if sp.afterWrite != nil {
+			if err := sp.afterWrite(tx, cur, e); err != nil {
+				return err
+			}
+		}
 		return writeRevision(ctx, tx, sp.kind, m, models.ActionUpdate, e)
 	}), sp.kind)
 }
@@ -252,6 +265,11 @@ func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVer
 				return models.Errorf(models.ECONFLICT, "%s %s is still referenced by other entities; remove those references first", sp.kind, m.ID)
 			}
 			return res.Error
+		}
+		if sp.afterWrite != nil {
+			if err := sp.afterWrite(tx, cur, nil); err != nil {
+				return err
+			}
 		}
 		m.Version++
 		m.UpdatedAt = now()

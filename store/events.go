@@ -18,6 +18,12 @@ var eventSpec = &spec[models.Event, *models.Event]{
 	resolve:      resolveEvent,
 	saveChildren: saveEventChildren,
 	loadChildren: loadEventChildren,
+	afterWrite: func(tx *gorm.DB, _, cur *models.Event) error {
+		if cur == nil {
+			return nil
+		}
+		return refreshEventSearch(tx, cur.ID)
+	},
 }
 
 func resolveEvent(_ context.Context, tx *gorm.DB, e *models.Event, v *models.Validation) error {
@@ -237,7 +243,8 @@ type EventFilter struct {
 	From, To  *models.Date
 	Sources   []string
 	Parent    string
-	Sort      string // -date (default), date, updated, -updated
+	Q         string // full-text query over title, summary, tags and statements
+	Sort      string // -date (default), date, updated, -updated, relevance (with Q)
 	Limit     int
 	Cursor    string
 	Include   Include
@@ -294,22 +301,50 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Even
 	if err != nil {
 		return Page[models.Event]{}, err
 	}
-	base, sorts := db.Table("events"), eventSorts
-	if actorScan(&f, len(actors)) {
-		base, sorts, where = db.Table("events").Select("events.*").
-			Joins("JOIN event_participants k ON k.event_id = events.id AND k.actor_id = ?", actors[0]),
-			actorScanSorts, actorScanConditions(&f)
-	}
-	page, err := list(base, listParams{f.Sort, f.Cursor, f.Limit}, sorts, where,
-		func(e models.Event, sk sortKey) any {
-			if sk.column == "events.updated_at" {
-				return e.UpdatedAt
+	var page Page[models.Event]
+	switch {
+	case f.Sort == "relevance":
+		sq, err := relevanceQuery(f.Q)
+		if err != nil {
+			return page, err
+		}
+		ranked, err := list(rankedTable(db, "events", sq), listParams{f.Sort, f.Cursor, f.Limit}, relevanceSorts("events"), where,
+			func(e rankedEvent, _ sortKey) any { return e.Rank },
+			func(e rankedEvent) models.ID { return e.ID })
+		if err != nil {
+			return page, err
+		}
+		page.NextCursor = ranked.NextCursor
+		page.Items = make([]models.Event, len(ranked.Items))
+		for i, r := range ranked.Items {
+			page.Items[i] = r.Event
+		}
+	default:
+		base, sorts := db.Table("events"), eventSorts
+		if f.Q == "" && actorScan(&f, len(actors)) {
+			base, sorts, where = db.Table("events").Select("events.*").
+				Joins("JOIN event_participants k ON k.event_id = events.id AND k.actor_id = ?", actors[0]),
+				actorScanSorts, actorScanConditions(&f)
+		} else if f.Q != "" {
+			sq, err := parseSearch(f.Q)
+			if err != nil {
+				return page, err
 			}
-			return e.Date.Start
-		},
-		func(e models.Event) models.ID { return e.ID })
-	if err != nil {
-		return page, err
+			cond, args := matchCondition(db, "events", sq)
+			inner := where
+			where = func(q *gorm.DB) *gorm.DB { return inner(q).Where(cond, args...) }
+		}
+		page, err = list(base, listParams{f.Sort, f.Cursor, f.Limit}, sorts, where,
+			func(e models.Event, sk sortKey) any {
+				if sk.column == "events.updated_at" {
+					return e.UpdatedAt
+				}
+				return e.Date.Start
+			},
+			func(e models.Event) models.ID { return e.ID })
+		if err != nil {
+			return page, err
+		}
 	}
 	ptrs := make([]*models.Event, len(page.Items))
 	for i := range page.Items {
@@ -319,6 +354,12 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Even
 		return page, dbError(err, "events")
 	}
 	return page, s.embed(ctx, ptrs, f.Include)
+}
+
+// rankedEvent is an event with its search rank, for relevance order.
+type rankedEvent struct {
+	models.Event
+	Rank float64 `gorm:"column:rank"`
 }
 
 // actorScanSorts order by the participation row's copy of the event's start, so that one

@@ -2,10 +2,16 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+
 	"github.com/parley-api/parley/migrations"
+	"github.com/parley-api/parley/models"
 	"github.com/pressly/goose/v3"
 )
 
@@ -35,7 +41,42 @@ func (s *Store) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(dialect, db, sub)
+	return goose.NewProvider(dialect, db, sub, goose.WithGoMigrations(
+		goose.NewGoMigration(3, &goose.GoFunc{RunTx: s.backfillSearch}, &goose.GoFunc{Mode: goose.TransactionEnabled}),
+	))
+}
+
+// backfillSearch is migration 3: it fills search_text (added empty by migration 2) for
+// rows written before full-text search existed, with the same Go tokeniser as new writes.
+func (s *Store) backfillSearch(ctx context.Context, sqlTx *sql.Tx) error {
+	var d gorm.Dialector
+	if s.dialect == Postgres {
+		d = postgres.New(postgres.Config{Conn: sqlTx})
+	} else {
+		d = &sqlite.Dialector{Conn: sqlTx}
+	}
+	tx, err := gorm.Open(d, &gorm.Config{SkipDefaultTransaction: true, Logger: s.db.Logger})
+	if err != nil {
+		return err
+	}
+	tx = tx.WithContext(ctx)
+	var sts []models.Statement
+	err = tx.Table("statements").Select("id, text, attribution").FindInBatches(&sts, 1000, func(b *gorm.DB, _ int) error {
+		for i := range sts {
+			if err := refreshStatementSearch(b, &sts[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}).Error
+	if err != nil {
+		return err
+	}
+	var ids []models.ID
+	if err := tx.Table("events").Order("id").Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	return refreshEventSearch(tx, ids...)
 }
 
 // MigrateUp applies every pending migration and returns how many ran.

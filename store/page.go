@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/parley-api/parley/models"
@@ -37,6 +38,7 @@ type keyKind int
 const (
 	keyTime keyKind = iota
 	keyString
+	keyFloat
 )
 
 // cursor is what the opaque cursor encodes: the sort it belongs to and the last row's key.
@@ -76,8 +78,13 @@ func decodeCursor(s string, sort sortKey) (*cursor, error) {
 	if _, err := models.ParseID(c.ID); err != nil {
 		return nil, bad("is not a cursor this API issued")
 	}
-	if sort.kind == keyTime {
+	switch sort.kind {
+	case keyTime:
 		if _, err := time.Parse(time.RFC3339Nano, c.Key); err != nil {
+			return nil, bad("is not a cursor this API issued")
+		}
+	case keyFloat:
+		if _, err := strconv.ParseFloat(c.Key, 64); err != nil {
 			return nil, bad("is not a cursor this API issued")
 		}
 	}
@@ -86,17 +93,24 @@ func decodeCursor(s string, sort sortKey) (*cursor, error) {
 
 // keyValue turns a cursor key back into the column's Go type.
 func (k sortKey) keyValue(c *cursor) any {
-	if k.kind == keyTime {
+	switch k.kind {
+	case keyTime:
 		t, _ := time.Parse(time.RFC3339Nano, c.Key)
 		return t.UTC()
+	case keyFloat:
+		f, _ := strconv.ParseFloat(c.Key, 64)
+		return f
 	}
 	return c.Key
 }
 
 // formatKey renders a row's sort value for a cursor.
 func (k sortKey) formatKey(v any) string {
-	if t, ok := v.(time.Time); ok {
-		return t.UTC().Format(time.RFC3339Nano)
+	switch x := v.(type) {
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
 	s, _ := v.(string)
 	return s

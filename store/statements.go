@@ -14,6 +14,24 @@ var statementSpec = &spec[models.Statement, *models.Statement]{
 	resolve:      resolveStatement,
 	saveChildren: saveStatementChildren,
 	loadChildren: loadStatementChildren,
+	afterWrite:   afterStatementWrite,
+}
+
+// afterStatementWrite refreshes the statement's own search text and that of the events
+// it was and is about, since an event is also found by what was said about it.
+func afterStatementWrite(tx *gorm.DB, old, cur *models.Statement) error {
+	var events []models.ID
+	for _, st := range []*models.Statement{old, cur} {
+		if st != nil && st.Event != nil {
+			events = append(events, st.Event.ID)
+		}
+	}
+	if cur != nil {
+		if err := refreshStatementSearch(tx, cur); err != nil {
+			return err
+		}
+	}
+	return refreshEventSearch(tx, events...)
 }
 
 func resolveStatement(_ context.Context, tx *gorm.DB, st *models.Statement, v *models.Validation) error {
@@ -106,7 +124,8 @@ type StatementFilter struct {
 	From, To *models.Date
 	Tags     []string
 	Quote    *bool
-	Sort     string // date (default), -date, updated, -updated
+	Q        string // full-text query over text and attribution
+	Sort     string // date (default), -date, updated, -updated, relevance (with Q)
 	Limit    int
 	Cursor   string
 }
@@ -151,43 +170,77 @@ func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[mod
 			return Page[models.Statement]{}, err
 		}
 	}
-	page, err := list(db.Table("statements"), listParams{f.Sort, f.Cursor, f.Limit}, statementSorts,
-		func(q *gorm.DB) *gorm.DB {
-			if len(speakers) > 0 {
-				q = q.Where("statements.speaker_id IN ?", speakers)
+	where := func(q *gorm.DB) *gorm.DB {
+		if len(speakers) > 0 {
+			q = q.Where("statements.speaker_id IN ?", speakers)
+		}
+		if len(event) > 0 {
+			q = q.Where("statements.event_id = ?", event[0])
+		}
+		if f.From != nil {
+			q = q.Where("statements.date_end > ?", f.From.Start)
+		}
+		if f.To != nil {
+			q = q.Where("statements.date_start < ?", f.To.End)
+		}
+		for _, t := range f.Tags {
+			q = q.Where("EXISTS (SELECT 1 FROM statement_tags t WHERE t.statement_id = statements.id AND t.tag = ?)", t)
+		}
+		if f.Quote != nil {
+			q = q.Where("statements.quote = ?", *f.Quote)
+		}
+		return q
+	}
+	var page Page[models.Statement]
+	if f.Sort == "relevance" {
+		sq, err := relevanceQuery(f.Q)
+		if err != nil {
+			return page, err
+		}
+		ranked, err := list(rankedTable(db, "statements", sq), listParams{f.Sort, f.Cursor, f.Limit}, relevanceSorts("statements"), where,
+			func(st rankedStatement, _ sortKey) any { return st.Rank },
+			func(st rankedStatement) models.ID { return st.ID })
+		if err != nil {
+			return page, err
+		}
+		page.NextCursor = ranked.NextCursor
+		page.Items = make([]models.Statement, len(ranked.Items))
+		for i, r := range ranked.Items {
+			page.Items[i] = r.Statement
+		}
+	} else {
+		if f.Q != "" {
+			sq, err := parseSearch(f.Q)
+			if err != nil {
+				return page, err
 			}
-			if len(event) > 0 {
-				q = q.Where("statements.event_id = ?", event[0])
-			}
-			if f.From != nil {
-				q = q.Where("statements.date_end > ?", f.From.Start)
-			}
-			if f.To != nil {
-				q = q.Where("statements.date_start < ?", f.To.End)
-			}
-			for _, t := range f.Tags {
-				q = q.Where("EXISTS (SELECT 1 FROM statement_tags t WHERE t.statement_id = statements.id AND t.tag = ?)", t)
-			}
-			if f.Quote != nil {
-				q = q.Where("statements.quote = ?", *f.Quote)
-			}
-			return q
-		},
-		func(st models.Statement, sk sortKey) any {
-			if sk.column == "statements.updated_at" {
-				return st.UpdatedAt
-			}
-			return st.Date.Start
-		},
-		func(st models.Statement) models.ID { return st.ID })
-	if err != nil {
-		return page, err
+			cond, args := matchCondition(db, "statements", sq)
+			inner := where
+			where = func(q *gorm.DB) *gorm.DB { return inner(q).Where(cond, args...) }
+		}
+		page, err = list(db.Table("statements"), listParams{f.Sort, f.Cursor, f.Limit}, statementSorts, where,
+			func(st models.Statement, sk sortKey) any {
+				if sk.column == "statements.updated_at" {
+					return st.UpdatedAt
+				}
+				return st.Date.Start
+			},
+			func(st models.Statement) models.ID { return st.ID })
+		if err != nil {
+			return page, err
+		}
 	}
 	ptrs := make([]*models.Statement, len(page.Items))
 	for i := range page.Items {
 		ptrs[i] = &page.Items[i]
 	}
 	return page, dbError(loadStatementChildren(db, ptrs), "statements")
+}
+
+// rankedStatement is a statement with its search rank, for relevance order.
+type rankedStatement struct {
+	models.Statement
+	Rank float64 `gorm:"column:rank"`
 }
 
 // ActorStatements lists what an actor said (404 if the actor does not exist).
