@@ -79,3 +79,13 @@ func (s *Store) ListActors(ctx context.Context, f ActorFilter) (Page[models.Acto
 		},
 		func(r models.Actor) models.ID { return r.ID })
 }
+
+// ActorsByID loads the actors with the given ids (missing ones are left out).
+func (s *Store) ActorsByID(ctx context.Context, ids []models.ID) ([]models.Actor, error) {
+	var out []models.Actor
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.db.WithContext(ctx).Where("id IN ?", ids).Order("slug").Find(&out).Error
+	return out, dbError(err, "actors")
+}

@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+// Stats intervals and groupings, as the API spells them.
+var (
+	StatsIntervals = []string{"day", "week", "month", "year"}
+	StatsGroupings = []string{"", "type", "actor", "country"}
+)
+
+// MaxBuckets caps a histogram; a finer interval over a longer range is refused.
+const MaxBuckets = 5000
+
+// StatsFilter is the /events filter plus the histogram's shape.
+type StatsFilter struct {
+	EventFilter
+	Interval string // day, week (ISO, starting Monday), month, year
+	GroupBy  string // "", type, actor, country
+}
+
+// Bucket is one interval of the histogram. Counts are of events whose date starts in
+// [Start, End); with a grouping, an event counts once in each of its groups (every
+// participant for actor, every participant country for country).
+type Bucket struct {
+	Key    string           `json:"key" example:"2026-01"`
+	Start  string           `json:"start" example:"2026-01-01"`
+	End    string           `json:"end" example:"2026-02-01"`
+	Count  int64            `json:"count"`
+	Groups map[string]int64 `json:"groups,omitempty"`
+}
+
+// Stats is a histogram of events over time.
+type Stats struct {
+	Interval string   `json:"interval"`
+	GroupBy  string   `json:"group_by,omitempty"`
+	Total    int64    `json:"total"`
+	Groups   []string `json:"groups,omitempty"`
+	// Labels names the groups when their keys are slugs (group_by=actor).
+	Labels  map[string]string `json:"labels,omitempty"`
+	Buckets []Bucket          `json:"buckets"`
+}
+
+// EventStats counts the events matching f per interval, with every empty interval
+// between from and to (or between the first and last event) included.
+func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
+	v := models.NewValidation(models.EINVALID)
+	if !slices.Contains(StatsIntervals, f.Interval) {
+		v.Add("interval", "must be one of day, week, month, year")
+	}
+	if !slices.Contains(StatsGroupings, f.GroupBy) {
+		v.Add("group_by", "must be one of type, actor, country")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	db := s.db.WithContext(ctx)
+	where, _, err := s.eventConditions(db, &f.EventFilter)
+	if err != nil {
+		return nil, err
+	}
+	if f.Q != "" {
+		sq, err := parseSearch(f.Q)
+		if err != nil {
+			return nil, err
+		}
+		cond, args := matchCondition(db, "events", sq)
+		inner := where
+		where = func(q *gorm.DB) *gorm.DB { return inner(q).Where(cond, args...) }
+	}
+	bucket := bucketExpr(s.dialect, f.Interval)
+	q := where(db.Table("events"))
+	group, count := "", "COUNT(*)"
+	switch f.GroupBy {
+	case "type":
+		group = "events.type"
+	case "actor":
+		q = q.Joins("JOIN event_participants gp ON gp.event_id = events.id").Joins("JOIN actors ga ON ga.id = gp.actor_id")
+		group, count = "ga.slug", "COUNT(DISTINCT events.id)"
+	case "country":
+		q = q.Joins("JOIN event_participants gp ON gp.event_id = events.id").
+			Joins("JOIN actors ga ON ga.id = gp.actor_id AND ga.country <> ''")
+		group, count = "ga.country", "COUNT(DISTINCT events.id)"
+	}
+	var rows []struct {
+		Bucket string
+		Grp    string
+		N      int64
+	}
+	if f.GroupBy != "" {
+		err = q.Select(bucket + " AS bucket, " + group + " AS grp, " + count + " AS n").
+			Group(bucket + ", " + group).Order("bucket, grp").Scan(&rows).Error
+		if err != nil {
+			return nil, dbError(err, "stats")
+		}
+	}
+	// Totals per bucket count each event once, whatever the grouping.
+	var totals []struct {
+		Bucket string
+		N      int64
+	}
+	if err := where(db.Table("events")).Select(bucket + " AS bucket, COUNT(*) AS n").Group(bucket).Scan(&totals).Error; err != nil {
+		return nil, dbError(err, "stats")
+	}
+	out := &Stats{Interval: f.Interval, GroupBy: f.GroupBy, Buckets: []Bucket{}}
+	byStart := map[string]*Bucket{}
+	var first, last time.Time
+	for _, t := range totals {
+		start, err := time.Parse("2006-01-02", t.Bucket)
+		if err != nil {
+			return nil, dbError(fmt.Errorf("bucket %q: %w", t.Bucket, err), "stats")
+		}
+		if first.IsZero() || start.Before(first) {
+			first = start
+		}
+		if start.After(last) {
+			last = start
+		}
+		b := &Bucket{Count: t.N}
+		byStart[t.Bucket] = b
+		out.Total += t.N
+	}
+	seenGroup := map[string]bool{}
+	for _, r := range rows {
+		b := byStart[r.Bucket]
+		if b.Groups == nil {
+			b.Groups = map[string]int64{}
+		}
+		b.Groups[r.Grp] = r.N
+		if !seenGroup[r.Grp] {
+			seenGroup[r.Grp] = true
+			out.Groups = append(out.Groups, r.Grp)
+		}
+	}
+	slices.Sort(out.Groups)
+	if f.From != nil {
+		first = truncate(f.From.Start, f.Interval)
+	}
+	if f.To != nil {
+		last = truncate(f.To.End.Add(-time.Nanosecond), f.Interval)
+	}
+	if first.IsZero() {
+		return out, nil
+	}
+	for t, n := first, 0; !t.After(last); t, n = next(t, f.Interval), n+1 {
+		if n >= MaxBuckets {
+			return nil, &models.Error{Code: models.EINVALID, Message: "invalid request parameters",
+				Fields: []models.FieldError{{Field: "interval", Message: fmt.Sprintf("gives more than %d buckets over this range; choose a coarser interval or a shorter range", MaxBuckets)}}}
+		}
+		key := t.Format("2006-01-02")
+		b := Bucket{Key: bucketKey(t, f.Interval), Start: key, End: next(t, f.Interval).Format("2006-01-02")}
+		if got := byStart[key]; got != nil {
+			b.Count, b.Groups = got.Count, got.Groups
+		}
+		out.Buckets = append(out.Buckets, b)
+	}
+	if f.GroupBy == "actor" && len(out.Groups) > 0 {
+		var names []struct{ Slug, Name string }
+		if err := db.Table("actors").Select("slug, name").Where("slug IN ?", out.Groups).Scan(&names).Error; err != nil {
+			return nil, dbError(err, "stats")
+		}
+		out.Labels = map[string]string{}
+		for _, n := range names {
+			out.Labels[n.Slug] = n.Name
+		}
+	}
+	return out, nil
+}
+
+// bucketExpr is the SQL for the first day (YYYY-MM-DD, UTC) of the interval holding an
+// event's start.
+func bucketExpr(d Dialect, interval string) string {
+	if d == Postgres {
+		unit := map[string]string{"day": "day", "week": "week", "month": "month", "year": "year"}[interval]
+		return "to_char(date_trunc('" + unit + "', events.date_start AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
+	}
+	switch interval {
+	case "week":
+		return "date(events.date_start, 'weekday 0', '-6 days')"
+	case "month":
+		return "strftime('%Y-%m-01', events.date_start)"
+	case "year":
+		return "strftime('%Y-01-01', events.date_start)"
+	}
+	return "date(events.date_start)"
+}
+
+// truncate gives the first day of the interval holding t, as bucketExpr does in SQL.
+func truncate(t time.Time, interval string) time.Time {
+	t = t.UTC()
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	switch interval {
+	case "week":
+		return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+	case "month":
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	case "year":
+		return time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return day
+}
+
+func next(t time.Time, interval string) time.Time {
+	switch interval {
+	case "week":
+		return t.AddDate(0, 0, 7)
+	case "month":
+		return t.AddDate(0, 1, 0)
+	case "year":
+		return t.AddDate(1, 0, 0)
+	}
+	return t.AddDate(0, 0, 1)
+}
+
+// bucketKey labels a bucket: 2026-01-23, 2026-W04 (ISO week), 2026-01, 2026.
+func bucketKey(t time.Time, interval string) string {
+	switch interval {
+	case "week":
+		y, w := t.ISOWeek()
+		return fmt.Sprintf("%04d-W%02d", y, w)
+	case "month":
+		return t.Format("2006-01")
+	case "year":
+		return t.Format("2006")
+	}
+	return t.Format("2006-01-02")
+}
