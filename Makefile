@@ -21,7 +21,7 @@ test-pg:
 
 ## docs: regenerate docs/ (the //go:generate line of cmd/parley/main.go, from the root)
 docs:
-	go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g server.go -d api,handlers,models -o docs --overridesFile .swaggo --outputTypes go,json
+	go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g server.go -d api,handlers,models,store,formats -o docs --overridesFile .swaggo --outputTypes go,json
 
 ## ci: what CI runs: gofmt, vet, docs freshness, build, race tests on SQLite and PostgreSQL, smoke test
 ci:

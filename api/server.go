@@ -82,6 +82,7 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 	v1.GET("/actors/:id/events", actors.Events)
 	v1.GET("/actors/:id/statements", actors.Statements)
 	v1.GET("/actors/:id/revisions", revs.List)
+	v1.GET("/actors/:id/network", actors.Network)
 
 	locations := handlers.NewLocations(st)
 	v1.GET("/locations", locations.List)
@@ -109,6 +110,7 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 	v1.PATCH("/events/:id", events.Patch)
 	v1.DELETE("/events/:id", events.Delete)
 	v1.GET("/events/:id/revisions", revs.List)
+	v1.GET("/events/:id/related", events.Related)
 
 	statements := handlers.NewStatements(st)
 	v1.GET("/statements", statements.List)
@@ -118,6 +120,10 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 	v1.PATCH("/statements/:id", statements.Patch)
 	v1.DELETE("/statements/:id", statements.Delete)
 	v1.GET("/statements/:id/revisions", revs.List)
+
+	v1.GET("/timeline", handlers.NewTimeline(st).Get)
+	v1.GET("/stats/events", handlers.NewStats(st).Events)
+	v1.GET("/graph", handlers.NewGraph(st).Get)
 
 	return r, nil
 }

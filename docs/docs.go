@@ -536,6 +536,106 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/actors/{id}/network": {
+            "get": {
+                "description": "Co-participants with the number of shared events and the starts of the first and last shared event, most shared first. Takes the /events filters (except actor and match) to restrict the events counted.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "actors"
+                ],
+                "summary": "Who an actor took part in events with",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Actor id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant role (repeatable)",
+                        "name": "role",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event type (repeatable)",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Overlaps from this date (EDTF)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Overlaps up to this date (EDTF)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Location id or slug (repeatable)",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Tag; all must be present (repeatable)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Full-text search",
+                        "name": "q",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/store.Network"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/actors/{id}/revisions": {
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
@@ -1229,6 +1329,42 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/events/{id}/related": {
+            "get": {
+                "description": "Its parent (the series), its children (the rounds, in date order) and its typed relations both ways: outgoing reads \"this event \u003ctype\u003e the other\", incoming \"the other \u003ctype\u003e this event\".",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "An event's series and links",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Event id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/store.Related"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/events/{id}/revisions": {
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
@@ -1277,6 +1413,170 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/graph": {
+            "get": {
+                "description": "Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d =\u003e d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File \u003e Open).",
+                "produces": [
+                    "application/json",
+                    "application/problem+json",
+                    "application/gexf+xml"
+                ],
+                "tags": [
+                    "research"
+                ],
+                "summary": "Co-participation network",
+                "parameters": [
+                    {
+                        "enum": [
+                            "d3",
+                            "cytoscape",
+                            "gexf"
+                        ],
+                        "type": "string",
+                        "default": "d3",
+                        "description": "Output format",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "Only edges with at least this many shared events",
+                        "name": "min_weight",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant id or slug (repeatable)",
+                        "name": "actor",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "any",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Whether any or all actors must take part",
+                        "name": "match",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant role (repeatable)",
+                        "name": "role",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant country (repeatable)",
+                        "name": "country",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Location id or slug (repeatable)",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event type (repeatable)",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event status (repeatable)",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Tag; all must be present (repeatable)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Overlaps from this date (EDTF)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Overlaps up to this date (EDTF)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Cited source (repeatable)",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Parent event",
+                        "name": "parent",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Full-text search",
+                        "name": "q",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "format=d3; format=cytoscape gives formats.CytoscapeGraph",
+                        "schema": {
+                            "$ref": "#/definitions/formats.D3Graph"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2574,6 +2874,358 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/stats/events": {
+            "get": {
+                "description": "Counts events by the interval their date starts in (UTC; ISO weeks start on Monday), with every empty interval between from and to (or between the first and the last event). group_by splits each count: by type; by actor (an event counts for each participant; labels names the slugs); by country (each participant country). Takes the /events filters.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "research"
+                ],
+                "summary": "Event counts per interval, for histograms",
+                "parameters": [
+                    {
+                        "enum": [
+                            "day",
+                            "week",
+                            "month",
+                            "year"
+                        ],
+                        "type": "string",
+                        "description": "Bucket size",
+                        "name": "interval",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "type",
+                            "actor",
+                            "country"
+                        ],
+                        "type": "string",
+                        "description": "Split counts by",
+                        "name": "group_by",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant id or slug (repeatable)",
+                        "name": "actor",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "any",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Whether any or all actors must take part",
+                        "name": "match",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant role (repeatable)",
+                        "name": "role",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant country (repeatable)",
+                        "name": "country",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Location id or slug (repeatable)",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event type (repeatable)",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event status (repeatable)",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Tag; all must be present (repeatable)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "First interval: the one holding this date (EDTF)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Last interval: the one holding the end of this date (EDTF)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Cited source (repeatable)",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Parent event",
+                        "name": "parent",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Full-text search",
+                        "name": "q",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/store.Stats"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/timeline": {
+            "get": {
+                "description": "The /events filters, in date order, as parley JSON (with everything embedded), a Knight Lab TimelineJS3 document or vis-timeline items and groups. Up to ` + "`" + `limit` + "`" + ` events (default 500); a ` + "`" + `Link: rel=\"next\"` + "`" + ` header points at the rest.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "research"
+                ],
+                "summary": "Timeline of events",
+                "parameters": [
+                    {
+                        "enum": [
+                            "parley",
+                            "timelinejs",
+                            "vis"
+                        ],
+                        "type": "string",
+                        "default": "parley",
+                        "description": "Output format",
+                        "name": "format",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "type",
+                            "actor",
+                            "location"
+                        ],
+                        "type": "string",
+                        "description": "Lanes: TimelineJS group / vis groups (actor: the first participant)",
+                        "name": "group_by",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Headline of the TimelineJS title slide",
+                        "name": "title",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant id or slug (repeatable)",
+                        "name": "actor",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "any",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Whether any or all actors must take part",
+                        "name": "match",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant role (repeatable)",
+                        "name": "role",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant country (repeatable)",
+                        "name": "country",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Location id or slug (repeatable)",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event type (repeatable)",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event status (repeatable)",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Tag; all must be present (repeatable)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Overlaps from this date (EDTF)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Overlaps up to this date (EDTF)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Cited source (repeatable)",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Parent event: the rounds of a series",
+                        "name": "parent",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Full-text search",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 500,
+                        "description": "At most this many events (1-500)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Opaque cursor from the Link header",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "format=timelinejs; format=vis gives formats.VisDoc, format=parley a List of models.Event",
+                        "schema": {
+                            "$ref": "#/definitions/formats.TimelineJSDoc"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "description": "200 while the process serves HTTP; it does not touch the database.",
@@ -2624,6 +3276,229 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "formats.D3Graph": {
+            "type": "object",
+            "properties": {
+                "links": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.D3Link"
+                    }
+                },
+                "nodes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.GraphNode"
+                    }
+                }
+            }
+        },
+        "formats.D3Link": {
+            "type": "object",
+            "properties": {
+                "source": {
+                    "type": "string"
+                },
+                "target": {
+                    "type": "string"
+                },
+                "value": {
+                    "type": "integer"
+                }
+            }
+        },
+        "formats.TLBackground": {
+            "type": "object",
+            "properties": {
+                "alt": {
+                    "type": "string"
+                },
+                "color": {
+                    "type": "string"
+                },
+                "url": {
+                    "type": "string"
+                }
+            }
+        },
+        "formats.TLDate": {
+            "type": "object",
+            "properties": {
+                "day": {
+                    "type": "integer",
+                    "example": 23
+                },
+                "display_date": {
+                    "type": "string"
+                },
+                "format": {
+                    "type": "string"
+                },
+                "hour": {
+                    "type": "integer"
+                },
+                "millisecond": {
+                    "type": "integer"
+                },
+                "minute": {
+                    "type": "integer"
+                },
+                "month": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "second": {
+                    "type": "integer"
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2026
+                }
+            }
+        },
+        "formats.TLEra": {
+            "type": "object",
+            "properties": {
+                "end_date": {
+                    "$ref": "#/definitions/formats.TLDate"
+                },
+                "start_date": {
+                    "$ref": "#/definitions/formats.TLDate"
+                },
+                "text": {
+                    "$ref": "#/definitions/formats.TLText"
+                }
+            }
+        },
+        "formats.TLMedia": {
+            "type": "object",
+            "properties": {
+                "alt": {
+                    "type": "string"
+                },
+                "caption": {
+                    "type": "string"
+                },
+                "credit": {
+                    "type": "string"
+                },
+                "link": {
+                    "type": "string"
+                },
+                "link_target": {
+                    "type": "string"
+                },
+                "thumbnail": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                },
+                "url": {
+                    "type": "string"
+                }
+            }
+        },
+        "formats.TLSlide": {
+            "type": "object",
+            "properties": {
+                "autolink": {
+                    "description": "Autolink false stops TimelineJS from turning URLs in the text into links: parley\nwrites its own links.",
+                    "type": "boolean"
+                },
+                "background": {
+                    "description": "Background is not emitted by parley.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/formats.TLBackground"
+                        }
+                    ]
+                },
+                "display_date": {
+                    "description": "DisplayDate is the date as people read it, with precision and qualifiers:\n\"August 2025\", \"c. August 2025\", \"2026?\", \"23–24 January 2026\". Plain text.",
+                    "type": "string",
+                    "example": "23–24 January 2026"
+                },
+                "end_date": {
+                    "description": "EndDate is the last unit the event covers (inclusive, at the end's precision):\n\"2026-01-23/2026-01-24\" ends on {\"year\":2026,\"month\":1,\"day\":24}. Only intervals\nhave one.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/formats.TLDate"
+                        }
+                    ]
+                },
+                "group": {
+                    "description": "Group is the lane (TimelineOptions.GroupBy): plain text, shown as a label.",
+                    "type": "string",
+                    "example": "negotiation"
+                },
+                "media": {
+                    "description": "Media is not emitted by parley; the field lets the type read any TimelineJS\ndocument.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/formats.TLMedia"
+                        }
+                    ]
+                },
+                "start_date": {
+                    "$ref": "#/definitions/formats.TLDate"
+                },
+                "text": {
+                    "$ref": "#/definitions/formats.TLText"
+                },
+                "unique_id": {
+                    "description": "UniqueID is the event's slug. (TimelineJS slugifies it again, which prefixes one\nthat starts with a digit with \"_\"; goToId needs that form.)",
+                    "type": "string",
+                    "example": "abu-dhabi-trilateral-talks"
+                }
+            }
+        },
+        "formats.TLText": {
+            "type": "object",
+            "properties": {
+                "headline": {
+                    "type": "string"
+                },
+                "text": {
+                    "type": "string"
+                }
+            }
+        },
+        "formats.TimelineJSDoc": {
+            "type": "object",
+            "properties": {
+                "eras": {
+                    "description": "Eras label spans of the time axis. parley emits none; the field lets the type\nread any TimelineJS document.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.TLEra"
+                    }
+                },
+                "events": {
+                    "description": "Events has one slide per event, in the order given.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.TLSlide"
+                    }
+                },
+                "scale": {
+                    "description": "Scale is \"human\" (the default) or \"cosmological\". parley emits none.",
+                    "type": "string",
+                    "enum": [
+                        "human",
+                        "cosmological"
+                    ]
+                },
+                "title": {
+                    "description": "Title is the title slide; absent when TimelineOptions.Title is empty.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/formats.TLSlide"
+                        }
+                    ]
+                }
+            }
+        },
         "handlers.List-models_Actor": {
             "type": "object",
             "properties": {
@@ -3005,6 +3880,26 @@ const docTemplate = `{
                 }
             }
         },
+        "models.GraphNode": {
+            "type": "object",
+            "properties": {
+                "events": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "$ref": "#/definitions/models.ActorKind"
+                },
+                "label": {
+                    "type": "string"
+                },
+                "slug": {
+                    "type": "string"
+                }
+            }
+        },
         "models.Location": {
             "type": "object",
             "properties": {
@@ -3245,6 +4140,140 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "store.Bucket": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer"
+                },
+                "end": {
+                    "type": "string",
+                    "example": "2026-02-01"
+                },
+                "groups": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer",
+                        "format": "int64"
+                    }
+                },
+                "key": {
+                    "type": "string",
+                    "example": "2026-01"
+                },
+                "start": {
+                    "type": "string",
+                    "example": "2026-01-01"
+                }
+            }
+        },
+        "store.CoParticipant": {
+            "type": "object",
+            "properties": {
+                "actor": {
+                    "$ref": "#/definitions/models.Actor"
+                },
+                "first_shared": {
+                    "description": "FirstShared and LastShared are the starts of the earliest and the latest shared event.",
+                    "type": "string"
+                },
+                "last_shared": {
+                    "type": "string"
+                },
+                "shared_events": {
+                    "type": "integer"
+                }
+            }
+        },
+        "store.LinkedEvent": {
+            "type": "object",
+            "properties": {
+                "direction": {
+                    "description": "outgoing: this event \u003ctype\u003e the other",
+                    "type": "string",
+                    "enum": [
+                        "outgoing",
+                        "incoming"
+                    ]
+                },
+                "event": {
+                    "$ref": "#/definitions/models.Event"
+                },
+                "type": {
+                    "$ref": "#/definitions/models.RelationType"
+                }
+            }
+        },
+        "store.Network": {
+            "type": "object",
+            "properties": {
+                "actor": {
+                    "$ref": "#/definitions/models.Actor"
+                },
+                "co_participants": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.CoParticipant"
+                    }
+                }
+            }
+        },
+        "store.Related": {
+            "type": "object",
+            "properties": {
+                "children": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Event"
+                    }
+                },
+                "event": {
+                    "$ref": "#/definitions/models.Event"
+                },
+                "parent": {
+                    "$ref": "#/definitions/models.Event"
+                },
+                "relations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.LinkedEvent"
+                    }
+                }
+            }
+        },
+        "store.Stats": {
+            "type": "object",
+            "properties": {
+                "buckets": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.Bucket"
+                    }
+                },
+                "group_by": {
+                    "type": "string"
+                },
+                "groups": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "interval": {
+                    "type": "string"
+                },
+                "labels": {
+                    "description": "Labels names the groups when their keys are slugs (group_by=actor).",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "total": {
                     "type": "integer"
                 }
             }

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/models"
@@ -17,6 +19,7 @@ type ActorStore interface {
 	ListActors(context.Context, store.ActorFilter) (store.Page[models.Actor], error)
 	ActorEvents(context.Context, string, store.EventFilter) (store.Page[models.Event], error)
 	ActorStatements(context.Context, string, store.StatementFilter) (store.Page[models.Statement], error)
+	ActorNetwork(context.Context, string, store.EventFilter) (*store.Network, error)
 }
 
 // Actors serves /actors.
@@ -208,4 +211,40 @@ func (h *Actors) Statements(c *gin.Context) {
 		return
 	}
 	respondList(c, p)
+}
+
+// Network godoc
+//
+//	@Summary		Who an actor took part in events with
+//	@Description	Co-participants with the number of shared events and the starts of the first and last shared event, most shared first. Takes the /events filters (except actor and match) to restrict the events counted.
+//	@Tags			actors
+//	@Produce		json,application/problem+json
+//	@Param			id			path		string		true	"Actor id or slug"
+//	@Param			role		query		[]string	false	"Participant role (repeatable)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
+//	@Param			from		query		string		false	"Overlaps from this date (EDTF)"
+//	@Param			to			query		string		false	"Overlaps up to this date (EDTF)"
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable)"	collectionFormat(multi)
+//	@Param			q			query		string		false	"Full-text search"
+//	@Success		200			{object}	store.Network
+//	@Failure		400			{object}	Problem
+//	@Failure		404			{object}	Problem
+//	@Router			/api/v1/actors/{id}/network [get]
+func (h *Actors) Network(c *gin.Context) {
+	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool {
+		return s == "sort" || s == "include" || s == "limit" || s == "cursor"
+	})
+	q := newQuery(c, names...)
+	f := parseEventFilter(q, false)
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	n, err := h.store.ActorNetwork(c.Request.Context(), c.Param("id"), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, n)
 }

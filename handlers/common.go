@@ -241,12 +241,18 @@ func (q *query) ref(name string) string {
 
 // respondList writes a page with a Link header to the next one.
 func respondList[T any](c *gin.Context, p store.Page[T]) {
-	if p.NextCursor != "" {
-		u := *c.Request.URL
-		vals := u.Query()
-		vals.Set("cursor", p.NextCursor)
-		u.RawQuery = vals.Encode()
-		c.Header("Link", fmt.Sprintf("<%s>; rel=\"next\"", u.RequestURI()))
-	}
+	setNextLink(c, p.NextCursor)
 	c.JSON(http.StatusOK, List[T]{Items: p.Items, NextCursor: p.NextCursor})
+}
+
+// setNextLink points a Link header at the same request with the next page's cursor.
+func setNextLink(c *gin.Context, cursor string) {
+	if cursor == "" {
+		return
+	}
+	u := *c.Request.URL
+	vals := u.Query()
+	vals.Set("cursor", cursor)
+	u.RawQuery = vals.Encode()
+	c.Header("Link", fmt.Sprintf("<%s>; rel=\"next\"", u.RequestURI()))
 }

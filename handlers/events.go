@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/models"
@@ -16,6 +17,7 @@ type EventStore interface {
 	ReplaceEvent(context.Context, string, *models.Event, int) error
 	DeleteEvent(context.Context, string, int) error
 	ListEvents(context.Context, store.EventFilter) (store.Page[models.Event], error)
+	RelatedEvents(context.Context, string) (*store.Related, error)
 }
 
 // Events serves /events.
@@ -34,14 +36,23 @@ func NewEvents(s EventStore) *Events {
 	}}
 }
 
+// eventFilterNames are the /events query parameters other than actor and match.
+var eventFilterNames = []string{"role", "country", "location", "type", "status", "tag", "from", "to", "source",
+	"parent", "q", "sort", "limit", "cursor", "include"}
+
 // eventFilter reads the /events query; withActor says whether actor and match apply.
 func eventFilter(c *gin.Context, withActor bool) (store.EventFilter, error) {
-	names := []string{"role", "country", "location", "type", "status", "tag", "from", "to", "source",
-		"parent", "q", "sort", "limit", "cursor", "include"}
+	names := eventFilterNames
 	if withActor {
-		names = append(names, "actor", "match")
+		names = append(slices.Clone(names), "actor", "match")
 	}
 	q := newQuery(c, names...)
+	f := parseEventFilter(q, withActor)
+	return f, q.err()
+}
+
+// parseEventFilter reads the event filters from q, recording problems in q.
+func parseEventFilter(q *query, withActor bool) store.EventFilter {
 	f := store.EventFilter{
 		Roles:     enum(q, "role", models.Role.Valid, models.Roles),
 		Countries: q.countries("country"),
@@ -72,7 +83,7 @@ func eventFilter(c *gin.Context, withActor bool) (store.EventFilter, error) {
 	if f.From != nil && f.To != nil && !f.From.Start.Before(f.To.End) {
 		q.v.Add("to", "must not end before from begins")
 	}
-	return f, q.err()
+	return f
 }
 
 func include(q *query) store.Include {
@@ -230,3 +241,26 @@ func (h *Events) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Failure		412	{object}	Problem
 //	@Router			/api/v1/events/{id} [delete]
 func (h *Events) Delete(c *gin.Context) { h.crud.doDelete(c) }
+
+// Related godoc
+//
+//	@Summary		An event's series and links
+//	@Description	Its parent (the series), its children (the rounds, in date order) and its typed relations both ways: outgoing reads "this event <type> the other", incoming "the other <type> this event".
+//	@Tags			events
+//	@Produce		json,application/problem+json
+//	@Param			id	path		string	true	"Event id or slug"
+//	@Success		200	{object}	store.Related
+//	@Failure		404	{object}	Problem
+//	@Router			/api/v1/events/{id}/related [get]
+func (h *Events) Related(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := h.store.RelatedEvents(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
+}

@@ -1,7 +1,7 @@
 // Command parley is the parley service and its tools: serve the API, run migrations,
 // load the built-in dataset, print the version.
 //
-//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g server.go -d ../../api,../../handlers,../../models -o ../../docs --overridesFile ../../.swaggo --outputTypes go,json
+//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g server.go -d ../../api,../../handlers,../../models,../../store,../../formats -o ../../docs --overridesFile ../../.swaggo --outputTypes go,json
 package main
 
 import (
@@ -96,8 +96,19 @@ func (c *config) logger() (*slog.Logger, error) {
 	return nil, fmt.Errorf("log format %q: want json or text", c.logFormat)
 }
 
-func (c *config) open(ctx context.Context, log *slog.Logger) (*store.Store, error) {
-	return store.Open(ctx, c.databaseURL, store.Options{Logger: log, ReadReplicas: c.replicas})
+// withStore runs fn with the configured logger and an open store, closed afterwards.
+func (c *config) withStore(cmd *cobra.Command, fn func(ctx context.Context, st *store.Store, log *slog.Logger) error) error {
+	ctx := cmd.Context()
+	log, err := c.logger()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, c.databaseURL, store.Options{Logger: log, ReadReplicas: c.replicas})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(ctx, st, log)
 }
 
 func serveCmd(cfg *config) *cobra.Command {
@@ -106,29 +117,21 @@ func serveCmd(cfg *config) *cobra.Command {
 		Short: "Serve the API (migrates the database and, when it is empty, loads the built-in dataset)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			log, err := cfg.logger()
-			if err != nil {
-				return err
-			}
-			st, err := cfg.open(ctx, log)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			n, err := st.MigrateUp(ctx)
-			if err != nil {
-				return err
-			}
-			log.Info("database ready", "dialect", st.Dialect(), "migrations_applied", n)
-			if err := seedIfEmpty(ctx, cfg.seed, st, log); err != nil {
-				return err
-			}
-			h, err := api.New(st, log)
-			if err != nil {
-				return err
-			}
-			return api.Serve(ctx, cfg.addr, h, log)
+			return cfg.withStore(cmd, func(ctx context.Context, st *store.Store, log *slog.Logger) error {
+				n, err := st.MigrateUp(ctx)
+				if err != nil {
+					return err
+				}
+				log.Info("database ready", "dialect", st.Dialect(), "migrations_applied", n)
+				if err := seedIfEmpty(ctx, cfg.seed, st, log); err != nil {
+					return err
+				}
+				h, err := api.New(st, log)
+				if err != nil {
+					return err
+				}
+				return api.Serve(ctx, cfg.addr, h, log)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&cfg.addr, "addr", ":8080", "listen address (env PARLEY_ADDR)")
@@ -163,43 +166,35 @@ func migrateCmd(cfg *config) *cobra.Command {
 		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
 		ValidArgs: []string{"up", "down", "status"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			log, err := cfg.logger()
-			if err != nil {
-				return err
-			}
-			st, err := cfg.open(ctx, log)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			out := cmd.OutOrStdout()
-			switch args[0] {
-			case "up":
-				n, err := st.MigrateUp(ctx)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(out, "applied %d migration(s)\n", n)
-			case "down":
-				if err := st.MigrateDown(ctx); err != nil {
-					return err
-				}
-				fmt.Fprintln(out, "rolled back one migration")
-			case "status":
-				list, err := st.MigrateStatus(ctx)
-				if err != nil {
-					return err
-				}
-				for _, m := range list {
-					state := "pending"
-					if m.Applied {
-						state = "applied"
+			return cfg.withStore(cmd, func(ctx context.Context, st *store.Store, _ *slog.Logger) error {
+				out := cmd.OutOrStdout()
+				switch args[0] {
+				case "up":
+					n, err := st.MigrateUp(ctx)
+					if err != nil {
+						return err
 					}
-					fmt.Fprintf(out, "%05d  %-8s %s\n", m.Version, state, m.Source)
+					fmt.Fprintf(out, "applied %d migration(s)\n", n)
+				case "down":
+					if err := st.MigrateDown(ctx); err != nil {
+						return err
+					}
+					fmt.Fprintln(out, "rolled back one migration")
+				case "status":
+					list, err := st.MigrateStatus(ctx)
+					if err != nil {
+						return err
+					}
+					for _, m := range list {
+						state := "pending"
+						if m.Applied {
+							state = "applied"
+						}
+						fmt.Fprintf(out, "%05d  %-8s %s\n", m.Version, state, m.Source)
+					}
 				}
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 	return cmd
@@ -211,25 +206,17 @@ func seedCmd(cfg *config) *cobra.Command {
 		Short: "Load the built-in dataset (idempotent: entities already present are left alone)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			log, err := cfg.logger()
-			if err != nil {
-				return err
-			}
-			st, err := cfg.open(ctx, log)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if _, err := st.MigrateUp(ctx); err != nil {
-				return err
-			}
-			r, err := seed.Load(ctx, st)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "created %d, already present %d\n", r.Created, r.Skipped)
-			return nil
+			return cfg.withStore(cmd, func(ctx context.Context, st *store.Store, _ *slog.Logger) error {
+				if _, err := st.MigrateUp(ctx); err != nil {
+					return err
+				}
+				r, err := seed.Load(ctx, st)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "created %d, already present %d\n", r.Created, r.Skipped)
+				return nil
+			})
 		},
 	}
 }

@@ -1,0 +1,93 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/formats"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// GraphStore is what the graph needs of the store.
+type GraphStore interface {
+	CoParticipationGraph(context.Context, store.EventFilter, int64) (*models.Graph, error)
+}
+
+// Graph serves /graph.
+type Graph struct{ store GraphStore }
+
+// NewGraph binds the graph handler to a store.
+func NewGraph(s GraphStore) *Graph { return &Graph{store: s} }
+
+// Get godoc
+//
+//	@Summary		Co-participation network
+//	@Description	Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d => d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File > Open).
+//	@Tags			research
+//	@Produce		json,application/problem+json,application/gexf+xml
+//	@Param			format		query		string		false	"Output format"	Enums(d3, cytoscape, gexf)	default(d3)
+//	@Param			min_weight	query		int			false	"Only edges with at least this many shared events"	default(1)	minimum(1)
+//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
+//	@Param			role		query		[]string	false	"Participant role (repeatable)"	collectionFormat(multi)
+//	@Param			country		query		[]string	false	"Participant country (repeatable)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
+//	@Param			status		query		[]string	false	"Event status (repeatable)"	collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable)"	collectionFormat(multi)
+//	@Param			from		query		string		false	"Overlaps from this date (EDTF)"
+//	@Param			to			query		string		false	"Overlaps up to this date (EDTF)"
+//	@Param			source		query		[]string	false	"Cited source (repeatable)"	collectionFormat(multi)
+//	@Param			parent		query		string		false	"Parent event"
+//	@Param			q			query		string		false	"Full-text search"
+//	@Success		200			{object}	formats.D3Graph	"format=d3; format=cytoscape gives formats.CytoscapeGraph"
+//	@Failure		400			{object}	Problem
+//	@Router			/api/v1/graph [get]
+func (h *Graph) Get(c *gin.Context) {
+	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool {
+		return s == "sort" || s == "include" || s == "limit" || s == "cursor"
+	})
+	q := newQuery(c, append(names, "actor", "match", "format", "min_weight")...)
+	f := parseEventFilter(q, true)
+	format := q.one("format")
+	if format == "" {
+		format = formats.GraphD3
+	}
+	if !slices.Contains(formats.GraphFormats, format) {
+		q.v.Add("format", "must be one of d3, cytoscape, gexf")
+	}
+	minWeight := int64(1)
+	if s := q.one("min_weight"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			q.v.Add("min_weight", "must be a positive integer")
+		}
+		minWeight = n
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	g, err := h.store.CoParticipationGraph(c.Request.Context(), f, minWeight)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	switch format {
+	case formats.GraphCytoscape:
+		c.JSON(http.StatusOK, formats.Cytoscape(g))
+	case formats.GraphGEXF:
+		c.Header("Content-Type", "application/gexf+xml; charset=utf-8")
+		c.Header("Content-Disposition", `attachment; filename="parley-graph.gexf"`)
+		c.Status(http.StatusOK)
+		if err := formats.GEXF(c.Writer, g); err != nil {
+			_ = c.Error(err)
+		}
+	default:
+		c.JSON(http.StatusOK, formats.D3(g))
+	}
+}

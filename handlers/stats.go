@@ -1,0 +1,66 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/store"
+)
+
+// StatsStore is what the statistics need of the store.
+type StatsStore interface {
+	EventStats(context.Context, store.StatsFilter) (*store.Stats, error)
+}
+
+// Stats serves /stats.
+type Stats struct{ store StatsStore }
+
+// NewStats binds the statistics handler to a store.
+func NewStats(s StatsStore) *Stats { return &Stats{store: s} }
+
+// Events godoc
+//
+//	@Summary		Event counts per interval, for histograms
+//	@Description	Counts events by the interval their date starts in (UTC; ISO weeks start on Monday), with every empty interval between from and to (or between the first and the last event). group_by splits each count: by type; by actor (an event counts for each participant; labels names the slugs); by country (each participant country). Takes the /events filters.
+//	@Tags			research
+//	@Produce		json,application/problem+json
+//	@Param			interval	query		string		true	"Bucket size"	Enums(day, week, month, year)
+//	@Param			group_by	query		string		false	"Split counts by"	Enums(type, actor, country)
+//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
+//	@Param			role		query		[]string	false	"Participant role (repeatable)"	collectionFormat(multi)
+//	@Param			country		query		[]string	false	"Participant country (repeatable)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
+//	@Param			status		query		[]string	false	"Event status (repeatable)"	collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable)"	collectionFormat(multi)
+//	@Param			from		query		string		false	"First interval: the one holding this date (EDTF)"
+//	@Param			to			query		string		false	"Last interval: the one holding the end of this date (EDTF)"
+//	@Param			source		query		[]string	false	"Cited source (repeatable)"	collectionFormat(multi)
+//	@Param			parent		query		string		false	"Parent event"
+//	@Param			q			query		string		false	"Full-text search"
+//	@Success		200			{object}	store.Stats
+//	@Failure		400			{object}	Problem
+//	@Router			/api/v1/stats/events [get]
+func (h *Stats) Events(c *gin.Context) {
+	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool {
+		return s == "sort" || s == "include" || s == "limit" || s == "cursor"
+	})
+	q := newQuery(c, append(names, "actor", "match", "interval", "group_by")...)
+	f := store.StatsFilter{EventFilter: parseEventFilter(q, true), Interval: q.one("interval"), GroupBy: q.one("group_by")}
+	if f.Interval == "" {
+		q.v.Add("interval", "is required: day, week, month or year")
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	st, err := h.store.EventStats(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}

@@ -1,0 +1,112 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/formats"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// TimelineStore is what the timeline needs of the store.
+type TimelineStore interface {
+	ListEvents(context.Context, store.EventFilter) (store.Page[models.Event], error)
+	ActorsByID(context.Context, []models.ID) ([]models.Actor, error)
+}
+
+// Timeline serves /timeline.
+type Timeline struct{ store TimelineStore }
+
+// NewTimeline binds the timeline handler to a store.
+func NewTimeline(s TimelineStore) *Timeline { return &Timeline{store: s} }
+
+// The timeline formats.
+var timelineFormats = []string{"parley", "timelinejs", "vis"}
+
+// Get godoc
+//
+//	@Summary		Timeline of events
+//	@Description	The /events filters, in date order, as parley JSON (with everything embedded), a Knight Lab TimelineJS3 document or vis-timeline items and groups. Up to `limit` events (default 500); a `Link: rel="next"` header points at the rest.
+//	@Tags			research
+//	@Produce		json,application/problem+json
+//	@Param			format		query		string		false	"Output format"	Enums(parley, timelinejs, vis)	default(parley)
+//	@Param			group_by	query		string		false	"Lanes: TimelineJS group / vis groups (actor: the first participant)"	Enums(type, actor, location)
+//	@Param			title		query		string		false	"Headline of the TimelineJS title slide"
+//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
+//	@Param			role		query		[]string	false	"Participant role (repeatable)"	collectionFormat(multi)
+//	@Param			country		query		[]string	false	"Participant country (repeatable)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
+//	@Param			status		query		[]string	false	"Event status (repeatable)"	collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable)"	collectionFormat(multi)
+//	@Param			from		query		string		false	"Overlaps from this date (EDTF)"
+//	@Param			to			query		string		false	"Overlaps up to this date (EDTF)"
+//	@Param			source		query		[]string	false	"Cited source (repeatable)"	collectionFormat(multi)
+//	@Param			parent		query		string		false	"Parent event: the rounds of a series"
+//	@Param			q			query		string		false	"Full-text search"
+//	@Param			limit		query		int			false	"At most this many events (1-500)"	default(500)
+//	@Param			cursor		query		string		false	"Opaque cursor from the Link header"
+//	@Success		200			{object}	formats.TimelineJSDoc	"format=timelinejs; format=vis gives formats.VisDoc, format=parley a List of models.Event"
+//	@Failure		400			{object}	Problem
+//	@Router			/api/v1/timeline [get]
+func (h *Timeline) Get(c *gin.Context) {
+	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool { return s == "sort" || s == "include" })
+	q := newQuery(c, append(names, "actor", "match", "format", "group_by", "title")...)
+	f := parseEventFilter(q, true)
+	format := q.one("format")
+	if format == "" {
+		format = "parley"
+	}
+	if !slices.Contains(timelineFormats, format) {
+		q.v.Add("format", "must be one of parley, timelinejs, vis")
+	}
+	opt := formats.TimelineOptions{GroupBy: q.one("group_by"), Title: q.one("title")}
+	if !formats.ValidGroupBy(opt.GroupBy) {
+		q.v.Add("group_by", "must be one of type, actor, location")
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	if f.Limit == 0 {
+		f.Limit = store.MaxLimit
+	}
+	f.Sort = "date"
+	f.Include = store.Include{Participants: true, Location: true, Statements: true, Sources: true}
+	ctx := c.Request.Context()
+	p, err := h.store.ListEvents(ctx, f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if format == "parley" {
+		respondList(c, p)
+		return
+	}
+	// Speakers and represented actors are not embedded in events: load them once.
+	var ids []models.ID
+	for _, e := range p.Items {
+		for _, pt := range e.Participants {
+			if pt.Represents != nil {
+				ids = append(ids, pt.Represents.ID)
+			}
+		}
+		for _, st := range e.StatementsData {
+			ids = append(ids, st.Speaker.ID)
+		}
+	}
+	if opt.Actors, err = h.store.ActorsByID(ctx, ids); err != nil {
+		fail(c, err)
+		return
+	}
+	setNextLink(c, p.NextCursor)
+	if format == "timelinejs" {
+		c.JSON(http.StatusOK, formats.TimelineJS(p.Items, opt))
+		return
+	}
+	c.JSON(http.StatusOK, formats.Vis(p.Items, opt))
+}
