@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -24,6 +25,15 @@ import (
 	ginSwagger "github.com/swaggo/gin-swagger"
 )
 
+// Options tune the server; the zero value serves with the defaults.
+type Options struct {
+	// MaxImportBytes caps the body of POST /import (0: DefaultMaxImportBytes).
+	MaxImportBytes int64
+}
+
+// DefaultMaxImportBytes is the import body cap when none is configured.
+const DefaultMaxImportBytes = 1 << 30
+
 // New builds parley's HTTP handler over st.
 //
 //	@title						parley API
@@ -33,7 +43,7 @@ import (
 //	@BasePath					/
 //	@accept						json
 //	@produce					json
-func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
+func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -121,6 +131,14 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 	v1.DELETE("/statements/:id", statements.Delete)
 	v1.GET("/statements/:id/revisions", revs.List)
 
+	maxImport := opt.MaxImportBytes
+	if maxImport <= 0 {
+		maxImport = DefaultMaxImportBytes
+	}
+	export := handlers.NewExport(st, maxImport)
+	v1.GET("/export", export.Events)
+	v1.GET("/export/bundle", export.Bundle)
+	v1.POST("/import", export.Import)
 	v1.GET("/timeline", handlers.NewTimeline(st).Get)
 	v1.GET("/stats/events", handlers.NewStats(st).Events)
 	v1.GET("/graph", handlers.NewGraph(st).Get)
@@ -130,7 +148,7 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 
 // openAPI3 converts the swag-generated Swagger 2.0 document to OpenAPI 3. Swagger 2
 // cannot give error responses their own media type, so the conversion moves every 4xx
-// and 5xx body to application/problem+json, which is what the server sends.
+// and 5xx Problem body to application/problem+json, which is what the server sends.
 func openAPI3() ([]byte, error) {
 	var v2 openapi2.T
 	if err := json.Unmarshal([]byte(docs.SwaggerInfo.ReadDoc()), &v2); err != nil {
@@ -146,7 +164,8 @@ func openAPI3() ([]byte, error) {
 				if len(code) != 3 || code[0] < '4' || resp.Value == nil {
 					continue
 				}
-				if mt := resp.Value.Content.Get("application/json"); mt != nil {
+				mt := resp.Value.Content.Get("application/json")
+				if mt != nil && mt.Schema != nil && strings.HasSuffix(mt.Schema.Ref, "/handlers.Problem") {
 					resp.Value.Content = openapi3.Content{ProblemContentType: mt}
 				}
 			}

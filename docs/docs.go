@@ -1420,6 +1420,215 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/export": {
+            "get": {
+                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. A client that disconnects cancels the query.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json",
+                    "application/x-ndjson",
+                    "text/csv",
+                    "application/geo+json",
+                    "application/ld+json",
+                    "text/calendar"
+                ],
+                "tags": [
+                    "export"
+                ],
+                "summary": "Export events",
+                "parameters": [
+                    {
+                        "enum": [
+                            "ndjson",
+                            "json",
+                            "csv",
+                            "geojson",
+                            "jsonld",
+                            "ics",
+                            "timelinejs"
+                        ],
+                        "type": "string",
+                        "description": "Output format",
+                        "name": "format",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "events",
+                            "participants",
+                            "statements"
+                        ],
+                        "type": "string",
+                        "description": "csv only: one row per event, participant or statement",
+                        "name": "entity",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant id or slug (repeatable)",
+                        "name": "actor",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "any",
+                            "all"
+                        ],
+                        "type": "string",
+                        "description": "Whether any or all actors must take part",
+                        "name": "match",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant role (repeatable)",
+                        "name": "role",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Participant country (repeatable)",
+                        "name": "country",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Location id or slug (repeatable)",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event type (repeatable)",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event status (repeatable)",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Tag; all must be present (repeatable)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Overlaps from this date (EDTF)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Overlaps up to this date (EDTF)",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Cited source (repeatable)",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Parent event",
+                        "name": "parent",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Full-text search",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "date",
+                            "-date",
+                            "updated",
+                            "-updated"
+                        ],
+                        "type": "string",
+                        "default": "date",
+                        "description": "Order",
+                        "name": "sort",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/export/bundle": {
+            "get": {
+                "description": "Every entity as NDJSON records {\"type\", \"data\"} in dependency order: actors, locations, sources, events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).",
+                "produces": [
+                    "application/x-ndjson",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "export"
+                ],
+                "summary": "Export everything as a bundle",
+                "responses": {
+                    "200": {
+                        "description": "one per line",
+                        "schema": {
+                            "$ref": "#/definitions/formats.BundleRecord"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/graph": {
             "get": {
                 "description": "Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d =\u003e d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File \u003e Open).",
@@ -1579,6 +1788,73 @@ const docTemplate = `{
                         "description": "Bad Request",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/import": {
+            "post": {
+                "description": "Reads an NDJSON bundle (as /export/bundle writes it) from the body, streamed, and upserts every record by id (or slug): new entities are created, changed ones updated, equal ones left alone, so importing the same file twice changes nothing. atomic=true (the default) commits all or nothing; dry_run=true validates against the database and writes nothing. The report counts each type and lists every rejected line with its number and problem.",
+                "consumes": [
+                    "application/x-ndjson"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "export"
+                ],
+                "summary": "Import a bundle",
+                "parameters": [
+                    {
+                        "type": "boolean",
+                        "default": false,
+                        "description": "Validate only",
+                        "name": "dry_run",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "default": true,
+                        "description": "All or nothing",
+                        "name": "atomic",
+                        "in": "query"
+                    },
+                    {
+                        "description": "NDJSON records, one per line",
+                        "name": "bundle",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/formats.BundleRecord"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "committed (or dry run)",
+                        "schema": {
+                            "$ref": "#/definitions/store.ImportReport"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "rejected lines; nothing written when atomic",
+                        "schema": {
+                            "$ref": "#/definitions/store.ImportReport"
                         }
                     }
                 }
@@ -3276,6 +3552,17 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "formats.BundleRecord": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "object"
+                },
+                "type": {
+                    "type": "string"
+                }
+            }
+        },
         "formats.D3Graph": {
             "type": "object",
             "properties": {
@@ -4186,6 +4473,72 @@ const docTemplate = `{
                 },
                 "shared_events": {
                     "type": "integer"
+                }
+            }
+        },
+        "store.ImportCounts": {
+            "type": "object",
+            "properties": {
+                "created": {
+                    "type": "integer"
+                },
+                "rejected": {
+                    "type": "integer"
+                },
+                "unchanged": {
+                    "type": "integer"
+                },
+                "updated": {
+                    "type": "integer"
+                }
+            }
+        },
+        "store.ImportProblem": {
+            "type": "object",
+            "properties": {
+                "detail": {
+                    "type": "string"
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.FieldError"
+                    }
+                },
+                "line": {
+                    "type": "integer"
+                },
+                "type": {
+                    "type": "string"
+                }
+            }
+        },
+        "store.ImportReport": {
+            "type": "object",
+            "properties": {
+                "atomic": {
+                    "type": "boolean"
+                },
+                "committed": {
+                    "type": "boolean"
+                },
+                "counts": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/store.ImportCounts"
+                    }
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "lines": {
+                    "type": "integer"
+                },
+                "problems": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.ImportProblem"
+                    }
                 }
             }
         },

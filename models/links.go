@@ -32,3 +32,11 @@ func AllTables() []any {
 	return []any{&Actor{}, &Location{}, &Source{}, &Event{}, &Participant{}, &Relation{},
 		&EventTag{}, &EventSource{}, &Statement{}, &StatementTag{}, &StatementSource{}, &Revision{}}
 }
+
+// RelationRecord is an event relation on its own, as a bundle carries it after every
+// event, so that relations may point forward and backward freely.
+type RelationRecord struct {
+	EventID   ID           `json:"event_id"`
+	Type      RelationType `json:"type"`
+	RelatedID ID           `json:"related_id"`
+}

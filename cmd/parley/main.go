@@ -1,5 +1,6 @@
 // Command parley is the parley service and its tools: serve the API, run migrations,
-// load the built-in dataset, print the version.
+// load the built-in dataset, import and export data, generate synthetic data, print
+// the version.
 //
 //go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g server.go -d ../../api,../../handlers,../../models,../../store,../../formats -o ../../docs --overridesFile ../../.swaggo --outputTypes go,json
 package main
@@ -42,6 +43,7 @@ type config struct {
 	logLevel    string
 	seed        string
 	replicas    []string
+	maxImport   int64
 }
 
 func newRoot() *cobra.Command {
@@ -60,7 +62,7 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&cfg.logFormat, "log-format", "json", "log format: json or text (env PARLEY_LOG_FORMAT)")
 	pf.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn, error (env PARLEY_LOG_LEVEL)")
 	pf.StringSliceVar(&cfg.replicas, "read-replica-urls", nil, "comma-separated PostgreSQL replica URLs that serve reads (env PARLEY_READ_REPLICA_URLS)")
-	root.AddCommand(serveCmd(cfg), migrateCmd(cfg), seedCmd(cfg), versionCmd())
+	root.AddCommand(serveCmd(cfg), migrateCmd(cfg), seedCmd(cfg), importCmd(cfg), exportCmd(cfg), genCmd(), versionCmd())
 	return root
 }
 
@@ -126,7 +128,7 @@ func serveCmd(cfg *config) *cobra.Command {
 				if err := seedIfEmpty(ctx, cfg.seed, st, log); err != nil {
 					return err
 				}
-				h, err := api.New(st, log)
+				h, err := api.New(st, log, api.Options{MaxImportBytes: cfg.maxImport})
 				if err != nil {
 					return err
 				}
@@ -136,6 +138,7 @@ func serveCmd(cfg *config) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&cfg.addr, "addr", ":8080", "listen address (env PARLEY_ADDR)")
 	cmd.Flags().StringVar(&cfg.seed, "seed", "auto", "load the built-in dataset: auto (when the database is empty) or never (env PARLEY_SEED)")
+	cmd.Flags().Int64Var(&cfg.maxImport, "max-import-bytes", api.DefaultMaxImportBytes, "cap on the body of POST /api/v1/import (env PARLEY_MAX_IMPORT_BYTES)")
 	return cmd
 }
 

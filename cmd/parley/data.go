@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/parley-api/parley/bench"
+	"github.com/parley-api/parley/formats"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+	"github.com/spf13/cobra"
+)
+
+func genCmd() *cobra.Command {
+	var opt bench.GenOptions
+	var out string
+	cmd := &cobra.Command{
+		Use:   "gen",
+		Short: "Write a bundle of synthetic data (deterministic for a seed) to stdout or --out",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := cmd.OutOrStdout()
+			if out != "" {
+				f, err := os.Create(out)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
+			bw := formats.NewBundleWriter(w)
+			p := startProgress("gen", 0)
+			defer p.finish()
+			if err := bench.Generate(opt, func(kind string, v any) error { p.row(); return bw.Write(kind, v) }); err != nil {
+				return err
+			}
+			return bw.Flush()
+		},
+	}
+	cmd.Flags().IntVar(&opt.Events, "events", 1000, "number of events")
+	cmd.Flags().Uint64Var(&opt.Seed, "seed", 1, "random seed: the same seed gives the same bundle")
+	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of stdout")
+	return cmd
+}
+
+func importCmd(cfg *config) *cobra.Command {
+	var (
+		format        string
+		dryRun, atomc bool
+		cameo         []string
+	)
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import a bundle (or, with --format gdelt, a GDELT event file); - reads stdin",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, size, err := openInput(args[0])
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			return cfg.withStore(cmd, func(ctx context.Context, st *store.Store, _ *slog.Logger) error {
+				if _, err := st.MigrateUp(ctx); err != nil {
+					return err
+				}
+				ctx = store.WithAuthor(ctx, "import")
+				p := startProgress("import", size)
+				r := p.reader(bufio.NewReaderSize(in, 1<<20))
+				var next func() (store.ImportRecord, error)
+				var stop func()
+				switch format {
+				case "bundle":
+					rd := formats.NewBundleReader(r)
+					next = func() (store.ImportRecord, error) {
+						rec, err := rd.Next()
+						if err != nil {
+							return store.ImportRecord{}, err
+						}
+						p.row()
+						return store.ImportRecord{Line: rec.Line, Kind: rec.Type, Entity: rec.Entity, Err: rec.Err}, nil
+					}
+				case "gdelt":
+					next, stop = gdeltRecords(ctx, r, formats.GDELTOptions{CAMEO: cameo}, p, cmd.ErrOrStderr())
+					defer stop()
+				default:
+					return fmt.Errorf("--format %q: want bundle or gdelt", format)
+				}
+				rep, err := st.Import(ctx, next, store.ImportOptions{DryRun: dryRun, Atomic: atomc})
+				p.finish()
+				if err != nil {
+					return err
+				}
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+				if len(rep.Problems) > 0 && !rep.Committed && !rep.DryRun {
+					return fmt.Errorf("%d line(s) rejected; nothing was imported", len(rep.Problems))
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "bundle", "input format: bundle or gdelt")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "validate against the database, write nothing")
+	cmd.Flags().BoolVar(&atomc, "atomic", true, "all or nothing; --atomic=false keeps the good lines")
+	cmd.Flags().StringSliceVar(&cameo, "cameo", []string{"03", "04", "05"}, "GDELT: CAMEO event code prefixes to keep")
+	return cmd
+}
+
+// gdeltRecords turns the GDELT decoder's callbacks into the importer's pull: the decoder
+// runs in a goroutine and hands over one record at a time.
+func gdeltRecords(ctx context.Context, r io.Reader, opt formats.GDELTOptions, p *progress, warn io.Writer) (func() (store.ImportRecord, error), func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	ch := make(chan store.ImportRecord)
+	errc := make(chan error, 1)
+	skipped := 0
+	go func() {
+		defer close(ch)
+		send := func(rec store.ImportRecord) error {
+			select {
+			case ch <- rec:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		errc <- formats.DecodeGDELT(r, opt, func(g formats.GDELTRecord) error {
+			p.row()
+			for i := range g.Actors {
+				if err := send(store.ImportRecord{Line: g.Line, Kind: "actor", Entity: &g.Actors[i]}); err != nil {
+					return err
+				}
+			}
+			if g.Location != nil {
+				if err := send(store.ImportRecord{Line: g.Line, Kind: "location", Entity: g.Location}); err != nil {
+					return err
+				}
+			}
+			if g.Source != nil {
+				if err := send(store.ImportRecord{Line: g.Line, Kind: "source", Entity: g.Source}); err != nil {
+					return err
+				}
+			}
+			return send(store.ImportRecord{Line: g.Line, Kind: "event", Entity: &g.Event})
+		}, func(s formats.GDELTSkip) error {
+			p.row()
+			skipped++
+			if skipped <= 20 {
+				fmt.Fprintf(warn, "line %d skipped: %s\n", s.Line, s.Reason)
+			}
+			return nil
+		})
+	}()
+	next := func() (store.ImportRecord, error) {
+		rec, ok := <-ch
+		if ok {
+			return rec, nil
+		}
+		if err := <-errc; err != nil {
+			return store.ImportRecord{}, err
+		}
+		if skipped > 20 {
+			fmt.Fprintf(warn, "%d lines skipped in all\n", skipped)
+		}
+		return store.ImportRecord{}, io.EOF
+	}
+	return next, cancel
+}
+
+func openInput(name string) (io.ReadCloser, int64, error) {
+	if name == "-" {
+		return io.NopCloser(os.Stdin), 0, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+func exportCmd(cfg *config) *cobra.Command {
+	var (
+		format, entity, out string
+		f                   store.EventFilter
+		actors, types, tags []string
+		from, to            string
+	)
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Export events (--format ndjson|json|csv|geojson|jsonld|ics) or everything (--format bundle) to stdout or --out",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := cmd.OutOrStdout()
+			if out != "" {
+				file, err := os.Create(out)
+				if err != nil {
+					return err
+				}
+				defer file.Close()
+				w = file
+			}
+			bw := bufio.NewWriterSize(w, 1<<20)
+			defer bw.Flush()
+			return cfg.withStore(cmd, func(ctx context.Context, st *store.Store, _ *slog.Logger) error {
+				p := startProgress("export", 0)
+				defer p.finish()
+				if format == "bundle" {
+					b := formats.NewBundleWriter(bw)
+					if err := st.StreamBundle(ctx, func(kind string, v any) error { p.row(); return b.Write(kind, v) }); err != nil {
+						return err
+					}
+					return b.Flush()
+				}
+				enc, err := formats.NewExporter(format, entity)
+				if err != nil {
+					return err
+				}
+				f.Actors, f.Tags = actors, tags
+				for _, t := range types {
+					f.Types = append(f.Types, models.EventType(t))
+				}
+				for _, d := range []struct {
+					s   string
+					dst **models.Date
+				}{{from, &f.From}, {to, &f.To}} {
+					if d.s != "" {
+						v, err := models.ParseDate(d.s)
+						if err != nil {
+							return err
+						}
+						*d.dst = &v
+					}
+				}
+				if f.Sort == "" {
+					f.Sort = "date"
+				}
+				f.Include = store.Include{Participants: true, Location: true, Statements: true, Sources: true}
+				if err := enc.Begin(bw); err != nil {
+					return err
+				}
+				if err := st.StreamEvents(ctx, f, func(e *models.Event) error { p.row(); return enc.Event(e) }); err != nil {
+					return err
+				}
+				return enc.End()
+			})
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&format, "format", "ndjson", "bundle, "+strings.Join(formats.ExportFormats, ", "))
+	fl.StringVar(&entity, "entity", "", "csv only: events, participants or statements")
+	fl.StringVar(&out, "out", "", "write to this file instead of stdout")
+	fl.StringSliceVar(&actors, "actor", nil, "participant id or slug (repeatable)")
+	fl.BoolVar(&f.MatchAll, "match-all", false, "all actors must take part")
+	fl.StringSliceVar(&types, "type", nil, "event type (repeatable)")
+	fl.StringSliceVar(&tags, "tag", nil, "tag (repeatable; all must be present)")
+	fl.StringVar(&from, "from", "", "events overlapping from this date (EDTF)")
+	fl.StringVar(&to, "to", "", "events overlapping up to this date (EDTF)")
+	fl.StringVar(&f.Q, "q", "", "full-text search")
+	fl.StringVar(&f.Sort, "sort", "date", "date, -date, updated or -updated")
+	return cmd
+}

@@ -1,0 +1,263 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/formats"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// ExportStore is what export and import need of the store.
+type ExportStore interface {
+	StreamEvents(context.Context, store.EventFilter, func(*models.Event) error) error
+	StreamBundle(context.Context, func(string, any) error) error
+	Import(context.Context, func() (store.ImportRecord, error), store.ImportOptions) (*store.ImportReport, error)
+}
+
+// Export serves /export, /export/bundle and /import.
+type Export struct {
+	store ExportStore
+	// MaxImportBytes caps an import body (0: no cap).
+	MaxImportBytes int64
+}
+
+// NewExport binds the export and import handlers to a store.
+func NewExport(s ExportStore, maxImportBytes int64) *Export {
+	return &Export{store: s, MaxImportBytes: maxImportBytes}
+}
+
+// Events godoc
+//
+//	@Summary		Export events
+//	@Description	The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. A client that disconnects cancels the query.
+//	@Tags			export
+//	@Produce		json,application/problem+json,application/x-ndjson,text/csv,application/geo+json,application/ld+json,text/calendar
+//	@Param			format		query		string		true	"Output format"	Enums(ndjson, json, csv, geojson, jsonld, ics, timelinejs)
+//	@Param			entity		query		string		false	"csv only: one row per event, participant or statement"	Enums(events, participants, statements)
+//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
+//	@Param			role		query		[]string	false	"Participant role (repeatable)"	collectionFormat(multi)
+//	@Param			country		query		[]string	false	"Participant country (repeatable)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
+//	@Param			status		query		[]string	false	"Event status (repeatable)"	collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable)"	collectionFormat(multi)
+//	@Param			from		query		string		false	"Overlaps from this date (EDTF)"
+//	@Param			to			query		string		false	"Overlaps up to this date (EDTF)"
+//	@Param			source		query		[]string	false	"Cited source (repeatable)"	collectionFormat(multi)
+//	@Param			parent		query		string		false	"Parent event"
+//	@Param			q			query		string		false	"Full-text search"
+//	@Param			sort		query		string		false	"Order"	Enums(date, -date, updated, -updated)	default(date)
+//	@Success		200			{file}		file
+//	@Failure		400			{object}	Problem
+//	@Router			/api/v1/export [get]
+func (h *Export) Events(c *gin.Context) {
+	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool {
+		return s == "include" || s == "limit" || s == "cursor"
+	})
+	q := newQuery(c, append(names, "actor", "match", "format", "entity")...)
+	f := parseEventFilter(q, true)
+	format, entity := q.one("format"), q.one("entity")
+	var enc formats.Exporter
+	switch {
+	case format == "timelinejs":
+		enc = &timelineExporter{}
+	case format == "":
+		q.v.Add("format", "is required: one of %v", append(slices.Clone(formats.ExportFormats), "timelinejs"))
+	default:
+		e, err := formats.NewExporter(format, entity)
+		if err != nil {
+			q.v.Merge("", err)
+		}
+		enc = e
+	}
+	if f.Sort == "relevance" {
+		q.v.Add("sort", "exports are in date or update order")
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	if f.Sort == "" {
+		f.Sort = "date"
+	}
+	f.Include = store.Include{Participants: true, Location: true, Statements: true, Sources: true}
+	name := fmt.Sprintf("parley-events-%s.%s", time.Now().UTC().Format("20060102"), enc.FileExtension())
+	if entity != "" && entity != "events" {
+		name = fmt.Sprintf("parley-%s-%s.csv", entity, time.Now().UTC().Format("20060102"))
+	}
+	stream(c, enc.ContentType(), name, func(w io.Writer) error {
+		if err := enc.Begin(w); err != nil {
+			return err
+		}
+		n := 0
+		err := h.store.StreamEvents(c.Request.Context(), f, func(e *models.Event) error {
+			if err := enc.Event(e); err != nil {
+				return err
+			}
+			if n++; n%store.StreamBatch == 0 {
+				flush(c)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return enc.End()
+	})
+}
+
+// Bundle godoc
+//
+//	@Summary		Export everything as a bundle
+//	@Description	Every entity as NDJSON records {"type", "data"} in dependency order: actors, locations, sources, events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).
+//	@Tags			export
+//	@Produce		application/x-ndjson,application/problem+json
+//	@Success		200	{object}	formats.BundleRecord	"one per line"
+//	@Router			/api/v1/export/bundle [get]
+func (h *Export) Bundle(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	name := fmt.Sprintf("parley-bundle-%s.ndjson", time.Now().UTC().Format("20060102"))
+	stream(c, formats.BundleContentType, name, func(w io.Writer) error {
+		bw := formats.NewBundleWriter(w)
+		n := 0
+		err := h.store.StreamBundle(c.Request.Context(), func(kind string, v any) error {
+			if n++; n%store.StreamBatch == 0 {
+				if err := bw.Flush(); err != nil {
+					return err
+				}
+				flush(c)
+			}
+			return bw.Write(kind, v)
+		})
+		if err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+}
+
+// Import godoc
+//
+//	@Summary		Import a bundle
+//	@Description	Reads an NDJSON bundle (as /export/bundle writes it) from the body, streamed, and upserts every record by id (or slug): new entities are created, changed ones updated, equal ones left alone, so importing the same file twice changes nothing. atomic=true (the default) commits all or nothing; dry_run=true validates against the database and writes nothing. The report counts each type and lists every rejected line with its number and problem.
+//	@Tags			export
+//	@Accept			application/x-ndjson
+//	@Produce		json,application/problem+json
+//	@Param			dry_run	query		bool	false	"Validate only"	default(false)
+//	@Param			atomic	query		bool	false	"All or nothing"	default(true)
+//	@Param			bundle	body		formats.BundleRecord	true	"NDJSON records, one per line"
+//	@Success		200		{object}	store.ImportReport	"committed (or dry run)"
+//	@Failure		400		{object}	Problem
+//	@Failure		413		{object}	Problem
+//	@Failure		422		{object}	store.ImportReport	"rejected lines; nothing written when atomic"
+//	@Router			/api/v1/import [post]
+func (h *Export) Import(c *gin.Context) {
+	q := newQuery(c, "dry_run", "atomic")
+	dry, atomic := q.bool("dry_run"), q.bool("atomic")
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	opt := store.ImportOptions{DryRun: dry != nil && *dry, Atomic: atomic == nil || *atomic}
+	body := io.Reader(c.Request.Body)
+	if h.MaxImportBytes > 0 {
+		body = http.MaxBytesReader(c.Writer, c.Request.Body, h.MaxImportBytes)
+	}
+	rd := formats.NewBundleReader(body)
+	rep, err := h.store.Import(c.Request.Context(), func() (store.ImportRecord, error) {
+		r, err := rd.Next()
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return store.ImportRecord{}, models.Errorf(models.ETOOLARGE, "the bundle exceeds %d bytes", h.MaxImportBytes)
+			}
+			if err == io.EOF {
+				return store.ImportRecord{}, err
+			}
+			return store.ImportRecord{}, models.Errorf(models.EINVALID, "%s", err.Error())
+		}
+		return store.ImportRecord{Line: r.Line, Kind: r.Type, Entity: r.Entity, Err: r.Err}, nil
+	}, opt)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	status := http.StatusOK
+	if len(rep.Problems) > 0 && !rep.Committed && !rep.DryRun {
+		status = http.StatusUnprocessableEntity
+	}
+	c.JSON(status, rep)
+}
+
+// stream writes a download: headers first, then body; an error after the first byte
+// can no longer become a problem response, so it aborts the connection and the client
+// sees a truncated transfer rather than a file that looks complete.
+func stream(c *gin.Context, contentType, filename string, body func(io.Writer) error) {
+	c.Header("Content-Type", contentType)
+	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Status(http.StatusOK)
+	if err := body(c.Writer); err != nil {
+		_ = c.Error(err)
+		if c.Writer.Written() {
+			panic(http.ErrAbortHandler)
+		}
+		c.Abort()
+	}
+}
+
+func flush(c *gin.Context) {
+	if f, ok := c.Writer.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// timelineExporter streams a TimelineJS document slide by slide.
+type timelineExporter struct {
+	w     io.Writer
+	first bool
+}
+
+func (t *timelineExporter) ContentType() string   { return "application/json" }
+func (t *timelineExporter) FileExtension() string { return "json" }
+func (t *timelineExporter) Begin(w io.Writer) error {
+	t.w, t.first = w, true
+	_, err := io.WriteString(w, `{"events":[`)
+	return err
+}
+func (t *timelineExporter) Event(e *models.Event) error {
+	doc := formats.TimelineJS([]models.Event{*e}, formats.TimelineOptions{})
+	for _, s := range doc.Events {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		if !t.first {
+			if _, err := io.WriteString(t.w, ",\n"); err != nil {
+				return err
+			}
+		}
+		t.first = false
+		if _, err := t.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+func (t *timelineExporter) End() error {
+	_, err := io.WriteString(t.w, "]}\n")
+	return err
+}
