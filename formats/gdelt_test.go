@@ -46,8 +46,8 @@ func gdColumns(t testing.TB, file string) []string {
 type gdLayouts struct{ v1hist, v1daily, v2 []string }
 
 func gdLoadLayouts(t testing.TB) gdLayouts {
-	v1 := gdColumns(t, "gdelt-v1-events-columns-gdeltpyr.csv")
-	v2 := gdColumns(t, "gdelt-v2-events-columns-gdeltpyr.csv")
+	v1 := gdColumns(t, "gdelt-v1-event-columns.csv")
+	v2 := gdColumns(t, "gdelt-v2-event-columns.csv")
 	if len(v1) != 58 || len(v2) != 61 || v1[57] != "SOURCEURL" {
 		t.Fatalf("layout files: %d and %d columns, last v1 %q", len(v1), len(v2), v1[len(v1)-1])
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,5 +107,39 @@ func TestServeSeedsAndShutsDown(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestImportExportCLI generates a bundle, imports it twice (the second time changes
+// nothing), exports it again, and imports a GDELT sample twice without duplicates.
+func TestImportExportCLI(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cli.db")
+	bundle := filepath.Join(dir, "gen.ndjson")
+	if out, err := run(t, ctx, "gen", "--events", "50", "--seed", "9", "--out", bundle); err != nil {
+		t.Fatalf("gen: %v %s", err, out)
+	}
+	out, err := run(t, ctx, "import", bundle, "--database-url", db)
+	if err != nil || !strings.Contains(out, `"committed": true`) || !strings.Contains(out, `"created": 50`) {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	out, err = run(t, ctx, "import", bundle, "--database-url", db)
+	if err != nil || strings.Contains(out, `"created": 5`) || !strings.Contains(out, `"unchanged": 50`) {
+		t.Fatalf("second import: %v %s", err, out)
+	}
+	csvOut := filepath.Join(dir, "events.csv")
+	if out, err := run(t, ctx, "export", "--format", "csv", "--out", csvOut, "--database-url", db); err != nil {
+		t.Fatalf("export: %v %s", err, out)
+	}
+	if b, _ := os.ReadFile(csvOut); strings.Count(string(b), "\n") < 51 {
+		t.Errorf("csv export has %d lines", strings.Count(string(b), "\n"))
+	}
+	sample := filepath.Join("..", "..", "formats", "testdata", "gdelt", "gdelt-sample-v1-daily-geoutils-fixture.tsv")
+	for i, want := range []string{`"created": 1`, `"unchanged": 1`} {
+		out, err := run(t, ctx, "import", "--format", "gdelt", sample, "--database-url", db)
+		if err != nil || !strings.Contains(out, want) {
+			t.Fatalf("gdelt import %d: %v %s", i+1, err, out)
+		}
 	}
 }
