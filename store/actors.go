@@ -12,8 +12,8 @@ var actorSpec = &spec[models.Actor, *models.Actor]{
 	table:    "actors",
 	slug:     func(a *models.Actor) *string { return &a.Slug },
 	slugBase: func(a *models.Actor) string { return a.Name },
-	resolve: func(_ context.Context, tx *gorm.DB, a *models.Actor, v *models.Validation) error {
-		if err := newResolver(tx, v).ref("actors", "actor", "affiliation_id", a.Affiliation); err != nil {
+	resolve: func(ctx context.Context, tx *gorm.DB, a *models.Actor, v *models.Validation) error {
+		if err := newResolver(ctx, tx, v).ref("actors", "actor", "affiliation_id", a.Affiliation); err != nil {
 			return err
 		}
 		if a.Affiliation != nil && a.Affiliation.ID == a.ID {

@@ -296,8 +296,21 @@ type resolver struct {
 	seen map[string]models.ID
 }
 
-func newResolver(tx *gorm.DB, v *models.Validation) *resolver {
+func newResolver(ctx context.Context, tx *gorm.DB, v *models.Validation) *resolver {
+	if c, ok := ctx.Value(refCacheKey{}).(map[string]models.ID); ok {
+		return &resolver{tx: tx, v: v, seen: c}
+	}
 	return &resolver{tx: tx, v: v, seen: map[string]models.ID{}}
+}
+
+type refCacheKey struct{}
+
+// withRefCache shares one reference cache among all writes done with ctx, so that an
+// import resolves each actor, location, source or event once, not once per line. Only
+// rows found in the database are cached, and an import never deletes, so an entry stays
+// true for the transaction.
+func withRefCache(ctx context.Context) context.Context {
+	return context.WithValue(ctx, refCacheKey{}, map[string]models.ID{})
 }
 
 // ref resolves r against table, reporting a missing target under field.

@@ -18,16 +18,21 @@ var eventSpec = &spec[models.Event, *models.Event]{
 	resolve:      resolveEvent,
 	saveChildren: saveEventChildren,
 	loadChildren: loadEventChildren,
-	afterWrite: func(tx *gorm.DB, _, cur *models.Event) error {
-		if cur == nil {
+	afterWrite: func(tx *gorm.DB, old, cur *models.Event) error {
+		switch {
+		case cur == nil:
 			return nil
+		case old == nil:
+			// A new event has no statements yet: its words are its own.
+			return tx.Exec("UPDATE events SET search_text = ? WHERE id = ?",
+				searchText(append([]string{cur.Title, cur.Summary}, cur.Tags...)...), cur.ID).Error
 		}
 		return refreshEventSearch(tx, cur.ID)
 	},
 }
 
-func resolveEvent(_ context.Context, tx *gorm.DB, e *models.Event, v *models.Validation) error {
-	r := newResolver(tx, v)
+func resolveEvent(ctx context.Context, tx *gorm.DB, e *models.Event, v *models.Validation) error {
+	r := newResolver(ctx, tx, v)
 	if err := r.ref("locations", "location", "location_id", e.Location); err != nil {
 		return err
 	}

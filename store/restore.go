@@ -65,6 +65,7 @@ const MaxImportProblems = 1000
 // the import is atomic and a line was rejected, and when ctx is cancelled.
 func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), opt ImportOptions) (*ImportReport, error) {
 	rep := &ImportReport{Counts: map[string]*ImportCounts{}, Problems: []ImportProblem{}, DryRun: opt.DryRun, Atomic: opt.Atomic}
+	ctx = withRefCache(ctx)
 	errRollback := errors.New("rollback")
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		rejected := 0
@@ -296,7 +297,7 @@ func restoreRelation(tx *gorm.DB, r *models.RelationRecord) (restoreOutcome, err
 	if r.EventID == r.RelatedID {
 		v.Add("related_id", "an event cannot relate to itself")
 	}
-	res := newResolver(tx, v)
+	res := newResolver(context.Background(), tx, v)
 	for _, ref := range []struct {
 		field string
 		id    models.ID

@@ -34,8 +34,8 @@ func afterStatementWrite(tx *gorm.DB, old, cur *models.Statement) error {
 	return refreshEventSearch(tx, events...)
 }
 
-func resolveStatement(_ context.Context, tx *gorm.DB, st *models.Statement, v *models.Validation) error {
-	r := newResolver(tx, v)
+func resolveStatement(ctx context.Context, tx *gorm.DB, st *models.Statement, v *models.Validation) error {
+	r := newResolver(ctx, tx, v)
 	if err := r.ref("actors", "actor", "speaker_id", &st.Speaker); err != nil {
 		return err
 	}
