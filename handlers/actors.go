@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/models"
@@ -232,9 +231,7 @@ func (h *Actors) Statements(c *gin.Context) {
 //	@Failure		404			{object}	Problem
 //	@Router			/api/v1/actors/{id}/network [get]
 func (h *Actors) Network(c *gin.Context) {
-	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool {
-		return s == "sort" || s == "include" || s == "limit" || s == "cursor"
-	})
+	names := eventFilterNamesWithout("sort", "include", "limit", "cursor")
 	q := newQuery(c, names...)
 	f := parseEventFilter(q, false)
 	if err := q.err(); err != nil {

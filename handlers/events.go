@@ -40,6 +40,12 @@ func NewEvents(s EventStore) *Events {
 var eventFilterNames = []string{"role", "country", "location", "type", "status", "tag", "from", "to", "source",
 	"parent", "q", "sort", "limit", "cursor", "include"}
 
+// eventFilterNamesWithout is eventFilterNames less the given ones, for endpoints that
+// take the /events filters but not, say, paging.
+func eventFilterNamesWithout(drop ...string) []string {
+	return slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool { return slices.Contains(drop, s) })
+}
+
 // eventFilter reads the /events query; withActor says whether actor and match apply.
 func eventFilter(c *gin.Context, withActor bool) (store.EventFilter, error) {
 	names := eventFilterNames

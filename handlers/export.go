@@ -61,9 +61,7 @@ func NewExport(s ExportStore, maxImportBytes int64) *Export {
 //	@Failure		400			{object}	Problem
 //	@Router			/api/v1/export [get]
 func (h *Export) Events(c *gin.Context) {
-	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool {
-		return s == "include" || s == "limit" || s == "cursor"
-	})
+	names := eventFilterNamesWithout("include", "limit", "cursor")
 	q := newQuery(c, append(names, "actor", "match", "format", "entity")...)
 	f := parseEventFilter(q, true)
 	format, entity := q.one("format"), q.one("entity")

@@ -48,9 +48,7 @@ func NewGraph(s GraphStore) *Graph { return &Graph{store: s} }
 //	@Failure		400			{object}	Problem
 //	@Router			/api/v1/graph [get]
 func (h *Graph) Get(c *gin.Context) {
-	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool {
-		return s == "sort" || s == "include" || s == "limit" || s == "cursor"
-	})
+	names := eventFilterNamesWithout("sort", "include", "limit", "cursor")
 	q := newQuery(c, append(names, "actor", "match", "format", "min_weight")...)
 	f := parseEventFilter(q, true)
 	format := q.one("format")

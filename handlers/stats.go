@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/store"
@@ -45,9 +44,7 @@ func NewStats(s StatsStore) *Stats { return &Stats{store: s} }
 //	@Failure		400			{object}	Problem
 //	@Router			/api/v1/stats/events [get]
 func (h *Stats) Events(c *gin.Context) {
-	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool {
-		return s == "sort" || s == "include" || s == "limit" || s == "cursor"
-	})
+	names := eventFilterNamesWithout("sort", "include", "limit", "cursor")
 	q := newQuery(c, append(names, "actor", "match", "interval", "group_by")...)
 	f := store.StatsFilter{EventFilter: parseEventFilter(q, true), Interval: q.one("interval"), GroupBy: q.one("group_by")}
 	if f.Interval == "" {

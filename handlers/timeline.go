@@ -54,7 +54,7 @@ var timelineFormats = []string{"parley", "timelinejs", "vis"}
 //	@Failure		400			{object}	Problem
 //	@Router			/api/v1/timeline [get]
 func (h *Timeline) Get(c *gin.Context) {
-	names := slices.DeleteFunc(slices.Clone(eventFilterNames), func(s string) bool { return s == "sort" || s == "include" })
+	names := eventFilterNamesWithout("sort", "include")
 	q := newQuery(c, append(names, "actor", "match", "format", "group_by", "title")...)
 	f := parseEventFilter(q, true)
 	format := q.one("format")

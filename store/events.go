@@ -330,14 +330,6 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Even
 			base, sorts, where = db.Table("events").Select("events.*").
 				Joins("JOIN event_participants k ON k.event_id = events.id AND k.actor_id = ?", actors[0]),
 				actorScanSorts, actorScanConditions(&f)
-		} else if f.Q != "" {
-			sq, err := parseSearch(f.Q)
-			if err != nil {
-				return page, err
-			}
-			cond, args := matchCondition(db, "events", sq)
-			inner := where
-			where = func(q *gorm.DB) *gorm.DB { return inner(q).Where(cond, args...) }
 		}
 		page, err = list(base, listParams{f.Sort, f.Cursor, f.Limit}, sorts, where,
 			func(e models.Event, sk sortKey) any {
@@ -426,7 +418,20 @@ func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (func(*gorm.DB) *go
 			return nil, nil, err
 		}
 	}
+	// The search condition, except for sort=relevance, whose ranked table already matches.
+	var searchCond string
+	var searchArgs []any
+	if f.Q != "" && f.Sort != "relevance" {
+		sq, err := parseSearch(f.Q)
+		if err != nil {
+			return nil, nil, err
+		}
+		searchCond, searchArgs = matchCondition(db, "events", sq)
+	}
 	return func(q *gorm.DB) *gorm.DB {
+		if searchCond != "" {
+			q = q.Where(searchCond, searchArgs...)
+		}
 		const part = "EXISTS (SELECT 1 FROM event_participants p WHERE p.event_id = events.id"
 		roleCond := ""
 		var roleArgs []any

@@ -112,16 +112,7 @@ func (s *Store) filteredEventIDs(db *gorm.DB, f *EventFilter) (*gorm.DB, error) 
 	if err != nil {
 		return nil, err
 	}
-	q := where(db.Session(&gorm.Session{NewDB: true}).Table("events").Select("events.id"))
-	if f.Q != "" {
-		sq, err := parseSearch(f.Q)
-		if err != nil {
-			return nil, err
-		}
-		cond, args := matchCondition(db, "events", sq)
-		q = q.Where(cond, args...)
-	}
-	return q, nil
+	return where(db.Session(&gorm.Session{NewDB: true}).Table("events").Select("events.id")), nil
 }
 
 // CoParticipationGraph builds the graph of the events f selects: every participating

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/parley-api/parley/models"
-	"gorm.io/gorm"
 )
 
 // Stats intervals and groupings, as the API spells them.
@@ -65,15 +64,6 @@ func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 	where, _, err := s.eventConditions(db, &f.EventFilter)
 	if err != nil {
 		return nil, err
-	}
-	if f.Q != "" {
-		sq, err := parseSearch(f.Q)
-		if err != nil {
-			return nil, err
-		}
-		cond, args := matchCondition(db, "events", sq)
-		inner := where
-		where = func(q *gorm.DB) *gorm.DB { return inner(q).Where(cond, args...) }
 	}
 	bucket := bucketExpr(s.dialect, f.Interval)
 	q := where(db.Table("events"))
