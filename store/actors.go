@@ -12,7 +12,7 @@ var actorSpec = &spec[models.Actor, *models.Actor]{
 	table:    "actors",
 	slug:     func(a *models.Actor) *string { return &a.Slug },
 	slugBase: func(a *models.Actor) string { return a.Name },
-	resolve: func(ctx context.Context, tx *gorm.DB, a *models.Actor, v *models.Validation) error {
+	resolve: func(ctx context.Context, tx *gorm.DB, a, _ *models.Actor, v *models.Validation) error {
 		if err := newResolver(ctx, tx, v).ref("actors", "actor", "affiliation_id", a.Affiliation); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 
@@ -11,27 +12,42 @@ import (
 )
 
 var eventSpec = &spec[models.Event, *models.Event]{
-	kind:         "event",
-	table:        "events",
-	slug:         func(e *models.Event) *string { return &e.Slug },
-	slugBase:     func(e *models.Event) string { return e.Title },
-	resolve:      resolveEvent,
-	saveChildren: saveEventChildren,
-	loadChildren: loadEventChildren,
+	kind:           "event",
+	table:          "events",
+	slug:           func(e *models.Event) *string { return &e.Slug },
+	slugBase:       func(e *models.Event) string { return e.Title },
+	resolve:        resolveEvent,
+	childTables:    []string{"event_participants", "event_tags", "event_sources", "event_relations"},
+	childKey:       "event_id",
+	insertRows:     insertEventRows,
+	insertChildren: insertEventChildren,
+	loadChildren:   loadEventChildren,
 	afterWrite: func(tx *gorm.DB, old, cur *models.Event) error {
-		switch {
-		case cur == nil:
+		if cur == nil {
 			return nil
-		case old == nil:
-			// A new event has no statements yet: its words are its own.
-			return tx.Exec("UPDATE events SET search_text = ? WHERE id = ?",
-				searchText(append([]string{cur.Title, cur.Summary}, cur.Tags...)...), cur.ID).Error
 		}
 		return refreshEventSearch(tx, cur.ID)
 	},
 }
 
-func resolveEvent(ctx context.Context, tx *gorm.DB, e *models.Event, v *models.Validation) error {
+// eventRow is an events row as inserted: the event and its search text.
+type eventRow struct {
+	models.Event
+	SearchText string
+}
+
+// insertEventRows inserts new events with their search text; a new event has no
+// statements yet, so its words are its own.
+func insertEventRows(tx *gorm.DB, es []*models.Event) error {
+	rows := make([]eventRow, len(es))
+	for i, e := range es {
+		e.Tags = normalizeTags(e.Tags)
+		rows[i] = eventRow{Event: *e, SearchText: searchText(append([]string{e.Title, e.Summary}, e.Tags...)...)}
+	}
+	return tx.Table("events").CreateInBatches(rows, insertBatch).Error
+}
+
+func resolveEvent(ctx context.Context, tx *gorm.DB, e, old *models.Event, v *models.Validation) error {
 	r := newResolver(ctx, tx, v)
 	if err := r.ref("locations", "location", "location_id", e.Location); err != nil {
 		return err
@@ -88,7 +104,9 @@ func resolveEvent(ctx context.Context, tx *gorm.DB, e *models.Event, v *models.V
 		}
 		seenR[k] = true
 	}
-	if e.Parent != nil && e.Parent.Resolved() {
+	// Only an update can close a cycle: nothing refers to an event before it exists.
+	// An unchanged parent keeps the chain as it was.
+	if old != nil && e.Parent != nil && e.Parent.Resolved() && (old.Parent == nil || old.Parent.ID != e.Parent.ID) {
 		return checkParentCycle(tx, e.ID, e.Parent.ID, v)
 	}
 	return nil
@@ -115,51 +133,47 @@ func checkParentCycle(tx *gorm.DB, self, parent models.ID, v *models.Validation)
 	return nil
 }
 
-func saveEventChildren(tx *gorm.DB, e *models.Event, replace bool) error {
-	if replace {
-		for _, t := range []string{"event_participants", "event_tags", "event_sources", "event_relations"} {
-			if err := tx.Exec("DELETE FROM "+t+" WHERE event_id = ?", e.ID).Error; err != nil {
-				return err
-			}
-		}
-	}
-	if len(e.Participants) > 0 {
+// insertEventChildren writes the participants, tags, sources and relations of events,
+// a few multi-row INSERTs for any number of events.
+func insertEventChildren(tx *gorm.DB, es []*models.Event) error {
+	var (
+		ps   []models.Participant
+		tags []models.EventTag
+		srcs []models.EventSource
+		rels []models.Relation
+	)
+	for _, e := range es {
 		for i := range e.Participants {
 			p := &e.Participants[i]
 			p.EventID, p.Position, p.EventStart, p.EventEnd = e.ID, i, e.Date.Start, e.Date.End
 		}
-		if err := tx.Create(&e.Participants).Error; err != nil {
-			return err
+		ps = append(ps, e.Participants...)
+		e.Tags = normalizeTags(e.Tags)
+		for _, t := range e.Tags {
+			tags = append(tags, models.EventTag{EventID: e.ID, Tag: t})
 		}
-	}
-	e.Tags = normalizeTags(e.Tags)
-	if len(e.Tags) > 0 {
-		rows := make([]models.EventTag, len(e.Tags))
-		for i, t := range e.Tags {
-			rows[i] = models.EventTag{EventID: e.ID, Tag: t}
-		}
-		if err := tx.Create(&rows).Error; err != nil {
-			return err
-		}
-	}
-	if len(e.Sources) > 0 {
-		rows := make([]models.EventSource, len(e.Sources))
 		for i, s := range e.Sources {
-			rows[i] = models.EventSource{EventID: e.ID, SourceID: s.ID, Position: i}
+			srcs = append(srcs, models.EventSource{EventID: e.ID, SourceID: s.ID, Position: i})
 		}
-		if err := tx.Create(&rows).Error; err != nil {
-			return err
-		}
-	}
-	if len(e.Relations) > 0 {
 		for i := range e.Relations {
 			e.Relations[i].EventID = e.ID
 		}
-		if err := tx.Create(&e.Relations).Error; err != nil {
+		rels = append(rels, e.Relations...)
+		e.Participants, e.Sources, e.Relations = nonNil(e.Participants), nonNil(e.Sources), nonNil(e.Relations)
+	}
+	return insertAll(tx, ps, tags, srcs, rels)
+}
+
+// insertAll inserts each non-empty slice of rows in multi-row INSERTs.
+func insertAll(tx *gorm.DB, tables ...any) error {
+	for _, rows := range tables {
+		if reflect.ValueOf(rows).Len() == 0 {
+			continue
+		}
+		if err := tx.CreateInBatches(rows, insertBatch).Error; err != nil {
 			return err
 		}
 	}
-	e.Participants, e.Sources, e.Relations = nonNil(e.Participants), nonNil(e.Sources), nonNil(e.Relations)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 
 	"github.com/parley-api/parley/models"
 	"gorm.io/gorm"
@@ -57,82 +58,51 @@ type ImportReport struct {
 // MaxImportProblems caps the problems a report lists; counting goes on.
 const MaxImportProblems = 1000
 
+// importWindow is how many records the importer reads ahead: it looks up the stored rows
+// they name with one query per record type and inserts the new ones together.
+const importWindow = 500
+
+// importOrder is the order in which new rows of one window are inserted: each type
+// refers only to the ones before it (or to itself).
+var importOrder = []string{"actor", "location", "source", "event", "statement", "relation"}
+
 // Import upserts the records next yields (io.EOF ends them) in one transaction: an
-// entity whose id exists is updated, or left alone when nothing differs, so importing the
-// same bundle twice changes nothing; ids, versions and timestamps in the records are
-// kept. Each line runs under a savepoint, so a rejected line is reported (by number, with
-// its problem) and the others go on. The transaction is rolled back on a dry run, when
-// the import is atomic and a line was rejected, and when ctx is cancelled.
+// entity whose id (or, without one, slug) exists is updated, or left alone when nothing
+// differs, so importing the same bundle twice changes nothing; ids, versions and
+// timestamps in the records are kept. A rejected line is reported (by number, with its
+// problem) and the others go on. The transaction is rolled back on a dry run, when the
+// import is atomic and a line was rejected, and when ctx is cancelled.
+//
+// Records are taken a window at a time: the stored rows they name are read in one query
+// per type, unchanged ones are skipped, and new ones are inserted with multi-row INSERTs
+// once the window is read. Only updates, records without a slug to look them up by, and
+// a window whose batch insert the database refuses go one line at a time, each under a
+// savepoint, so that the outcome is the one of importing line by line.
 func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), opt ImportOptions) (*ImportReport, error) {
 	rep := &ImportReport{Counts: map[string]*ImportCounts{}, Problems: []ImportProblem{}, DryRun: opt.DryRun, Atomic: opt.Atomic}
 	ctx = withRefCache(ctx)
 	errRollback := errors.New("rollback")
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		rejected := 0
-		for {
-			rec, err := next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return err
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			rep.Lines++
-			c := rep.Counts[rec.Kind]
-			if c == nil {
-				c = &ImportCounts{}
-				rep.Counts[rec.Kind] = c
-			}
-			outcome, lineErr := rec.Err, error(nil)
-			if outcome == nil {
-				if err := tx.SavePoint("line").Error; err != nil {
+		im := &importer{tx: tx, rep: rep}
+		for done := false; !done; {
+			var recs []ImportRecord
+			for len(recs) < importWindow {
+				rec, err := next()
+				if err == io.EOF {
+					done = true
+					break
+				}
+				if err != nil {
 					return err
 				}
-				var o restoreOutcome
-				o, lineErr = s.restoreRecord(ctx, tx, rec)
-				if lineErr != nil {
-					if models.ErrorCodeOf(lineErr) == models.EINTERNAL || models.ErrorCodeOf(lineErr) == models.EUNAVAILABLE {
-						return lineErr
-					}
-					if err := tx.RollbackTo("line").Error; err != nil {
-						return err
-					}
-				}
-				// Release the savepoint either way: kept, they would nest one
-				// subtransaction per line and exhaust PostgreSQL's lock table.
-				if err := tx.Exec("RELEASE SAVEPOINT line").Error; err != nil {
-					return err
-				}
-				if lineErr == nil {
-					switch o {
-					case restoredCreated:
-						c.Created++
-					case restoredUpdated:
-						c.Updated++
-					default:
-						c.Unchanged++
-					}
-				}
-			} else {
-				lineErr = outcome
+				recs = append(recs, rec)
 			}
-			if lineErr != nil {
-				c.Rejected++
-				rejected++
-				if len(rep.Problems) < MaxImportProblems {
-					p := ImportProblem{Line: rec.Line, Type: rec.Kind, Detail: lineErr.Error()}
-					var me *models.Error
-					if errors.As(lineErr, &me) {
-						p.Detail, p.Errors = me.Message, me.Fields
-					}
-					rep.Problems = append(rep.Problems, p)
-				}
+			if err := im.window(ctx, recs); err != nil {
+				return err
 			}
 		}
-		if opt.DryRun || (opt.Atomic && rejected > 0) {
+		slices.SortStableFunc(rep.Problems, func(a, b ImportProblem) int { return a.Line - b.Line })
+		if opt.DryRun || (opt.Atomic && im.rejected > 0) {
 			return errRollback
 		}
 		return nil
@@ -147,6 +117,190 @@ func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), o
 	return rep, nil
 }
 
+// importer carries one import's transaction and report.
+type importer struct {
+	tx       *gorm.DB
+	rep      *ImportReport
+	rejected int
+}
+
+func (im *importer) counts(kind string) *ImportCounts {
+	c := im.rep.Counts[kind]
+	if c == nil {
+		c = &ImportCounts{}
+		im.rep.Counts[kind] = c
+	}
+	return c
+}
+
+func (im *importer) reject(rec ImportRecord, err error) {
+	im.counts(rec.Kind).Rejected++
+	im.rejected++
+	if len(im.rep.Problems) >= MaxImportProblems {
+		return
+	}
+	p := ImportProblem{Line: rec.Line, Type: rec.Kind, Detail: err.Error()}
+	var me *models.Error
+	if errors.As(err, &me) {
+		p.Detail, p.Errors = me.Message, me.Fields
+	}
+	im.rep.Problems = append(im.rep.Problems, p)
+}
+
+// fatal reports whether err ends the whole import rather than one line.
+func fatal(err error) bool {
+	code := models.ErrorCodeOf(err)
+	return code == models.EINTERNAL || code == models.EUNAVAILABLE
+}
+
+// window imports one window of records.
+func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
+	kinds := map[string]windowKind{}
+	grouped := map[string][]any{}
+	for _, rec := range recs {
+		if rec.Err == nil {
+			grouped[rec.Kind] = append(grouped[rec.Kind], rec.Entity)
+		}
+	}
+	for kind, es := range grouped {
+		w := newWindowKind(kind)
+		if w == nil {
+			continue
+		}
+		if err := w.load(ctx, im.tx, es); err != nil {
+			return dbError(err, kind)
+		}
+		kinds[kind] = w
+	}
+	var run []ImportRecord
+	for _, rec := range recs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		im.rep.Lines++
+		c := im.counts(rec.Kind)
+		if rec.Err != nil {
+			im.reject(rec, rec.Err)
+			continue
+		}
+		w := kinds[rec.Kind]
+		if w == nil {
+			im.reject(rec, models.Errorf(models.EUNPROCESSABLE, "unknown record type %q", rec.Kind))
+			continue
+		}
+		act, err := w.decide(ctx, im.tx, rec.Entity)
+		switch {
+		case err != nil && fatal(err):
+			return err
+		case err != nil:
+			im.reject(rec, err)
+		case act == actNew:
+			run = append(run, rec)
+		case act == actUnchanged:
+			c.Unchanged++
+		default:
+			if err := im.flush(ctx, kinds, run); err != nil {
+				return err
+			}
+			run = nil
+			if err := im.slow(ctx, kinds, rec); err != nil {
+				return err
+			}
+		}
+	}
+	return im.flush(ctx, kinds, run)
+}
+
+// flush inserts the new records of run together. Should the database refuse, the run
+// is rolled back and imported line by line, which finds and reports the culprit.
+func (im *importer) flush(ctx context.Context, kinds map[string]windowKind, run []ImportRecord) error {
+	if len(run) == 0 {
+		return nil
+	}
+	tx := im.tx
+	if err := tx.SavePoint("batch").Error; err != nil {
+		return err
+	}
+	var err error
+	for _, kind := range importOrder {
+		var es []any
+		for _, rec := range run {
+			if rec.Kind == kind {
+				es = append(es, rec.Entity)
+			}
+		}
+		if len(es) > 0 {
+			if err = kinds[kind].flush(ctx, tx, es); err != nil {
+				break
+			}
+		}
+	}
+	if err == nil {
+		for _, w := range kinds {
+			w.settle()
+		}
+		for _, rec := range run {
+			im.counts(rec.Kind).Created++
+		}
+		return tx.Exec("RELEASE SAVEPOINT batch").Error
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if err := tx.RollbackTo("batch").Error; err != nil {
+		return err
+	}
+	if err := tx.Exec("RELEASE SAVEPOINT batch").Error; err != nil {
+		return err
+	}
+	for _, w := range kinds {
+		w.drop(ctx)
+	}
+	for _, rec := range run {
+		if err := im.slow(ctx, kinds, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// slow imports one record on its own, under a savepoint so that a rejected line leaves
+// nothing behind.
+func (im *importer) slow(ctx context.Context, kinds map[string]windowKind, rec ImportRecord) error {
+	tx := im.tx
+	if err := tx.SavePoint("line").Error; err != nil {
+		return err
+	}
+	o, lineErr := kinds[rec.Kind].restore(ctx, tx, rec.Entity)
+	if lineErr != nil {
+		if fatal(lineErr) {
+			return lineErr
+		}
+		if err := tx.RollbackTo("line").Error; err != nil {
+			return err
+		}
+	}
+	// Release the savepoint either way: kept, they would nest one subtransaction per
+	// line and exhaust PostgreSQL's lock table.
+	if err := tx.Exec("RELEASE SAVEPOINT line").Error; err != nil {
+		return err
+	}
+	if lineErr != nil {
+		im.reject(rec, lineErr)
+		return nil
+	}
+	c := im.counts(rec.Kind)
+	switch o {
+	case restoredCreated:
+		c.Created++
+	case restoredUpdated:
+		c.Updated++
+	default:
+		c.Unchanged++
+	}
+	return nil
+}
+
 type restoreOutcome int
 
 const (
@@ -154,24 +308,6 @@ const (
 	restoredCreated
 	restoredUpdated
 )
-
-func (s *Store) restoreRecord(ctx context.Context, tx *gorm.DB, rec ImportRecord) (restoreOutcome, error) {
-	switch e := rec.Entity.(type) {
-	case *models.Actor:
-		return actorSpec.restore(ctx, tx, e)
-	case *models.Location:
-		return locationSpec.restore(ctx, tx, e)
-	case *models.Source:
-		return sourceSpec.restore(ctx, tx, e)
-	case *models.Event:
-		return eventSpec.restore(ctx, tx, e)
-	case *models.Statement:
-		return statementSpec.restore(ctx, tx, e)
-	case *models.RelationRecord:
-		return restoreRelation(tx, e)
-	}
-	return 0, models.Errorf(models.EUNPROCESSABLE, "unknown record type %q", rec.Kind)
-}
 
 // restore upserts e by id (or, without an id, by slug): created when new, left alone when
 // equal to what is stored, else overwritten. Meta given in e (a bundle's) is kept; zero
@@ -194,58 +330,26 @@ func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P) (restoreOut
 		cur = c
 	}
 	if cur == nil {
-		if m.ID.IsZero() {
-			m.ID = models.NewID()
-		}
-		t := now()
-		if m.Version == 0 {
-			m.Version = 1
-		}
-		if m.CreatedAt.IsZero() {
-			m.CreatedAt = t
-		}
-		if m.UpdatedAt.IsZero() {
-			m.UpdatedAt = m.CreatedAt
-		}
-		if err := sp.prepare(ctx, tx, e); err != nil {
+		fillNewMeta(m)
+		if err := sp.prepare(ctx, tx, e, nil); err != nil {
 			return 0, err
 		}
-		if err := tx.Table(sp.table).Create(e).Error; err != nil {
+		if err := sp.insertNew(ctx, tx, []P{e}); err != nil {
 			return 0, dbError(err, sp.kind)
 		}
-		if err := sp.afterSave(ctx, tx, nil, e, models.ActionCreate, false); err != nil {
-			return 0, err
-		}
+		remember(ctx, sp.table, m.ID, sp.slugOf(e))
 		return restoredCreated, nil
 	}
 	if sp.loadChildren != nil {
 		if err := sp.loadChildren(tx, []P{cur}); err != nil {
-			return 0, err
+			return 0, dbError(err, sp.kind)
 		}
 	}
+	given, same, err := sp.merge(ctx, tx, cur, e)
+	if err != nil || same {
+		return restoredUnchanged, err
+	}
 	cm := cur.GetMeta()
-	m.ID = cm.ID
-	if ev, ok := any(e).(*models.Event); ok && ev.Relations == nil {
-		// A bundle carries relations as records of their own: keep the stored ones.
-		ev.Relations = any(cur).(*models.Event).Relations
-	}
-	if sp.hasSlug() && *sp.slug(e) == "" {
-		*sp.slug(e) = *sp.slug(cur)
-	}
-	if err := sp.prepare(ctx, tx, e); err != nil {
-		return 0, err
-	}
-	given := *m
-	if m.Version == 0 {
-		*m = *cm
-	}
-	same, err := sameJSON(cur, e)
-	if err != nil {
-		return 0, err
-	}
-	if same {
-		return restoredUnchanged, nil
-	}
 	if given.Version == 0 {
 		m.Version, m.UpdatedAt = cm.Version+1, now()
 	}
@@ -255,28 +359,80 @@ func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P) (restoreOut
 	if m.UpdatedAt.IsZero() {
 		m.UpdatedAt = now()
 	}
-	if err := tx.Table(sp.table).Select("*").Where("id = ?", m.ID).Updates(e).Error; err != nil {
+	if err := sp.update(ctx, tx, cur, e); err != nil {
 		return 0, dbError(err, sp.kind)
 	}
-	if err := sp.afterSave(ctx, tx, cur, e, models.ActionUpdate, true); err != nil {
-		return 0, err
-	}
+	forget(ctx, sp.table, cm.ID, sp.slugOf(cur))
+	remember(ctx, sp.table, m.ID, sp.slugOf(e))
 	return restoredUpdated, nil
 }
 
-// afterSave writes the child rows, derived data and the revision of a saved entity.
-func (sp *spec[T, P]) afterSave(ctx context.Context, tx *gorm.DB, old, e P, action models.Action, replace bool) error {
-	if sp.saveChildren != nil {
-		if err := sp.saveChildren(tx, e, replace); err != nil {
-			return dbError(err, sp.kind)
+// fillNewMeta gives a new entity what a bundle left out: an id, version 1 and now.
+func fillNewMeta(m *models.Meta) {
+	if m.ID.IsZero() {
+		m.ID = models.NewID()
+	}
+	if m.Version == 0 {
+		m.Version = 1
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = now()
+	}
+	if m.UpdatedAt.IsZero() {
+		m.UpdatedAt = m.CreatedAt
+	}
+}
+
+// merge makes e what importing it over the stored cur would store (cur's id, its slug
+// and relations where e has none, its meta where e gives none), checks it, and says
+// whether that equals cur. given is e's meta as the record gave it.
+func (sp *spec[T, P]) merge(ctx context.Context, tx *gorm.DB, cur, e P) (given models.Meta, same bool, err error) {
+	m, cm := e.GetMeta(), cur.GetMeta()
+	m.ID = cm.ID
+	if ev, ok := any(e).(*models.Event); ok && ev.Relations == nil {
+		// A bundle carries relations as records of their own: keep the stored ones.
+		ev.Relations = any(cur).(*models.Event).Relations
+	}
+	if sp.hasSlug() && *sp.slug(e) == "" {
+		*sp.slug(e) = *sp.slug(cur)
+	}
+	if err := sp.prepare(ctx, tx, e, cur); err != nil {
+		return given, false, err
+	}
+	given = *m
+	if m.Version == 0 {
+		*m = *cm
+	}
+	same, err = sameJSON(cur, e)
+	return given, same, err
+}
+
+// snapshot saves what merge changes in e and returns the function that puts it back.
+func (sp *spec[T, P]) snapshot(e P) func() {
+	m := e.GetMeta()
+	meta, slug := *m, sp.slugOf(e)
+	ev, isEvent := any(e).(*models.Event)
+	var rels []models.Relation
+	if isEvent {
+		rels = ev.Relations
+	}
+	return func() {
+		*m = meta
+		if sp.hasSlug() {
+			*sp.slug(e) = slug
+		}
+		if isEvent {
+			ev.Relations = rels
 		}
 	}
-	if sp.afterWrite != nil {
-		if err := sp.afterWrite(tx, old, e); err != nil {
-			return dbError(err, sp.kind)
-		}
+}
+
+// slugOf is e's slug, "" for entities without one.
+func (sp *spec[T, P]) slugOf(e P) string {
+	if sp.hasSlug() {
+		return *sp.slug(e)
 	}
-	return dbError(writeRevision(ctx, tx, sp.kind, e.GetMeta(), action, e), sp.kind)
+	return ""
 }
 
 func sameJSON(a, b any) (bool, error) {
@@ -288,8 +444,8 @@ func sameJSON(a, b any) (bool, error) {
 	return string(x) == string(y), err
 }
 
-// restoreRelation adds a relation between two existing events unless it is there.
-func restoreRelation(tx *gorm.DB, r *models.RelationRecord) (restoreOutcome, error) {
+// checkRelation validates a relation record and resolves the two events it links.
+func checkRelation(ctx context.Context, tx *gorm.DB, r *models.RelationRecord) error {
 	v := models.NewValidation(models.EUNPROCESSABLE)
 	if !r.Type.Valid() {
 		v.Add("type", "must be one of %v", models.RelationTypes)
@@ -297,16 +453,21 @@ func restoreRelation(tx *gorm.DB, r *models.RelationRecord) (restoreOutcome, err
 	if r.EventID == r.RelatedID {
 		v.Add("related_id", "an event cannot relate to itself")
 	}
-	res := newResolver(context.Background(), tx, v)
+	res := newResolver(ctx, tx, v)
 	for _, ref := range []struct {
 		field string
 		id    models.ID
 	}{{"event_id", r.EventID}, {"related_id", r.RelatedID}} {
 		if err := res.ref("events", "event", ref.field, models.RefTo(ref.id)); err != nil {
-			return 0, dbError(err, "relation")
+			return dbError(err, "relation")
 		}
 	}
-	if err := v.Err(); err != nil {
+	return v.Err()
+}
+
+// restoreRelation adds a relation between two existing events unless it is there.
+func restoreRelation(ctx context.Context, tx *gorm.DB, r *models.RelationRecord) (restoreOutcome, error) {
+	if err := checkRelation(ctx, tx, r); err != nil {
 		return 0, err
 	}
 	var n int64

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -206,44 +207,86 @@ func rankedTable(db *gorm.DB, table string, q *searchQuery) *gorm.DB {
 	return db.Table("(?) AS "+table, sub)
 }
 
-// eventSearchText is what an event is found by: title, summary, tags and the text of
-// the statements about it.
-func eventSearchText(tx *gorm.DB, id models.ID) (string, error) {
-	var e struct{ Title, Summary string }
-	if err := tx.Table("events").Select("title, summary").Where("id = ?", id).Take(&e).Error; err != nil {
-		return "", err
-	}
-	var tags, texts []string
-	if err := tx.Table("event_tags").Where("event_id = ?", id).Order("tag").Pluck("tag", &tags).Error; err != nil {
-		return "", err
-	}
-	if err := tx.Table("statements").Where("event_id = ?", id).Order("date_start, id").Pluck("text", &texts).Error; err != nil {
-		return "", err
-	}
-	parts := append([]string{e.Title, e.Summary}, tags...)
-	return searchText(append(parts, texts...)...), nil
-}
-
-// refreshEventSearch recomputes search_text of the given events (ignoring zero ids).
+// refreshEventSearch recomputes search_text of the given events (ignoring zero ids):
+// title, summary, tags and the text of the statements about each, in a fixed number
+// of statements per insertBatch events.
 func refreshEventSearch(tx *gorm.DB, ids ...models.ID) error {
 	seen := map[models.ID]bool{}
+	uniq := make([]models.ID, 0, len(ids))
 	for _, id := range ids {
-		if id.IsZero() || seen[id] {
-			continue
+		if !id.IsZero() && !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
 		}
-		seen[id] = true
-		text, err := eventSearchText(tx, id)
-		if err == gorm.ErrRecordNotFound {
-			continue
+	}
+	for chunk := range slices.Chunk(uniq, insertBatch) {
+		var evs []struct {
+			ID             models.ID
+			Title, Summary string
 		}
-		if err != nil {
+		if err := tx.Table("events").Select("id, title, summary").Where("id IN ?", chunk).Order("id").Scan(&evs).Error; err != nil {
 			return err
 		}
-		if err := tx.Exec("UPDATE events SET search_text = ? WHERE id = ?", text, id).Error; err != nil {
+		var tags, texts []struct {
+			EventID models.ID
+			Text    string
+		}
+		if err := tx.Table("event_tags").Select("event_id, tag AS text").Where("event_id IN ?", chunk).Order("event_id, tag").Scan(&tags).Error; err != nil {
+			return err
+		}
+		if err := tx.Table("statements").Select("event_id, text").Where("event_id IN ?", chunk).Order("event_id, date_start, id").Scan(&texts).Error; err != nil {
+			return err
+		}
+		words := make(map[models.ID][]string, len(evs))
+		for _, e := range evs {
+			words[e.ID] = []string{e.Title, e.Summary}
+		}
+		for _, rows := range [][]struct {
+			EventID models.ID
+			Text    string
+		}{tags, texts} {
+			for _, r := range rows {
+				words[r.EventID] = append(words[r.EventID], r.Text)
+			}
+		}
+		vals := make([]searchValue, len(evs))
+		for i, e := range evs {
+			vals[i] = searchValue{e.ID, searchText(words[e.ID]...)}
+		}
+		if err := setSearchText(tx, "events", vals); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// searchValue is the search text of one row.
+type searchValue struct {
+	id   models.ID
+	text string
+}
+
+// setSearchText writes the search text of many rows of table with one UPDATE.
+func setSearchText(tx *gorm.DB, table string, vals []searchValue) error {
+	if len(vals) == 0 {
+		return nil
+	}
+	idParam := "?"
+	if tx.Dialector.Name() == "postgres" {
+		idParam = "CAST(? AS uuid)"
+	}
+	var b strings.Builder
+	args := make([]any, 0, 2*len(vals))
+	b.WriteString("WITH v(id, text) AS (VALUES ")
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + idParam + ", ?)")
+		args = append(args, v.id, v.text)
+	}
+	b.WriteString(") UPDATE " + table + " SET search_text = v.text FROM v WHERE " + table + ".id = v.id")
+	return tx.Exec(b.String(), args...).Error
 }
 
 // refreshStatementSearch recomputes search_text of one statement: its text and attribution.

@@ -9,16 +9,43 @@ import (
 )
 
 var statementSpec = &spec[models.Statement, *models.Statement]{
-	kind:         "statement",
-	table:        "statements",
-	resolve:      resolveStatement,
-	saveChildren: saveStatementChildren,
-	loadChildren: loadStatementChildren,
-	afterWrite:   afterStatementWrite,
+	kind:           "statement",
+	table:          "statements",
+	resolve:        resolveStatement,
+	childTables:    []string{"statement_tags", "statement_sources"},
+	childKey:       "statement_id",
+	insertRows:     insertStatementRows,
+	insertChildren: insertStatementChildren,
+	loadChildren:   loadStatementChildren,
+	afterCreate: func(tx *gorm.DB, sts []*models.Statement) error {
+		// An event is also found by what was said about it.
+		var events []models.ID
+		for _, st := range sts {
+			if st.Event != nil {
+				events = append(events, st.Event.ID)
+			}
+		}
+		return refreshEventSearch(tx, events...)
+	},
+	afterWrite: afterStatementWrite,
+}
+
+// statementRow is a statements row as inserted: the statement and its search text.
+type statementRow struct {
+	models.Statement
+	SearchText string
+}
+
+func insertStatementRows(tx *gorm.DB, sts []*models.Statement) error {
+	rows := make([]statementRow, len(sts))
+	for i, st := range sts {
+		rows[i] = statementRow{Statement: *st, SearchText: searchText(st.Text, st.Attribution)}
+	}
+	return tx.Table("statements").CreateInBatches(rows, insertBatch).Error
 }
 
 // afterStatementWrite refreshes the statement's own search text and that of the events
-// it was and is about, since an event is also found by what was said about it.
+// it was and is about.
 func afterStatementWrite(tx *gorm.DB, old, cur *models.Statement) error {
 	var events []models.ID
 	for _, st := range []*models.Statement{old, cur} {
@@ -34,7 +61,7 @@ func afterStatementWrite(tx *gorm.DB, old, cur *models.Statement) error {
 	return refreshEventSearch(tx, events...)
 }
 
-func resolveStatement(ctx context.Context, tx *gorm.DB, st *models.Statement, v *models.Validation) error {
+func resolveStatement(ctx context.Context, tx *gorm.DB, st, _ *models.Statement, v *models.Validation) error {
 	r := newResolver(ctx, tx, v)
 	if err := r.ref("actors", "actor", "speaker_id", &st.Speaker); err != nil {
 		return err
@@ -56,35 +83,23 @@ func resolveStatement(ctx context.Context, tx *gorm.DB, st *models.Statement, v 
 	return nil
 }
 
-func saveStatementChildren(tx *gorm.DB, st *models.Statement, replace bool) error {
-	if replace {
-		for _, t := range []string{"statement_tags", "statement_sources"} {
-			if err := tx.Exec("DELETE FROM "+t+" WHERE statement_id = ?", st.ID).Error; err != nil {
-				return err
-			}
+// insertStatementChildren writes the tags and sources of statements.
+func insertStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
+	var (
+		tags []models.StatementTag
+		srcs []models.StatementSource
+	)
+	for _, st := range sts {
+		st.Tags = normalizeTags(st.Tags)
+		for _, t := range st.Tags {
+			tags = append(tags, models.StatementTag{StatementID: st.ID, Tag: t})
 		}
-	}
-	st.Tags = normalizeTags(st.Tags)
-	if len(st.Tags) > 0 {
-		rows := make([]models.StatementTag, len(st.Tags))
-		for i, t := range st.Tags {
-			rows[i] = models.StatementTag{StatementID: st.ID, Tag: t}
-		}
-		if err := tx.Create(&rows).Error; err != nil {
-			return err
-		}
-	}
-	if len(st.Sources) > 0 {
-		rows := make([]models.StatementSource, len(st.Sources))
 		for i, s := range st.Sources {
-			rows[i] = models.StatementSource{StatementID: st.ID, SourceID: s.ID, Position: i}
+			srcs = append(srcs, models.StatementSource{StatementID: st.ID, SourceID: s.ID, Position: i})
 		}
-		if err := tx.Create(&rows).Error; err != nil {
-			return err
-		}
+		st.Sources = nonNil(st.Sources)
 	}
-	st.Sources = nonNil(st.Sources)
-	return nil
+	return insertAll(tx, tags, srcs)
 }
 
 func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {

@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+// importAction is what the importer does with one record of a window.
+type importAction int
+
+const (
+	// actNew: checked and new; it is inserted with the window's other new records.
+	actNew importAction = iota
+	// actUnchanged: equal to what is stored; nothing to write.
+	actUnchanged
+	// actSlow: imported on its own (an update, or a record the window cannot judge).
+	actSlow
+)
+
+// windowKind is how one window of an import handles the records of one type.
+type windowKind interface {
+	// load reads the stored rows the window's records of this type name.
+	load(ctx context.Context, tx *gorm.DB, es []any) error
+	// decide checks e, in line order; an error is the line's rejection (or fatal).
+	decide(ctx context.Context, tx *gorm.DB, e any) (importAction, error)
+	// flush inserts new records decide accepted.
+	flush(ctx context.Context, tx *gorm.DB, es []any) error
+	// settle records that the flushed records are now stored.
+	settle()
+	// drop forgets the records of a flush that was rolled back.
+	drop(ctx context.Context)
+	// restore imports e on its own.
+	restore(ctx context.Context, tx *gorm.DB, e any) (restoreOutcome, error)
+}
+
+func newWindowKind(kind string) windowKind {
+	switch kind {
+	case "actor":
+		return newSpecWindow(actorSpec)
+	case "location":
+		return newSpecWindow(locationSpec)
+	case "source":
+		return newSpecWindow(sourceSpec)
+	case "event":
+		return newSpecWindow(eventSpec)
+	case "statement":
+		return newSpecWindow(statementSpec)
+	case "relation":
+		return &relationWindow{stored: map[relationKey]bool{}, pending: map[relationKey]bool{}, written: map[relationKey]bool{}}
+	}
+	return nil
+}
+
+// specWindow handles the entities of one spec in a window. Keys are ids and slugs as
+// strings, which never collide: a slug is never UUID-shaped.
+type specWindow[T any, P interface {
+	*T
+	entity
+}] struct {
+	sp *spec[T, P]
+	// stored holds the rows as stored, by key: loaded, or inserted by a flush.
+	stored map[string]P
+	// pending holds new entities waiting for the flush, by key.
+	pending map[string]P
+	// written marks keys the line-by-line path wrote: stored is stale for them.
+	written map[string]bool
+}
+
+func newSpecWindow[T any, P interface {
+	*T
+	entity
+}](sp *spec[T, P]) *specWindow[T, P] {
+	return &specWindow[T, P]{sp: sp, stored: map[string]P{}, pending: map[string]P{}, written: map[string]bool{}}
+}
+
+// keys are the id and slug e is found by.
+func (w *specWindow[T, P]) keys(e P) []string {
+	var ks []string
+	if id := e.GetMeta().ID; !id.IsZero() {
+		ks = append(ks, id.String())
+	}
+	if s := w.sp.slugOf(e); s != "" {
+		ks = append(ks, s)
+	}
+	return ks
+}
+
+func (w *specWindow[T, P]) load(ctx context.Context, tx *gorm.DB, es []any) error {
+	var ids []models.ID
+	var slugs []string
+	for _, a := range es {
+		e := a.(P)
+		if id := e.GetMeta().ID; !id.IsZero() {
+			ids = append(ids, id)
+		}
+		if s := w.sp.slugOf(e); s != "" {
+			slugs = append(slugs, s)
+		}
+	}
+	var rows []P
+	q := tx.Table(w.sp.table)
+	switch {
+	case len(slugs) > 0:
+		q = q.Where("id IN ? OR slug IN ?", ids, slugs)
+	case len(ids) > 0:
+		q = q.Where("id IN ?", ids)
+	default:
+		return nil
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return err
+	}
+	if w.sp.loadChildren != nil {
+		if err := w.sp.loadChildren(tx, rows); err != nil {
+			return err
+		}
+	}
+	for _, r := range rows {
+		for _, k := range w.keys(r) {
+			w.stored[k] = r
+		}
+		remember(ctx, w.sp.table, r.GetMeta().ID, w.sp.slugOf(r))
+	}
+	return nil
+}
+
+func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any) (importAction, error) {
+	sp, e := w.sp, a.(P)
+	m, slug := e.GetMeta(), sp.slugOf(e)
+	var cur P
+	for _, k := range w.keys(e) {
+		if w.written[k] {
+			return actSlow, nil
+		}
+	}
+	switch {
+	case !m.ID.IsZero():
+		cur = w.found(m.ID.String())
+		if cur == nil && slug != "" && w.found(slug) != nil {
+			return actSlow, nil // a new id with a taken slug: the line path says why
+		}
+	case slug != "":
+		cur = w.found(slug)
+	}
+	if cur == nil && sp.hasSlug() && slug == "" {
+		return actSlow, nil // the line path derives a free slug
+	}
+	if cur == nil {
+		fillNewMeta(m)
+		if err := sp.check(ctx, tx, e, nil); err != nil {
+			return actNew, err
+		}
+		for _, k := range w.keys(e) {
+			w.pending[k] = e
+		}
+		remember(ctx, sp.table, m.ID, slug)
+		return actNew, nil
+	}
+	undo := sp.snapshot(e)
+	_, same, err := sp.merge(ctx, tx, cur, e)
+	if err != nil {
+		return actUnchanged, err
+	}
+	if same {
+		return actUnchanged, nil
+	}
+	undo()
+	return actSlow, nil
+}
+
+// found is the entity stored or about to be under key.
+func (w *specWindow[T, P]) found(key string) P {
+	if e := w.pending[key]; e != nil {
+		return e
+	}
+	return w.stored[key]
+}
+
+func (w *specWindow[T, P]) flush(ctx context.Context, tx *gorm.DB, es []any) error {
+	ps := make([]P, len(es))
+	for i, a := range es {
+		ps[i] = a.(P)
+	}
+	return w.sp.insertNew(ctx, tx, ps)
+}
+
+func (w *specWindow[T, P]) settle() {
+	for k, e := range w.pending {
+		w.stored[k] = e
+	}
+	clear(w.pending)
+}
+
+func (w *specWindow[T, P]) drop(ctx context.Context) {
+	for _, e := range w.pending {
+		forget(ctx, w.sp.table, e.GetMeta().ID, w.sp.slugOf(e))
+	}
+	clear(w.pending)
+}
+
+func (w *specWindow[T, P]) restore(ctx context.Context, tx *gorm.DB, a any) (restoreOutcome, error) {
+	e := a.(P)
+	for _, k := range w.keys(e) {
+		w.written[k] = true
+	}
+	o, err := w.sp.restore(ctx, tx, e)
+	for _, k := range w.keys(e) {
+		w.written[k] = true
+	}
+	return o, err
+}
+
+// relationKey identifies a relation between two events.
+type relationKey struct {
+	event, related models.ID
+	typ            models.RelationType
+}
+
+// relationWindow handles the relation records of a window.
+type relationWindow struct {
+	stored, pending, written map[relationKey]bool
+}
+
+func keyOf(r *models.RelationRecord) relationKey {
+	return relationKey{r.EventID, r.RelatedID, r.Type}
+}
+
+func (w *relationWindow) load(_ context.Context, tx *gorm.DB, es []any) error {
+	ids := make([]models.ID, len(es))
+	for i, a := range es {
+		ids[i] = a.(*models.RelationRecord).EventID
+	}
+	var rows []models.Relation
+	if err := tx.Where("event_id IN ?", ids).Find(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		w.stored[relationKey{r.EventID, r.Related.ID, r.Type}] = true
+	}
+	return nil
+}
+
+func (w *relationWindow) decide(ctx context.Context, tx *gorm.DB, a any) (importAction, error) {
+	r := a.(*models.RelationRecord)
+	k := keyOf(r)
+	if w.written[k] {
+		return actSlow, nil
+	}
+	if err := checkRelation(ctx, tx, r); err != nil {
+		return actNew, err
+	}
+	if w.stored[k] || w.pending[k] {
+		return actUnchanged, nil
+	}
+	w.pending[k] = true
+	return actNew, nil
+}
+
+func (w *relationWindow) flush(_ context.Context, tx *gorm.DB, es []any) error {
+	rows := make([]models.Relation, len(es))
+	for i, a := range es {
+		r := a.(*models.RelationRecord)
+		rows[i] = models.Relation{EventID: r.EventID, Type: r.Type, Related: models.Ref{ID: r.RelatedID}}
+	}
+	return insertAll(tx, rows)
+}
+
+func (w *relationWindow) settle() {
+	for k := range w.pending {
+		w.stored[k] = true
+	}
+	clear(w.pending)
+}
+
+func (w *relationWindow) drop(context.Context) { clear(w.pending) }
+
+func (w *relationWindow) restore(ctx context.Context, tx *gorm.DB, a any) (restoreOutcome, error) {
+	r := a.(*models.RelationRecord)
+	w.written[keyOf(r)] = true
+	return restoreRelation(ctx, tx, r)
+}
