@@ -52,7 +52,10 @@ type spec[T any, P interface {
 	childKey    string
 	// insertRows inserts new main rows; nil inserts the entities as they are.
 	insertRows func(tx *gorm.DB, es []P) error
-	// insertChildren writes the child rows of entities, normalising them as stored.
+	// normalize puts e's lists in the form they are stored in (sorted tags, empty
+	// rather than missing lists), so that comparing with a stored entity is fair.
+	normalize func(e P)
+	// insertChildren writes the child rows of normalised entities.
 	insertChildren func(tx *gorm.DB, es []P) error
 	// loadChildren fills the child rows of a page of entities.
 	loadChildren func(tx *gorm.DB, es []P) error

@@ -19,6 +19,7 @@ var eventSpec = &spec[models.Event, *models.Event]{
 	resolve:        resolveEvent,
 	childTables:    []string{"event_participants", "event_tags", "event_sources", "event_relations"},
 	childKey:       "event_id",
+	normalize:      normalizeEvent,
 	insertRows:     insertEventRows,
 	insertChildren: insertEventChildren,
 	loadChildren:   loadEventChildren,
@@ -41,7 +42,7 @@ type eventRow struct {
 func insertEventRows(tx *gorm.DB, es []*models.Event) error {
 	rows := make([]eventRow, len(es))
 	for i, e := range es {
-		e.Tags = normalizeTags(e.Tags)
+		normalizeEvent(e)
 		rows[i] = eventRow{Event: *e, SearchText: searchText(append([]string{e.Title, e.Summary}, e.Tags...)...)}
 	}
 	return tx.Table("events").CreateInBatches(rows, insertBatch).Error
@@ -148,7 +149,7 @@ func insertEventChildren(tx *gorm.DB, es []*models.Event) error {
 			p.EventID, p.Position, p.EventStart, p.EventEnd = e.ID, i, e.Date.Start, e.Date.End
 		}
 		ps = append(ps, e.Participants...)
-		e.Tags = normalizeTags(e.Tags)
+		normalizeEvent(e)
 		for _, t := range e.Tags {
 			tags = append(tags, models.EventTag{EventID: e.ID, Tag: t})
 		}
@@ -159,9 +160,13 @@ func insertEventChildren(tx *gorm.DB, es []*models.Event) error {
 			e.Relations[i].EventID = e.ID
 		}
 		rels = append(rels, e.Relations...)
-		e.Participants, e.Sources, e.Relations = nonNil(e.Participants), nonNil(e.Sources), nonNil(e.Relations)
 	}
 	return insertAll(tx, ps, tags, srcs, rels)
+}
+
+func normalizeEvent(e *models.Event) {
+	e.Tags = normalizeTags(e.Tags)
+	e.Participants, e.Sources, e.Relations = nonNil(e.Participants), nonNil(e.Sources), nonNil(e.Relations)
 }
 
 // insertAll inserts each non-empty slice of rows in multi-row INSERTs.

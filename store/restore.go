@@ -403,6 +403,9 @@ func (sp *spec[T, P]) merge(ctx context.Context, tx *gorm.DB, cur, e P) (given m
 	if m.Version == 0 {
 		*m = *cm
 	}
+	if sp.normalize != nil {
+		sp.normalize(e)
+	}
 	same, err = sameJSON(cur, e)
 	return given, same, err
 }

@@ -14,6 +14,7 @@ var statementSpec = &spec[models.Statement, *models.Statement]{
 	resolve:        resolveStatement,
 	childTables:    []string{"statement_tags", "statement_sources"},
 	childKey:       "statement_id",
+	normalize:      normalizeStatement,
 	insertRows:     insertStatementRows,
 	insertChildren: insertStatementChildren,
 	loadChildren:   loadStatementChildren,
@@ -90,16 +91,19 @@ func insertStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 		srcs []models.StatementSource
 	)
 	for _, st := range sts {
-		st.Tags = normalizeTags(st.Tags)
+		normalizeStatement(st)
 		for _, t := range st.Tags {
 			tags = append(tags, models.StatementTag{StatementID: st.ID, Tag: t})
 		}
 		for i, s := range st.Sources {
 			srcs = append(srcs, models.StatementSource{StatementID: st.ID, SourceID: s.ID, Position: i})
 		}
-		st.Sources = nonNil(st.Sources)
 	}
 	return insertAll(tx, tags, srcs)
+}
+
+func normalizeStatement(st *models.Statement) {
+	st.Tags, st.Sources = normalizeTags(st.Tags), nonNil(st.Sources)
 }
 
 func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {

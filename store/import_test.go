@@ -1,0 +1,191 @@
+package store_test
+
+import (
+	"io"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/parley-api/parley/bench"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+	"github.com/parley-api/parley/store/storetest"
+)
+
+// records turns entities into import records numbered from line 1.
+func records(kinds []string, es []any) func() (store.ImportRecord, error) {
+	i := 0
+	return func() (store.ImportRecord, error) {
+		if i == len(es) {
+			return store.ImportRecord{}, io.EOF
+		}
+		i++
+		return store.ImportRecord{Line: i, Kind: kinds[i-1], Entity: es[i-1]}, nil
+	}
+}
+
+// generated is a generated bundle's actors, locations, sources and events (no
+// statements or relations), as fresh import records.
+func generated(t *testing.T, events int) ([]string, []any) {
+	t.Helper()
+	var kinds []string
+	var es []any
+	err := bench.Generate(bench.GenOptions{Events: events, Seed: 7}, func(kind string, v any) error {
+		// Copies: the generator may reuse what it points to.
+		switch e := v.(type) {
+		case *models.Actor:
+			c := *e
+			kinds, es = append(kinds, kind), append(es, &c)
+		case *models.Location:
+			c := *e
+			kinds, es = append(kinds, kind), append(es, &c)
+		case *models.Source:
+			c := *e
+			kinds, es = append(kinds, kind), append(es, &c)
+		case *models.Event:
+			c := *e
+			kinds, es = append(kinds, kind), append(es, &c)
+		}
+		return nil
+	})
+	must(t, err)
+	return kinds, es
+}
+
+// refuse gives events the summary the test index allows once.
+func refuse(es ...any) {
+	for _, e := range es {
+		e.(*models.Event).Summary = "refused"
+	}
+}
+
+func fingerprint(t *testing.T, s *store.Store) map[string]int64 {
+	t.Helper()
+	fp, err := s.Fingerprint(bg)
+	must(t, err)
+	return fp
+}
+
+// TestImportBatchRefused makes the database refuse one window's batch insert (a unique
+// index parley does not know of, so no pre-check catches the duplicate): the
+// importer falls back to line by line, reports exactly the offending line, keeps the
+// others when not atomic and writes nothing when atomic.
+func TestImportBatchRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		must(t, store.ExecForTest(s, "CREATE UNIQUE INDEX test_refused ON events (summary) WHERE summary = 'refused'"))
+		kinds, es := generated(t, 300)
+		var evs []int
+		for i, k := range kinds {
+			if k == "event" {
+				evs = append(evs, i)
+			}
+		}
+		dup := evs[len(evs)/2]
+		refuse(es[evs[len(evs)/2-3]], es[dup])
+
+		before := fingerprint(t, s)
+		rep, err := s.Import(bg, records(kinds, es), store.ImportOptions{Atomic: true})
+		must(t, err)
+		if rep.Committed || len(rep.Problems) != 1 || rep.Problems[0].Line != dup+1 {
+			t.Fatalf("atomic: committed=%v problems=%+v", rep.Committed, rep.Problems)
+		}
+		if after := fingerprint(t, s); !maps.Equal(before, after) {
+			t.Fatalf("atomic import with a refused line changed the database: %v -> %v", before, after)
+		}
+
+		kinds, es = generated(t, 300)
+		refuse(es[evs[len(evs)/2-3]], es[dup])
+		rep, err = s.Import(bg, records(kinds, es), store.ImportOptions{})
+		must(t, err)
+		if !rep.Committed || len(rep.Problems) != 1 || rep.Problems[0].Line != dup+1 || rep.Problems[0].Type != "event" {
+			t.Fatalf("non-atomic: committed=%v problems=%+v", rep.Committed, rep.Problems)
+		}
+		if c := rep.Counts["event"]; c.Created != len(evs)-1 || c.Rejected != 1 {
+			t.Fatalf("event counts %+v, want %d created and 1 rejected", c, len(evs)-1)
+		}
+		if got := fingerprint(t, s)["events"]; got != int64(len(evs)-1) {
+			t.Fatalf("%d events stored, want %d", got, len(evs)-1)
+		}
+	})
+}
+
+// TestImportLineSemantics checks that reading ahead in windows changes no outcome: each
+// case's records, all in one window, give what importing them one by one gives.
+func TestImportLineSemantics(t *testing.T) {
+	a1 := models.NewID()
+	actor := func(id models.ID, slug, name string) *models.Actor {
+		return &models.Actor{Meta: models.Meta{ID: id}, Slug: slug, Name: name, Kind: models.ActorState, Country: "NO"}
+	}
+	event := func(slug string, who models.Ref) *models.Event {
+		e := newEvent("Talks "+slug, "2026-01-23")
+		e.Slug, e.Participants = slug, []models.Participant{{Actor: who, Role: models.RoleParticipant}}
+		return e
+	}
+	tagged := func(e *models.Event, tags ...string) *models.Event {
+		e.Tags = tags
+		return e
+	}
+	type want struct {
+		counts   map[string]store.ImportCounts
+		problems []int // rejected line numbers
+	}
+	type importCase struct {
+		name  string
+		kinds []string
+		es    []any
+		want  want
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		// Built afresh for each database: an import fills in what it stores.
+		cases := []importCase{
+			{"the same record twice: created, then unchanged",
+				[]string{"actor", "actor"}, []any{actor(a1, "norway", "Norway"), actor(a1, "norway", "Norway")},
+				want{counts: map[string]store.ImportCounts{"actor": {Created: 1, Unchanged: 1}}}},
+			{"a later line changes an earlier one: created, then updated",
+				[]string{"actor", "actor"}, []any{actor(a1, "norway", "Norway"), actor(a1, "norway", "Kingdom of Norway")},
+				want{counts: map[string]store.ImportCounts{"actor": {Created: 1, Updated: 1}}}},
+			{"slug-only records repeat, as GDELT's do: one created",
+				[]string{"actor", "event", "actor", "event"},
+				[]any{actor(models.ID{}, "norway", "Norway"), event("oslo", models.Ref{Slug: "norway"}),
+					actor(models.ID{}, "norway", "Norway"), event("oslo", models.Ref{Slug: "norway"})},
+				want{counts: map[string]store.ImportCounts{"actor": {Created: 1, Unchanged: 1}, "event": {Created: 1, Unchanged: 1}}}},
+			{"a new id with a slug taken a line before: a conflict",
+				[]string{"actor", "actor"}, []any{actor(models.ID{}, "norway", "Norway"), actor(models.NewID(), "norway", "Norway")},
+				want{counts: map[string]store.ImportCounts{"actor": {Created: 1, Rejected: 1}}, problems: []int{2}}},
+			{"a reference to a later line is missing, as line by line",
+				[]string{"event", "actor"}, []any{event("oslo", models.Ref{ID: a1}), actor(a1, "norway", "Norway")},
+				want{counts: map[string]store.ImportCounts{"event": {Rejected: 1}, "actor": {Created: 1}}, problems: []int{1}}},
+			{"unsorted tags and missing lists compare as stored",
+			[]string{"actor", "event", "event"},
+			[]any{actor(a1, "norway", "Norway"), tagged(event("oslo", models.Ref{ID: a1}), "b", "a"), tagged(event("oslo", models.Ref{ID: a1}), "a", "b")},
+			want{counts: map[string]store.ImportCounts{"actor": {Created: 1}, "event": {Created: 1, Unchanged: 1}}}},
+		{"records without a slug get free ones",
+				[]string{"actor", "actor"}, []any{actor(models.ID{}, "", "Norway"), actor(models.ID{}, "", "Norway")},
+				want{counts: map[string]store.ImportCounts{"actor": {Created: 2}}}},
+			{"a rejected line's dependants are rejected too",
+				[]string{"actor", "event", "event"},
+				[]any{actor(a1, "norway", ""), event("oslo", models.Ref{ID: a1}), event("bergen", models.Ref{Slug: "norway"})},
+				want{counts: map[string]store.ImportCounts{"actor": {Rejected: 1}, "event": {Rejected: 2}}, problems: []int{1, 2, 3}}},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				rep, err := s.Import(bg, records(tc.kinds, tc.es), store.ImportOptions{DryRun: true})
+				must(t, err)
+				got := map[string]store.ImportCounts{}
+				for k, c := range rep.Counts {
+					got[k] = *c
+				}
+				if !maps.Equal(got, tc.want.counts) {
+					t.Errorf("counts %v, want %v", got, tc.want.counts)
+				}
+				var lines []int
+				for _, p := range rep.Problems {
+					lines = append(lines, p.Line)
+				}
+				if !slices.Equal(lines, tc.want.problems) {
+					t.Errorf("rejected lines %v, want %v (%+v)", lines, tc.want.problems, rep.Problems)
+				}
+			})
+		}
+	})
+}
