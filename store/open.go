@@ -269,4 +269,3 @@ func (l quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 	}
 	l.Interface.Trace(ctx, begin, fc, err)
 }
-
