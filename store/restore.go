@@ -82,22 +82,25 @@ func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), o
 	rep := &ImportReport{Counts: map[string]*ImportCounts{}, Problems: []ImportProblem{}, DryRun: opt.DryRun, Atomic: opt.Atomic}
 	ctx = withRefCache(ctx)
 	errRollback := errors.New("rollback")
+	windows, stop := readAhead(next)
+	defer stop()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		im := &importer{tx: tx, rep: rep}
-		for done := false; !done; {
-			var recs []ImportRecord
-			for len(recs) < importWindow {
-				rec, err := next()
-				if err == io.EOF {
-					done = true
-					break
-				}
-				if err != nil {
-					return err
-				}
-				recs = append(recs, rec)
+		for {
+			var w readWindow
+			var more bool
+			select {
+			case w, more = <-windows:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-			if err := im.window(ctx, recs); err != nil {
+			if !more {
+				break
+			}
+			if w.err != nil {
+				return w.err
+			}
+			if err := im.window(ctx, w.recs); err != nil {
 				return err
 			}
 		}
@@ -115,6 +118,48 @@ func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), o
 		rep.Committed = true
 	}
 	return rep, nil
+}
+
+// readWindow is one window of records as read, or the error that ended reading.
+type readWindow struct {
+	recs []ImportRecord
+	err  error
+}
+
+// readAhead reads (and so decodes) the next window while the current one is written,
+// so that decoding and the database work in parallel. The channel closes after the last
+// window; stop ends reading early.
+func readAhead(next func() (ImportRecord, error)) (<-chan readWindow, func()) {
+	out := make(chan readWindow, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(out)
+		for {
+			var w readWindow
+			eof := false
+			for len(w.recs) < importWindow {
+				rec, err := next()
+				if err == io.EOF {
+					eof = true
+					break
+				}
+				if err != nil {
+					w.err = err
+					break
+				}
+				w.recs = append(w.recs, rec)
+			}
+			select {
+			case out <- w:
+			case <-done:
+				return
+			}
+			if eof || w.err != nil {
+				return
+			}
+		}
+	}()
+	return out, func() { close(done) }
 }
 
 // importer carries one import's transaction and report.
