@@ -4,6 +4,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parley-api/parley/bench"
@@ -186,6 +187,28 @@ func TestImportLineSemantics(t *testing.T) {
 					t.Errorf("rejected lines %v, want %v (%+v)", lines, tc.want.problems, rep.Problems)
 				}
 			})
+		}
+	})
+}
+
+// TestImportAnalyzes checks that a large import leaves the planner statistics of what it
+// wrote up to date, as a bulk load should (autovacuum may be late, or off).
+func TestImportAnalyzes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		kinds, es := generated(t, 1000)
+		rep, err := s.Import(bg, records(kinds, es), store.ImportOptions{Atomic: true})
+		must(t, err)
+		if !rep.Committed {
+			t.Fatalf("import: %+v", rep)
+		}
+		q := "SELECT reltuples::bigint FROM pg_class WHERE oid = 'events'::regclass"
+		if s.Dialect() == store.SQLite {
+			q = "SELECT stat FROM sqlite_stat1 WHERE tbl = 'events' LIMIT 1"
+		}
+		got, err := store.ScalarForTest(s, q)
+		must(t, err)
+		if !strings.HasPrefix(got, "1000") {
+			t.Fatalf("events statistics say %q, want 1000 rows", got)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/parley-api/parley/models"
 	"gorm.io/gorm"
@@ -116,8 +117,54 @@ func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), o
 		return rep, dbError(err, "import")
 	default:
 		rep.Committed = true
+		if err := s.analyze(ctx, rep); err != nil {
+			return rep, dbError(err, "import")
+		}
 	}
 	return rep, nil
+}
+
+// analyzeAfter is how many rows an import writes before it refreshes the planner's
+// statistics itself.
+const analyzeAfter = 1000
+
+// importTables are the tables an import of each record type writes.
+var importTables = map[string][]string{
+	"actor":     {"actors"},
+	"location":  {"locations"},
+	"source":    {"sources"},
+	"event":     {"events", "event_participants", "event_tags", "event_sources", "event_relations"},
+	"statement": {"statements", "statement_tags", "statement_sources"},
+	"relation":  {"event_relations"},
+}
+
+// analyze refreshes the planner's statistics of the tables a large import wrote. Without
+// them PostgreSQL plans for tables as they were (empty, often) until autovacuum comes
+// by, if it runs at all: a bundle export after a fresh import scanned every participant
+// row per page of 500 events and took twice as long.
+func (s *Store) analyze(ctx context.Context, rep *ImportReport) error {
+	written := 0
+	tables := []string{"revisions"}
+	for _, kind := range importOrder {
+		c := rep.Counts[kind]
+		if c == nil || c.Created+c.Updated == 0 {
+			continue
+		}
+		written += c.Created + c.Updated
+		for _, t := range importTables[kind] {
+			if !slices.Contains(tables, t) {
+				tables = append(tables, t)
+			}
+		}
+	}
+	if written < analyzeAfter {
+		return nil
+	}
+	db := s.db.WithContext(ctx)
+	if s.dialect == SQLite {
+		return db.Exec("ANALYZE").Error
+	}
+	return db.Exec("ANALYZE " + strings.Join(tables, ", ")).Error
 }
 
 // readWindow is one window of records as read, or the error that ended reading.
