@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strconv"
 	"time"
@@ -29,23 +30,33 @@ func requestID() gin.HandlerFunc {
 	}
 }
 
-// accessLog writes one structured line per request.
+// accessLog writes one structured line per request, aborted ones included.
 func accessLog(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		defer func() {
+			log.InfoContext(c.Request.Context(), "request",
+				"method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),
+				"bytes", c.Writer.Size(), "duration_ms", float64(time.Since(start).Microseconds())/1000,
+				"request_id", c.GetString(requestIDKey))
+		}()
 		c.Next()
-		log.InfoContext(c.Request.Context(), "request",
-			"method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),
-			"bytes", c.Writer.Size(), "duration_ms", float64(time.Since(start).Microseconds())/1000,
-			"request_id", c.GetString(requestIDKey))
 	}
 }
 
-// recovery turns a panic into a logged 500 problem instead of a dropped connection.
+// recovery turns a panic into a logged 500 problem instead of a dropped connection. A
+// handler that fails after it started a response (an export whose client went away, or
+// whose query failed half-way) panics with http.ErrAbortHandler: that one goes on to
+// net/http, which drops the connection, so the client sees a broken download rather
+// than a complete-looking truncated one.
 func recovery(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					log.WarnContext(c.Request.Context(), "response aborted", "errors", c.Errors.String(), "request_id", c.GetString(requestIDKey))
+					panic(r)
+				}
 				log.ErrorContext(c.Request.Context(), "panic", "panic", fmt.Sprint(r), "request_id", c.GetString(requestIDKey))
 				if !c.Writer.Written() {
 					writeProblem(c, &models.Error{Code: models.EINTERNAL, Message: "internal error"})
@@ -80,12 +91,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func (m *metrics) middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		defer func() {
+			route := c.FullPath()
+			if route == "" {
+				route = "unmatched"
+			}
+			m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
+			m.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
+		}()
 		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "unmatched"
-		}
-		m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
-		m.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
 	}
 }

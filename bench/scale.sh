@@ -10,7 +10,8 @@ PG=${PG:-postgres://postgres@127.0.0.1:5432}
 DB=parley_scale_$N
 PORT=${PORT:-18099}
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 cd "$(dirname "$0")/.."
 go build -o "$work/parley" ./cmd/parley
 P="$work/parley"

@@ -356,22 +356,25 @@ type resolver struct {
 	tx   *gorm.DB
 	v    *models.Validation
 	seen map[string]models.ID
+	// collect, when set, only records each reference (see collectRefs).
+	collect func(table string, ref models.Ref)
 }
 
 func newResolver(ctx context.Context, tx *gorm.DB, v *models.Validation) *resolver {
-	if c := cacheOf(ctx); c != nil {
-		return &resolver{tx: tx, v: v, seen: c}
+	r := &resolver{tx: tx, v: v, seen: cacheOf(ctx)}
+	if r.seen == nil {
+		r.seen = map[string]models.ID{}
 	}
-	return &resolver{tx: tx, v: v, seen: map[string]models.ID{}}
+	r.collect, _ = ctx.Value(collectKey{}).(func(string, models.Ref))
+	return r
 }
 
 type refCacheKey struct{}
 
-// withRefCache shares one reference cache among all writes done with ctx, so that an
-// import resolves each actor, location, source or event once, not once per line. It
-// holds rows that exist in the transaction (found, or written by the import) and an
-// import never deletes, so an entry stays true; the importer forgets the entries of
-// rows it rolls back.
+// withRefCache shares one reference cache among the writes done with ctx, so that an
+// import window resolves each actor, location, source or event once, not once per line.
+// It holds rows that exist in the transaction (found, or written by the import); the
+// importer forgets the entries of rows it rolls back.
 func withRefCache(ctx context.Context) context.Context {
 	return context.WithValue(ctx, refCacheKey{}, map[string]models.ID{})
 }
@@ -379,6 +382,14 @@ func withRefCache(ctx context.Context) context.Context {
 func cacheOf(ctx context.Context) map[string]models.ID {
 	c, _ := ctx.Value(refCacheKey{}).(map[string]models.ID)
 	return c
+}
+
+type collectKey struct{}
+
+// collectRefs returns a context under which resolving references only hands each one to
+// fn: the importer learns what a window refers to, then looks it all up at once.
+func collectRefs(ctx context.Context, fn func(table string, ref models.Ref)) context.Context {
+	return context.WithValue(ctx, collectKey{}, fn)
 }
 
 // remember records that table holds id under slug (which may be empty).
@@ -404,6 +415,10 @@ func forget(ctx context.Context, table string, id models.ID, slug string) {
 // ref resolves r against table, reporting a missing target under field.
 func (r *resolver) ref(table, kind, field string, ref *models.Ref) error {
 	if ref == nil || (ref.ID.IsZero() && ref.Slug == "") {
+		return nil
+	}
+	if r.collect != nil {
+		r.collect(table, *ref)
 		return nil
 	}
 	key := table + "\x00" + ref.String()

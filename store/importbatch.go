@@ -23,6 +23,8 @@ const (
 type windowKind interface {
 	// load reads the stored rows the window's records of this type name.
 	load(ctx context.Context, tx *gorm.DB, es []any) error
+	// refs resolves e's references under a collecting context (see collectRefs).
+	refs(ctx context.Context, tx *gorm.DB, e any)
 	// decide checks e, in line order; an error is the line's rejection (or fatal).
 	decide(ctx context.Context, tx *gorm.DB, e any) (importAction, error)
 	// flush inserts new records decide accepted.
@@ -124,6 +126,12 @@ func (w *specWindow[T, P]) load(ctx context.Context, tx *gorm.DB, es []any) erro
 		remember(ctx, w.sp.table, r.GetMeta().ID, w.sp.slugOf(r))
 	}
 	return nil
+}
+
+func (w *specWindow[T, P]) refs(ctx context.Context, tx *gorm.DB, a any) {
+	if w.sp.resolve != nil {
+		_ = w.sp.resolve(ctx, tx, a.(P), nil, models.NewValidation(models.EUNPROCESSABLE))
+	}
 }
 
 func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any) (importAction, error) {
@@ -240,6 +248,10 @@ func (w *relationWindow) load(_ context.Context, tx *gorm.DB, es []any) error {
 		w.stored[relationKey{r.EventID, r.Related.ID, r.Type}] = true
 	}
 	return nil
+}
+
+func (w *relationWindow) refs(ctx context.Context, tx *gorm.DB, a any) {
+	_ = checkRelation(ctx, tx, a.(*models.RelationRecord))
 }
 
 func (w *relationWindow) decide(ctx context.Context, tx *gorm.DB, a any) (importAction, error) {

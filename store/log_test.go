@@ -29,6 +29,14 @@ func TestLogsFailedStatements(t *testing.T) {
 			if !strings.Contains(buf.String(), "no_such_table") || !strings.Contains(buf.String(), "level=ERROR") {
 				t.Fatalf("the failed statement was not logged: %q", buf.String())
 			}
+			buf.Reset()
+			long := "SELECT * FROM no_such_table WHERE name IN ('" + strings.Repeat("x", 100_000) + "')"
+			if err := store.ExecForTest(s, long); err == nil {
+				t.Fatal("no error from a missing table")
+			}
+			if !strings.Contains(buf.String(), "no_such_table") || buf.Len() > 10_000 {
+				t.Fatalf("a long failed statement logged as %d bytes", buf.Len())
+			}
 		})
 	}
 }

@@ -267,5 +267,15 @@ func (l quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 	if l.level < logger.Info && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) && time.Since(begin) <= slowQuery {
 		return
 	}
-	l.Interface.Trace(ctx, begin, fc, err)
+	l.Interface.Trace(ctx, begin, func() (string, int64) {
+		sql, rows := fc()
+		if len(sql) > maxLoggedSQL {
+			// A batch insert renders to megabytes of values: keep the statement's start.
+			sql = strings.ToValidUTF8(sql[:maxLoggedSQL], "") + "… (truncated)"
+		}
+		return sql, rows
+	}, err)
 }
+
+// maxLoggedSQL is how much of a statement a log line shows.
+const maxLoggedSQL = 2000

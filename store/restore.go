@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -81,7 +82,6 @@ var importOrder = []string{"actor", "location", "source", "event", "statement", 
 // savepoint, so that the outcome is the one of importing line by line.
 func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), opt ImportOptions) (*ImportReport, error) {
 	rep := &ImportReport{Counts: map[string]*ImportCounts{}, Problems: []ImportProblem{}, DryRun: opt.DryRun, Atomic: opt.Atomic}
-	ctx = withRefCache(ctx)
 	errRollback := errors.New("rollback")
 	windows, stop := readAhead(next)
 	defer stop()
@@ -245,8 +245,11 @@ func fatal(err error) bool {
 	return code == models.EINTERNAL || code == models.EUNAVAILABLE
 }
 
-// window imports one window of records.
+// window imports one window of records. What it knows of stored rows (the reference
+// cache, the rows its records name) lives as long as the window: an import's memory does
+// not grow with its size.
 func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
+	ctx = withRefCache(ctx)
 	kinds := map[string]windowKind{}
 	grouped := map[string][]any{}
 	for _, rec := range recs {
@@ -263,6 +266,9 @@ func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
 			return dbError(err, kind)
 		}
 		kinds[kind] = w
+	}
+	if err := im.prefetch(ctx, kinds, recs); err != nil {
+		return dbError(err, "import")
 	}
 	var run []ImportRecord
 	for _, rec := range recs {
@@ -301,6 +307,61 @@ func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
 		}
 	}
 	return im.flush(ctx, kinds, run)
+}
+
+// prefetch looks up everything the window's records refer to at once, one query per
+// table and kind of key, so that checking the records needs no round trip of its own.
+func (im *importer) prefetch(ctx context.Context, kinds map[string]windowKind, recs []ImportRecord) error {
+	type wanted struct {
+		ids   map[models.ID]bool
+		slugs map[string]bool
+	}
+	wants := map[string]*wanted{}
+	cache := cacheOf(ctx)
+	collect := collectRefs(ctx, func(table string, ref models.Ref) {
+		if _, ok := cache[table+"\x00"+ref.String()]; ok {
+			return
+		}
+		w := wants[table]
+		if w == nil {
+			w = &wanted{ids: map[models.ID]bool{}, slugs: map[string]bool{}}
+			wants[table] = w
+		}
+		if ref.Resolved() {
+			w.ids[ref.ID] = true
+		} else {
+			w.slugs[ref.Slug] = true
+		}
+	})
+	for _, rec := range recs {
+		if w := kinds[rec.Kind]; w != nil && rec.Err == nil {
+			w.refs(collect, im.tx, rec.Entity)
+		}
+	}
+	for table, w := range wants {
+		for chunk := range slices.Chunk(slices.Collect(maps.Keys(w.ids)), insertBatch) {
+			var found []models.ID
+			if err := im.tx.Table(table).Where("id IN ?", chunk).Pluck("id", &found).Error; err != nil {
+				return err
+			}
+			for _, id := range found {
+				remember(ctx, table, id, "")
+			}
+		}
+		for chunk := range slices.Chunk(slices.Collect(maps.Keys(w.slugs)), insertBatch) {
+			var found []struct {
+				ID   models.ID
+				Slug string
+			}
+			if err := im.tx.Table(table).Select("id, slug").Where("slug IN ?", chunk).Scan(&found).Error; err != nil {
+				return err
+			}
+			for _, f := range found {
+				remember(ctx, table, f.ID, f.Slug)
+			}
+		}
+	}
+	return nil
 }
 
 // flush inserts the new records of run together. Should the database refuse, the run
