@@ -31,21 +31,13 @@ var eventSpec = &spec[models.Event, *models.Event]{
 	},
 }
 
-// eventRow is an events row as inserted: the event and its search text.
-type eventRow struct {
-	models.Event
-	SearchText string
-}
-
 // insertEventRows inserts new events with their search text; a new event has no
 // statements yet, so its words are its own.
 func insertEventRows(tx *gorm.DB, es []*models.Event) error {
-	rows := make([]eventRow, len(es))
-	for i, e := range es {
+	return insertWithSearch(tx, "events", es, func(e *models.Event) string {
 		normalizeEvent(e)
-		rows[i] = eventRow{Event: *e, SearchText: searchText(append([]string{e.Title, e.Summary}, e.Tags...)...)}
-	}
-	return tx.Table("events").CreateInBatches(rows, insertBatch).Error
+		return searchText(append([]string{e.Title, e.Summary}, e.Tags...)...)
+	})
 }
 
 func resolveEvent(ctx context.Context, tx *gorm.DB, e, old *models.Event, v *models.Validation) error {

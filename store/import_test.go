@@ -33,24 +33,29 @@ func generated(t *testing.T, events int) ([]string, []any) {
 	var es []any
 	err := bench.Generate(bench.GenOptions{Events: events, Seed: 7}, func(kind string, v any) error {
 		// Copies: the generator may reuse what it points to.
+		var c any
 		switch e := v.(type) {
 		case *models.Actor:
-			c := *e
-			kinds, es = append(kinds, kind), append(es, &c)
+			c = clone(e)
 		case *models.Location:
-			c := *e
-			kinds, es = append(kinds, kind), append(es, &c)
+			c = clone(e)
 		case *models.Source:
-			c := *e
-			kinds, es = append(kinds, kind), append(es, &c)
+			c = clone(e)
 		case *models.Event:
-			c := *e
-			kinds, es = append(kinds, kind), append(es, &c)
+			c = clone(e)
+		default:
+			return nil
 		}
+		kinds, es = append(kinds, kind), append(es, c)
 		return nil
 	})
 	must(t, err)
 	return kinds, es
+}
+
+func clone[T any](p *T) *T {
+	c := *p
+	return &c
 }
 
 // refuse gives events the summary the test index allows once.

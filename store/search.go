@@ -260,6 +260,21 @@ func refreshEventSearch(tx *gorm.DB, ids ...models.ID) error {
 	return nil
 }
 
+// searchRow is a row as inserted: the entity's columns and its search text.
+type searchRow[T any] struct {
+	Entity     T `gorm:"embedded"`
+	SearchText string
+}
+
+// insertWithSearch inserts new rows of table with the search text text gives each.
+func insertWithSearch[T any](tx *gorm.DB, table string, es []*T, text func(*T) string) error {
+	rows := make([]searchRow[T], len(es))
+	for i, e := range es {
+		rows[i] = searchRow[T]{Entity: *e, SearchText: text(e)}
+	}
+	return tx.Table(table).CreateInBatches(rows, insertBatch).Error
+}
+
 // searchValue is the search text of one row.
 type searchValue struct {
 	id   models.ID

@@ -31,18 +31,10 @@ var statementSpec = &spec[models.Statement, *models.Statement]{
 	afterWrite: afterStatementWrite,
 }
 
-// statementRow is a statements row as inserted: the statement and its search text.
-type statementRow struct {
-	models.Statement
-	SearchText string
-}
-
 func insertStatementRows(tx *gorm.DB, sts []*models.Statement) error {
-	rows := make([]statementRow, len(sts))
-	for i, st := range sts {
-		rows[i] = statementRow{Statement: *st, SearchText: searchText(st.Text, st.Attribution)}
-	}
-	return tx.Table("statements").CreateInBatches(rows, insertBatch).Error
+	return insertWithSearch(tx, "statements", sts, func(st *models.Statement) string {
+		return searchText(st.Text, st.Attribution)
+	})
 }
 
 // afterStatementWrite refreshes the statement's own search text and that of the events
