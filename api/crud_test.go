@@ -159,7 +159,7 @@ func TestCRUD(t *testing.T) {
 				var actions []string
 				for i, rv := range revs.Items {
 					actions = append(actions, string(rv.Action))
-					if rv.Version != i+1 || rv.EntityID.String() != id || rv.Author != "anonymous" {
+					if rv.Version != i+1 || rv.EntityID.String() != id || rv.Author != "key:tests ("+c.key[:19]+")" {
 						t.Errorf("revision %d: %+v", i, rv)
 					}
 				}

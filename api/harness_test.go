@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/parley-api/parley/api"
 	"github.com/parley-api/parley/handlers"
+	"github.com/parley-api/parley/models"
 	"github.com/parley-api/parley/seed"
 	"github.com/parley-api/parley/store"
 	"github.com/parley-api/parley/store/storetest"
@@ -31,6 +32,9 @@ type client struct {
 	srv    *httptest.Server
 	st     *store.Store
 	router routers.Router
+	// key is an admin key's secret, sent with every request that does not set its own
+	// Authorization header (an empty value sends none).
+	key string
 }
 
 var (
@@ -87,7 +91,11 @@ func newClient(t *testing.T, s *store.Store, seeded bool) *client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &client{t: t, srv: srv, st: s, router: router}
+	_, key, err := s.CreateKey(context.Background(), "tests", models.ScopeAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &client{t: t, srv: srv, st: s, router: router, key: key}
 }
 
 type response struct {
@@ -121,8 +129,12 @@ func (c *client) do(method, path string, body any, hdr ...string) *response {
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+c.key)
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Del("Authorization")
 	}
 	res, err := c.srv.Client().Do(req)
 	if err != nil {

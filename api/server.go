@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -29,6 +30,8 @@ import (
 type Options struct {
 	// MaxImportBytes caps the body of POST /import (0: DefaultMaxImportBytes).
 	MaxImportBytes int64
+	// PrivateReads makes reads need a key with the read scope (PARLEY_PUBLIC_READ=false).
+	PrivateReads bool
 }
 
 // DefaultMaxImportBytes is the import body cap when none is configured.
@@ -55,7 +58,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
-	r.Use(requestID(), recovery(log), accessLog(log), m.middleware(), problems(log))
+	r.Use(requestID(), recovery(log), accessLog(log), m.middleware(), problems(log), authenticate(st, opt.PrivateReads))
 
 	r.NoRoute(func(c *gin.Context) {
 		writeProblem(c, models.Errorf(models.ENOTFOUND, "no such endpoint: %s", c.Request.URL.Path))
@@ -71,7 +74,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	r.HEAD("/readyz", health.Ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 
-	spec, err := openAPI3()
+	spec, err := openAPI3(opt.PrivateReads)
 	if err != nil {
 		return nil, err
 	}
@@ -143,13 +146,20 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	v1.GET("/stats/events", handlers.NewStats(st).Events)
 	v1.GET("/graph", handlers.NewGraph(st).Get)
 
+	keys := handlers.NewKeys(st)
+	v1.GET("/keys", keys.List)
+	v1.POST("/keys", keys.Create)
+	v1.DELETE("/keys/:id", keys.Revoke)
+
 	return r, nil
 }
 
 // openAPI3 converts the swag-generated Swagger 2.0 document to OpenAPI 3. Swagger 2
 // cannot give error responses their own media type, so the conversion moves every 4xx
-// and 5xx Problem body to application/problem+json, which is what the server sends.
-func openAPI3() ([]byte, error) {
+// and 5xx Problem body to application/problem+json, which is what the server sends. It
+// also describes the access policy from requiredScope, the table the server enforces:
+// the bearer scheme, which operations need a key, and their 401 and 403 answers.
+func openAPI3(privateReads bool) ([]byte, error) {
 	var v2 openapi2.T
 	if err := json.Unmarshal([]byte(docs.SwaggerInfo.ReadDoc()), &v2); err != nil {
 		return nil, err
@@ -158,8 +168,31 @@ func openAPI3() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, item := range v3.Paths.Map() {
-		for _, op := range item.Operations() {
+	if v3.Components == nil {
+		v3.Components = &openapi3.Components{}
+	}
+	v3.Components.SecuritySchemes = openapi3.SecuritySchemes{"bearer": &openapi3.SecuritySchemeRef{Value: openapi3.NewJWTSecurityScheme().
+		WithBearerFormat("parley API key").WithDescription("An API key made with `parley keys create` or POST /api/v1/keys: Authorization: Bearer parley_…")}}
+	problemRef := func(desc string) *openapi3.ResponseRef {
+		return &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc).
+			WithContent(openapi3.Content{ProblemContentType: openapi3.NewMediaType().WithSchemaRef(&openapi3.SchemaRef{Ref: "#/components/schemas/handlers.Problem"})})}
+	}
+	for path, item := range v3.Paths.Map() {
+		route := pathParam.ReplaceAllString(path, ":$1")
+		for method, op := range item.Operations() {
+			if strings.HasPrefix(route, "/api/") {
+				// A key is checked whenever one is sent: a bad one is a 401 anywhere.
+				op.Responses.Set("401", problemRef("Missing, malformed, unknown or revoked API key"))
+				switch need := requiredScope(method, route, privateReads); need {
+				case "":
+					op.Security = &openapi3.SecurityRequirements{{}, {"bearer": []string{}}}
+				default:
+					op.Security = &openapi3.SecurityRequirements{{"bearer": []string{string(need)}}}
+					if need != models.ScopeRead {
+						op.Responses.Set("403", problemRef("The key's scope is below "+string(need)))
+					}
+				}
+			}
 			for code, resp := range op.Responses.Map() {
 				if len(code) != 3 || code[0] < '4' || resp.Value == nil {
 					continue
@@ -174,8 +207,11 @@ func openAPI3() ([]byte, error) {
 	return json.Marshal(v3)
 }
 
-// OpenAPI3 returns the OpenAPI 3 document served at /openapi.json.
-func OpenAPI3() ([]byte, error) { return openAPI3() }
+// pathParam matches an OpenAPI path parameter, {id}, to turn it into gin's :id.
+var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
+
+// OpenAPI3 returns the OpenAPI 3 document served at /openapi.json (with public reads).
+func OpenAPI3() ([]byte, error) { return openAPI3(false) }
 
 // Serve listens on addr until ctx is cancelled, then stops accepting connections and
 // waits up to 15 s for requests in flight.

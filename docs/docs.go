@@ -1860,6 +1860,120 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/keys": {
+            "get": {
+                "description": "Every key, revoked ones included, oldest first; never the secrets.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "List API keys",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.List-models_APIKey"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Makes a key with a name and a scope (read, write or admin; each includes the ones before it). The response holds the secret, shown this once: only its SHA-256 is stored. Send it as \"Authorization: Bearer \u003csecret\u003e\".",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Create an API key",
+                "parameters": [
+                    {
+                        "description": "Name and scope",
+                        "name": "key",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.NewKey"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.CreatedKey"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/keys/{id}": {
+            "delete": {
+                "description": "From now on the key is refused (401). Its record stays, so that the revisions it made still say whose they are. Revoking a revoked key changes nothing.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Revoke an API key",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Key id or prefix",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.APIKey"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/locations": {
             "get": {
                 "description": "Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
@@ -3786,6 +3900,48 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.CreatedKey": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "prefix": {
+                    "description": "Prefix is the key's first characters: enough to find its record and to tell keys\napart in lists and logs, useless to an attacker.",
+                    "type": "string"
+                },
+                "revoked_at": {
+                    "type": "string"
+                },
+                "scope": {
+                    "$ref": "#/definitions/models.Scope"
+                },
+                "secret": {
+                    "type": "string",
+                    "example": "parley_3q2Yt…"
+                }
+            }
+        },
+        "handlers.List-models_APIKey": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.APIKey"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "handlers.List-models_Actor": {
             "type": "object",
             "properties": {
@@ -3870,6 +4026,28 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.NewKey": {
+            "type": "object",
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "newsroom importer"
+                },
+                "scope": {
+                    "enum": [
+                        "read",
+                        "write",
+                        "admin"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Scope"
+                        }
+                    ],
+                    "example": "write"
+                }
+            }
+        },
         "handlers.Problem": {
             "type": "object",
             "properties": {
@@ -3910,6 +4088,30 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "models.APIKey": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "prefix": {
+                    "description": "Prefix is the key's first characters: enough to find its record and to tell keys\napart in lists and logs, useless to an attacker.",
+                    "type": "string"
+                },
+                "revoked_at": {
+                    "type": "string"
+                },
+                "scope": {
+                    "$ref": "#/definitions/models.Scope"
                 }
             }
         },
@@ -4341,6 +4543,19 @@ const docTemplate = `{
                 "RoleEnvoy",
                 "RoleParticipant",
                 "RoleObserver"
+            ]
+        },
+        "models.Scope": {
+            "type": "string",
+            "enum": [
+                "read",
+                "write",
+                "admin"
+            ],
+            "x-enum-varnames": [
+                "ScopeRead",
+                "ScopeWrite",
+                "ScopeAdmin"
             ]
         },
         "models.Source": {

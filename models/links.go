@@ -30,7 +30,7 @@ type StatementSource struct {
 // schema test checks each against the migrated database.
 func AllTables() []any {
 	return []any{&Actor{}, &Location{}, &Source{}, &Event{}, &Participant{}, &Relation{},
-		&EventTag{}, &EventSource{}, &Statement{}, &StatementTag{}, &StatementSource{}, &Revision{}}
+		&EventTag{}, &EventSource{}, &Statement{}, &StatementTag{}, &StatementSource{}, &Revision{}, &APIKey{}}
 }
 
 // RelationRecord is an event relation on its own, as a bundle carries it after every

@@ -44,6 +44,7 @@ type config struct {
 	seed        string
 	replicas    []string
 	maxImport   int64
+	publicRead  bool
 }
 
 func newRoot() *cobra.Command {
@@ -62,7 +63,7 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&cfg.logFormat, "log-format", "json", "log format: json or text (env PARLEY_LOG_FORMAT)")
 	pf.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn, error (env PARLEY_LOG_LEVEL)")
 	pf.StringSliceVar(&cfg.replicas, "read-replica-urls", nil, "comma-separated PostgreSQL replica URLs that serve reads (env PARLEY_READ_REPLICA_URLS)")
-	root.AddCommand(serveCmd(cfg), migrateCmd(cfg), seedCmd(cfg), importCmd(cfg), exportCmd(cfg), genCmd(), versionCmd())
+	root.AddCommand(serveCmd(cfg), migrateCmd(cfg), seedCmd(cfg), importCmd(cfg), exportCmd(cfg), keysCmd(cfg), genCmd(), versionCmd())
 	return root
 }
 
@@ -128,7 +129,7 @@ func serveCmd(cfg *config) *cobra.Command {
 				if err := seedIfEmpty(ctx, cfg.seed, st, log); err != nil {
 					return err
 				}
-				h, err := api.New(st, log, api.Options{MaxImportBytes: cfg.maxImport})
+				h, err := api.New(st, log, api.Options{MaxImportBytes: cfg.maxImport, PrivateReads: !cfg.publicRead})
 				if err != nil {
 					return err
 				}
@@ -139,6 +140,7 @@ func serveCmd(cfg *config) *cobra.Command {
 	cmd.Flags().StringVar(&cfg.addr, "addr", ":8080", "listen address (env PARLEY_ADDR)")
 	cmd.Flags().StringVar(&cfg.seed, "seed", "auto", "load the built-in dataset: auto (when the database is empty) or never (env PARLEY_SEED)")
 	cmd.Flags().Int64Var(&cfg.maxImport, "max-import-bytes", api.DefaultMaxImportBytes, "cap on the body of POST /api/v1/import (env PARLEY_MAX_IMPORT_BYTES)")
+	cmd.Flags().BoolVar(&cfg.publicRead, "public-read", true, "serve reads without a key; false makes them need a read key (env PARLEY_PUBLIC_READ)")
 	return cmd
 }
 

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
 )
 
 func run(t *testing.T, ctx context.Context, args ...string) (string, error) {
@@ -33,7 +36,7 @@ func TestCLI(t *testing.T) {
 		want string
 	}{
 		{[]string{"migrate", "status", "--database-url", db}, "pending"},
-		{[]string{"migrate", "up", "--database-url", db}, "applied 3 migration(s)"},
+		{[]string{"migrate", "up", "--database-url", db}, "applied 4 migration(s)"},
 		{[]string{"migrate", "status", "--database-url", db}, "applied"},
 		{[]string{"seed", "--database-url", db}, "created 39, already present 0"},
 		{[]string{"seed", "--database-url", db}, "created 0, already present 39"},
@@ -55,7 +58,7 @@ func TestFlagsWinOverEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("PARLEY_DATABASE_URL", filepath.Join(dir, "env.db"))
 	out, err := run(t, context.Background(), "migrate", "up")
-	if err != nil || !strings.Contains(out, "applied 3") {
+	if err != nil || !strings.Contains(out, "applied 4") {
 		t.Fatalf("env database: %q %v", out, err)
 	}
 	out, err = run(t, context.Background(), "migrate", "status", "--database-url", filepath.Join(dir, "flag.db"))
@@ -141,5 +144,42 @@ func TestImportExportCLI(t *testing.T) {
 		if err != nil || !strings.Contains(out, want) {
 			t.Fatalf("gdelt import %d: %v %s", i+1, err, out)
 		}
+	}
+}
+
+// TestKeysCLI makes, lists and revokes a key, and checks that the store accepts the
+// secret printed until the key is revoked.
+func TestKeysCLI(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "keys.db")
+	out, err := run(t, ctx, "keys", "create", "--name", "newsroom", "--scope", "write", "--database-url", db)
+	if err != nil {
+		t.Fatalf("keys create: %v %s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	secret := lines[len(lines)-1]
+	if !strings.HasPrefix(secret, "parley_") || !strings.Contains(out, "shown once") {
+		t.Fatalf("keys create printed %q", out)
+	}
+	st, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	k, err := st.Authenticate(ctx, secret)
+	if err != nil || k.Scope != models.ScopeWrite || k.Name != "newsroom" {
+		t.Fatalf("authenticate the printed secret: %+v %v", k, err)
+	}
+	if out, err := run(t, ctx, "keys", "list", "--database-url", db); err != nil || !strings.Contains(out, k.Prefix) || strings.Contains(out, secret) {
+		t.Fatalf("keys list: %v %q", err, out)
+	}
+	if out, err := run(t, ctx, "keys", "create", "--name", "x", "--scope", "root", "--database-url", db); err == nil {
+		t.Fatalf("a key with scope root was made: %q", out)
+	}
+	if out, err := run(t, ctx, "keys", "revoke", k.Prefix, "--database-url", db); err != nil || !strings.Contains(out, "revoked") {
+		t.Fatalf("keys revoke: %v %q", err, out)
+	}
+	if _, err := st.Authenticate(ctx, secret); models.ErrorCodeOf(err) != models.EUNAUTHORIZED {
+		t.Fatalf("a revoked key authenticates: %v", err)
 	}
 }
