@@ -12,18 +12,19 @@ import (
 
 // statusOf is the one mapping from error codes to HTTP statuses.
 var statusOf = map[models.ErrorCode]int{
-	models.ENOTFOUND:      http.StatusNotFound,
-	models.ECONFLICT:      http.StatusConflict,
-	models.EINVALID:       http.StatusBadRequest,
-	models.EUNPROCESSABLE: http.StatusUnprocessableEntity,
-	models.EPRECONDITION:  http.StatusPreconditionFailed,
-	models.ETOOLARGE:      http.StatusRequestEntityTooLarge,
-	models.EMETHOD:        http.StatusMethodNotAllowed,
-	models.EUNSUPPORTED:   http.StatusUnsupportedMediaType,
-	models.EUNAUTHORIZED:  http.StatusUnauthorized,
-	models.EFORBIDDEN:     http.StatusForbidden,
-	models.EUNAVAILABLE:   http.StatusServiceUnavailable,
-	models.EINTERNAL:      http.StatusInternalServerError,
+	models.ENOTFOUND:        http.StatusNotFound,
+	models.ECONFLICT:        http.StatusConflict,
+	models.EINVALID:         http.StatusBadRequest,
+	models.EUNPROCESSABLE:   http.StatusUnprocessableEntity,
+	models.EPRECONDITION:    http.StatusPreconditionFailed,
+	models.EPRECONDREQUIRED: http.StatusPreconditionRequired,
+	models.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	models.EMETHOD:          http.StatusMethodNotAllowed,
+	models.EUNSUPPORTED:     http.StatusUnsupportedMediaType,
+	models.EUNAUTHORIZED:    http.StatusUnauthorized,
+	models.EFORBIDDEN:       http.StatusForbidden,
+	models.EUNAVAILABLE:     http.StatusServiceUnavailable,
+	models.EINTERNAL:        http.StatusInternalServerError,
 }
 
 // ProblemContentType is the media type of RFC 9457 error bodies.

@@ -188,6 +188,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag held: 304 when the entity has not changed",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -202,6 +208,9 @@ const docTemplate = `{
                                 "description": "The version, for If-Match"
                             }
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "404": {
                         "description": "Not Found",
@@ -233,9 +242,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read; a stale one gets 412",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "The whole new state",
@@ -283,6 +293,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
                     }
                 }
             },
@@ -306,9 +322,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     }
                 ],
                 "responses": {
@@ -329,6 +346,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -357,9 +380,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read; a stale one gets 412",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "Members to change; null removes",
@@ -404,6 +428,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1100,6 +1130,12 @@ const docTemplate = `{
                         "description": "Embed related entities",
                         "name": "include",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag held: 304 when the entity has not changed",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -1114,6 +1150,9 @@ const docTemplate = `{
                                 "description": "The version, for If-Match"
                             }
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "400": {
                         "description": "Bad Request",
@@ -1151,9 +1190,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read; a stale one gets 412",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "The whole new state",
@@ -1201,6 +1241,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
                     }
                 }
             },
@@ -1224,9 +1270,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     }
                 ],
                 "responses": {
@@ -1247,6 +1294,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1275,9 +1328,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read; a stale one gets 412",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "Members to change; arrays are replaced whole; null removes",
@@ -1322,6 +1376,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2121,6 +2181,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag held: 304 when the entity has not changed",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -2135,6 +2201,9 @@ const docTemplate = `{
                                 "description": "The version, for If-Match"
                             }
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "404": {
                         "description": "Not Found",
@@ -2166,9 +2235,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read; a stale one gets 412",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "The whole new state",
@@ -2216,6 +2286,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
                     }
                 }
             },
@@ -2239,9 +2315,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     }
                 ],
                 "responses": {
@@ -2262,6 +2339,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2290,9 +2373,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read; a stale one gets 412",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "Members to change; null removes",
@@ -2337,6 +2421,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2546,6 +2636,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag held: 304 when the entity has not changed",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -2560,6 +2656,9 @@ const docTemplate = `{
                                 "description": "The version, for If-Match"
                             }
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "404": {
                         "description": "Not Found",
@@ -2591,9 +2690,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read; a stale one gets 412",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "The whole new state",
@@ -2641,6 +2741,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
                     }
                 }
             },
@@ -2664,9 +2770,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     }
                 ],
                 "responses": {
@@ -2687,6 +2794,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2715,9 +2828,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read; a stale one gets 412",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "Members to change; null removes",
@@ -2762,6 +2876,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -3011,6 +3131,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag held: 304 when the entity has not changed",
+                        "name": "If-None-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -3019,6 +3145,9 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/models.Statement"
                         }
+                    },
+                    "304": {
+                        "description": "Not modified"
                     },
                     "404": {
                         "description": "Not Found",
@@ -3050,9 +3179,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "The whole new state",
@@ -3094,6 +3224,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
                     }
                 }
             },
@@ -3116,9 +3252,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     }
                 ],
                 "responses": {
@@ -3133,6 +3270,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -3161,9 +3304,10 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag of the version read",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
                         "name": "If-Match",
-                        "in": "header"
+                        "in": "header",
+                        "required": true
                     },
                     {
                         "description": "Members to change",
@@ -3202,6 +3346,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }

@@ -93,6 +93,8 @@ func (h *Actors) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Success	200	{object}	models.Actor
 //	@Header		200	{string}	ETag	"The version, for If-Match"
 //	@Failure	404	{object}	Problem
+//	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
+//	@Success		304	"Not modified"
 //	@Router		/api/v1/actors/{id} [get]
 func (h *Actors) Get(c *gin.Context) { h.crud.doGet(c) }
 
@@ -103,7 +105,7 @@ func (h *Actors) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Actor id or slug"
-//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		actor		body		models.Actor	true	"The whole new state"
 //	@Success	200			{object}	models.Actor
 //	@Failure	400			{object}	Problem
@@ -111,6 +113,7 @@ func (h *Actors) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Failure	409			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/actors/{id} [put]
 func (h *Actors) Replace(c *gin.Context) { h.crud.doReplace(c) }
 
@@ -121,7 +124,7 @@ func (h *Actors) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Actor id or slug"
-//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		patch		body		models.Actor	true	"Members to change; null removes"
 //	@Success	200			{object}	models.Actor
 //	@Failure	400			{object}	Problem
@@ -129,6 +132,7 @@ func (h *Actors) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Failure	409			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/actors/{id} [patch]
 func (h *Actors) Patch(c *gin.Context) { h.crud.doPatch(c) }
 
@@ -139,11 +143,12 @@ func (h *Actors) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Tags			actors
 //	@Produce	json,application/problem+json
 //	@Param			id			path	string	true	"Actor id or slug"
-//	@Param			If-Match	header	string	false	"ETag of the version read"
+//	@Param			If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success		204
 //	@Failure		404	{object}	Problem
 //	@Failure		409	{object}	Problem
 //	@Failure		412	{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router			/api/v1/actors/{id} [delete]
 func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
 

@@ -68,18 +68,48 @@ func setETag(c *gin.Context, version int) {
 	c.Header("ETag", strconv.Quote(strconv.Itoa(version)))
 }
 
-// ifMatch reads If-Match: 0 when absent or "*", else the version it names.
+// ifMatch reads the If-Match every change must carry: the version it names, or 0 for
+// "*" (any version: the sender knowingly overwrites). Without it a change is refused
+// (428): two editors would silently overwrite each other.
 func ifMatch(c *gin.Context) (int, error) {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
-	if h == "" || h == "*" {
+	switch h {
+	case "":
+		return 0, models.Errorf(models.EPRECONDREQUIRED, "send If-Match with the ETag of the version you read (e.g. \"3\"), or * to overwrite whatever is there")
+	case "*":
 		return 0, nil
 	}
-	if s, err := strconv.Unquote(h); err == nil {
-		if v, err := strconv.Atoi(s); err == nil && v > 0 {
-			return v, nil
-		}
+	if v, ok := etagVersion(h); ok {
+		return v, nil
 	}
 	return 0, models.Errorf(models.EPRECONDITION, "If-Match must be the ETag of the version read, e.g. \"3\"")
+}
+
+// etagVersion reads a version from an ETag ("3"; a weak W/"3" matches too).
+func etagVersion(tag string) (int, bool) {
+	s, err := strconv.Unquote(strings.TrimPrefix(strings.TrimSpace(tag), "W/"))
+	if err != nil {
+		return 0, false
+	}
+	v, err := strconv.Atoi(s)
+	return v, err == nil && v > 0
+}
+
+// notModified answers 304 when the request's If-None-Match names version (or is *), so
+// that a client polling an item pays for the body only when it changed.
+func notModified(c *gin.Context, version int) bool {
+	h := c.GetHeader("If-None-Match")
+	if h == "" {
+		return false
+	}
+	for _, tag := range strings.Split(h, ",") {
+		if v, ok := etagVersion(tag); (ok && v == version) || strings.TrimSpace(tag) == "*" {
+			setETag(c, version)
+			c.Status(http.StatusNotModified)
+			return true
+		}
+	}
+	return false
 }
 
 // query reads URL parameters strictly: unknown names, repeated single-valued names and

@@ -58,6 +58,9 @@ func (h *crud[T, P]) doGet(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if notModified(c, e.GetMeta().Version) {
+		return
+	}
 	setETag(c, e.GetMeta().Version)
 	c.JSON(http.StatusOK, e)
 }

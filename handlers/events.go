@@ -180,6 +180,8 @@ func (h *Events) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Header		200		{string}	ETag	"The version, for If-Match"
 //	@Failure	400		{object}	Problem
 //	@Failure	404		{object}	Problem
+//	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
+//	@Success		304	"Not modified"
 //	@Router		/api/v1/events/{id} [get]
 func (h *Events) Get(c *gin.Context) {
 	q := newQuery(c, "include")
@@ -193,6 +195,10 @@ func (h *Events) Get(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	// The version tags the event itself: with embedded entities it says nothing of them.
+	if inc == (store.Include{}) && notModified(c, e.Version) {
+		return
+	}
 	setETag(c, e.Version)
 	c.JSON(http.StatusOK, e)
 }
@@ -204,7 +210,7 @@ func (h *Events) Get(c *gin.Context) {
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Event id or slug"
-//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		event		body		models.Event	true	"The whole new state"
 //	@Success	200			{object}	models.Event
 //	@Failure	400			{object}	Problem
@@ -212,6 +218,7 @@ func (h *Events) Get(c *gin.Context) {
 //	@Failure	409			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/events/{id} [put]
 func (h *Events) Replace(c *gin.Context) { h.crud.doReplace(c) }
 
@@ -222,7 +229,7 @@ func (h *Events) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Event id or slug"
-//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		patch		body		models.Event	true	"Members to change; arrays are replaced whole; null removes"
 //	@Success	200			{object}	models.Event
 //	@Failure	400			{object}	Problem
@@ -230,6 +237,7 @@ func (h *Events) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Failure	409			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/events/{id} [patch]
 func (h *Events) Patch(c *gin.Context) { h.crud.doPatch(c) }
 
@@ -240,11 +248,12 @@ func (h *Events) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Tags			events
 //	@Produce	json,application/problem+json
 //	@Param			id			path	string	true	"Event id or slug"
-//	@Param			If-Match	header	string	false	"ETag of the version read"
+//	@Param			If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success		204
 //	@Failure		404	{object}	Problem
 //	@Failure		409	{object}	Problem
 //	@Failure		412	{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router			/api/v1/events/{id} [delete]
 func (h *Events) Delete(c *gin.Context) { h.crud.doDelete(c) }
 

@@ -87,6 +87,8 @@ func (h *Locations) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Success	200	{object}	models.Location
 //	@Header		200	{string}	ETag	"The version, for If-Match"
 //	@Failure	404	{object}	Problem
+//	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
+//	@Success		304	"Not modified"
 //	@Router		/api/v1/locations/{id} [get]
 func (h *Locations) Get(c *gin.Context) { h.crud.doGet(c) }
 
@@ -97,7 +99,7 @@ func (h *Locations) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Location id or slug"
-//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		location		body		models.Location	true	"The whole new state"
 //	@Success	200			{object}	models.Location
 //	@Failure	400			{object}	Problem
@@ -105,6 +107,7 @@ func (h *Locations) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Failure	409			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/locations/{id} [put]
 func (h *Locations) Replace(c *gin.Context) { h.crud.doReplace(c) }
 
@@ -115,7 +118,7 @@ func (h *Locations) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Location id or slug"
-//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		patch		body		models.Location	true	"Members to change; null removes"
 //	@Success	200			{object}	models.Location
 //	@Failure	400			{object}	Problem
@@ -123,6 +126,7 @@ func (h *Locations) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Failure	409			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/locations/{id} [patch]
 func (h *Locations) Patch(c *gin.Context) { h.crud.doPatch(c) }
 
@@ -133,10 +137,11 @@ func (h *Locations) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Tags			locations
 //	@Produce	json,application/problem+json
 //	@Param			id			path	string	true	"Location id or slug"
-//	@Param			If-Match	header	string	false	"ETag of the version read"
+//	@Param			If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success		204
 //	@Failure		404	{object}	Problem
 //	@Failure		409	{object}	Problem
 //	@Failure		412	{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router			/api/v1/locations/{id} [delete]
 func (h *Locations) Delete(c *gin.Context) { h.crud.doDelete(c) }

@@ -87,6 +87,8 @@ func (h *Sources) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Success	200	{object}	models.Source
 //	@Header		200	{string}	ETag	"The version, for If-Match"
 //	@Failure	404	{object}	Problem
+//	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
+//	@Success		304	"Not modified"
 //	@Router		/api/v1/sources/{id} [get]
 func (h *Sources) Get(c *gin.Context) { h.crud.doGet(c) }
 
@@ -97,7 +99,7 @@ func (h *Sources) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Source id or slug"
-//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		source		body		models.Source	true	"The whole new state"
 //	@Success	200			{object}	models.Source
 //	@Failure	400			{object}	Problem
@@ -105,6 +107,7 @@ func (h *Sources) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Failure	409			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/sources/{id} [put]
 func (h *Sources) Replace(c *gin.Context) { h.crud.doReplace(c) }
 
@@ -115,7 +118,7 @@ func (h *Sources) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string			true	"Source id or slug"
-//	@Param		If-Match	header		string			false	"ETag of the version read; a stale one gets 412"
+//	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		patch		body		models.Source	true	"Members to change; null removes"
 //	@Success	200			{object}	models.Source
 //	@Failure	400			{object}	Problem
@@ -123,6 +126,7 @@ func (h *Sources) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Failure	409			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/sources/{id} [patch]
 func (h *Sources) Patch(c *gin.Context) { h.crud.doPatch(c) }
 
@@ -133,10 +137,11 @@ func (h *Sources) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Tags			sources
 //	@Produce	json,application/problem+json
 //	@Param			id			path	string	true	"Source id or slug"
-//	@Param			If-Match	header	string	false	"ETag of the version read"
+//	@Param			If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success		204
 //	@Failure		404	{object}	Problem
 //	@Failure		409	{object}	Problem
 //	@Failure		412	{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router			/api/v1/sources/{id} [delete]
 func (h *Sources) Delete(c *gin.Context) { h.crud.doDelete(c) }

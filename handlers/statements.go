@@ -103,6 +103,8 @@ func (h *Statements) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Param		id	path		string	true	"Statement id"
 //	@Success	200	{object}	models.Statement
 //	@Failure	404	{object}	Problem
+//	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
+//	@Success		304	"Not modified"
 //	@Router		/api/v1/statements/{id} [get]
 func (h *Statements) Get(c *gin.Context) { h.crud.doGet(c) }
 
@@ -113,13 +115,14 @@ func (h *Statements) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string				true	"Statement id"
-//	@Param		If-Match	header		string				false	"ETag of the version read"
+//	@Param		If-Match	header		string				true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		statement	body		models.Statement	true	"The whole new state"
 //	@Success	200			{object}	models.Statement
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/statements/{id} [put]
 func (h *Statements) Replace(c *gin.Context) { h.crud.doReplace(c) }
 
@@ -130,13 +133,14 @@ func (h *Statements) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Accept		json
 //	@Produce	json,application/problem+json
 //	@Param		id			path		string				true	"Statement id"
-//	@Param		If-Match	header		string				false	"ETag of the version read"
+//	@Param		If-Match	header		string				true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Param		patch		body		models.Statement	true	"Members to change"
 //	@Success	200			{object}	models.Statement
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/statements/{id} [patch]
 func (h *Statements) Patch(c *gin.Context) { h.crud.doPatch(c) }
 
@@ -146,9 +150,10 @@ func (h *Statements) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Tags		statements
 //	@Produce	json,application/problem+json
 //	@Param		id			path	string	true	"Statement id"
-//	@Param		If-Match	header	string	false	"ETag of the version read"
+//	@Param		If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success	204
 //	@Failure	404	{object}	Problem
 //	@Failure	412	{object}	Problem
+//	@Failure		428	{object}	Problem
 //	@Router		/api/v1/statements/{id} [delete]
 func (h *Statements) Delete(c *gin.Context) { h.crud.doDelete(c) }

@@ -23,6 +23,9 @@ const (
 	EUNPROCESSABLE ErrorCode = "unprocessable"
 	// EPRECONDITION: an If-Match precondition did not hold (stale version).
 	EPRECONDITION ErrorCode = "precondition_failed"
+	// EPRECONDREQUIRED: a change came without If-Match, so it could overwrite an edit
+	// its sender never saw.
+	EPRECONDREQUIRED ErrorCode = "precondition_required"
 	// EUNSUPPORTED: the body is not in a media type the endpoint accepts.
 	EUNSUPPORTED ErrorCode = "unsupported_media_type"
 	// EMETHOD: the endpoint exists but not with this HTTP method.

@@ -1,0 +1,106 @@
+package api_test
+
+import (
+	"maps"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/parley-api/parley/handlers"
+	"github.com/parley-api/parley/models"
+)
+
+// TestChangesNeedIfMatch checks that a change without If-Match is refused with 428 and
+// changes nothing, that * overwrites knowingly, and that If-None-Match saves a download.
+func TestChangesNeedIfMatch(t *testing.T) {
+	each(t, true, func(t *testing.T, c *client) {
+		before := c.fingerprint()
+		for _, tc := range []struct{ method, body string }{
+			{"PUT", `{"name":"Ukraine","kind":"state","country":"UA"}`},
+			{"PATCH", `{"name":"Ukraina"}`},
+			{"DELETE", ""},
+		} {
+			p := c.do(tc.method, "/api/v1/actors/ukraine", tc.body, "If-Match", "").problem(t, http.StatusPreconditionRequired)
+			if p.Type != "urn:parley:problem:precondition_required" {
+				t.Errorf("%s without If-Match: %+v", tc.method, p)
+			}
+			c.do(tc.method, "/api/v1/actors/ukraine", tc.body, "If-Match", "three").problem(t, http.StatusPreconditionFailed)
+		}
+		if after := c.fingerprint(); !maps.Equal(before, after) {
+			t.Fatalf("refused changes changed the database: %v -> %v", before, after)
+		}
+
+		r := c.get("/api/v1/actors/ukraine")
+		etag := r.Header.Get("ETag")
+		if etag != `"1"` {
+			t.Fatalf("ETag %q", etag)
+		}
+		for _, inm := range []string{etag, `W/"1"`, `"7", "1"`, "*"} {
+			if r := c.do("GET", "/api/v1/actors/ukraine", nil, "If-None-Match", inm); r.Status != http.StatusNotModified || len(r.Body) != 0 || r.Header.Get("ETag") != etag {
+				t.Errorf("If-None-Match %s: %d %q", inm, r.Status, r.Body)
+			}
+		}
+		c.do("PATCH", "/api/v1/actors/ukraine", `{"title":"Country"}`, "If-Match", etag).want(t, 200, nil)
+		if r := c.do("GET", "/api/v1/actors/ukraine", nil, "If-None-Match", etag); r.Status != http.StatusOK || r.Header.Get("ETag") != `"2"` {
+			t.Errorf("If-None-Match with a stale ETag: %d %s", r.Status, r.Header.Get("ETag"))
+		}
+		c.do("PATCH", "/api/v1/actors/ukraine", `{"title":"State"}`, "If-Match", "*").want(t, 200, nil)
+	})
+}
+
+// TestConcurrentPatches sends 50 PATCHes carrying the same If-Match at once: exactly one
+// wins, the others get 412, and the history shows exactly one change.
+func TestConcurrentPatches(t *testing.T) {
+	each(t, true, func(t *testing.T, c *client) {
+		r := c.get("/api/v1/actors/ukraine")
+		etag := r.Header.Get("ETag")
+		const n = 50
+		statuses := make([]int, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				req, err := http.NewRequest("PATCH", c.srv.URL+"/api/v1/actors/ukraine",
+					strings.NewReader(`{"title":"writer `+string(rune('A'+i%26))+`"}`))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+c.key)
+				req.Header.Set("If-Match", etag)
+				res, err := c.srv.Client().Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				res.Body.Close()
+				statuses[i] = res.StatusCode
+			}()
+		}
+		close(start)
+		wg.Wait()
+		count := map[int]int{}
+		for _, s := range statuses {
+			count[s]++
+		}
+		if count[http.StatusOK] != 1 || count[http.StatusPreconditionFailed] != n-1 {
+			t.Fatalf("statuses %v, want one 200 and %d 412", count, n-1)
+		}
+		var revs handlers.List[models.Revision]
+		c.get("/api/v1/actors/ukraine/revisions").want(t, 200, &revs)
+		updates := 0
+		for _, rv := range revs.Items {
+			if rv.Action == models.ActionUpdate {
+				updates++
+			}
+		}
+		if updates != 1 || revs.Items[len(revs.Items)-1].Version != 2 {
+			t.Fatalf("history has %d updates (last version %d), want 1 and version 2", updates, revs.Items[len(revs.Items)-1].Version)
+		}
+	})
+}
