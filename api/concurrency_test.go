@@ -3,7 +3,10 @@ package api_test
 import (
 	"maps"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
 	"sync"
 	"testing"
 
@@ -101,6 +104,36 @@ func TestConcurrentPatches(t *testing.T) {
 		}
 		if updates != 1 || revs.Items[len(revs.Items)-1].Version != 2 {
 			t.Fatalf("history has %d updates (last version %d), want 1 and version 2", updates, revs.Items[len(revs.Items)-1].Version)
+		}
+	})
+}
+
+// TestStateAt reads an entity as it was at the instants of its history: each version
+// from its revision on, nothing before it existed or once it was deleted.
+func TestStateAt(t *testing.T) {
+	each(t, true, func(t *testing.T, c *client) {
+		var a models.Actor
+		c.do("POST", "/api/v1/actors", `{"name":"Alexander Stubb","kind":"person","country":"FI"}`).want(t, 201, &a)
+		c.do("PATCH", "/api/v1/actors/"+a.ID.String(), `{"title":"President of Finland"}`).want(t, 200, nil)
+		var revs handlers.List[models.Revision]
+		c.get("/api/v1/actors/alexander-stubb/revisions").want(t, 200, &revs)
+		c.do("DELETE", "/api/v1/actors/alexander-stubb", nil).want(t, 204, nil)
+		at := func(tm time.Time) string { return "/api/v1/actors/" + a.ID.String() + "?at=" + url.QueryEscape(tm.Format(time.RFC3339Nano)) }
+		for i, rv := range revs.Items {
+			var got models.Actor
+			r := c.get(at(rv.CreatedAt)).want(t, 200, &got)
+			if got.Version != i+1 || r.Header.Get("X-Parley-Version") != strconv.Itoa(i+1) || (i == 1) != (got.Title == "President of Finland") {
+				t.Errorf("at revision %d: %+v (X-Parley-Version %s)", i+1, got, r.Header.Get("X-Parley-Version"))
+			}
+		}
+		c.get(at(revs.Items[0].CreatedAt.Add(-time.Microsecond))).problem(t, 404)
+		c.get(at(time.Now().Add(time.Hour))).problem(t, 404) // deleted by then
+		c.get("/api/v1/actors/ukraine?at=yesterday").problem(t, 400)
+		c.get("/api/v1/events/abu-dhabi-trilateral-talks?include=location&at=2026-01-01T00:00:00Z").problem(t, 400)
+		var e models.Event
+		c.get("/api/v1/events/abu-dhabi-trilateral-talks?at=" + url.QueryEscape(time.Now().Format(time.RFC3339Nano))).want(t, 200, &e)
+		if e.Slug != "abu-dhabi-trilateral-talks" {
+			t.Errorf("event now: %+v", e)
 		}
 	})
 }

@@ -191,6 +191,12 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
+                        "description": "RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)",
+                        "name": "at",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
                         "description": "ETag held: 304 when the entity has not changed",
                         "name": "If-None-Match",
                         "in": "header"
@@ -211,6 +217,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "Not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -1129,6 +1141,12 @@ const docTemplate = `{
                         "collectionFormat": "csv",
                         "description": "Embed related entities",
                         "name": "include",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)",
+                        "name": "at",
                         "in": "query"
                     },
                     {
@@ -2184,6 +2202,12 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
+                        "description": "RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)",
+                        "name": "at",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
                         "description": "ETag held: 304 when the entity has not changed",
                         "name": "If-None-Match",
                         "in": "header"
@@ -2204,6 +2228,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "Not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -2639,6 +2669,12 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
+                        "description": "RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)",
+                        "name": "at",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
                         "description": "ETag held: 304 when the entity has not changed",
                         "name": "If-None-Match",
                         "in": "header"
@@ -2659,6 +2695,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "Not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -3134,6 +3176,12 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
+                        "description": "RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)",
+                        "name": "at",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
                         "description": "ETag held: 304 when the entity has not changed",
                         "name": "If-None-Match",
                         "in": "header"
@@ -3148,6 +3196,12 @@ const docTemplate = `{
                     },
                     "304": {
                         "description": "Not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",

@@ -11,6 +11,7 @@ import (
 
 // ActorStore is what the actor handlers need of the store.
 type ActorStore interface {
+	HistoryStore
 	CreateActor(context.Context, *models.Actor) error
 	GetActor(context.Context, string) (*models.Actor, error)
 	ReplaceActor(context.Context, string, *models.Actor, int) error
@@ -30,7 +31,7 @@ type Actors struct {
 // NewActors binds the actor handlers to a store.
 func NewActors(s ActorStore) *Actors {
 	return &Actors{store: s, crud: crud[models.Actor, *models.Actor]{
-		path: "/actors", create: s.CreateActor, get: s.GetActor, replace: s.ReplaceActor, remove: s.DeleteActor,
+		path: "/actors", kind: "actor", history: s, create: s.CreateActor, get: s.GetActor, replace: s.ReplaceActor, remove: s.DeleteActor,
 	}}
 }
 
@@ -93,8 +94,10 @@ func (h *Actors) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Success	200	{object}	models.Actor
 //	@Header		200	{string}	ETag	"The version, for If-Match"
 //	@Failure	404	{object}	Problem
+//	@Param		at	query	string	false	"RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)"
 //	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
 //	@Success		304	"Not modified"
+//	@Failure		400	{object}	Problem
 //	@Router		/api/v1/actors/{id} [get]
 func (h *Actors) Get(c *gin.Context) { h.crud.doGet(c) }
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -193,6 +194,20 @@ func (q *query) bool(name string) *bool {
 		return nil
 	}
 	return &b
+}
+
+// time reads an RFC 3339 instant.
+func (q *query) time(name string) *time.Time {
+	s := q.one(name)
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		q.v.Add(name, "must be an RFC 3339 time, e.g. 2026-01-23T12:00:00Z")
+		return nil
+	}
+	return &t
 }
 
 func (q *query) date(name string) *models.Date {

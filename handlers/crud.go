@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
+	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/gin-gonic/gin"
@@ -26,6 +28,27 @@ type crud[T any, P interface {
 	get     func(context.Context, string) (P, error)
 	replace func(context.Context, string, P, int) error
 	remove  func(context.Context, string, int) error
+	// kind names the entity in revisions ("actor"); history reads its past states.
+	kind    string
+	history HistoryStore
+}
+
+// HistoryStore is what reading an entity as it was needs of the store.
+type HistoryStore interface {
+	StateAt(ctx context.Context, kind, ref string, at time.Time) (*models.Revision, error)
+}
+
+// respondAt answers with the entity's state at time at, from its revisions: the body is
+// the state the revision recorded, with the version it had then in X-Parley-Version (no
+// ETag: If-Match needs the current version).
+func respondAt(c *gin.Context, h HistoryStore, kind string, at time.Time) {
+	rev, err := h.StateAt(c.Request.Context(), kind, c.Param("id"), at)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("X-Parley-Version", strconv.Itoa(rev.Version))
+	c.Data(http.StatusOK, "application/json; charset=utf-8", rev.Data)
 }
 
 func (h *crud[T, P]) doCreate(c *gin.Context) {
@@ -49,8 +72,14 @@ func (h *crud[T, P]) doCreate(c *gin.Context) {
 }
 
 func (h *crud[T, P]) doGet(c *gin.Context) {
-	if err := newQuery(c).err(); err != nil {
+	q := newQuery(c, "at")
+	at := q.time("at")
+	if err := q.err(); err != nil {
 		fail(c, err)
+		return
+	}
+	if at != nil {
+		respondAt(c, h.history, h.kind, *at)
 		return
 	}
 	e, err := h.get(c.Request.Context(), c.Param("id"))

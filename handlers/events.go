@@ -12,6 +12,7 @@ import (
 
 // EventStore is what the event handlers need of the store.
 type EventStore interface {
+	HistoryStore
 	CreateEvent(context.Context, *models.Event) error
 	GetEvent(context.Context, string, store.Include) (*models.Event, error)
 	ReplaceEvent(context.Context, string, *models.Event, int) error
@@ -32,7 +33,7 @@ func NewEvents(s EventStore) *Events {
 		return s.GetEvent(ctx, ref, store.Include{})
 	}
 	return &Events{store: s, crud: crud[models.Event, *models.Event]{
-		path: "/events", create: s.CreateEvent, get: get, replace: s.ReplaceEvent, remove: s.DeleteEvent,
+		path: "/events", kind: "event", history: s, create: s.CreateEvent, get: get, replace: s.ReplaceEvent, remove: s.DeleteEvent,
 	}}
 }
 
@@ -180,14 +181,23 @@ func (h *Events) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Header		200		{string}	ETag	"The version, for If-Match"
 //	@Failure	400		{object}	Problem
 //	@Failure	404		{object}	Problem
+//	@Param		at	query	string	false	"RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)"
 //	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
 //	@Success		304	"Not modified"
+//	@Failure		400	{object}	Problem
 //	@Router		/api/v1/events/{id} [get]
 func (h *Events) Get(c *gin.Context) {
-	q := newQuery(c, "include")
-	inc := include(q)
+	q := newQuery(c, "include", "at")
+	inc, at := include(q), q.time("at")
+	if at != nil && inc != (store.Include{}) {
+		q.v.Add("include", "cannot embed entities in an event as it was (at=)")
+	}
 	if err := q.err(); err != nil {
 		fail(c, err)
+		return
+	}
+	if at != nil {
+		respondAt(c, h.store, "event", *at)
 		return
 	}
 	e, err := h.store.GetEvent(c.Request.Context(), c.Param("id"), inc)

@@ -10,6 +10,7 @@ import (
 
 // LocationStore is what the location handlers need of the store.
 type LocationStore interface {
+	HistoryStore
 	CreateLocation(context.Context, *models.Location) error
 	GetLocation(context.Context, string) (*models.Location, error)
 	ReplaceLocation(context.Context, string, *models.Location, int) error
@@ -26,7 +27,7 @@ type Locations struct {
 // NewLocations binds the location handlers to a store.
 func NewLocations(s LocationStore) *Locations {
 	return &Locations{store: s, crud: crud[models.Location, *models.Location]{
-		path: "/locations", create: s.CreateLocation, get: s.GetLocation, replace: s.ReplaceLocation, remove: s.DeleteLocation,
+		path: "/locations", kind: "location", history: s, create: s.CreateLocation, get: s.GetLocation, replace: s.ReplaceLocation, remove: s.DeleteLocation,
 	}}
 }
 
@@ -87,8 +88,10 @@ func (h *Locations) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Success	200	{object}	models.Location
 //	@Header		200	{string}	ETag	"The version, for If-Match"
 //	@Failure	404	{object}	Problem
+//	@Param		at	query	string	false	"RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)"
 //	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
 //	@Success		304	"Not modified"
+//	@Failure		400	{object}	Problem
 //	@Router		/api/v1/locations/{id} [get]
 func (h *Locations) Get(c *gin.Context) { h.crud.doGet(c) }
 

@@ -10,6 +10,7 @@ import (
 
 // SourceStore is what the source handlers need of the store.
 type SourceStore interface {
+	HistoryStore
 	CreateSource(context.Context, *models.Source) error
 	GetSource(context.Context, string) (*models.Source, error)
 	ReplaceSource(context.Context, string, *models.Source, int) error
@@ -26,7 +27,7 @@ type Sources struct {
 // NewSources binds the source handlers to a store.
 func NewSources(s SourceStore) *Sources {
 	return &Sources{store: s, crud: crud[models.Source, *models.Source]{
-		path: "/sources", create: s.CreateSource, get: s.GetSource, replace: s.ReplaceSource, remove: s.DeleteSource,
+		path: "/sources", kind: "source", history: s, create: s.CreateSource, get: s.GetSource, replace: s.ReplaceSource, remove: s.DeleteSource,
 	}}
 }
 
@@ -87,8 +88,10 @@ func (h *Sources) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Success	200	{object}	models.Source
 //	@Header		200	{string}	ETag	"The version, for If-Match"
 //	@Failure	404	{object}	Problem
+//	@Param		at	query	string	false	"RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)"
 //	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
 //	@Success		304	"Not modified"
+//	@Failure		400	{object}	Problem
 //	@Router		/api/v1/sources/{id} [get]
 func (h *Sources) Get(c *gin.Context) { h.crud.doGet(c) }
 

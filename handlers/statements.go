@@ -10,6 +10,7 @@ import (
 
 // StatementStore is what the statement handlers need of the store.
 type StatementStore interface {
+	HistoryStore
 	CreateStatement(context.Context, *models.Statement) error
 	GetStatement(context.Context, string) (*models.Statement, error)
 	ReplaceStatement(context.Context, string, *models.Statement, int) error
@@ -26,7 +27,7 @@ type Statements struct {
 // NewStatements binds the statement handlers to a store.
 func NewStatements(s StatementStore) *Statements {
 	return &Statements{store: s, crud: crud[models.Statement, *models.Statement]{
-		path: "/statements", create: s.CreateStatement, get: s.GetStatement, replace: s.ReplaceStatement, remove: s.DeleteStatement,
+		path: "/statements", kind: "statement", history: s, create: s.CreateStatement, get: s.GetStatement, replace: s.ReplaceStatement, remove: s.DeleteStatement,
 	}}
 }
 
@@ -103,8 +104,10 @@ func (h *Statements) Create(c *gin.Context) { h.crud.doCreate(c) }
 //	@Param		id	path		string	true	"Statement id"
 //	@Success	200	{object}	models.Statement
 //	@Failure	404	{object}	Problem
+//	@Param		at	query	string	false	"RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)"
 //	@Param		If-None-Match	header	string	false	"ETag held: 304 when the entity has not changed"
 //	@Success		304	"Not modified"
+//	@Failure		400	{object}	Problem
 //	@Router		/api/v1/statements/{id} [get]
 func (h *Statements) Get(c *gin.Context) { h.crud.doGet(c) }
 

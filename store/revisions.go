@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/parley-api/parley/models"
 	"gorm.io/gorm"
@@ -54,4 +55,32 @@ func tableOf(kind string) string {
 		return "events"
 	}
 	return "statements"
+}
+
+// StateAt returns the revision that holds the state of the entity addressed by ref as it
+// was at time at: the last change made at or before it. Before the entity existed, or
+// after it was deleted, it is not found.
+func (s *Store) StateAt(ctx context.Context, kind, ref string, at time.Time) (*models.Revision, error) {
+	db := s.db.WithContext(ctx)
+	id, err := models.ParseID(ref)
+	if err != nil {
+		var m models.Meta
+		if kind == "statement" || db.Table(tableOf(kind)).Select("id").Where("slug = ?", ref).Take(&m).Error != nil {
+			return nil, models.NotFound(kind, ref)
+		}
+		id = m.ID
+	}
+	var revs []models.Revision
+	err = db.Where("entity_type = ? AND entity_id = ? AND created_at <= ?", kind, id, at.UTC()).
+		Order("version DESC").Limit(1).Find(&revs).Error
+	if err != nil {
+		return nil, dbError(err, "revisions")
+	}
+	switch {
+	case len(revs) == 0:
+		return nil, models.Errorf(models.ENOTFOUND, "%s %s did not exist at %s", kind, ref, at.UTC().Format(time.RFC3339))
+	case revs[0].Action == models.ActionDelete:
+		return nil, models.Errorf(models.ENOTFOUND, "%s %s had been deleted by %s", kind, ref, at.UTC().Format(time.RFC3339))
+	}
+	return &revs[0], nil
 }
