@@ -6,9 +6,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parley-api/parley/handlers"
 	"github.com/parley-api/parley/models"
@@ -118,7 +118,9 @@ func TestStateAt(t *testing.T) {
 		var revs handlers.List[models.Revision]
 		c.get("/api/v1/actors/alexander-stubb/revisions").want(t, 200, &revs)
 		c.do("DELETE", "/api/v1/actors/alexander-stubb", nil).want(t, 204, nil)
-		at := func(tm time.Time) string { return "/api/v1/actors/" + a.ID.String() + "?at=" + url.QueryEscape(tm.Format(time.RFC3339Nano)) }
+		at := func(tm time.Time) string {
+			return "/api/v1/actors/" + a.ID.String() + "?at=" + url.QueryEscape(tm.Format(time.RFC3339Nano))
+		}
 		for i, rv := range revs.Items {
 			var got models.Actor
 			r := c.get(at(rv.CreatedAt)).want(t, 200, &got)
@@ -131,7 +133,7 @@ func TestStateAt(t *testing.T) {
 		c.get("/api/v1/actors/ukraine?at=yesterday").problem(t, 400)
 		c.get("/api/v1/events/abu-dhabi-trilateral-talks?include=location&at=2026-01-01T00:00:00Z").problem(t, 400)
 		var e models.Event
-		c.get("/api/v1/events/abu-dhabi-trilateral-talks?at=" + url.QueryEscape(time.Now().Format(time.RFC3339Nano))).want(t, 200, &e)
+		c.get("/api/v1/events/abu-dhabi-trilateral-talks?at="+url.QueryEscape(time.Now().Format(time.RFC3339Nano))).want(t, 200, &e)
 		if e.Slug != "abu-dhabi-trilateral-talks" {
 			t.Errorf("event now: %+v", e)
 		}
