@@ -62,6 +62,7 @@ func authenticate(st *store.Store, privateReads bool) gin.HandlerFunc {
 				return
 			}
 			key = k
+			c.Set(keyContextKey, k)
 			c.Request = c.Request.WithContext(store.WithAuthor(c.Request.Context(), "key:"+k.Name+" ("+k.Prefix+")"))
 		}
 		switch {
@@ -77,6 +78,9 @@ func authenticate(st *store.Store, privateReads bool) gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// keyContextKey holds the request's authenticated *models.APIKey in the gin context.
+const keyContextKey = "parley.key"
 
 // challenge answers 401 or 403 with the Bearer challenge and a problem body.
 func challenge(c *gin.Context, params string, err error) {

@@ -23,6 +23,7 @@ var statusOf = map[models.ErrorCode]int{
 	models.EUNSUPPORTED:     http.StatusUnsupportedMediaType,
 	models.EUNAUTHORIZED:    http.StatusUnauthorized,
 	models.EFORBIDDEN:       http.StatusForbidden,
+	models.ETOOMANY:         http.StatusTooManyRequests,
 	models.EUNAVAILABLE:     http.StatusServiceUnavailable,
 	models.EINTERNAL:        http.StatusInternalServerError,
 }

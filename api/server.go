@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -32,6 +33,18 @@ type Options struct {
 	MaxImportBytes int64
 	// PrivateReads makes reads need a key with the read scope (PARLEY_PUBLIC_READ=false).
 	PrivateReads bool
+	// RateLimit is each client's sustained requests per second (0: no limit), RateBurst
+	// the most it may send at once.
+	RateLimit float64
+	RateBurst int
+	// CORSOrigins are the browser origins allowed to call the API ("*": any).
+	CORSOrigins []string
+	// TrustedProxies are the proxy addresses (or CIDRs) whose X-Forwarded-For is believed;
+	// from anyone else the connection's address is the client's.
+	TrustedProxies []string
+	// RequestTimeout bounds every API request but the streaming export and import (0:
+	// none); the request's database work is cancelled with it.
+	RequestTimeout time.Duration
 }
 
 // DefaultMaxImportBytes is the import body cap when none is configured.
@@ -54,11 +67,19 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	// gin believes X-Forwarded-For from anyone unless told otherwise.
+	if err := r.SetTrustedProxies(opt.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
-	r.Use(requestID(), recovery(log), accessLog(log), m.middleware(), problems(log), authenticate(st, opt.PrivateReads))
+	r.Use(requestID(), recovery(log), accessLog(log), m.middleware(), problems(log), securityHeaders(),
+		corsPolicy(opt.CORSOrigins), requestTimeout(opt.RequestTimeout), authenticate(st, opt.PrivateReads))
+	if opt.RateLimit > 0 {
+		r.Use(newLimiter(opt.RateLimit, opt.RateBurst).middleware())
+	}
 
 	r.NoRoute(func(c *gin.Context) {
 		writeProblem(c, models.Errorf(models.ENOTFOUND, "no such endpoint: %s", c.Request.URL.Path))
@@ -183,6 +204,7 @@ func openAPI3(privateReads bool) ([]byte, error) {
 			if strings.HasPrefix(route, "/api/") {
 				// A key is checked whenever one is sent: a bad one is a 401 anywhere.
 				op.Responses.Set("401", problemRef("Missing, malformed, unknown or revoked API key"))
+				op.Responses.Set("429", problemRef("Over the rate limit: see Retry-After"))
 				switch need := requiredScope(method, route, privateReads); need {
 				case "":
 					op.Security = &openapi3.SecurityRequirements{{}, {"bearer": []string{}}}

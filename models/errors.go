@@ -36,6 +36,8 @@ const (
 	EUNAUTHORIZED ErrorCode = "unauthorized"
 	// EFORBIDDEN: the credentials lack the scope.
 	EFORBIDDEN ErrorCode = "forbidden"
+	// ETOOMANY: the client went over its rate limit.
+	ETOOMANY ErrorCode = "too_many_requests"
 	// EUNAVAILABLE: a dependency (the database) cannot serve the request now.
 	EUNAVAILABLE ErrorCode = "unavailable"
 	// EINTERNAL: a bug or an unexpected failure; its detail is never shown to clients.

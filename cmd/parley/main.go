@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/parley-api/parley/api"
 	"github.com/parley-api/parley/seed"
@@ -45,6 +46,11 @@ type config struct {
 	replicas    []string
 	maxImport   int64
 	publicRead  bool
+	rateLimit   float64
+	rateBurst   int
+	cors        []string
+	proxies     []string
+	reqTimeout  time.Duration
 }
 
 func newRoot() *cobra.Command {
@@ -129,7 +135,11 @@ func serveCmd(cfg *config) *cobra.Command {
 				if err := seedIfEmpty(ctx, cfg.seed, st, log); err != nil {
 					return err
 				}
-				h, err := api.New(st, log, api.Options{MaxImportBytes: cfg.maxImport, PrivateReads: !cfg.publicRead})
+				h, err := api.New(st, log, api.Options{
+					MaxImportBytes: cfg.maxImport, PrivateReads: !cfg.publicRead,
+					RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, CORSOrigins: cfg.cors,
+					TrustedProxies: cfg.proxies, RequestTimeout: cfg.reqTimeout,
+				})
 				if err != nil {
 					return err
 				}
@@ -141,6 +151,11 @@ func serveCmd(cfg *config) *cobra.Command {
 	cmd.Flags().StringVar(&cfg.seed, "seed", "auto", "load the built-in dataset: auto (when the database is empty) or never (env PARLEY_SEED)")
 	cmd.Flags().Int64Var(&cfg.maxImport, "max-import-bytes", api.DefaultMaxImportBytes, "cap on the body of POST /api/v1/import (env PARLEY_MAX_IMPORT_BYTES)")
 	cmd.Flags().BoolVar(&cfg.publicRead, "public-read", true, "serve reads without a key; false makes them need a read key (env PARLEY_PUBLIC_READ)")
+	cmd.Flags().Float64Var(&cfg.rateLimit, "rate-limit", 20, "requests per second per API key, or per client address without one; 0 turns limiting off (env PARLEY_RATE_LIMIT)")
+	cmd.Flags().IntVar(&cfg.rateBurst, "rate-burst", 40, "requests a client may send at once before the rate applies (env PARLEY_RATE_BURST)")
+	cmd.Flags().StringSliceVar(&cfg.cors, "cors-origins", nil, "browser origins allowed to call the API, comma-separated; * for any (env PARLEY_CORS_ORIGINS)")
+	cmd.Flags().StringSliceVar(&cfg.proxies, "trusted-proxies", nil, "addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env PARLEY_TRUSTED_PROXIES)")
+	cmd.Flags().DurationVar(&cfg.reqTimeout, "request-timeout", 30*time.Second, "limit on each API request but export and import; its database work is cancelled (env PARLEY_REQUEST_TIMEOUT)")
 	return cmd
 }
 
