@@ -1,6 +1,7 @@
 package api
 
 import (
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -70,8 +71,41 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 
 // metrics counts requests and their durations per route and status.
 type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	requests   *prometheus.CounterVec
+	duration   *prometheus.HistogramVec
+	exportRows *prometheus.CounterVec
+	importRows *prometheus.CounterVec
+}
+
+// Exported counts exported rows per format (handlers.Counters).
+func (m *metrics) Exported(format string, rows int) {
+	m.exportRows.WithLabelValues(format).Add(float64(rows))
+}
+
+// Imported counts committed import records per type and outcome (handlers.Counters).
+func (m *metrics) Imported(kind, outcome string, rows int) {
+	m.importRows.WithLabelValues(kind, outcome).Add(float64(rows))
+}
+
+// poolStats is what the pool gauges read (store.Store.Stats).
+type poolStats interface{ Stats() sql.DBStats }
+
+// registerPool exports the database connection pool's figures, read at scrape time.
+func registerPool(reg prometheus.Registerer, st poolStats) {
+	gauge := func(name, help string, f func(sql.DBStats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parley_db_" + name, Help: help}, func() float64 { return f(st.Stats()) })
+	}
+	counter := func(name, help string, f func(sql.DBStats) float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parley_db_" + name, Help: help}, func() float64 { return f(st.Stats()) })
+	}
+	reg.MustRegister(
+		gauge("connections_max", "Most open connections allowed.", func(s sql.DBStats) float64 { return float64(s.MaxOpenConnections) }),
+		gauge("connections_open", "Open connections.", func(s sql.DBStats) float64 { return float64(s.OpenConnections) }),
+		gauge("connections_in_use", "Connections in use.", func(s sql.DBStats) float64 { return float64(s.InUse) }),
+		gauge("connections_idle", "Idle connections.", func(s sql.DBStats) float64 { return float64(s.Idle) }),
+		counter("waits_total", "Times a request waited for a connection.", func(s sql.DBStats) float64 { return float64(s.WaitCount) }),
+		counter("wait_seconds_total", "Time spent waiting for a connection.", func(s sql.DBStats) float64 { return s.WaitDuration.Seconds() }),
+	)
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -83,8 +117,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "parley_http_request_duration_seconds", Help: "HTTP request latency by route.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route", "method"}),
+		exportRows: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_export_rows_total", Help: "Rows streamed by exports: events per format, records for bundles.",
+		}, []string{"format"}),
+		importRows: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_import_records_total", Help: "Records of committed imports by type and outcome.",
+		}, []string{"type", "outcome"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	reg.MustRegister(m.requests, m.duration, m.exportRows, m.importRows)
 	return m
 }
 

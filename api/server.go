@@ -75,6 +75,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
+	registerPool(reg, st)
 	r.Use(requestID(), recovery(log), accessLog(log), m.middleware(), problems(log), securityHeaders(),
 		corsPolicy(opt.CORSOrigins), requestTimeout(opt.RequestTimeout), authenticate(st, opt.PrivateReads))
 	if opt.RateLimit > 0 {
@@ -159,7 +160,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	if maxImport <= 0 {
 		maxImport = DefaultMaxImportBytes
 	}
-	export := handlers.NewExport(st, maxImport)
+	export := handlers.NewExport(st, maxImport, m)
 	v1.GET("/export", export.Events)
 	v1.GET("/export/bundle", export.Bundle)
 	v1.POST("/import", export.Import)

@@ -28,12 +28,29 @@ type Export struct {
 	store ExportStore
 	// MaxImportBytes caps an import body (0: no cap).
 	MaxImportBytes int64
+	counters       Counters
 }
 
-// NewExport binds the export and import handlers to a store.
-func NewExport(s ExportStore, maxImportBytes int64) *Export {
-	return &Export{store: s, MaxImportBytes: maxImportBytes}
+// Counters receives the rows exports and imports move, for the metrics.
+type Counters interface {
+	// Exported counts rows (events, or bundle records) streamed in a format.
+	Exported(format string, rows int)
+	// Imported counts committed import records of a type by outcome.
+	Imported(kind, outcome string, rows int)
 }
+
+// NewExport binds the export and import handlers to a store; counters may be nil.
+func NewExport(s ExportStore, maxImportBytes int64, counters Counters) *Export {
+	if counters == nil {
+		counters = noCounters{}
+	}
+	return &Export{store: s, MaxImportBytes: maxImportBytes, counters: counters}
+}
+
+type noCounters struct{}
+
+func (noCounters) Exported(string, int)         {}
+func (noCounters) Imported(string, string, int) {}
 
 // Events godoc
 //
@@ -98,6 +115,7 @@ func (h *Export) Events(c *gin.Context) {
 			return err
 		}
 		n := 0
+		defer func() { h.counters.Exported(enc.FileExtension(), n) }()
 		err := h.store.StreamEvents(c.Request.Context(), f, func(e *models.Event) error {
 			if err := enc.Event(e); err != nil {
 				return err
@@ -131,6 +149,7 @@ func (h *Export) Bundle(c *gin.Context) {
 	stream(c, formats.BundleContentType, name, func(w io.Writer) error {
 		bw := formats.NewBundleWriter(w)
 		n := 0
+		defer func() { h.counters.Exported("bundle", n) }()
 		err := h.store.StreamBundle(c.Request.Context(), func(kind string, v any) error {
 			if n++; n%store.StreamBatch == 0 {
 				if err := bw.Flush(); err != nil {
@@ -192,6 +211,14 @@ func (h *Export) Import(c *gin.Context) {
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	if rep.Committed {
+		for kind, n := range rep.Counts {
+			h.counters.Imported(kind, "created", n.Created)
+			h.counters.Imported(kind, "updated", n.Updated)
+			h.counters.Imported(kind, "unchanged", n.Unchanged)
+			h.counters.Imported(kind, "rejected", n.Rejected)
+		}
 	}
 	status := http.StatusOK
 	if len(rep.Problems) > 0 && !rep.Committed && !rep.DryRun {

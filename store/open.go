@@ -189,6 +189,15 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
+// Stats reports the primary connection pool, for the metrics.
+func (s *Store) Stats() sql.DBStats {
+	db, err := s.db.DB()
+	if err != nil {
+		return sql.DBStats{}
+	}
+	return db.Stats()
+}
+
 // Close releases the connections.
 func (s *Store) Close() error {
 	sqlDB, err := s.db.DB()
