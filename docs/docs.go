@@ -300,6 +300,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "422": {
                         "description": "Unprocessable Entity",
                         "schema": {
@@ -434,6 +440,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1254,6 +1266,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "422": {
                         "description": "Unprocessable Entity",
                         "schema": {
@@ -1388,6 +1406,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1929,6 +1953,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "422": {
                         "description": "rejected lines; nothing written when atomic",
                         "schema": {
@@ -2311,6 +2341,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "422": {
                         "description": "Unprocessable Entity",
                         "schema": {
@@ -2445,6 +2481,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2778,6 +2820,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "422": {
                         "description": "Unprocessable Entity",
                         "schema": {
@@ -2912,6 +2960,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -3273,6 +3327,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "422": {
                         "description": "Unprocessable Entity",
                         "schema": {
@@ -3394,6 +3454,12 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }

@@ -117,6 +117,7 @@ func (h *Actors) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
 //	@Failure		428	{object}	Problem
+//	@Failure		415	{object}	Problem
 //	@Router		/api/v1/actors/{id} [put]
 func (h *Actors) Replace(c *gin.Context) { h.crud.doReplace(c) }
 
@@ -136,6 +137,7 @@ func (h *Actors) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
 //	@Failure		428	{object}	Problem
+//	@Failure		415	{object}	Problem
 //	@Router		/api/v1/actors/{id} [patch]
 func (h *Actors) Patch(c *gin.Context) { h.crud.doPatch(c) }
 

@@ -229,6 +229,7 @@ func (h *Events) Get(c *gin.Context) {
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
 //	@Failure		428	{object}	Problem
+//	@Failure		415	{object}	Problem
 //	@Router		/api/v1/events/{id} [put]
 func (h *Events) Replace(c *gin.Context) { h.crud.doReplace(c) }
 
@@ -248,6 +249,7 @@ func (h *Events) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
 //	@Failure		428	{object}	Problem
+//	@Failure		415	{object}	Problem
 //	@Router		/api/v1/events/{id} [patch]
 func (h *Events) Patch(c *gin.Context) { h.crud.doPatch(c) }
 

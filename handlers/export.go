@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"time"
@@ -166,6 +167,9 @@ func (h *Export) Bundle(c *gin.Context) {
 	})
 }
 
+// bundleTypes are the media types an import accepts.
+var bundleTypes = []string{formats.BundleContentType, "application/ndjson", "application/jsonl", "application/json"}
+
 // Import godoc
 //
 //	@Summary		Import a bundle
@@ -179,6 +183,7 @@ func (h *Export) Bundle(c *gin.Context) {
 //	@Success		200		{object}	store.ImportReport	"committed (or dry run)"
 //	@Failure		400		{object}	Problem
 //	@Failure		413		{object}	Problem
+//	@Failure		415		{object}	Problem
 //	@Failure		422		{object}	store.ImportReport	"rejected lines; nothing written when atomic"
 //	@Router			/api/v1/import [post]
 func (h *Export) Import(c *gin.Context) {
@@ -186,6 +191,12 @@ func (h *Export) Import(c *gin.Context) {
 	dry, atomic := q.bool("dry_run"), q.bool("atomic")
 	if err := q.err(); err != nil {
 		fail(c, err)
+		return
+	}
+	// A bundle is NDJSON; refusing other types catches a file sent as a form (curl's
+	// --data-binary default) or the wrong file.
+	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || !slices.Contains(bundleTypes, mt) {
+		fail(c, models.Errorf(models.EUNSUPPORTED, "a bundle is NDJSON: send Content-Type: %s", formats.BundleContentType))
 		return
 	}
 	opt := store.ImportOptions{DryRun: dry != nil && *dry, Atomic: atomic == nil || *atomic}

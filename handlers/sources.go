@@ -111,6 +111,7 @@ func (h *Sources) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
 //	@Failure		428	{object}	Problem
+//	@Failure		415	{object}	Problem
 //	@Router		/api/v1/sources/{id} [put]
 func (h *Sources) Replace(c *gin.Context) { h.crud.doReplace(c) }
 
@@ -130,6 +131,7 @@ func (h *Sources) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
 //	@Failure		428	{object}	Problem
+//	@Failure		415	{object}	Problem
 //	@Router		/api/v1/sources/{id} [patch]
 func (h *Sources) Patch(c *gin.Context) { h.crud.doPatch(c) }
 

@@ -126,6 +126,7 @@ func (h *Statements) Get(c *gin.Context) { h.crud.doGet(c) }
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
 //	@Failure		428	{object}	Problem
+//	@Failure		415	{object}	Problem
 //	@Router		/api/v1/statements/{id} [put]
 func (h *Statements) Replace(c *gin.Context) { h.crud.doReplace(c) }
 
@@ -144,6 +145,7 @@ func (h *Statements) Replace(c *gin.Context) { h.crud.doReplace(c) }
 //	@Failure	412			{object}	Problem
 //	@Failure	422			{object}	Problem
 //	@Failure		428	{object}	Problem
+//	@Failure		415	{object}	Problem
 //	@Router		/api/v1/statements/{id} [patch]
 func (h *Statements) Patch(c *gin.Context) { h.crud.doPatch(c) }
 
