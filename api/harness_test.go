@@ -216,15 +216,6 @@ func (r *response) problem(t *testing.T, status int) handlers.Problem {
 	return p
 }
 
-// fields lists the field names of a problem's errors.
-func fields(p handlers.Problem) []string {
-	out := make([]string, len(p.Errors))
-	for i, e := range p.Errors {
-		out[i] = e.Field
-	}
-	return out
-}
-
 func hasField(p handlers.Problem, field string) bool {
 	for _, e := range p.Errors {
 		if e.Field == field {

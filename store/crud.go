@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/parley-api/parley/models"
 	"gorm.io/gorm"
@@ -473,8 +472,4 @@ func lookupRefs(tx *gorm.DB, table, kind, field string, refs []string) ([]models
 		out = append(out, ids[0])
 	}
 	return out, v.Err()
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }

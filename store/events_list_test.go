@@ -39,7 +39,6 @@ type dataset struct {
 }
 
 var (
-	createOrder = []string{"alaska", "moscow", "abu", "day1", "day2", "call", "next", "prep", "year"}
 	dateOrder   = []string{"year", "moscow", "prep", "alaska", "abu", "day1", "call", "day2", "next"}
 	updateOrder = []string{"alaska", "abu", "day1", "day2", "call", "next", "prep", "year", "moscow"}
 )

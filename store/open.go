@@ -159,7 +159,7 @@ func parseURL(raw string) (Dialect, string, error) {
 		return "", "", fmt.Errorf("store: unsupported database URL %q (want postgres:// or a SQLite path)", raw)
 	}
 	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return "", "", fmt.Errorf("store: create %s: %w", dir, err)
 		}
 	}

@@ -118,11 +118,8 @@ func parseSearch(q string) (*searchQuery, error) {
 		if len(words) == 0 {
 			continue
 		}
-		if !quoted {
-			// An unquoted "long-term" holds several words: like websearch_to_tsquery, they
-			// must appear together.
-			quoted = len(words) > 1
-		}
+		// An unquoted "long-term" holds several words: kept as one term, like
+		// websearch_to_tsquery, they must appear together.
 		if neg {
 			cur.not = append(cur.not, words)
 		} else {
