@@ -2,8 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/parley-api/parley/models"
 	"gorm.io/gorm"
@@ -28,6 +35,27 @@ func dbError(err error, what string) error {
 		return &models.Error{Code: models.ECONFLICT, Message: what + " is referenced by, or refers to, another entity", Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &models.Error{Code: models.EUNAVAILABLE, Message: "the request was cancelled or timed out", Err: err}
+	case unreachable(err):
+		return &models.Error{Code: models.EUNAVAILABLE, Message: "the database is unavailable; try again shortly", Err: err}
 	}
 	return &models.Error{Code: models.EINTERNAL, Message: "internal error", Err: fmt.Errorf("%s: %w", what, err)}
+}
+
+// unreachable reports whether err says the database cannot be reached or went away (a
+// restart, a network fault), rather than that the request was wrong: a 503 the client
+// may retry, not a 500.
+func unreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne), errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), pgconn.Timeout(err):
+		return true
+	case errors.As(err, &pe):
+		// Class 08: connection exception; 57P01-57P03: shutting down or starting up.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	return strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "connection refused")
 }
