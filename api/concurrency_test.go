@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/parley-api/parley/handlers"
 	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
 )
 
 // TestChangesNeedIfMatch checks that a change without If-Match is refused with 428 and
@@ -137,5 +139,53 @@ func TestStateAt(t *testing.T) {
 		if e.Slug != "abu-dhabi-trilateral-talks" {
 			t.Errorf("event now: %+v", e)
 		}
+	})
+}
+
+// TestChangesFeed follows the feed as a mirror would: every create, update and delete in
+// order, deletions with the last state, and resuming from next gives only what is new.
+func TestChangesFeed(t *testing.T) {
+	each(t, false, func(t *testing.T, c *client) {
+		var first store.ChangePage
+		c.get("/api/v1/changes").want(t, 200, &first)
+		if len(first.Items) != 0 || first.Next == "" {
+			t.Fatalf("empty feed: %+v", first)
+		}
+		var a models.Actor
+		c.do("POST", "/api/v1/actors", `{"name":"Sauli Niinistö","kind":"person","country":"FI"}`).want(t, 201, &a)
+		c.do("PATCH", "/api/v1/actors/"+a.ID.String(), `{"title":"Former president"}`).want(t, 200, nil)
+		c.do("DELETE", "/api/v1/actors/"+a.ID.String(), nil).want(t, 204, nil)
+
+		var page store.ChangePage
+		c.get("/api/v1/changes?since="+first.Next+"&limit=2").want(t, 200, &page)
+		var more store.ChangePage
+		c.get("/api/v1/changes?since="+page.Next).want(t, 200, &more)
+		all := append(page.Items, more.Items...)
+		var got []string
+		for _, ch := range all {
+			if ch.EntityID != a.ID {
+				t.Fatalf("change of another entity: %+v", ch)
+			}
+			got = append(got, string(ch.Action)+strconv.Itoa(ch.Version))
+		}
+		if strings.Join(got, ",") != "create1,update2,delete3" || len(page.Items) != 2 {
+			t.Fatalf("changes %v (first page %d)", got, len(page.Items))
+		}
+		var last map[string]any
+		if err := json.Unmarshal(all[2].Data, &last); err != nil || last["title"] != "Former president" {
+			t.Errorf("the deletion's state: %s", all[2].Data)
+		}
+		var after store.ChangePage
+		c.get("/api/v1/changes?since="+more.Next).want(t, 200, &after)
+		if len(after.Items) != 0 || after.Next != more.Next {
+			t.Errorf("nothing new, yet %+v", after)
+		}
+		var again store.ChangePage
+		c.get("/api/v1/changes?since="+all[0].Cursor).want(t, 200, &again)
+		if len(again.Items) != 2 || again.Items[0].Version != 2 {
+			t.Errorf("resuming from the first change's cursor: %+v", again.Items)
+		}
+		c.get("/api/v1/changes?since=bm90LWEtY3Vyc29y").problem(t, 400)
+		c.get("/api/v1/changes?limit=501").problem(t, 400)
 	})
 }

@@ -168,6 +168,8 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	v1.GET("/stats/events", handlers.NewStats(st).Events)
 	v1.GET("/graph", handlers.NewGraph(st).Get)
 
+	v1.GET("/changes", handlers.NewChanges(st).List)
+
 	keys := handlers.NewKeys(st)
 	v1.GET("/keys", keys.List)
 	v1.POST("/keys", keys.Create)

@@ -837,6 +837,48 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/changes": {
+            "get": {
+                "description": "Every create, update and delete of every entity, oldest first, each with the entity's whole state after the change (before it, for a deletion). Pass ` + "`" + `next` + "`" + ` back as ` + "`" + `since` + "`" + ` to get what changed since; an empty page keeps the same ` + "`" + `next` + "`" + `, so a mirror polls with it. A change appears only once every transaction that began before its own has ended, so resuming never skips one that committed late.",
+                "produces": [
+                    "application/json",
+                    "application/problem+json"
+                ],
+                "tags": [
+                    "revisions"
+                ],
+                "summary": "Changes feed",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Cursor from a previous page's next (or an item's cursor); empty: from the beginning",
+                        "name": "since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "Page size (1-500)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/store.ChangePage"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/events": {
             "get": {
                 "description": "Events matching every given filter. Repeated values of one filter are alternatives, except ` + "`" + `tag` + "`" + ` (all must be present) and ` + "`" + `actor` + "`" + ` with ` + "`" + `match=all` + "`" + `. Dates use overlap: an event dated 2025-08 matches from=2025-08-15\u0026to=2025-08-15.",
@@ -4940,6 +4982,52 @@ const docTemplate = `{
                 "start": {
                     "type": "string",
                     "example": "2026-01-01"
+                }
+            }
+        },
+        "store.Change": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "$ref": "#/definitions/models.Action"
+                },
+                "author": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "cursor": {
+                    "type": "string"
+                },
+                "data": {
+                    "type": "object"
+                },
+                "entity_id": {
+                    "type": "string"
+                },
+                "entity_type": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "store.ChangePage": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.Change"
+                    }
+                },
+                "next": {
+                    "type": "string"
                 }
             }
         },
