@@ -57,8 +57,7 @@ func authenticate(st *store.Store, privateReads bool) gin.HandlerFunc {
 					challenge(c, `error="invalid_token"`, err)
 					return
 				}
-				_ = c.Error(err)
-				c.Abort()
+				fail(c, err)
 				return
 			}
 			key = k
@@ -89,6 +88,5 @@ func challenge(c *gin.Context, params string, err error) {
 		v += ", " + params
 	}
 	c.Header("WWW-Authenticate", v)
-	_ = c.Error(err) // the problems middleware writes it
-	c.Abort()
+	fail(c, err)
 }

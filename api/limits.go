@@ -138,8 +138,7 @@ func (l *limiter) middleware() gin.HandlerFunc {
 			h.Set("RateLimit-Remaining", "0")
 			h.Set("RateLimit-Reset", secs)
 			h.Set("Retry-After", secs)
-			_ = c.Error(models.Errorf(models.ETOOMANY, "over the rate limit of %g requests per second (bursts of %d); retry in %s s", float64(l.rate), l.burst, secs))
-			c.Abort()
+			fail(c, models.Errorf(models.ETOOMANY, "over the rate limit of %g requests per second (bursts of %d); retry in %s s", float64(l.rate), l.burst, secs))
 			return
 		}
 		tokens := b.TokensAt(now)

@@ -81,6 +81,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	if opt.RateLimit > 0 {
 		r.Use(newLimiter(opt.RateLimit, opt.RateBurst).middleware())
 	}
+	r.Use(idempotency(st))
 
 	r.NoRoute(func(c *gin.Context) {
 		writeProblem(c, models.Errorf(models.ENOTFOUND, "no such endpoint: %s", c.Request.URL.Path))
@@ -208,6 +209,11 @@ func openAPI3(privateReads bool) ([]byte, error) {
 				// A key is checked whenever one is sent: a bad one is a 401 anywhere.
 				op.Responses.Set("401", problemRef("Missing, malformed, unknown or revoked API key"))
 				op.Responses.Set("429", problemRef("Over the rate limit: see Retry-After"))
+				if method == http.MethodPost && idempotentRoutes[route] {
+					op.AddParameter(openapi3.NewHeaderParameter("Idempotency-Key").
+						WithDescription("Makes the create safe to retry: a retry with the same key and body gets the first answer (marked Idempotency-Replayed: true) for 24 hours; the key with another body is a 422, a retry while the first runs a 409").
+						WithSchema(openapi3.NewStringSchema().WithMinLength(1).WithMaxLength(255)))
+				}
 				switch need := requiredScope(method, route, privateReads); need {
 				case "":
 					op.Security = &openapi3.SecurityRequirements{{}, {"bearer": []string{}}}

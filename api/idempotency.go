@@ -1,0 +1,116 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/handlers"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// idempotentRoutes are the creates an Idempotency-Key makes safe to retry. Key creation
+// is not among them: its answer holds a secret, which must not be stored.
+var idempotentRoutes = map[string]bool{
+	"/api/v1/actors": true, "/api/v1/locations": true, "/api/v1/sources": true,
+	"/api/v1/events": true, "/api/v1/statements": true,
+}
+
+// replayedHeaders are the response headers a replay repeats.
+var replayedHeaders = []string{"Content-Type", "Location", "ETag"}
+
+// idempotency makes a POST create with an Idempotency-Key header safe to retry: the first
+// request runs and its successful answer is kept for 24 hours (per API key); a retry
+// with the same key and body gets that answer again, marked Idempotency-Replayed, instead
+// of a duplicate; the same key with another body is a 422, and a retry while the first
+// is still running a 409. A failed request keeps nothing, so it can be retried.
+func idempotency(st *store.Store) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		key := c.GetHeader("Idempotency-Key")
+		if key == "" || c.Request.Method != http.MethodPost || !idempotentRoutes[c.FullPath()] {
+			c.Next()
+			return
+		}
+		if len(key) > 255 || !printable(key) {
+			fail(c, &models.Error{Code: models.EINVALID, Message: "invalid Idempotency-Key",
+				Fields: []models.FieldError{{Field: "Idempotency-Key", Message: "must be 1 to 255 printable ASCII characters"}}})
+			return
+		}
+		owner := "anonymous"
+		if k, ok := c.Get(keyContextKey); ok {
+			owner = k.(*models.APIKey).ID.String()
+		}
+		body, err := io.ReadAll(io.LimitReader(c.Request.Body, handlers.MaxBodyBytes+1))
+		if err != nil {
+			fail(c, models.Errorf(models.EINVALID, "could not read the body"))
+			return
+		}
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256([]byte(c.Request.Method + " " + c.Request.URL.Path + "\n" + string(body)))
+		ctx := c.Request.Context()
+		stored, err := st.ClaimIdempotencyKey(ctx, owner, key, hex.EncodeToString(sum[:]))
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if stored != nil {
+			for k, v := range stored.Header {
+				c.Header(k, v)
+			}
+			c.Header("Idempotency-Replayed", "true")
+			c.Data(stored.Status, stored.Header["Content-Type"], stored.Body)
+			c.Abort()
+			return
+		}
+		w := &capture{ResponseWriter: c.Writer}
+		c.Writer = w
+		c.Next()
+		if status := w.Status(); status >= 200 && status < 300 && len(c.Errors) == 0 {
+			r := store.StoredResponse{Status: status, Header: map[string]string{}, Body: w.buf.Bytes()}
+			for _, h := range replayedHeaders {
+				if v := w.Header().Get(h); v != "" {
+					r.Header[h] = v
+				}
+			}
+			if err := st.CompleteIdempotencyKey(ctx, owner, key, r); err == nil {
+				return
+			}
+		}
+		_ = st.ReleaseIdempotencyKey(ctx, owner, key)
+	}
+}
+
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// fail records err for the problems middleware and stops the chain.
+func fail(c *gin.Context, err error) {
+	_ = c.Error(err)
+	c.Abort()
+}
+
+// capture keeps a copy of the response body it passes on.
+type capture struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *capture) Write(b []byte) (int, error) {
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *capture) WriteString(s string) (int, error) {
+	w.buf.WriteString(s)
+	return w.ResponseWriter.WriteString(s)
+}
