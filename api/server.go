@@ -252,8 +252,12 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// A response must be written within a minute; the streaming export and import
+		// push their deadline on at every flush, so only a client that stops reading
+		// for a minute is cut off.
+		WriteTimeout: handlers.StreamWriteWindow,
+		IdleTimeout:  120 * time.Second,
+		BaseContext:  func(net.Listener) context.Context { return ctx },
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

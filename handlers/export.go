@@ -205,7 +205,15 @@ func (h *Export) Import(c *gin.Context) {
 		body = http.MaxBytesReader(c.Writer, c.Request.Body, h.MaxImportBytes)
 	}
 	rd := formats.NewBundleReader(body)
+	// The server's read and write timeouts are for ordinary requests: an import reads
+	// for as long as its body takes and answers at the end, so each batch of records
+	// read pushes both deadlines on.
+	rc, n := http.NewResponseController(c.Writer), 0
 	rep, err := h.store.Import(c.Request.Context(), func() (store.ImportRecord, error) {
+		if n++; n%store.StreamBatch == 1 {
+			_ = rc.SetReadDeadline(time.Now().Add(StreamWriteWindow))
+			_ = rc.SetWriteDeadline(time.Now().Add(StreamWriteWindow))
+		}
 		r, err := rd.Next()
 		if err != nil {
 			var mbe *http.MaxBytesError
@@ -255,10 +263,15 @@ func stream(c *gin.Context, contentType, filename string, body func(io.Writer) e
 	}
 }
 
+// StreamWriteWindow is how long a response may take to write, and how long a stream may
+// wait for its client between flushes.
+const StreamWriteWindow = time.Minute
+
+// flush sends what a stream has written and gives it another StreamWriteWindow.
 func flush(c *gin.Context) {
-	if f, ok := c.Writer.(http.Flusher); ok {
-		f.Flush()
-	}
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.Flush()
+	_ = rc.SetWriteDeadline(time.Now().Add(StreamWriteWindow)) // not every writer has deadlines (tests' recorders)
 }
 
 // timelineExporter streams a TimelineJS document slide by slide.
