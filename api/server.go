@@ -245,7 +245,8 @@ var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 func OpenAPI3() ([]byte, error) { return openAPI3(false) }
 
 // Serve listens on addr until ctx is cancelled, then stops accepting connections and
-// waits up to 15 s for requests in flight.
+// waits up to 15 s for requests in flight to finish (their contexts are not cancelled
+// with ctx: a drained request completes), then cancels and closes what is left.
 func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
 	srv := &http.Server{
 		Addr:              addr,
@@ -257,8 +258,10 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 		// for a minute is cut off.
 		WriteTimeout: handlers.StreamWriteWindow,
 		IdleTimeout:  120 * time.Second,
-		BaseContext:  func(net.Listener) context.Context { return ctx },
 	}
+	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	srv.BaseContext = func(net.Listener) context.Context { return base }
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -275,7 +278,9 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return err
+		log.Warn("requests still running after 15 s: cancelling them", "error", err)
+		cancelBase()
+		_ = srv.Close()
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

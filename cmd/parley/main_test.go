@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"fmt"
 	"net"
 	"net/http"
@@ -73,7 +75,8 @@ func TestFlagsWinOverEnvironment(t *testing.T) {
 }
 
 // TestServeSeedsAndShutsDown starts serve on an empty database, checks the built-in
-// dataset is served, then cancels the context (as SIGTERM does) and expects a clean exit.
+// dataset is served, then cancels the context (as SIGTERM does) while an import is half
+// sent: the import still completes and commits, and serve exits cleanly.
 func TestServeSeedsAndShutsDown(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -82,10 +85,15 @@ func TestServeSeedsAndShutsDown(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
+	db := filepath.Join(t.TempDir(), "serve.db")
+	out, err := run(t, context.Background(), "keys", "create", "--name", "drain", "--scope", "admin", "--database-url", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
 	done := make(chan error, 1)
 	go func() {
-		_, err := run(t, ctx, "serve", "--addr", addr, "--log-level", "error",
-			"--database-url", filepath.Join(t.TempDir(), "serve.db"))
+		_, err := run(t, ctx, "serve", "--addr", addr, "--log-level", "error", "--database-url", db)
 		done <- err
 	}()
 	url := fmt.Sprintf("http://%s/api/v1/events?actor=volodymyr-zelensky", addr)
@@ -103,7 +111,45 @@ func TestServeSeedsAndShutsDown(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("status %d", res.StatusCode)
 	}
+
+	// An import in flight when the signal comes: half its body now, half after.
+	bundle, err := run(t, context.Background(), "gen", "--events", "20", "--seed", "4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := len(bundle) / 2
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", fmt.Sprintf("http://%s/api/v1/import", addr), pr)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Authorization", "Bearer "+key)
+	answer := make(chan *http.Response, 1)
+	go func() {
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("import in flight: %v", err)
+		}
+		answer <- res
+	}()
+	if _, err := io.WriteString(pw, bundle[:half]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // let the server take the connection in
 	cancel()
+	time.Sleep(200 * time.Millisecond) // shutdown has begun: new connections are refused
+	if _, err := io.WriteString(pw, bundle[half:]); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if res := <-answer; res == nil || res.StatusCode != 200 {
+		t.Fatalf("the import in flight at shutdown: %+v", res)
+	} else {
+		var rep struct{ Committed bool }
+		_ = json.NewDecoder(res.Body).Decode(&rep)
+		res.Body.Close()
+		if !rep.Committed {
+			t.Fatal("the import in flight at shutdown did not commit")
+		}
+	}
 	select {
 	case err := <-done:
 		if err != nil {
