@@ -57,7 +57,7 @@ func TestMetrics(t *testing.T) {
 		if value("parley_db_connections_max", nil) < 1 || value("parley_db_connections_open", nil) < 1 {
 			t.Error("no database pool figures")
 		}
-		if value("parley_http_request_duration_seconds", map[string]string{"route": "/api/v1/import", "method": "POST"}) != 1 {
+		if value("parley_http_request_duration_seconds", map[string]string{"route": "/api/v1/import", "method": "POST", "status": "200"}) != 1 {
 			t.Error("the import's latency was not recorded under its route")
 		}
 	})

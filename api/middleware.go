@@ -114,9 +114,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "parley_http_requests_total", Help: "HTTP requests by route, method and status.",
 		}, []string{"route", "method", "status"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "parley_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Name: "parley_http_request_duration_seconds", Help: "HTTP request latency by route, method and status.",
 			Buckets: prometheus.DefBuckets,
-		}, []string{"route", "method"}),
+		}, []string{"route", "method", "status"}),
 		exportRows: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "parley_export_rows_total", Help: "Rows streamed by exports: events per format, records for bundles.",
 		}, []string{"format"}),
@@ -136,8 +136,9 @@ func (m *metrics) middleware() gin.HandlerFunc {
 			if route == "" {
 				route = "unmatched"
 			}
-			m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
-			m.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
+			status := strconv.Itoa(c.Writer.Status())
+			m.requests.WithLabelValues(route, c.Request.Method, status).Inc()
+			m.duration.WithLabelValues(route, c.Request.Method, status).Observe(time.Since(start).Seconds())
 		}()
 		c.Next()
 	}
