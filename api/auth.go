@@ -81,6 +81,13 @@ func authenticate(st *store.Store, privateReads bool) gin.HandlerFunc {
 // keyContextKey holds the request's authenticated *models.APIKey in the gin context.
 const keyContextKey = "parley.key"
 
+// keyOf is the request's authenticated API key, nil without one.
+func keyOf(c *gin.Context) *models.APIKey {
+	k, _ := c.Get(keyContextKey)
+	key, _ := k.(*models.APIKey)
+	return key
+}
+
 // challenge answers 401 or 403 with the Bearer challenge and a problem body.
 func challenge(c *gin.Context, params string, err error) {
 	v := `Bearer realm="parley"`

@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -74,8 +73,11 @@ func TestAuthorisationMatrix(t *testing.T) {
 			need := wantScope(rt.Method, rt.Path, private)
 			for who, secret := range keys {
 				cells++
-				req := httptestRequest(t, rt.Method, path, secret)
-				rec := serve(h, req)
+				hdr := []string{"Content-Type", "application/json"}
+				if secret != "" {
+					hdr = append(hdr, "Authorization", "Bearer "+secret)
+				}
+				rec := request(h, rt.Method, path, "192.0.2.1:1234", hdr...)
 				var want int
 				switch {
 				case who == "revoked" || who == "malformed":
@@ -108,25 +110,6 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("%d cells (routes × 6 credentials × public and private reads)", cells)
-}
-
-func httptestRequest(t *testing.T, method, path, secret string) *http.Request {
-	t.Helper()
-	req, err := http.NewRequest(method, path, strings.NewReader(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if secret != "" {
-		req.Header.Set("Authorization", "Bearer "+secret)
-	}
-	return req
-}
-
-func serve(h http.Handler, req *http.Request) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
 }
 
 // TestKeysOverHTTP manages keys through the API as an admin would, on both databases:

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -41,8 +42,8 @@ func idempotency(st *store.Store) gin.HandlerFunc {
 			return
 		}
 		owner := "anonymous"
-		if k, ok := c.Get(keyContextKey); ok {
-			owner = k.(*models.APIKey).ID.String()
+		if k := keyOf(c); k != nil {
+			owner = k.ID.String()
 		}
 		body, err := io.ReadAll(io.LimitReader(c.Request.Body, handlers.MaxBodyBytes+1))
 		if err != nil {
@@ -69,6 +70,9 @@ func idempotency(st *store.Store) gin.HandlerFunc {
 		w := &capture{ResponseWriter: c.Writer}
 		c.Writer = w
 		c.Next()
+		// The client may be gone (or the request timed out): that is when it retries,
+		// so the outcome is recorded regardless, else the key would stay "in progress".
+		ctx = context.WithoutCancel(ctx)
 		if status := w.Status(); status >= 200 && status < 300 && len(c.Errors) == 0 {
 			r := store.StoredResponse{Status: status, Header: map[string]string{}, Body: w.buf.Bytes()}
 			for _, h := range replayedHeaders {
@@ -91,12 +95,6 @@ func printable(s string) bool {
 		}
 	}
 	return true
-}
-
-// fail records err for the problems middleware and stops the chain.
-func fail(c *gin.Context, err error) {
-	_ = c.Error(err)
-	c.Abort()
 }
 
 // capture keeps a copy of the response body it passes on.

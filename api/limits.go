@@ -123,8 +123,8 @@ func (l *limiter) middleware() gin.HandlerFunc {
 			return
 		}
 		client := "ip:" + c.ClientIP()
-		if k, ok := c.Get(keyContextKey); ok {
-			client = "key:" + k.(*models.APIKey).ID.String()
+		if k := keyOf(c); k != nil {
+			client = "key:" + k.ID.String()
 		}
 		now := time.Now()
 		b := l.bucket(client, now)

@@ -28,6 +28,12 @@ var statusOf = map[models.ErrorCode]int{
 	models.EINTERNAL:        http.StatusInternalServerError,
 }
 
+// fail records err for the problems middleware and stops the chain.
+func fail(c *gin.Context, err error) {
+	_ = c.Error(err)
+	c.Abort()
+}
+
 // ProblemContentType is the media type of RFC 9457 error bodies.
 const ProblemContentType = "application/problem+json"
 

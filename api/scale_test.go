@@ -119,9 +119,9 @@ func TestExportHeapBounded(t *testing.T) {
 	for _, tc := range []struct {
 		path string
 		// event reports whether a line is one of the events.
-		event func(line []byte, parse bool) bool
+		event func(t *testing.T, line []byte, parse bool) bool
 	}{
-		{"/api/v1/export/bundle", func(line []byte, parse bool) bool {
+		{"/api/v1/export/bundle", func(t *testing.T, line []byte, parse bool) bool {
 			if parse {
 				var r struct {
 					Type string          `json:"type"`
@@ -133,7 +133,7 @@ func TestExportHeapBounded(t *testing.T) {
 			}
 			return bytes.HasPrefix(line, []byte(`{"type":"event","data":{`))
 		}},
-		{"/api/v1/export?format=ndjson", func(line []byte, parse bool) bool {
+		{"/api/v1/export?format=ndjson", func(t *testing.T, line []byte, parse bool) bool {
 			if parse {
 				var e struct {
 					Participants []struct {
@@ -162,7 +162,7 @@ func TestExportHeapBounded(t *testing.T) {
 			sc.Buffer(nil, 1<<20)
 			for n := 0; sc.Scan(); n++ {
 				size += int64(len(sc.Bytes())) + 1
-				if tc.event(sc.Bytes(), n%100 == 0) {
+				if tc.event(t, sc.Bytes(), n%100 == 0) {
 					events++
 				}
 			}

@@ -76,7 +76,9 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	registerPool(reg, st)
-	r.Use(requestID(), recovery(log), accessLog(log), m.middleware(), problems(log), securityHeaders(),
+	// recovery sits inside the access log and metrics, so that a panic is logged and
+	// counted as the 500 it becomes.
+	r.Use(requestID(), accessLog(log), m.middleware(), recovery(log), problems(log), securityHeaders(),
 		corsPolicy(opt.CORSOrigins), requestTimeout(opt.RequestTimeout), authenticate(st, opt.PrivateReads))
 	if opt.RateLimit > 0 {
 		r.Use(newLimiter(opt.RateLimit, opt.RateBurst).middleware())

@@ -80,7 +80,8 @@ func ifMatch(c *gin.Context) (int, error) {
 	case "*":
 		return 0, nil
 	}
-	if v, ok := etagVersion(h); ok {
+	// If-Match compares strongly (RFC 9110 13.1.1): a weak W/"3" does not match.
+	if v, ok := etagVersion(h); ok && !strings.HasPrefix(h, "W/") {
 		return v, nil
 	}
 	return 0, models.Errorf(models.EPRECONDITION, "If-Match must be the ETag of the version read, e.g. \"3\"")
@@ -121,7 +122,13 @@ type query struct {
 }
 
 func newQuery(c *gin.Context, allowed ...string) *query {
-	q := &query{vals: c.Request.URL.Query(), v: models.NewValidation(models.EINVALID)}
+	// url.Values from URL.Query() silently drops what it cannot parse (a ";", a bad
+	// escape): a filter the client sent would be ignored, so that is an error here.
+	vals, err := url.ParseQuery(c.Request.URL.RawQuery)
+	q := &query{vals: vals, v: models.NewValidation(models.EINVALID)}
+	if err != nil {
+		q.v.Add("query", "is not a valid query string: %s", err.Error())
+	}
 	ok := map[string]bool{}
 	for _, a := range allowed {
 		ok[a] = true

@@ -87,6 +87,9 @@ func (h *Export) Events(c *gin.Context) {
 	switch {
 	case format == "timelinejs":
 		enc = &timelineExporter{}
+		if entity != "" {
+			q.v.Add("entity", "applies to format=csv only")
+		}
 	case format == "":
 		q.v.Add("format", "is required: one of %v", append(slices.Clone(formats.ExportFormats), "timelinejs"))
 	default:
@@ -116,7 +119,7 @@ func (h *Export) Events(c *gin.Context) {
 			return err
 		}
 		n := 0
-		defer func() { h.counters.Exported(enc.FileExtension(), n) }()
+		defer func() { h.counters.Exported(format, n) }()
 		err := h.store.StreamEvents(c.Request.Context(), f, func(e *models.Event) error {
 			if err := enc.Event(e); err != nil {
 				return err
@@ -252,7 +255,6 @@ func (h *Export) Import(c *gin.Context) {
 func stream(c *gin.Context, contentType, filename string, body func(io.Writer) error) {
 	c.Header("Content-Type", contentType)
 	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
-	c.Header("X-Content-Type-Options", "nosniff")
 	c.Status(http.StatusOK)
 	if err := body(c.Writer); err != nil {
 		_ = c.Error(err)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -79,12 +80,7 @@ func (h *Graph) Get(c *gin.Context) {
 	case formats.GraphCytoscape:
 		c.JSON(http.StatusOK, formats.Cytoscape(g))
 	case formats.GraphGEXF:
-		c.Header("Content-Type", "application/gexf+xml; charset=utf-8")
-		c.Header("Content-Disposition", `attachment; filename="parley-graph.gexf"`)
-		c.Status(http.StatusOK)
-		if err := formats.GEXF(c.Writer, g); err != nil {
-			_ = c.Error(err)
-		}
+		stream(c, "application/gexf+xml; charset=utf-8", "parley-graph.gexf", func(w io.Writer) error { return formats.GEXF(w, g) })
 	default:
 		c.JSON(http.StatusOK, formats.D3(g))
 	}
