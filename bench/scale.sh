@@ -36,7 +36,12 @@ echo "import: $it s, $(rate "$N" "$it") events/s, importer peak RSS $(($(cat "$w
 
 "$P" serve --database-url "$PG/$DB" --addr "127.0.0.1:$PORT" >"$work/serve.log" 2>&1 &
 server=$!
-until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do sleep 0.2; done
+for _ in $(seq 300); do # 60 s
+  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/serve.log"; exit 1; }
+  sleep 0.2
+done
+curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "serve did not become ready"; exit 1; }
 base=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 read -r bt bytes < <(curl -sf -o "$work/export.ndjson" -w '%{time_total} %{size_download}\n' "http://127.0.0.1:$PORT/api/v1/export/bundle")
 peak=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")

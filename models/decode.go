@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -31,7 +32,7 @@ func DecodeStrict(r io.Reader, v any) error {
 
 // UnmarshalStrict is DecodeStrict over a byte slice.
 func UnmarshalStrict(b []byte, v any) error {
-	return DecodeStrict(strings.NewReader(string(b)), v)
+	return DecodeStrict(bytes.NewReader(b), v)
 }
 
 func decodeError(err error) error {

@@ -21,6 +21,13 @@ type ID struct{ uuid.UUID }
 // import's CPU.
 func (id ID) UUIDValue() (pgtype.UUID, error) { return pgtype.UUID{Bytes: id.UUID, Valid: true}, nil }
 
+// pgx finds UUIDValue through this interface; should the signature drift, it would fall
+// back to the slow text path without a word, so the compiler checks it.
+var (
+	_ pgtype.UUIDValuer = ID{}
+	_ pgtype.UUIDValuer = Ref{}
+)
+
 // NewID returns a fresh UUIDv7.
 func NewID() ID { return ID{uuid.Must(uuid.NewV7())} }
 

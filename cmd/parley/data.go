@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -65,10 +66,7 @@ func importCmd(cfg *config) *cobra.Command {
 				return err
 			}
 			defer in.Close()
-			return cfg.withStore(cmd, func(ctx context.Context, st *store.Store, _ *slog.Logger) error {
-				if _, err := st.MigrateUp(ctx); err != nil {
-					return err
-				}
+			return cfg.withMigratedStore(cmd, func(ctx context.Context, st *store.Store) error {
 				ctx = store.WithAuthor(ctx, "import")
 				p := startProgress("import", size)
 				r := p.reader(bufio.NewReaderSize(in, 1<<20))
@@ -202,18 +200,20 @@ func exportCmd(cfg *config) *cobra.Command {
 		Use:   "export",
 		Short: "Export events (--format ndjson|json|csv|geojson|jsonld|ics) or everything (--format bundle) to stdout or --out",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			w := cmd.OutOrStdout()
 			if out != "" {
 				file, err := os.Create(out) // #nosec G304 -- the CLI writes the file its user names
 				if err != nil {
 					return err
 				}
-				defer file.Close()
+				// A full disk shows at Flush or Close: the export must fail, not exit 0
+				// with a truncated file.
+				defer func() { err = errors.Join(err, file.Close()) }()
 				w = file
 			}
 			bw := bufio.NewWriterSize(w, 1<<20)
-			defer bw.Flush()
+			defer func() { err = errors.Join(err, bw.Flush()) }()
 			return cfg.withStore(cmd, func(ctx context.Context, st *store.Store, _ *slog.Logger) error {
 				p := startProgress("export", 0)
 				defer p.finish()

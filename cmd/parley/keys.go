@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"text/tabwriter"
 	"time"
 
@@ -24,7 +23,7 @@ func keysCmd(cfg *config) *cobra.Command {
 		Short: "Create a key; its secret is printed once, on stdout",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cfg.withKeys(cmd, func(ctx context.Context, st *store.Store) error {
+			return cfg.withMigratedStore(cmd, func(ctx context.Context, st *store.Store) error {
 				k, secret, err := st.CreateKey(ctx, name, models.Scope(scope))
 				if err != nil {
 					return err
@@ -43,7 +42,7 @@ func keysCmd(cfg *config) *cobra.Command {
 		Short: "List keys (never their secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cfg.withKeys(cmd, func(ctx context.Context, st *store.Store) error {
+			return cfg.withMigratedStore(cmd, func(ctx context.Context, st *store.Store) error {
 				keys, err := st.ListKeys(ctx)
 				if err != nil {
 					return err
@@ -66,7 +65,7 @@ func keysCmd(cfg *config) *cobra.Command {
 		Short: "Revoke a key: it is refused from now on",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cfg.withKeys(cmd, func(ctx context.Context, st *store.Store) error {
+			return cfg.withMigratedStore(cmd, func(ctx context.Context, st *store.Store) error {
 				k, err := st.RevokeKey(ctx, args[0])
 				if err != nil {
 					return err
@@ -78,14 +77,4 @@ func keysCmd(cfg *config) *cobra.Command {
 	}
 	cmd.AddCommand(create, list, revoke)
 	return cmd
-}
-
-// withKeys opens the store, brings its schema up to date and runs fn.
-func (c *config) withKeys(cmd *cobra.Command, fn func(ctx context.Context, st *store.Store) error) error {
-	return c.withStore(cmd, func(ctx context.Context, st *store.Store, _ *slog.Logger) error {
-		if _, err := st.MigrateUp(ctx); err != nil {
-			return err
-		}
-		return fn(ctx, st)
-	})
 }

@@ -120,6 +120,16 @@ func (c *config) withStore(cmd *cobra.Command, fn func(ctx context.Context, st *
 	return fn(ctx, st, log)
 }
 
+// withMigratedStore is withStore with the schema brought up to date first.
+func (c *config) withMigratedStore(cmd *cobra.Command, fn func(ctx context.Context, st *store.Store) error) error {
+	return c.withStore(cmd, func(ctx context.Context, st *store.Store, _ *slog.Logger) error {
+		if _, err := st.MigrateUp(ctx); err != nil {
+			return err
+		}
+		return fn(ctx, st)
+	})
+}
+
 func serveCmd(cfg *config) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -226,10 +236,7 @@ func seedCmd(cfg *config) *cobra.Command {
 		Short: "Load the built-in dataset (idempotent: entities already present are left alone)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cfg.withStore(cmd, func(ctx context.Context, st *store.Store, _ *slog.Logger) error {
-				if _, err := st.MigrateUp(ctx); err != nil {
-					return err
-				}
+			return cfg.withMigratedStore(cmd, func(ctx context.Context, st *store.Store) error {
 				r, err := seed.Load(ctx, st)
 				if err != nil {
 					return err

@@ -175,8 +175,14 @@ func TestImportExportCLI(t *testing.T) {
 		t.Fatalf("import: %v %s", err, out)
 	}
 	out, err = run(t, ctx, "import", bundle, "--database-url", db)
-	if err != nil || strings.Contains(out, `"created": 5`) || !strings.Contains(out, `"unchanged": 50`) {
+	var rep store.ImportReport
+	if err != nil || json.Unmarshal([]byte(out), &rep) != nil || !rep.Committed || rep.Counts["event"].Unchanged != 50 {
 		t.Fatalf("second import: %v %s", err, out)
+	}
+	for kind, c := range rep.Counts {
+		if c.Created != 0 || c.Updated != 0 || c.Rejected != 0 {
+			t.Errorf("second import changed %ss: %+v", kind, c)
+		}
 	}
 	csvOut := filepath.Join(dir, "events.csv")
 	if out, err := run(t, ctx, "export", "--format", "csv", "--out", csvOut, "--database-url", db); err != nil {
