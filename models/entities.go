@@ -187,9 +187,6 @@ func (e *Event) Validate() error {
 		if !p.Role.Valid() {
 			v.Add(f+".role", "must be one of %v", Roles)
 		}
-		if p.Represents != nil && p.Represents.String() == p.Actor.String() {
-			v.Add(f+".represents_id", "a participant cannot represent itself")
-		}
 		if p.ActorData != nil {
 			v.Add(f+".actor", "is read-only; set actor_id")
 		}

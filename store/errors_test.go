@@ -398,6 +398,11 @@ func TestValidationErrors(t *testing.T) {
 				e.Participants = []models.Participant{{Actor: models.Ref{ID: f.ua.ID}, Role: models.RoleHost, Represents: refOf(f.ua.ID)}}
 				return s.CreateEvent(bg, e)
 			}, []string{"participants[0].represents_id"}},
+			{"event participant represents itself, named once by slug", func() error {
+				e := newEvent("X", "2026")
+				e.Participants = []models.Participant{{Actor: models.Ref{Slug: f.ua.Slug}, Role: models.RoleHost, Represents: refOf(f.ua.ID)}}
+				return s.CreateEvent(bg, e)
+			}, []string{"participants[0].represents_id"}},
 			{"event bad relation type", func() error {
 				e := newEvent("X", "2026")
 				e.Relations = []models.Relation{{Type: "causes", Related: models.Ref{ID: f.other.ID}}}

@@ -76,6 +76,9 @@ func resolveEvent(ctx context.Context, tx *gorm.DB, e, old *models.Event, v *mod
 	// After resolution, slugs and ids that name the same thing compare equal.
 	seenP := map[string]bool{}
 	for i, p := range e.Participants {
+		if p.Represents != nil && p.Represents.Resolved() && p.Represents.ID == p.Actor.ID {
+			v.Add(fmt.Sprintf("participants[%d].represents_id", i), "a participant cannot represent itself")
+		}
 		k := p.Actor.ID.String() + "/" + string(p.Role)
 		if p.Actor.Resolved() && seenP[k] {
 			v.Add(fmt.Sprintf("participants[%d]", i), "the same actor appears twice with role %s", p.Role)

@@ -29,6 +29,13 @@ func records(kinds []string, es []any) func() (store.ImportRecord, error) {
 // statements or relations), as fresh import records.
 func generated(t *testing.T, events int) ([]string, []any) {
 	t.Helper()
+	return generate(t, events, false)
+}
+
+// generate is a generated bundle as fresh import records; all adds the statements and
+// relations.
+func generate(t *testing.T, events int, all bool) ([]string, []any) {
+	t.Helper()
 	var kinds []string
 	var es []any
 	err := bench.Generate(bench.GenOptions{Events: events, Seed: 7}, func(kind string, v any) error {
@@ -43,7 +50,14 @@ func generated(t *testing.T, events int) ([]string, []any) {
 			c = clone(e)
 		case *models.Event:
 			c = clone(e)
+		case *models.Statement:
+			c = clone(e)
+		case *models.RelationRecord:
+			c = clone(e)
 		default:
+			return nil
+		}
+		if _, later := c.(*models.Statement); (later || kind == "relation") && !all {
 			return nil
 		}
 		kinds, es = append(kinds, kind), append(es, c)
@@ -214,6 +228,44 @@ func TestImportAnalyzes(t *testing.T) {
 		must(t, err)
 		if !strings.HasPrefix(got, "1000") {
 			t.Fatalf("events statistics say %q, want 1000 rows", got)
+		}
+	})
+}
+
+// TestImportStatementsAndRelations imports a whole generated bundle in windows: every
+// relation lands, and an event is found by the words of a statement about it, which
+// the batched insert of statements must have added to the event's search text.
+func TestImportStatementsAndRelations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		kinds, es := generate(t, 600, true)
+		var quoted *models.Statement
+		relations := 0
+		for _, e := range es {
+			switch x := e.(type) {
+			case *models.Statement:
+				if quoted == nil && x.Event != nil {
+					quoted = x
+					x.Text = "Zyzzyva grammar of diplomacy"
+				}
+			case *models.RelationRecord:
+				relations++
+			}
+		}
+		if quoted == nil || relations == 0 {
+			t.Fatalf("the generator made no statement about an event (%v) or no relation (%d)", quoted, relations)
+		}
+		rep, err := s.Import(bg, records(kinds, es), store.ImportOptions{Atomic: true})
+		must(t, err)
+		if !rep.Committed || rep.Counts["relation"].Created != relations || rep.Counts["statement"].Rejected != 0 {
+			t.Fatalf("import: %+v %+v", rep.Counts, rep.Problems)
+		}
+		if got := fingerprint(t, s)["event_relations"]; got != int64(relations) {
+			t.Errorf("%d relations stored, want %d", got, relations)
+		}
+		p, err := s.ListEvents(bg, store.EventFilter{Q: "zyzzyva"})
+		must(t, err)
+		if len(p.Items) != 1 || p.Items[0].ID != quoted.Event.ID {
+			t.Fatalf("search for a statement's word found %d events, want its event %s", len(p.Items), quoted.Event.ID)
 		}
 	})
 }

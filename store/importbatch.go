@@ -210,10 +210,8 @@ func (w *specWindow[T, P]) drop(ctx context.Context) {
 
 func (w *specWindow[T, P]) restore(ctx context.Context, tx *gorm.DB, a any) (restoreOutcome, error) {
 	e := a.(P)
-	for _, k := range w.keys(e) {
-		w.written[k] = true
-	}
 	o, err := w.sp.restore(ctx, tx, e)
+	// restore only fills in keys (an id, a slug), so the keys after it cover those before.
 	for _, k := range w.keys(e) {
 		w.written[k] = true
 	}

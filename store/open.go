@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/parley-api/parley/models"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -218,11 +219,12 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 // start knows to load the built-in dataset.
 func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	for _, t := range []string{"actors", "events"} {
-		var n int64
-		if err := s.db.WithContext(ctx).Table(t).Limit(1).Count(&n).Error; err != nil {
+		// Count ignores Limit: fetch one id instead of counting the table.
+		var ids []models.ID
+		if err := s.db.WithContext(ctx).Table(t).Limit(1).Pluck("id", &ids).Error; err != nil {
 			return false, dbError(err, t)
 		}
-		if n > 0 {
+		if len(ids) > 0 {
 			return false, nil
 		}
 	}

@@ -20,15 +20,9 @@ var revisionSorts = []sortKey{{name: "created", column: "revisions.created_at", 
 // addressed by ref. A deleted entity's history stays readable by its id.
 func (s *Store) Revisions(ctx context.Context, kind, ref string, f RevisionFilter) (Page[models.Revision], error) {
 	db := s.db.WithContext(ctx)
-	var id models.ID
-	if parsed, err := models.ParseID(ref); err == nil {
-		id = parsed
-	} else {
-		var m models.Meta
-		if err := db.Table(tableOf(kind)).Select("id").Where("slug = ?", ref).Take(&m).Error; err != nil {
-			return Page[models.Revision]{}, models.NotFound(kind, ref)
-		}
-		id = m.ID
+	id, err := historyID(db, kind, ref)
+	if err != nil {
+		return Page[models.Revision]{}, err
 	}
 	var n int64
 	if err := db.Model(&models.Revision{}).Where("entity_type = ? AND entity_id = ?", kind, id).Count(&n).Error; err != nil {
@@ -41,6 +35,24 @@ func (s *Store) Revisions(ctx context.Context, kind, ref string, f RevisionFilte
 		func(q *gorm.DB) *gorm.DB { return q.Where("entity_type = ? AND entity_id = ?", kind, id) },
 		func(r models.Revision, _ sortKey) any { return r.CreatedAt },
 		func(r models.Revision) models.ID { return r.ID })
+}
+
+// historyID is the id whose history ref names: an id as given (the entity may be
+// deleted), else the slug of an entity that exists. Statements have no slug.
+func historyID(db *gorm.DB, kind, ref string) (models.ID, error) {
+	if id, err := models.ParseID(ref); err == nil {
+		return id, nil
+	}
+	var ids []models.ID
+	if kind != "statement" {
+		if err := db.Table(tableOf(kind)).Where("slug = ?", ref).Limit(1).Pluck("id", &ids).Error; err != nil {
+			return models.ID{}, dbError(err, kind)
+		}
+	}
+	if len(ids) == 0 {
+		return models.ID{}, models.NotFound(kind, ref)
+	}
+	return ids[0], nil
 }
 
 func tableOf(kind string) string {
@@ -62,13 +74,9 @@ func tableOf(kind string) string {
 // after it was deleted, it is not found.
 func (s *Store) StateAt(ctx context.Context, kind, ref string, at time.Time) (*models.Revision, error) {
 	db := s.db.WithContext(ctx)
-	id, err := models.ParseID(ref)
+	id, err := historyID(db, kind, ref)
 	if err != nil {
-		var m models.Meta
-		if kind == "statement" || db.Table(tableOf(kind)).Select("id").Where("slug = ?", ref).Take(&m).Error != nil {
-			return nil, models.NotFound(kind, ref)
-		}
-		id = m.ID
+		return nil, err
 	}
 	var revs []models.Revision
 	err = db.Where("entity_type = ? AND entity_id = ? AND created_at <= ?", kind, id, at.UTC()).

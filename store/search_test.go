@@ -140,13 +140,13 @@ func TestSearch(t *testing.T) {
 			if err := s.DeleteStatement(ctx, st.ID.String(), 0); err != nil {
 				t.Fatal(err)
 			}
-			if ev, _ := s.ListEvents(ctx, store.EventFilter{Q: "crimea"}); len(ev.Items) != 0 {
+			if ev, err := s.ListEvents(ctx, store.EventFilter{Q: "crimea"}); err != nil || len(ev.Items) != 0 {
 				t.Errorf("deleted statement still finds %v", ev.Items)
 			}
 			if err := s.DeleteEvent(ctx, "moscow", 0); err != nil {
 				t.Fatal(err)
 			}
-			if ev, _ := s.ListEvents(ctx, store.EventFilter{Q: "witkoff"}); len(ev.Items) != 0 {
+			if ev, err := s.ListEvents(ctx, store.EventFilter{Q: "witkoff"}); err != nil || len(ev.Items) != 0 {
 				t.Errorf("deleted event still found")
 			}
 		})
