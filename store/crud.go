@@ -52,7 +52,8 @@ type spec[T any, P interface {
 	// insertRows inserts new main rows; nil inserts the entities as they are.
 	insertRows func(tx *gorm.DB, es []P) error
 	// normalize puts e's lists in the form they are stored in (sorted tags, empty
-	// rather than missing lists), so that comparing with a stored entity is fair.
+	// rather than missing lists), so that comparing with a stored entity is fair; every
+	// write applies it first.
 	normalize func(e P)
 	// insertChildren writes the child rows of normalised entities.
 	insertChildren func(tx *gorm.DB, es []P) error
@@ -215,6 +216,11 @@ func (sp *spec[T, P]) insertNew(ctx context.Context, tx *gorm.DB, es []P) error 
 	if len(es) == 0 {
 		return nil
 	}
+	if sp.normalize != nil {
+		for _, e := range es {
+			sp.normalize(e)
+		}
+	}
 	var err error
 	if sp.insertRows != nil {
 		err = sp.insertRows(tx, es)
@@ -248,6 +254,9 @@ func (sp *spec[T, P]) insertNew(ctx context.Context, tx *gorm.DB, es []P) error 
 // update overwrites the stored row of e (whose meta is already set) and its child rows,
 // then writes derived data and the revision.
 func (sp *spec[T, P]) update(ctx context.Context, tx *gorm.DB, old, e P) error {
+	if sp.normalize != nil {
+		sp.normalize(e)
+	}
 	m := e.GetMeta()
 	if err := tx.Table(sp.table).Select("*").Where("id = ?", m.ID).Updates(e).Error; err != nil {
 		return err

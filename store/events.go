@@ -35,7 +35,6 @@ var eventSpec = &spec[models.Event, *models.Event]{
 // statements yet, so its words are its own.
 func insertEventRows(tx *gorm.DB, es []*models.Event) error {
 	return insertWithSearch(tx, "events", es, func(e *models.Event) string {
-		normalizeEvent(e)
 		return searchText(append([]string{e.Title, e.Summary}, e.Tags...)...)
 	})
 }
@@ -144,7 +143,6 @@ func insertEventChildren(tx *gorm.DB, es []*models.Event) error {
 			p.EventID, p.Position, p.EventStart, p.EventEnd = e.ID, i, e.Date.Start, e.Date.End
 		}
 		ps = append(ps, e.Participants...)
-		normalizeEvent(e)
 		for _, t := range e.Tags {
 			tags = append(tags, models.EventTag{EventID: e.ID, Tag: t})
 		}

@@ -83,7 +83,6 @@ func insertStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 		srcs []models.StatementSource
 	)
 	for _, st := range sts {
-		normalizeStatement(st)
 		for _, t := range st.Tags {
 			tags = append(tags, models.StatementTag{StatementID: st.ID, Tag: t})
 		}
