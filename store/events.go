@@ -506,13 +506,9 @@ func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) erro
 				ids = append(ids, p.Actor.ID)
 			}
 		}
-		var actors []models.Actor
-		if err := db.Where("id IN ?", ids).Find(&actors).Error; err != nil {
+		byID, err := loadByID[models.Actor](db, ids)
+		if err != nil {
 			return dbError(err, "actors")
-		}
-		byID := map[models.ID]*models.Actor{}
-		for i := range actors {
-			byID[actors[i].ID] = &actors[i]
 		}
 		for _, e := range es {
 			for i := range e.Participants {
@@ -527,13 +523,9 @@ func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) erro
 				ids = append(ids, e.Location.ID)
 			}
 		}
-		var locs []models.Location
-		if err := db.Where("id IN ?", ids).Find(&locs).Error; err != nil {
+		byID, err := loadByID[models.Location](db, ids)
+		if err != nil {
 			return dbError(err, "locations")
-		}
-		byID := map[models.ID]*models.Location{}
-		for i := range locs {
-			byID[locs[i].ID] = &locs[i]
 		}
 		for _, e := range es {
 			if e.Location != nil {
@@ -548,18 +540,16 @@ func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) erro
 				ids = append(ids, r.ID)
 			}
 		}
-		var srcs []models.Source
-		if err := db.Where("id IN ?", ids).Find(&srcs).Error; err != nil {
+		byID, err := loadByID[models.Source](db, ids)
+		if err != nil {
 			return dbError(err, "sources")
-		}
-		byID := map[models.ID]models.Source{}
-		for _, x := range srcs {
-			byID[x.ID] = x
 		}
 		for _, e := range es {
 			e.SourcesData = make([]models.Source, 0, len(e.Sources))
 			for _, r := range e.Sources {
-				e.SourcesData = append(e.SourcesData, byID[r.ID])
+				if src := byID[r.ID]; src != nil {
+					e.SourcesData = append(e.SourcesData, *src)
+				}
 			}
 		}
 	}
@@ -590,6 +580,26 @@ func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) erro
 		}
 	}
 	return nil
+}
+
+// loadByID loads the rows of T with the given ids, keyed by id; no ids, no query.
+func loadByID[T any, P interface {
+	*T
+	GetMeta() *models.Meta
+}](db *gorm.DB, ids []models.ID) (map[models.ID]P, error) {
+	out := make(map[models.ID]P, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []T
+	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		p := P(&rows[i])
+		out[p.GetMeta().ID] = p
+	}
+	return out, nil
 }
 
 // ActorEvents lists the events an actor took part in (404 if the actor does not exist).

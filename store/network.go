@@ -58,17 +58,13 @@ func (s *Store) ActorNetwork(ctx context.Context, ref string, f EventFilter) (*N
 	for i, r := range rows {
 		ids[i] = r.ActorID
 	}
-	var actors []models.Actor
-	if err := db.Where("id IN ?", ids).Find(&actors).Error; err != nil {
+	byID, err := loadByID[models.Actor](db, ids)
+	if err != nil {
 		return nil, dbError(err, "actors")
-	}
-	byID := map[models.ID]models.Actor{}
-	for _, x := range actors {
-		byID[x.ID] = x
 	}
 	out := &Network{Actor: *a, CoParticipants: make([]CoParticipant, 0, len(rows))}
 	for _, r := range rows {
-		out.CoParticipants = append(out.CoParticipants, CoParticipant{Actor: byID[r.ActorID], SharedEvents: r.N,
+		out.CoParticipants = append(out.CoParticipants, CoParticipant{Actor: *byID[r.ActorID], SharedEvents: r.N,
 			FirstShared: r.First.Time, LastShared: r.Last.Time})
 	}
 	slices.SortFunc(out.CoParticipants, func(a, b CoParticipant) int {
