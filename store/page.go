@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -166,7 +167,7 @@ func checkLimit(limit int) (int, error) {
 		return DefaultLimit, nil
 	case limit < 0 || limit > MaxLimit:
 		return 0, &models.Error{Code: models.EINVALID, Message: "invalid request parameters",
-			Fields: []models.FieldError{{Field: "limit", Message: "must be between 1 and 500"}}}
+			Fields: []models.FieldError{{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", MaxLimit)}}}
 	}
 	return limit, nil
 }
