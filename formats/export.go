@@ -1074,7 +1074,7 @@ func icsDescription(e *models.Event) string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(exportParticipantName(p) + " (" + strings.ReplaceAll(string(p.Role), "_", " ") + ")")
+			b.WriteString(exportParticipantName(p) + " (" + roleText(p.Role) + ")")
 		}
 	}
 	return b.String()

@@ -210,9 +210,9 @@ func tlDate(p datePoint) *TLDate {
 // as HTML; so neither raw nor escaped text is safe there. Angle brackets become the
 // look-alike ‹ › and & becomes &amp;, which reads right through either path (and
 // through older releases that write the field as HTML directly).
-func plainLabel(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "‹", ">", "›").Replace(s)
-}
+func plainLabel(s string) string { return labelReplacer.Replace(s) }
+
+var labelReplacer = strings.NewReplacer("&", "&amp;", "<", "‹", ">", "›")
 
 // TimelineJS encodes events as a Knight Lab TimelineJS3 document: one slide per event,
 // in the order given (the caller sorts by date), each event once, unique_id the event's
