@@ -39,59 +39,37 @@ var roundTripDates = []string{
 // that each date's own interval finds it.
 func TestDateRoundTrip(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		checkRoundTrip(t, s, roundTripDates, false)
+		checkRoundTrip(t, s, roundTripDates)
 	})
 }
 
-// TestDateRoundTripExtremeYears: the years 0000 and 9999 are valid EDTF that ParseDate
-// accepts, and some of their intervals reach outside 0000-9999 once converted to UTC
-// instants ("9999" ends at 10000-01-01T00:00Z). The store must either keep them exactly
-// or refuse them as unprocessable; never fail internally or store an unreadable row.
+// TestDateRoundTripExtremeYears: the supported years 0001-9998 round-trip exactly at
+// both edges, on both databases; dates whose UTC interval leaves that range ("9999"
+// ends at 10000-01-01T00:00Z) are refused by the parser, before any database sees them.
 func TestDateRoundTripExtremeYears(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		// The supported range (years 0001-9998 in UTC) round-trips exactly at both edges...
-		checkRoundTrip(t, s, []string{"0001", "0001-01-01T00:00Z", "9998", "9998-12-31", "9998-12-31T23:59:59Z", "0001-01-01T00:30-01:00"}, false)
+		checkRoundTrip(t, s, []string{"0001", "0001-01-01T00:00Z", "9998", "9998-12-31", "9998-12-31T23:59:59Z", "0001-01-01T00:30-01:00"})
 		// ...and dates whose interval leaves it are refused before they reach a database.
 		for _, edtf := range []string{"0000", "9999", "9999-12-31", "9998-12-31T23:59:59-14:00", "0001-01-01T00:30+01:00"} {
 			if _, err := models.ParseDate(edtf); err == nil {
 				t.Errorf("ParseDate(%q) accepted a date outside 0001-9998", edtf)
 			}
 		}
-		// Whatever was stored, listing must keep working.
-		if _, err := s.ListEvents(bg, store.EventFilter{Limit: 500}); err != nil {
-			t.Errorf("list events: %v", err)
-		}
 	})
 }
 
-// checkRoundTrip stores each date in an event, a statement and a source. With
-// mayRefuse, a write refused as unprocessable on the date field is accepted too.
-func checkRoundTrip(t *testing.T, s *store.Store, dates []string, mayRefuse bool) {
+// checkRoundTrip stores each date in an event, a statement and a source and reads it
+// back.
+func checkRoundTrip(t *testing.T, s *store.Store, dates []string) {
 	t.Helper()
 	speaker := mkActor(t, s, "Speaker", models.ActorPerson, "")
-	refused := func(t *testing.T, err error, field string) bool {
-		t.Helper()
-		if err == nil {
-			return false
-		}
-		if mayRefuse && models.ErrorCodeOf(err) == models.EUNPROCESSABLE {
-			wantErr(t, err, models.EUNPROCESSABLE, field)
-			return true
-		}
-		t.Fatalf("write failed: %v", err)
-		return true
-	}
 	for i, edtf := range dates {
 		t.Run(edtf, func(t *testing.T) {
 			want, err := models.ParseDate(edtf)
-			if err != nil && mayRefuse {
-				return
-			}
 			must(t, err)
 			e := newEvent(fmt.Sprintf("Event %d", i), edtf)
-			if refused(t, s.CreateEvent(bg, e), "date") {
-				return
-			}
+			must(t, s.CreateEvent(bg, e))
 			got, err := s.GetEvent(bg, e.ID.String(), store.Include{})
 			if err != nil {
 				t.Fatalf("get event: %v", err)
@@ -113,9 +91,7 @@ func checkRoundTrip(t *testing.T, s *store.Store, dates []string, mayRefuse bool
 			}
 
 			st := newStatement(speaker, "Said.", edtf)
-			if refused(t, s.CreateStatement(bg, st), "date") {
-				return
-			}
+			must(t, s.CreateStatement(bg, st))
 			gst, err := s.GetStatement(bg, st.ID.String())
 			if err != nil {
 				t.Fatalf("get statement: %v", err)
@@ -123,9 +99,7 @@ func checkRoundTrip(t *testing.T, s *store.Store, dates []string, mayRefuse bool
 			sameDate(t, "statement", gst.Date, want)
 
 			src := &models.Source{Outlet: "Outlet", Title: edtf, Published: want}
-			if refused(t, s.CreateSource(bg, src), "published") {
-				return
-			}
+			must(t, s.CreateSource(bg, src))
 			gsrc, err := s.GetSource(bg, src.ID.String())
 			if err != nil {
 				t.Fatalf("get source: %v", err)
