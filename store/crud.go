@@ -109,6 +109,7 @@ func (sp *spec[T, P]) get(ctx context.Context, db *gorm.DB, ref string) (P, erro
 // prepare fills a missing slug, then checks e and that its slug is free; any problem is
 // a 422 or 409. old is the stored state on an update, nil on a create.
 func (sp *spec[T, P]) prepare(ctx context.Context, tx *gorm.DB, e, old P) error {
+	derived := false
 	if sp.hasSlug() {
 		slug := sp.slug(e)
 		if *slug == "" {
@@ -123,13 +124,14 @@ func (sp *spec[T, P]) prepare(ctx context.Context, tx *gorm.DB, e, old P) error 
 			if err != nil {
 				return err
 			}
-			*slug = s
+			*slug, derived = s, true
 		}
 	}
 	if err := sp.check(ctx, tx, e, old); err != nil {
 		return err
 	}
-	if sp.hasSlug() && (old == nil || *sp.slug(old) != *sp.slug(e)) {
+	// A derived slug was just found free; a kept one was already unique.
+	if sp.hasSlug() && !derived && (old == nil || *sp.slug(old) != *sp.slug(e)) {
 		var n int64
 		if err := tx.Table(sp.table).Where("slug = ? AND id <> ?", *sp.slug(e), e.GetMeta().ID).Count(&n).Error; err != nil {
 			return dbError(err, sp.kind)
