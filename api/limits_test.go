@@ -47,6 +47,10 @@ func TestRateLimit(t *testing.T) {
 	// A refill rate so slow that no token comes back during the test.
 	opt := api.Options{RateLimit: 0.001, RateBurst: 3, TrustedProxies: []string{"10.0.0.1"}}
 	h := handler(t, s, opt)
+	// The key is known (accepted once, from elsewhere) before this address runs dry.
+	if rec := request(h, "GET", "/api/v1/actors", "192.0.2.99:1", "Authorization", "Bearer "+key); rec.Code != 200 {
+		t.Fatalf("key: %d", rec.Code)
+	}
 	for i := range 3 {
 		rec := request(h, "GET", "/api/v1/actors", "192.0.2.7:1234", "X-Forwarded-For", "198.51.100."+strconv.Itoa(i))
 		if rec.Code != 200 || rec.Header().Get("RateLimit-Limit") != "3" || rec.Header().Get("RateLimit-Remaining") != strconv.Itoa(2-i) {
@@ -63,7 +67,11 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("health is limited: %d", rec.Code)
 	}
 	if rec := request(h, "GET", "/api/v1/actors", "192.0.2.7:1234", "Authorization", "Bearer "+key); rec.Code != 200 {
-		t.Errorf("a key shares the address's bucket: %d", rec.Code)
+		t.Errorf("a known key shares the address's bucket: %d", rec.Code)
+	}
+	// Guessed keys from the emptied address are refused before any look-up.
+	if rec := request(h, "GET", "/api/v1/actors", "192.0.2.7:1234", "Authorization", "Bearer parley_guess"); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("an unknown key from an emptied address: %d, want 429", rec.Code)
 	}
 	for i := range 4 {
 		rec := request(h, "GET", "/api/v1/actors", "10.0.0.1:443", "X-Forwarded-For", "198.51.100.77")

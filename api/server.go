@@ -45,7 +45,18 @@ type Options struct {
 	// RequestTimeout bounds every API request but the streaming export and import (0:
 	// none); the request's database work is cancelled with it.
 	RequestTimeout time.Duration
+	// ClientConcurrency is how many API requests one client (address) may have running
+	// at once (0: no bound); more get 429.
+	ClientConcurrency int
+	// MaxInFlight is how many API requests, but the streaming export and import, may run
+	// at once (0: no bound), usually the connection pool's size; a request waits at most
+	// QueueWait (default 5 s) for a place, then gets a retryable 503.
+	MaxInFlight int
+	QueueWait   time.Duration
 }
+
+// DefaultQueueWait is how long a request waits for a place under MaxInFlight.
+const DefaultQueueWait = 5 * time.Second
 
 // DefaultMaxImportBytes is the import body cap when none is configured.
 const DefaultMaxImportBytes = 1 << 30
@@ -54,7 +65,7 @@ const DefaultMaxImportBytes = 1 << 30
 //
 //	@title						parley API
 //	@version					1.0
-//	@description				Diplomatic events: who met whom, where, when, what they said, and which source says so. Errors are RFC 9457 application/problem+json.
+//	@description				Diplomatic events: who met whom, where, when, what they said, and which source says so. Errors are RFC 9457 application/problem+json. Every request's cost is bounded: a query string of at most 8192 bytes, at most 50 values per repeatable parameter (repeated or comma-separated); more is a 400 problem naming the parameter and the cap.
 //	@license.name				MIT
 //	@BasePath					/
 //	@accept						json
@@ -78,10 +89,25 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	registerPool(reg, st)
 	// recovery sits inside the access log and metrics, so that a panic is logged and
 	// counted as the 500 it becomes.
+	// The order is the cost order: whatever refuses a request cheaply (rate and
+	// concurrency limits) runs before authentication, which looks the key up.
 	r.Use(requestID(), accessLog(log), m.middleware(), recovery(log), problems(log), securityHeaders(),
-		corsPolicy(opt.CORSOrigins), requestTimeout(opt.RequestTimeout), authenticate(st, opt.PrivateReads))
+		corsPolicy(opt.CORSOrigins))
+	var lim *limiter
 	if opt.RateLimit > 0 {
-		r.Use(newLimiter(opt.RateLimit, opt.RateBurst).middleware())
+		lim = newLimiter(opt.RateLimit, opt.RateBurst)
+		r.Use(lim.before())
+	}
+	if opt.ClientConcurrency > 0 || opt.MaxInFlight > 0 {
+		wait := opt.QueueWait
+		if wait <= 0 {
+			wait = DefaultQueueWait
+		}
+		r.Use(newAdmission(opt.ClientConcurrency, opt.MaxInFlight, wait).middleware())
+	}
+	r.Use(requestTimeout(opt.RequestTimeout), authenticate(st, opt.PrivateReads))
+	if lim != nil {
+		r.Use(lim.afterAuth())
 	}
 	r.Use(idempotency(st))
 
@@ -207,6 +233,12 @@ func openAPI3(privateReads bool) ([]byte, error) {
 	for path, item := range v3.Paths.Map() {
 		route := pathParam.ReplaceAllString(path, ":$1")
 		for method, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Schema != nil && p.Value.Schema.Value != nil &&
+					p.Value.Schema.Value.Type.Is(openapi3.TypeArray) {
+					p.Value.Schema.Value.MaxItems = openapi3.Uint64Ptr(handlers.MaxValues)
+				}
+			}
 			if strings.HasPrefix(route, "/api/") {
 				// A key is checked whenever one is sent: a bad one is a 401 anywhere.
 				op.Responses.Set("401", problemRef("Missing, malformed, unknown or revoked API key"))

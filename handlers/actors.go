@@ -41,8 +41,8 @@ func NewActors(s ActorStore) *Actors {
 //	@Description	People, states, organisations, delegations and groups, sorted by name. Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			actors
 //	@Produce		json,application/problem+json
-//	@Param			kind	query		[]string	false	"Actor kind (repeatable)"	collectionFormat(multi)	Enums(person, state, organization, delegation, group)
-//	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable)"	collectionFormat(multi)
+//	@Param			kind	query		[]string	false	"Actor kind (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(person, state, organization, delegation, group)
+//	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			sort	query		string		false	"Sort order"	Enums(name, -name, updated, -updated)	default(name)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
@@ -164,10 +164,10 @@ func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
 //	@Tags			actors
 //	@Produce		json,application/problem+json
 //	@Param			id		path		string		true	"Actor id or slug"
-//	@Param			role	query		[]string	false	"Role of the actor (repeatable)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
+//	@Param			role	query		[]string	false	"Role of the actor (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
 //	@Param			to		query		string		false	"Overlaps up to this date (EDTF or ISO 8601)"
-//	@Param			type	query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
+//	@Param			type	query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			sort	query		string		false	"Sort order"	Enums(-date, date, updated, -updated)	default(-date)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string		false	"Opaque cursor"
@@ -229,12 +229,12 @@ func (h *Actors) Statements(c *gin.Context) {
 //	@Tags			actors
 //	@Produce		json,application/problem+json
 //	@Param			id			path		string		true	"Actor id or slug"
-//	@Param			role		query		[]string	false	"Participant role (repeatable)"	collectionFormat(multi)
-//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
+//	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			from		query		string		false	"Overlaps from this date (EDTF)"
 //	@Param			to			query		string		false	"Overlaps up to this date (EDTF)"
-//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
-//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			q			query		string		false	"Full-text search"
 //	@Success		200			{object}	store.Network
 //	@Failure		400			{object}	Problem

@@ -20,6 +20,14 @@ import (
 // MaxBodyBytes caps request bodies; larger ones get 413.
 const MaxBodyBytes = 1 << 20
 
+// MaxQueryBytes caps a request's query string. With MaxValues it bounds what one request
+// can ask of the database; a longer query string is a 400 naming the cap.
+const MaxQueryBytes = 8192
+
+// MaxValues caps the values of one repeatable query parameter (repeated, or
+// comma-separated): the store's cap on a filter's values, checked before any work.
+const MaxValues = store.MaxFilterValues
+
 // List is the body of every collection response.
 type List[T any] struct {
 	Items      []T    `json:"items"`
@@ -117,17 +125,21 @@ func notModified(c *gin.Context, version int) bool {
 // query reads URL parameters strictly: unknown names, repeated single-valued names and
 // invalid values are collected as field errors and reported together (400).
 type query struct {
-	vals url.Values
-	v    *models.Validation
+	vals   url.Values
+	v      *models.Validation
+	capped map[string]bool // parameters already reported over MaxValues
 }
 
 func newQuery(c *gin.Context, allowed ...string) *query {
 	// url.Values from URL.Query() silently drops what it cannot parse (a ";", a bad
 	// escape): a filter the client sent would be ignored, so that is an error here.
 	vals, err := url.ParseQuery(c.Request.URL.RawQuery)
-	q := &query{vals: vals, v: models.NewValidation(models.EINVALID)}
+	q := &query{vals: vals, v: models.NewValidation(models.EINVALID), capped: map[string]bool{}}
 	if err != nil {
 		q.v.Add("query", "is not a valid query string: %s", err.Error())
+	}
+	if n := len(c.Request.URL.RawQuery); n > MaxQueryBytes {
+		q.v.Add("query", "is %d bytes; at most %d are accepted", n, MaxQueryBytes)
 	}
 	ok := map[string]bool{}
 	for _, a := range allowed {
@@ -149,7 +161,8 @@ func newQuery(c *gin.Context, allowed ...string) *query {
 
 func (q *query) err() error { return q.v.Err() }
 
-// strings returns every value of a repeatable parameter, also split on commas.
+// strings returns every value of a repeatable parameter, also split on commas; more
+// than MaxValues is an error naming the parameter and the cap (and gives none).
 func (q *query) strings(name string) []string {
 	var out []string
 	for _, v := range q.vals[name] {
@@ -158,6 +171,13 @@ func (q *query) strings(name string) []string {
 				out = append(out, p)
 			}
 		}
+	}
+	if len(out) > MaxValues {
+		if !q.capped[name] {
+			q.capped[name] = true
+			q.v.Add(name, "has %d values; at most %d are accepted", len(out), MaxValues)
+		}
+		return nil
 	}
 	return out
 }

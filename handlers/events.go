@@ -118,17 +118,17 @@ func include(q *query) store.Include {
 //	@Description	Events matching every given filter. Repeated values of one filter are alternatives, except `tag` (all must be present) and `actor` with `match=all`. Dates use overlap: an event dated 2025-08 matches from=2025-08-15&to=2025-08-15.
 //	@Tags			events
 //	@Produce		json,application/problem+json
-//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)	default(any)
-//	@Param			role		query		[]string	false	"Participant role; with actor, the role of those actors (repeatable)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
-//	@Param			country		query		[]string	false	"Country of a participant, ISO 3166-1 alpha-2 (repeatable)"	collectionFormat(multi)
-//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
-//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)	Enums(meeting, negotiation, summit, call, visit, statement, agreement, conference, other)
-//	@Param			status		query		[]string	false	"Event status (repeatable)"	collectionFormat(multi)	Enums(scheduled, held, postponed, cancelled)
-//	@Param			tag			query		[]string	false	"Tag; all given must be present (repeatable)"	collectionFormat(multi)
+//	@Param			role		query		[]string	false	"Participant role; with actor, the role of those actors (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
+//	@Param			country		query		[]string	false	"Country of a participant, ISO 3166-1 alpha-2 (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(meeting, negotiation, summit, call, visit, statement, agreement, conference, other)
+//	@Param			status		query		[]string	false	"Event status (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(scheduled, held, postponed, cancelled)
+//	@Param			tag			query		[]string	false	"Tag; all given must be present (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			from		query		string		false	"Events overlapping from this date on (EDTF or ISO 8601: 2025, 2025-08, 2026-01-23)"
 //	@Param			to			query		string		false	"Events overlapping up to the end of this date"
-//	@Param			source		query		[]string	false	"Cited source id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			source		query		[]string	false	"Cited source id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event id or slug: the rounds of a series"
 //	@Param			q			query		string		false	"Full-text search over title, summary, tags and statements: words (all required), \"quoted phrases\", -excluded, or"
 //	@Param			sort		query		string		false	"Sort order; relevance needs q"	Enums(-date, date, updated, -updated, relevance)	default(-date)

@@ -61,17 +61,17 @@ func (noCounters) Imported(string, string, int) {}
 //	@Produce		json,application/problem+json,application/x-ndjson,text/csv,application/geo+json,application/ld+json,text/calendar
 //	@Param			format		query		string		true	"Output format"	Enums(ndjson, json, csv, geojson, jsonld, ics, timelinejs)
 //	@Param			entity		query		string		false	"csv only: one row per event, participant or statement"	Enums(events, participants, statements)
-//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
-//	@Param			role		query		[]string	false	"Participant role (repeatable)"	collectionFormat(multi)
-//	@Param			country		query		[]string	false	"Participant country (repeatable)"	collectionFormat(multi)
-//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
-//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
-//	@Param			status		query		[]string	false	"Event status (repeatable)"	collectionFormat(multi)
-//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable)"	collectionFormat(multi)
+//	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			country		query		[]string	false	"Participant country (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			status		query		[]string	false	"Event status (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			from		query		string		false	"Overlaps from this date (EDTF)"
 //	@Param			to			query		string		false	"Overlaps up to this date (EDTF)"
-//	@Param			source		query		[]string	false	"Cited source (repeatable)"	collectionFormat(multi)
+//	@Param			source		query		[]string	false	"Cited source (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event"
 //	@Param			q			query		string		false	"Full-text search"
 //	@Param			sort		query		string		false	"Order"	Enums(date, -date, updated, -updated)	default(date)

@@ -32,17 +32,17 @@ func NewGraph(s GraphStore) *Graph { return &Graph{store: s} }
 //	@Produce		json,application/problem+json,application/gexf+xml
 //	@Param			format		query		string		false	"Output format"	Enums(d3, cytoscape, gexf)	default(d3)
 //	@Param			min_weight	query		int			false	"Only edges with at least this many shared events"	default(1)	minimum(1)
-//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
-//	@Param			role		query		[]string	false	"Participant role (repeatable)"	collectionFormat(multi)
-//	@Param			country		query		[]string	false	"Participant country (repeatable)"	collectionFormat(multi)
-//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
-//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
-//	@Param			status		query		[]string	false	"Event status (repeatable)"	collectionFormat(multi)
-//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable)"	collectionFormat(multi)
+//	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			country		query		[]string	false	"Participant country (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			status		query		[]string	false	"Event status (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			from		query		string		false	"Overlaps from this date (EDTF)"
 //	@Param			to			query		string		false	"Overlaps up to this date (EDTF)"
-//	@Param			source		query		[]string	false	"Cited source (repeatable)"	collectionFormat(multi)
+//	@Param			source		query		[]string	false	"Cited source (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event"
 //	@Param			q			query		string		false	"Full-text search"
 //	@Success		200			{object}	formats.D3Graph	"format=d3; format=cytoscape gives formats.CytoscapeGraph"

@@ -37,7 +37,7 @@ func NewLocations(s LocationStore) *Locations {
 //	@Description	Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			locations
 //	@Produce		json,application/problem+json
-//	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable)"	collectionFormat(multi)
+//	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			sort	query		string		false	"Sort order"	Enums(name, -name, updated, -updated)	default(name)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor	query		string		false	"Opaque cursor from the previous page"

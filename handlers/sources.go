@@ -37,7 +37,7 @@ func NewSources(s SourceStore) *Sources {
 //	@Description	Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			sources
 //	@Produce		json,application/problem+json
-//	@Param			outlet	query		[]string	false	"Outlet name, exact (repeatable)"	collectionFormat(multi)
+//	@Param			outlet	query		[]string	false	"Outlet name, exact (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			sort	query		string		false	"Sort order"	Enums(outlet, -outlet, updated, -updated)	default(outlet)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor	query		string		false	"Opaque cursor from the previous page"

@@ -52,11 +52,11 @@ func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, e
 //	@Summary		List and filter statements
 //	@Tags			statements
 //	@Produce		json,application/problem+json
-//	@Param			speaker	query		[]string	false	"Speaker id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			speaker	query		[]string	false	"Speaker id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			event	query		string		false	"Event id or slug"
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
 //	@Param			to		query		string		false	"Overlaps up to this date"
-//	@Param			tag		query		[]string	false	"Tag; all given must be present (repeatable)"	collectionFormat(multi)
+//	@Param			tag		query		[]string	false	"Tag; all given must be present (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			quote	query		bool		false	"Only direct quotes (true) or paraphrases (false)"
 //	@Param			q		query		string		false	"Full-text search over text and attribution: words, \"quoted phrases\", -excluded, or"
 //	@Param			sort	query		string		false	"Sort order; relevance needs q"	Enums(date, -date, updated, -updated, relevance)	default(date)

@@ -27,17 +27,17 @@ func NewStats(s StatsStore) *Stats { return &Stats{store: s} }
 //	@Produce		json,application/problem+json
 //	@Param			interval	query		string		true	"Bucket size"	Enums(day, week, month, year)
 //	@Param			group_by	query		string		false	"Split counts by"	Enums(type, actor, country)
-//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable)"	collectionFormat(multi)
+//	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
-//	@Param			role		query		[]string	false	"Participant role (repeatable)"	collectionFormat(multi)
-//	@Param			country		query		[]string	false	"Participant country (repeatable)"	collectionFormat(multi)
-//	@Param			location	query		[]string	false	"Location id or slug (repeatable)"	collectionFormat(multi)
-//	@Param			type		query		[]string	false	"Event type (repeatable)"	collectionFormat(multi)
-//	@Param			status		query		[]string	false	"Event status (repeatable)"	collectionFormat(multi)
-//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable)"	collectionFormat(multi)
+//	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			country		query		[]string	false	"Participant country (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			type		query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			status		query		[]string	false	"Event status (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			from		query		string		false	"First interval: the one holding this date (EDTF)"
 //	@Param			to			query		string		false	"Last interval: the one holding the end of this date (EDTF)"
-//	@Param			source		query		[]string	false	"Cited source (repeatable)"	collectionFormat(multi)
+//	@Param			source		query		[]string	false	"Cited source (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event"
 //	@Param			q			query		string		false	"Full-text search"
 //	@Success		200			{object}	store.Stats

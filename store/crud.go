@@ -454,33 +454,3 @@ func (r *resolver) ref(table, kind, field string, ref *models.Ref) error {
 	r.seen[key] = ids[0]
 	return nil
 }
-
-// lookupRefs resolves filter references given as ids or slugs; an unknown one is a 400,
-// since a filter on something that does not exist is almost always a typo.
-func lookupRefs(tx *gorm.DB, table, kind, field string, refs []string) ([]models.ID, error) {
-	out := make([]models.ID, 0, len(refs))
-	v := models.NewValidation(models.EINVALID)
-	for _, s := range refs {
-		r, err := models.ParseRef(s)
-		if err != nil {
-			v.Add(field, "%s", err.Error())
-			continue
-		}
-		var ids []models.ID
-		q := tx.Table(table)
-		if r.Resolved() {
-			q = q.Where("id = ?", r.ID)
-		} else {
-			q = q.Where("slug = ?", r.Slug)
-		}
-		if err := q.Limit(1).Pluck("id", &ids).Error; err != nil {
-			return nil, dbError(err, kind)
-		}
-		if len(ids) == 0 {
-			v.Add(field, "no %s with id or slug %q", kind, s)
-			continue
-		}
-		out = append(out, ids[0])
-	}
-	return out, v.Err()
-}

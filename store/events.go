@@ -314,10 +314,11 @@ func (s *Store) DeleteEvent(ctx context.Context, ref string, ifVersion int) erro
 // ListEvents returns one page of events matching f.
 func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Event], error) {
 	db := s.db.WithContext(ctx)
-	where, actors, err := s.eventConditions(db, &f)
+	conds, err := s.eventConditions(db, &f)
 	if err != nil {
 		return Page[models.Event]{}, err
 	}
+	where := conds.where
 	var page Page[models.Event]
 	switch {
 	case f.Sort == "relevance":
@@ -338,10 +339,10 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Even
 		}
 	default:
 		base, sorts := db.Table("events"), eventSorts
-		if f.Q == "" && actorScan(&f, len(actors)) {
+		if conds.actorScan() {
 			base, sorts, where = db.Table("events").Select("events.*").
-				Joins("JOIN event_participants k ON k.event_id = events.id AND k.actor_id = ?", actors[0]),
-				actorScanSorts, actorScanConditions(&f)
+				Joins("JOIN event_participants k ON k.event_id = events.id AND k.actor_id = ?", conds.actors[0]),
+				actorScanSorts, conds.actorScanWhere
 		}
 		page, err = list(base, listParams{f.Sort, f.Cursor, f.Limit}, sorts, where,
 			func(e models.Event, sk sortKey) any {
@@ -369,128 +370,6 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Even
 type rankedEvent struct {
 	models.Event
 	Rank float64 `gorm:"column:rank"`
-}
-
-// actorScanSorts order by the participation row's copy of the event's start, so that one
-// actor's events in date order are a single range scan of (actor_id, event_start,
-// event_id) with the events fetched by primary key: no sort, no scan of other actors.
-// Their names and cursor keys equal the date sorts of eventSorts.
-var actorScanSorts = []sortKey{
-	{name: "-date", column: "k.event_start", idCol: "k.event_id", desc: true, kind: keyTime},
-	{name: "date", column: "k.event_start", idCol: "k.event_id", kind: keyTime},
-}
-
-// actorScan reports whether f can take the single-actor range scan: one actor, a date
-// sort, and no filter that needs other tables.
-func actorScan(f *EventFilter, actors int) bool {
-	return actors == 1 && (f.Sort == "" || f.Sort == "date" || f.Sort == "-date") &&
-		len(f.Countries) == 0 && len(f.Locations) == 0 && len(f.Types) == 0 && len(f.Statuses) == 0 &&
-		len(f.Tags) == 0 && len(f.Sources) == 0 && f.Parent == ""
-}
-
-// actorScanConditions filters the joined participation rows k. An actor with several
-// roles in one event has several rows; only the first (lowest matching role) is kept.
-func actorScanConditions(f *EventFilter) func(*gorm.DB) *gorm.DB {
-	return func(q *gorm.DB) *gorm.DB {
-		if len(f.Roles) > 0 {
-			q = q.Where("k.role IN ?", f.Roles).Where("NOT EXISTS (SELECT 1 FROM event_participants d "+
-				"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role AND d.role IN ?)", f.Roles)
-		} else {
-			q = q.Where("NOT EXISTS (SELECT 1 FROM event_participants d " +
-				"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role)")
-		}
-		if f.From != nil {
-			q = q.Where("k.event_end > ?", f.From.Start)
-		}
-		if f.To != nil {
-			q = q.Where("k.event_start < ?", f.To.End)
-		}
-		return q
-	}
-}
-
-// eventConditions resolves the filter's references and returns the WHERE builder.
-// Participation conditions are EXISTS sub-queries on the (actor, start, event) index.
-func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (func(*gorm.DB) *gorm.DB, []models.ID, error) {
-	actors, err := lookupRefs(db, "actors", "actor", "actor", f.Actors)
-	if err != nil {
-		return nil, nil, err
-	}
-	locations, err := lookupRefs(db, "locations", "location", "location", f.Locations)
-	if err != nil {
-		return nil, nil, err
-	}
-	sources, err := lookupRefs(db, "sources", "source", "source", f.Sources)
-	if err != nil {
-		return nil, nil, err
-	}
-	var parent []models.ID
-	if f.Parent != "" {
-		if parent, err = lookupRefs(db, "events", "event", "parent", []string{f.Parent}); err != nil {
-			return nil, nil, err
-		}
-	}
-	// The search condition, except for sort=relevance, whose ranked table already matches.
-	var searchCond string
-	var searchArgs []any
-	if f.Q != "" && f.Sort != "relevance" {
-		sq, err := parseSearch(f.Q)
-		if err != nil {
-			return nil, nil, err
-		}
-		searchCond, searchArgs = matchCondition(db, "events", sq)
-	}
-	return func(q *gorm.DB) *gorm.DB {
-		if searchCond != "" {
-			q = q.Where(searchCond, searchArgs...)
-		}
-		const part = "EXISTS (SELECT 1 FROM event_participants p WHERE p.event_id = events.id"
-		roleCond := ""
-		var roleArgs []any
-		if len(f.Roles) > 0 {
-			roleCond = " AND p.role IN ?"
-			roleArgs = []any{f.Roles}
-		}
-		switch {
-		case len(actors) > 0 && f.MatchAll:
-			for _, a := range actors {
-				q = q.Where(part+" AND p.actor_id = ?"+roleCond+")", append([]any{a}, roleArgs...)...)
-			}
-		case len(actors) > 0:
-			q = q.Where(part+" AND p.actor_id IN ?"+roleCond+")", append([]any{actors}, roleArgs...)...)
-		case len(f.Roles) > 0:
-			q = q.Where(part+roleCond+")", roleArgs...)
-		}
-		if len(f.Countries) > 0 {
-			q = q.Where("EXISTS (SELECT 1 FROM event_participants p JOIN actors a ON a.id = p.actor_id "+
-				"WHERE p.event_id = events.id AND a.country IN ?)", f.Countries)
-		}
-		if len(locations) > 0 {
-			q = q.Where("events.location_id IN ?", locations)
-		}
-		if len(f.Types) > 0 {
-			q = q.Where("events.type IN ?", f.Types)
-		}
-		if len(f.Statuses) > 0 {
-			q = q.Where("events.status IN ?", f.Statuses)
-		}
-		for _, t := range f.Tags {
-			q = q.Where("EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = events.id AND t.tag = ?)", t)
-		}
-		if f.From != nil {
-			q = q.Where("events.date_end > ?", f.From.Start)
-		}
-		if f.To != nil {
-			q = q.Where("events.date_start < ?", f.To.End)
-		}
-		if len(sources) > 0 {
-			q = q.Where("EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = events.id AND es.source_id IN ?)", sources)
-		}
-		if len(parent) > 0 {
-			q = q.Where("events.parent_id = ?", parent[0])
-		}
-		return q
-	}, actors, nil
 }
 
 // embed loads the related entities include asks for, one query per kind.

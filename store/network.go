@@ -104,11 +104,11 @@ func (t *scannedTime) Scan(src any) error {
 
 // filteredEventIDs is a sub-query of the ids of the events f selects.
 func (s *Store) filteredEventIDs(db *gorm.DB, f *EventFilter) (*gorm.DB, error) {
-	where, _, err := s.eventConditions(db, f)
+	conds, err := s.eventConditions(db, f)
 	if err != nil {
 		return nil, err
 	}
-	return where(db.Session(&gorm.Session{NewDB: true}).Table("events").Select("events.id")), nil
+	return conds.where(db.Session(&gorm.Session{NewDB: true}).Table("events").Select("events.id")), nil
 }
 
 // CoParticipationGraph builds the graph of the events f selects: every participating

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/parley-api/parley/models"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -45,6 +47,10 @@ type Options struct {
 	// ReadReplicas are PostgreSQL URLs that serve reads outside transactions; writes and
 	// everything inside a transaction stay on the primary.
 	ReadReplicas []string
+	// StatementTimeout bounds every PostgreSQL statement on the server (0: none), so that
+	// no request can hold a connection longer, whatever happens to its client. Imports
+	// lift it inside their own transaction.
+	StatementTimeout time.Duration
 }
 
 // DefaultURL is the embedded database a fresh machine gets.
@@ -73,7 +79,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	}
 	var dialector gorm.Dialector
 	if dialect == Postgres {
-		dialector = postgres.Open(dsn)
+		dialector = pgDialector(dsn, opts.StatementTimeout)
 	} else {
 		dialector = sqlite.Open(dsn)
 	}
@@ -99,7 +105,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	if len(opts.ReadReplicas) > 0 {
-		if err := useReplicas(db, dialect, opts.ReadReplicas); err != nil {
+		if err := useReplicas(db, dialect, opts.ReadReplicas, opts.StatementTimeout); err != nil {
 			_ = sqlDB.Close()
 			return nil, err
 		}
@@ -114,8 +120,23 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// pgDialector opens PostgreSQL with every new connection's statement_timeout set (when
+// timeout > 0). It is set after connecting rather than as a start-up parameter, which
+// PgBouncer refuses.
+func pgDialector(dsn string, timeout time.Duration) gorm.Dialector {
+	cfg := postgres.Config{DSN: dsn}
+	if timeout > 0 {
+		set := fmt.Sprintf("SET statement_timeout = %d", max(1, timeout.Milliseconds()))
+		cfg.OptionOpenDB = []stdlib.OptionOpenDB{stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			_, err := c.Exec(ctx, set)
+			return err
+		})}
+	}
+	return postgres.New(cfg)
+}
+
 // useReplicas routes reads to the replicas with gorm's dbresolver (random choice per query).
-func useReplicas(db *gorm.DB, dialect Dialect, urls []string) error {
+func useReplicas(db *gorm.DB, dialect Dialect, urls []string, statementTimeout time.Duration) error {
 	if dialect != Postgres {
 		return errors.New("store: read replicas need PostgreSQL")
 	}
@@ -128,7 +149,7 @@ func useReplicas(db *gorm.DB, dialect Dialect, urls []string) error {
 		if d != Postgres {
 			return fmt.Errorf("store: read replica %q is not a postgres:// URL", u)
 		}
-		replicas = append(replicas, postgres.Open(dsn))
+		replicas = append(replicas, pgDialector(dsn, statementTimeout))
 	}
 	return db.Use(dbresolver.Register(dbresolver.Config{Replicas: replicas, Policy: dbresolver.RandomPolicy{}}))
 }

@@ -170,6 +170,9 @@ func (s *Store) DeleteStatement(ctx context.Context, ref string, ifVersion int) 
 // ListStatements returns one page of statements matching f.
 func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[models.Statement], error) {
 	db := s.db.WithContext(ctx)
+	if err := checkFilterCounts(map[string]int{"speaker": len(f.Speakers), "tag": len(f.Tags)}); err != nil {
+		return Page[models.Statement]{}, err
+	}
 	speakers, err := lookupRefs(db, "actors", "actor", "speaker", f.Speakers)
 	if err != nil {
 		return Page[models.Statement]{}, err
@@ -193,8 +196,8 @@ func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[mod
 		if f.To != nil {
 			q = q.Where("statements.date_start < ?", f.To.End)
 		}
-		for _, t := range f.Tags {
-			q = q.Where("EXISTS (SELECT 1 FROM statement_tags t WHERE t.statement_id = statements.id AND t.tag = ?)", t)
+		if tags := uniq(f.Tags); len(tags) > 0 {
+			q = q.Where(allOf("statements.id", "statement_tags", "statement_id", "tag", len(tags)), tags)
 		}
 		if f.Quote != nil {
 			q = q.Where("statements.quote = ?", *f.Quote)

@@ -61,10 +61,11 @@ func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 		return nil, err
 	}
 	db := s.db.WithContext(ctx)
-	where, _, err := s.eventConditions(db, &f.EventFilter)
+	conds, err := s.eventConditions(db, &f.EventFilter)
 	if err != nil {
 		return nil, err
 	}
+	where := conds.where
 	bucket := bucketExpr(s.dialect, f.Interval)
 	q := where(db.Table("events"))
 	group, count := "", "COUNT(*)"

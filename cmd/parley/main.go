@@ -51,6 +51,10 @@ type config struct {
 	cors        []string
 	proxies     []string
 	reqTimeout  time.Duration
+	// stmtTimeout is serve's PostgreSQL statement_timeout; other commands run without one.
+	stmtTimeout time.Duration
+	clientConc  int
+	queueWait   time.Duration
 }
 
 func newRoot() *cobra.Command {
@@ -112,7 +116,7 @@ func (c *config) withStore(cmd *cobra.Command, fn func(ctx context.Context, st *
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.databaseURL, store.Options{Logger: log, ReadReplicas: c.replicas})
+	st, err := store.Open(ctx, c.databaseURL, store.Options{Logger: log, ReadReplicas: c.replicas, StatementTimeout: c.stmtTimeout})
 	if err != nil {
 		return err
 	}
@@ -149,6 +153,7 @@ func serveCmd(cfg *config) *cobra.Command {
 					MaxImportBytes: cfg.maxImport, PrivateReads: !cfg.publicRead,
 					RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, CORSOrigins: cfg.cors,
 					TrustedProxies: cfg.proxies, RequestTimeout: cfg.reqTimeout,
+					ClientConcurrency: cfg.clientConc, MaxInFlight: st.Stats().MaxOpenConnections, QueueWait: cfg.queueWait,
 				})
 				if err != nil {
 					return err
@@ -166,6 +171,9 @@ func serveCmd(cfg *config) *cobra.Command {
 	cmd.Flags().StringSliceVar(&cfg.cors, "cors-origins", nil, "browser origins allowed to call the API, comma-separated; * for any (env PARLEY_CORS_ORIGINS)")
 	cmd.Flags().StringSliceVar(&cfg.proxies, "trusted-proxies", nil, "addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env PARLEY_TRUSTED_PROXIES)")
 	cmd.Flags().DurationVar(&cfg.reqTimeout, "request-timeout", 30*time.Second, "limit on each API request but export and import; its database work is cancelled (env PARLEY_REQUEST_TIMEOUT)")
+	cmd.Flags().DurationVar(&cfg.stmtTimeout, "statement-timeout", 30*time.Second, "PostgreSQL statement_timeout of every statement the server runs (each page of an export too; imports lift it); 0 for none (env PARLEY_STATEMENT_TIMEOUT)")
+	cmd.Flags().IntVar(&cfg.clientConc, "client-concurrency", 8, "API requests one client address may have running at once; more get 429; 0 for no bound (env PARLEY_CLIENT_CONCURRENCY)")
+	cmd.Flags().DurationVar(&cfg.queueWait, "queue-wait", api.DefaultQueueWait, "how long a request waits for a free database connection before a retryable 503 (env PARLEY_QUEUE_WAIT)")
 	return cmd
 }
 

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+// MaxFilterValues caps the values of one repeatable filter (actor, tag, type, …). Every
+// filter has one SQL shape whatever its count (an IN list, or an all-of sub-query with a
+// HAVING count), so its cost grows at most linearly up to this cap; more is refused.
+const MaxFilterValues = 50
+
+// checkFilterCounts refuses a filter with more than MaxFilterValues values, naming it.
+func checkFilterCounts(counts map[string]int) error {
+	v := models.NewValidation(models.EINVALID)
+	names := make([]string, 0, len(counts))
+	for name := range counts {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if n := counts[name]; n > MaxFilterValues {
+			v.Add(name, "has %d values; at most %d are accepted", n, MaxFilterValues)
+		}
+	}
+	return v.Err()
+}
+
+// uniq returns xs without repeats, in first-seen order.
+func uniq[T comparable](xs []T) []T {
+	seen := make(map[T]bool, len(xs))
+	out := make([]T, 0, len(xs))
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// lookupRefs resolves filter references given as ids or slugs, in one query whatever
+// their number, and returns each distinct id once. An unknown one is a 400, since a
+// filter on something that does not exist is almost always a typo.
+func lookupRefs(tx *gorm.DB, table, kind, field string, refs []string) ([]models.ID, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	if err := checkFilterCounts(map[string]int{field: len(refs)}); err != nil {
+		return nil, err
+	}
+	v := models.NewValidation(models.EINVALID)
+	parsed := make([]models.Ref, 0, len(refs))
+	var ids []models.ID
+	var slugs []string
+	for _, s := range refs {
+		r, err := models.ParseRef(s)
+		if err != nil {
+			v.Add(field, "%s", err.Error())
+			continue
+		}
+		parsed = append(parsed, r)
+		if r.Resolved() {
+			ids = append(ids, r.ID)
+		} else {
+			slugs = append(slugs, r.Slug)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID   models.ID
+		Slug string
+	}
+	q := tx.Table(table).Select("id, slug")
+	switch {
+	case len(ids) > 0 && len(slugs) > 0:
+		q = q.Where("id IN ? OR slug IN ?", ids, slugs)
+	case len(ids) > 0:
+		q = q.Where("id IN ?", ids)
+	default:
+		q = q.Where("slug IN ?", slugs)
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, dbError(err, kind)
+	}
+	byID, bySlug := map[models.ID]bool{}, map[string]models.ID{}
+	for _, r := range rows {
+		byID[r.ID] = true
+		bySlug[r.Slug] = r.ID
+	}
+	out := make([]models.ID, 0, len(parsed))
+	for _, r := range parsed {
+		id, ok := r.ID, byID[r.ID]
+		if !r.Resolved() {
+			id, ok = bySlug[r.Slug]
+		}
+		if !ok {
+			v.Add(field, "no %s with id or slug %q", kind, r.String())
+			continue
+		}
+		out = append(out, id)
+	}
+	return uniq(out), v.Err()
+}
+
+// allOf is the condition that a row of the outer table (column key) has a child row for
+// every one of n distinct values: one sub-query whatever n, never one per value.
+func allOf(key, childTable, childKey, valueCol string, n int) string {
+	sub := fmt.Sprintf("%s IN (SELECT c.%s FROM %s c WHERE c.%s IN ?", key, childKey, childTable, valueCol)
+	if n > 1 {
+		sub += fmt.Sprintf(" GROUP BY c.%s HAVING COUNT(DISTINCT c.%s) = %d", childKey, valueCol, n)
+	}
+	return sub + ")"
+}
+
+// eventConds is the resolved /events filter: references looked up, values deduplicated.
+type eventConds struct {
+	f                                  *EventFilter
+	actors, locations, sources, parent []models.ID
+	tags                               []string
+	searchCond                         string
+	searchArgs                         []any
+}
+
+// eventConditions checks the filter's counts, resolves its references and returns the
+// conditions. Each filter adds one condition whatever the number of its values.
+func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error) {
+	if err := checkFilterCounts(map[string]int{"actor": len(f.Actors), "role": len(f.Roles), "country": len(f.Countries),
+		"location": len(f.Locations), "type": len(f.Types), "status": len(f.Statuses), "tag": len(f.Tags), "source": len(f.Sources)}); err != nil {
+		return nil, err
+	}
+	c := &eventConds{f: f, tags: uniq(f.Tags)}
+	var err error
+	if c.actors, err = lookupRefs(db, "actors", "actor", "actor", f.Actors); err != nil {
+		return nil, err
+	}
+	if c.locations, err = lookupRefs(db, "locations", "location", "location", f.Locations); err != nil {
+		return nil, err
+	}
+	if c.sources, err = lookupRefs(db, "sources", "source", "source", f.Sources); err != nil {
+		return nil, err
+	}
+	if f.Parent != "" {
+		if c.parent, err = lookupRefs(db, "events", "event", "parent", []string{f.Parent}); err != nil {
+			return nil, err
+		}
+	}
+	// The search condition, except for sort=relevance, whose ranked table already matches.
+	if f.Q != "" && f.Sort != "relevance" {
+		sq, err := parseSearch(f.Q)
+		if err != nil {
+			return nil, err
+		}
+		c.searchCond, c.searchArgs = matchCondition(db, "events", sq)
+	}
+	return c, nil
+}
+
+// where applies every condition.
+func (c *eventConds) where(q *gorm.DB) *gorm.DB {
+	return c.others(c.participation(q))
+}
+
+// participation applies the actor and role conditions: those the single-actor scan
+// answers with its join instead.
+func (c *eventConds) participation(q *gorm.DB) *gorm.DB {
+	f := c.f
+	roleCond := ""
+	var roleArgs []any
+	if len(f.Roles) > 0 {
+		roleCond = " AND c.role IN ?"
+		roleArgs = []any{uniq(f.Roles)}
+	}
+	switch {
+	case len(c.actors) > 1 && f.MatchAll:
+		q = q.Where("events.id IN (SELECT c.event_id FROM event_participants c WHERE c.actor_id IN ?"+roleCond+
+			fmt.Sprintf(" GROUP BY c.event_id HAVING COUNT(DISTINCT c.actor_id) = %d)", len(c.actors)),
+			append([]any{c.actors}, roleArgs...)...)
+	case len(c.actors) > 0:
+		q = q.Where("EXISTS (SELECT 1 FROM event_participants c WHERE c.event_id = events.id AND c.actor_id IN ?"+roleCond+")",
+			append([]any{c.actors}, roleArgs...)...)
+	case len(f.Roles) > 0:
+		q = q.Where("EXISTS (SELECT 1 FROM event_participants c WHERE c.event_id = events.id"+roleCond+")", roleArgs...)
+	}
+	return q
+}
+
+// others applies every condition but participation.
+func (c *eventConds) others(q *gorm.DB) *gorm.DB {
+	f := c.f
+	if c.searchCond != "" {
+		q = q.Where(c.searchCond, c.searchArgs...)
+	}
+	if len(f.Countries) > 0 {
+		q = q.Where("EXISTS (SELECT 1 FROM event_participants p JOIN actors a ON a.id = p.actor_id "+
+			"WHERE p.event_id = events.id AND a.country IN ?)", uniq(f.Countries))
+	}
+	if len(c.locations) > 0 {
+		q = q.Where("events.location_id IN ?", c.locations)
+	}
+	if len(f.Types) > 0 {
+		q = q.Where("events.type IN ?", uniq(f.Types))
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("events.status IN ?", uniq(f.Statuses))
+	}
+	if len(c.tags) > 0 {
+		q = q.Where(allOf("events.id", "event_tags", "event_id", "tag", len(c.tags)), c.tags)
+	}
+	if f.From != nil {
+		q = q.Where("events.date_end > ?", f.From.Start)
+	}
+	if f.To != nil {
+		q = q.Where("events.date_start < ?", f.To.End)
+	}
+	if len(c.sources) > 0 {
+		q = q.Where("EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = events.id AND es.source_id IN ?)", c.sources)
+	}
+	if len(c.parent) > 0 {
+		q = q.Where("events.parent_id = ?", c.parent[0])
+	}
+	return q
+}
+
+// actorScanSorts order by the participation row's copy of the event's start, so that one
+// actor's events in date order are a single range scan of (actor_id, event_start,
+// event_id) with the events fetched by primary key: no sort, no scan of other actors.
+// Their names and cursor keys equal the date sorts of eventSorts.
+var actorScanSorts = []sortKey{
+	{name: "-date", column: "k.event_start", idCol: "k.event_id", desc: true, kind: keyTime},
+	{name: "date", column: "k.event_start", idCol: "k.event_id", kind: keyTime},
+}
+
+// actorScan reports whether the single-actor range scan answers the query: one actor
+// (or several that resolve to one), a date sort and no full-text query. Every other
+// filter composes with it (others), so none is ever dropped on this path.
+func (c *eventConds) actorScan() bool {
+	f := c.f
+	return len(c.actors) == 1 && f.Q == "" && (f.Sort == "" || f.Sort == "date" || f.Sort == "-date")
+}
+
+// actorScanWhere filters the joined participation rows k and applies every other
+// condition to the events. An actor with several roles in one event has several rows;
+// only the first (lowest matching role) is kept.
+func (c *eventConds) actorScanWhere(q *gorm.DB) *gorm.DB {
+	f := c.f
+	if len(f.Roles) > 0 {
+		roles := uniq(f.Roles)
+		q = q.Where("k.role IN ?", roles).Where("NOT EXISTS (SELECT 1 FROM event_participants d "+
+			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role AND d.role IN ?)", roles)
+	} else {
+		q = q.Where("NOT EXISTS (SELECT 1 FROM event_participants d " +
+			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role)")
+	}
+	if f.From != nil {
+		q = q.Where("k.event_end > ?", f.From.Start)
+	}
+	if f.To != nil {
+		q = q.Where("k.event_start < ?", f.To.End)
+	}
+	return c.others(q)
+}
