@@ -1,5 +1,7 @@
 package store
 
+import "gorm.io/gorm"
+
 // ExecForTest runs SQL on s's database, for tests that need a database state the API
 // cannot make (a constraint parley does not know of, say).
 func ExecForTest(s *Store, query string) error { return s.db.Exec(query).Error }
@@ -9,4 +11,12 @@ func ScalarForTest(s *Store, query string) (string, error) {
 	var out string
 	err := s.db.Raw(query).Row().Scan(&out)
 	return out, err
+}
+
+// TraceSQLForTest calls fn with the SQL text (placeholders, not values) of every query
+// and row read s runs from now on, so a test can check the shape of what a filter asks.
+func TraceSQLForTest(s *Store, fn func(sql string)) {
+	trace := func(db *gorm.DB) { fn(db.Statement.SQL.String()) }
+	_ = s.db.Callback().Query().After("gorm:query").Register("test:trace_query", trace)
+	_ = s.db.Callback().Row().After("gorm:row").Register("test:trace_row", trace)
 }
