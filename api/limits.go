@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"math"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,8 +147,8 @@ func (l *limiter) before() gin.HandlerFunc {
 			return
 		}
 		c.Next()
-		if c.Writer.Status() == http.StatusUnauthorized && keyOf(c) == nil {
-			ip.AllowN(now, 1)
+		if keyOf(c) == nil && c.Writer.Header().Get("WWW-Authenticate") != "" {
+			ip.AllowN(now, 1) // the key was refused
 		}
 	}
 }

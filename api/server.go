@@ -242,7 +242,14 @@ func openAPI3(privateReads bool) ([]byte, error) {
 			if strings.HasPrefix(route, "/api/") {
 				// A key is checked whenever one is sent: a bad one is a 401 anywhere.
 				op.Responses.Set("401", problemRef("Missing, malformed, unknown or revoked API key"))
-				op.Responses.Set("429", problemRef("Over the rate limit: see Retry-After"))
+				op.Responses.Set("429", problemRef("Over the rate limit, or too many requests of this client running: see Retry-After"))
+				// Every endpoint reads its query strictly: an unknown parameter is a 400.
+				if op.Responses.Value("400") == nil {
+					op.Responses.Set("400", problemRef("Invalid request parameters (an unknown parameter, a value over its cap)"))
+				}
+				if op.Responses.Value("503") == nil {
+					op.Responses.Set("503", problemRef("The database is unavailable, busy or at capacity: retry after Retry-After"))
+				}
 				if method == http.MethodPost && idempotentRoutes[route] {
 					op.AddParameter(openapi3.NewHeaderParameter("Idempotency-Key").
 						WithDescription("Makes the create safe to retry: a retry with the same key and body gets the first answer (marked Idempotency-Replayed: true) for 24 hours; the key with another body is a 422, a retry while the first runs a 409").

@@ -49,7 +49,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Actor kind (repeatable)",
+                        "description": "Actor kind (repeatable, at most 50 values)",
                         "name": "kind",
                         "in": "query"
                     },
@@ -59,7 +59,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "ISO 3166-1 alpha-2 country (repeatable)",
+                        "description": "ISO 3166-1 alpha-2 country (repeatable, at most 50 values)",
                         "name": "country",
                         "in": "query"
                     },
@@ -499,7 +499,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Role of the actor (repeatable)",
+                        "description": "Role of the actor (repeatable, at most 50 values)",
                         "name": "role",
                         "in": "query"
                     },
@@ -521,7 +521,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event type (repeatable)",
+                        "description": "Event type (repeatable, at most 50 values)",
                         "name": "type",
                         "in": "query"
                     },
@@ -615,7 +615,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant role (repeatable)",
+                        "description": "Participant role (repeatable, at most 50 values)",
                         "name": "role",
                         "in": "query"
                     },
@@ -625,7 +625,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event type (repeatable)",
+                        "description": "Event type (repeatable, at most 50 values)",
                         "name": "type",
                         "in": "query"
                     },
@@ -647,7 +647,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Location id or slug (repeatable)",
+                        "description": "Location id or slug (repeatable, at most 50 values)",
                         "name": "location",
                         "in": "query"
                     },
@@ -657,7 +657,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Tag; all must be present (repeatable)",
+                        "description": "Tag; all must be present (repeatable, at most 50 values)",
                         "name": "tag",
                         "in": "query"
                     },
@@ -897,7 +897,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant id or slug (repeatable)",
+                        "description": "Participant id or slug (repeatable, at most 50 values)",
                         "name": "actor",
                         "in": "query"
                     },
@@ -927,7 +927,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant role; with actor, the role of those actors (repeatable)",
+                        "description": "Participant role; with actor, the role of those actors (repeatable, at most 50 values)",
                         "name": "role",
                         "in": "query"
                     },
@@ -937,7 +937,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Country of a participant, ISO 3166-1 alpha-2 (repeatable)",
+                        "description": "Country of a participant, ISO 3166-1 alpha-2 (repeatable, at most 50 values)",
                         "name": "country",
                         "in": "query"
                     },
@@ -947,7 +947,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Location id or slug (repeatable)",
+                        "description": "Location id or slug (repeatable, at most 50 values)",
                         "name": "location",
                         "in": "query"
                     },
@@ -968,7 +968,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event type (repeatable)",
+                        "description": "Event type (repeatable, at most 50 values)",
                         "name": "type",
                         "in": "query"
                     },
@@ -984,7 +984,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event status (repeatable)",
+                        "description": "Event status (repeatable, at most 50 values)",
                         "name": "status",
                         "in": "query"
                     },
@@ -994,7 +994,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Tag; all given must be present (repeatable)",
+                        "description": "Tag; all given must be present (repeatable, at most 50 values)",
                         "name": "tag",
                         "in": "query"
                     },
@@ -1016,7 +1016,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Cited source id or slug (repeatable)",
+                        "description": "Cited source id or slug (repeatable, at most 50 values)",
                         "name": "source",
                         "in": "query"
                     },
@@ -1614,7 +1614,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant id or slug (repeatable)",
+                        "description": "Participant id or slug (repeatable, at most 50 values)",
                         "name": "actor",
                         "in": "query"
                     },
@@ -1634,7 +1634,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant role (repeatable)",
+                        "description": "Participant role (repeatable, at most 50 values)",
                         "name": "role",
                         "in": "query"
                     },
@@ -1644,7 +1644,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant country (repeatable)",
+                        "description": "Participant country (repeatable, at most 50 values)",
                         "name": "country",
                         "in": "query"
                     },
@@ -1654,7 +1654,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Location id or slug (repeatable)",
+                        "description": "Location id or slug (repeatable, at most 50 values)",
                         "name": "location",
                         "in": "query"
                     },
@@ -1664,7 +1664,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event type (repeatable)",
+                        "description": "Event type (repeatable, at most 50 values)",
                         "name": "type",
                         "in": "query"
                     },
@@ -1674,7 +1674,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event status (repeatable)",
+                        "description": "Event status (repeatable, at most 50 values)",
                         "name": "status",
                         "in": "query"
                     },
@@ -1684,7 +1684,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Tag; all must be present (repeatable)",
+                        "description": "Tag; all must be present (repeatable, at most 50 values)",
                         "name": "tag",
                         "in": "query"
                     },
@@ -1706,7 +1706,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Cited source (repeatable)",
+                        "description": "Cited source (repeatable, at most 50 values)",
                         "name": "source",
                         "in": "query"
                     },
@@ -1812,7 +1812,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant id or slug (repeatable)",
+                        "description": "Participant id or slug (repeatable, at most 50 values)",
                         "name": "actor",
                         "in": "query"
                     },
@@ -1832,7 +1832,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant role (repeatable)",
+                        "description": "Participant role (repeatable, at most 50 values)",
                         "name": "role",
                         "in": "query"
                     },
@@ -1842,7 +1842,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant country (repeatable)",
+                        "description": "Participant country (repeatable, at most 50 values)",
                         "name": "country",
                         "in": "query"
                     },
@@ -1852,7 +1852,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Location id or slug (repeatable)",
+                        "description": "Location id or slug (repeatable, at most 50 values)",
                         "name": "location",
                         "in": "query"
                     },
@@ -1862,7 +1862,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event type (repeatable)",
+                        "description": "Event type (repeatable, at most 50 values)",
                         "name": "type",
                         "in": "query"
                     },
@@ -1872,7 +1872,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event status (repeatable)",
+                        "description": "Event status (repeatable, at most 50 values)",
                         "name": "status",
                         "in": "query"
                     },
@@ -1882,7 +1882,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Tag; all must be present (repeatable)",
+                        "description": "Tag; all must be present (repeatable, at most 50 values)",
                         "name": "tag",
                         "in": "query"
                     },
@@ -1904,7 +1904,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Cited source (repeatable)",
+                        "description": "Cited source (repeatable, at most 50 values)",
                         "name": "source",
                         "in": "query"
                     },
@@ -2142,7 +2142,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "ISO 3166-1 alpha-2 country (repeatable)",
+                        "description": "ISO 3166-1 alpha-2 country (repeatable, at most 50 values)",
                         "name": "country",
                         "in": "query"
                     },
@@ -2621,7 +2621,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Outlet name, exact (repeatable)",
+                        "description": "Outlet name, exact (repeatable, at most 50 values)",
                         "name": "outlet",
                         "in": "query"
                     },
@@ -3099,7 +3099,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Speaker id or slug (repeatable)",
+                        "description": "Speaker id or slug (repeatable, at most 50 values)",
                         "name": "speaker",
                         "in": "query"
                     },
@@ -3127,7 +3127,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Tag; all given must be present (repeatable)",
+                        "description": "Tag; all given must be present (repeatable, at most 50 values)",
                         "name": "tag",
                         "in": "query"
                     },
@@ -3618,7 +3618,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant id or slug (repeatable)",
+                        "description": "Participant id or slug (repeatable, at most 50 values)",
                         "name": "actor",
                         "in": "query"
                     },
@@ -3638,7 +3638,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant role (repeatable)",
+                        "description": "Participant role (repeatable, at most 50 values)",
                         "name": "role",
                         "in": "query"
                     },
@@ -3648,7 +3648,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant country (repeatable)",
+                        "description": "Participant country (repeatable, at most 50 values)",
                         "name": "country",
                         "in": "query"
                     },
@@ -3658,7 +3658,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Location id or slug (repeatable)",
+                        "description": "Location id or slug (repeatable, at most 50 values)",
                         "name": "location",
                         "in": "query"
                     },
@@ -3668,7 +3668,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event type (repeatable)",
+                        "description": "Event type (repeatable, at most 50 values)",
                         "name": "type",
                         "in": "query"
                     },
@@ -3678,7 +3678,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event status (repeatable)",
+                        "description": "Event status (repeatable, at most 50 values)",
                         "name": "status",
                         "in": "query"
                     },
@@ -3688,7 +3688,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Tag; all must be present (repeatable)",
+                        "description": "Tag; all must be present (repeatable, at most 50 values)",
                         "name": "tag",
                         "in": "query"
                     },
@@ -3710,7 +3710,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Cited source (repeatable)",
+                        "description": "Cited source (repeatable, at most 50 values)",
                         "name": "source",
                         "in": "query"
                     },
@@ -3790,7 +3790,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant id or slug (repeatable)",
+                        "description": "Participant id or slug (repeatable, at most 50 values)",
                         "name": "actor",
                         "in": "query"
                     },
@@ -3810,7 +3810,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant role (repeatable)",
+                        "description": "Participant role (repeatable, at most 50 values)",
                         "name": "role",
                         "in": "query"
                     },
@@ -3820,7 +3820,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Participant country (repeatable)",
+                        "description": "Participant country (repeatable, at most 50 values)",
                         "name": "country",
                         "in": "query"
                     },
@@ -3830,7 +3830,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Location id or slug (repeatable)",
+                        "description": "Location id or slug (repeatable, at most 50 values)",
                         "name": "location",
                         "in": "query"
                     },
@@ -3840,7 +3840,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event type (repeatable)",
+                        "description": "Event type (repeatable, at most 50 values)",
                         "name": "type",
                         "in": "query"
                     },
@@ -3850,7 +3850,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Event status (repeatable)",
+                        "description": "Event status (repeatable, at most 50 values)",
                         "name": "status",
                         "in": "query"
                     },
@@ -3860,7 +3860,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Tag; all must be present (repeatable)",
+                        "description": "Tag; all must be present (repeatable, at most 50 values)",
                         "name": "tag",
                         "in": "query"
                     },
@@ -3882,7 +3882,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Cited source (repeatable)",
+                        "description": "Cited source (repeatable, at most 50 values)",
                         "name": "source",
                         "in": "query"
                     },
@@ -5214,7 +5214,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "parley API",
-	Description:      "Diplomatic events: who met whom, where, when, what they said, and which source says so. Errors are RFC 9457 application/problem+json.",
+	Description:      "Diplomatic events: who met whom, where, when, what they said, and which source says so. Errors are RFC 9457 application/problem+json. Every request's cost is bounded: a query string of at most 8192 bytes, at most 50 values per repeatable parameter (repeated or comma-separated); more is a 400 problem naming the parameter and the cap.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

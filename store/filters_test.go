@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parley-api/parley/models"
 	"github.com/parley-api/parley/store"
@@ -152,4 +153,26 @@ func fieldsOf(err error) []models.FieldError {
 		return me.Fields
 	}
 	return nil
+}
+
+// TestStatementTimeout checks that a PostgreSQL store opened with a statement timeout
+// has it on every pooled connection: a statement that runs longer is stopped by the
+// server, whatever its client does.
+func TestStatementTimeout(t *testing.T) {
+	url := storetest.URL(t, store.Postgres)
+	s, err := store.Open(context.Background(), url, store.Options{StatementTimeout: 150 * time.Millisecond, MaxOpenConns: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	for range 3 {
+		if got, err := store.ScalarForTest(s, "SHOW statement_timeout"); err != nil || got != "150ms" {
+			t.Fatalf("statement_timeout: %q, %v", got, err)
+		}
+	}
+	start := time.Now()
+	_, err = store.ScalarForTest(s, "SELECT pg_sleep(5)::text")
+	if err == nil || !strings.Contains(err.Error(), "57014") || time.Since(start) > 2*time.Second {
+		t.Errorf("a 5 s statement: %v after %v, want a statement timeout (57014) at once", err, time.Since(start))
+	}
 }
