@@ -327,3 +327,21 @@ func TestAuthFailuresAreLimited(t *testing.T) {
 		t.Errorf("100 unknown keys: %v, want at most the burst (10) of 401 and the rest 429", counts)
 	}
 }
+
+// TestHeadWhereverGet sends HEAD to every GET route: the same status and headers as
+// GET, and no body.
+func TestHeadWhereverGet(t *testing.T) {
+	t.Parallel()
+	paths, _ := hostileRoutes(t)
+	paths = append(paths, "/healthz", "/readyz", "/metrics", "/openapi.json", "/swagger/index.html")
+	each(t, true, func(t *testing.T, c *client) {
+		for _, path := range paths {
+			path += hostileRequired[path]
+			get, head := c.get(path), c.do(http.MethodHead, path, nil)
+			if head.Status != get.Status || len(head.Body) != 0 ||
+				head.Header.Get("Content-Type") != get.Header.Get("Content-Type") {
+				t.Errorf("HEAD %s: %d %q (%d bytes); GET: %d %q", path, head.Status, head.Header.Get("Content-Type"), len(head.Body), get.Status, get.Header.Get("Content-Type"))
+			}
+		}
+	})
+}

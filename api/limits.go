@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,10 +63,21 @@ func corsPolicy(origins []string) gin.HandlerFunc {
 	}
 	if len(origins) == 1 && origins[0] == "*" {
 		cfg.AllowAllOrigins = true
-	} else {
-		cfg.AllowOrigins = origins
+		return cors.New(cfg)
 	}
-	return cors.New(cfg)
+	cfg.AllowOrigins = origins
+	allowed := cors.New(cfg)
+	return func(c *gin.Context) {
+		// gin-contrib/cors refuses a foreign origin with an empty 403; parley answers with
+		// the same problem+json as every other refusal. Same-origin requests that carry an
+		// Origin are not cross-origin, as the library also holds.
+		origin := c.GetHeader("Origin")
+		if origin != "" && origin != "http://"+c.Request.Host && origin != "https://"+c.Request.Host && !slices.Contains(origins, origin) {
+			fail(c, models.Errorf(models.EFORBIDDEN, "the origin %s may not call this API from a browser (allowed: %s)", origin, strings.Join(origins, ", ")))
+			return
+		}
+		allowed(c)
+	}
 }
 
 // limiter keeps one token bucket per client: per API key when the request has one,

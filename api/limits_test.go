@@ -111,9 +111,19 @@ func TestResponseHeaders(t *testing.T) {
 	if get.Header().Get("Access-Control-Allow-Origin") != "https://newsroom.example" || !strings.Contains(get.Header().Get("Access-Control-Expose-Headers"), "Etag") {
 		t.Errorf("CORS GET: %v", get.Header())
 	}
-	other := request(h, "GET", "/api/v1/events", "192.0.2.1:1", "Origin", "https://evil.example")
-	if other.Header().Get("Access-Control-Allow-Origin") != "" {
-		t.Errorf("a foreign origin is allowed: %v", other.Header())
+	for _, method := range []string{"GET", "OPTIONS", "POST"} {
+		other := request(h, method, "/api/v1/events", "192.0.2.1:1", "Origin", "https://evil.example", "Access-Control-Request-Method", "GET")
+		if other.Header().Get("Access-Control-Allow-Origin") != "" || other.Code != http.StatusForbidden ||
+			!strings.HasPrefix(other.Header().Get("Content-Type"), api.ProblemContentType) || !strings.Contains(other.Body.String(), "evil.example") {
+			t.Errorf("%s from a foreign origin: %d %v %s, want a 403 problem naming it", method, other.Code, other.Header(), other.Body)
+		}
+	}
+	same := httptest.NewRequest("GET", "/api/v1/events", nil)
+	same.Header.Set("Origin", "http://"+same.Host)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, same)
+	if rec.Code != 200 {
+		t.Errorf("a same-origin request with Origin: %d", rec.Code)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -204,6 +205,20 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	v1.POST("/keys", keys.Create)
 	v1.DELETE("/keys/:id", keys.Revoke)
 
+	// HEAD works wherever GET does: the GET handler (some, like the Swagger UI's, refuse
+	// any other method, so they see GET), whose body net/http discards for HEAD.
+	for _, rt := range r.Routes() {
+		if rt.Method == http.MethodGet && !slices.ContainsFunc(r.Routes(), func(o gin.RouteInfo) bool {
+			return o.Method == http.MethodHead && o.Path == rt.Path
+		}) {
+			get := rt.HandlerFunc
+			r.HEAD(rt.Path, func(c *gin.Context) {
+				c.Request.Method = http.MethodGet
+				defer func() { c.Request.Method = http.MethodHead }()
+				get(c)
+			})
+		}
+	}
 	return r, nil
 }
 
