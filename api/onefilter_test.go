@@ -51,7 +51,7 @@ func TestEveryFilterWithOneActor(t *testing.T) {
 		for _, queries := range oneActorFilters {
 			for _, query := range queries {
 				var all struct{ Items []models.Event }
-				c.get("/api/v1/events?limit=500&" + query).want(t, 200, &all)
+				c.get("/api/v1/events?limit=500&"+query).want(t, 200, &all)
 				for _, actor := range actors {
 					var a models.Actor
 					c.get("/api/v1/actors/"+actor).want(t, 200, &a)
@@ -65,7 +65,7 @@ func TestEveryFilterWithOneActor(t *testing.T) {
 					}
 					for _, ref := range []string{actor, a.ID.String()} {
 						var got struct{ Items []models.Event }
-						c.get("/api/v1/events?limit=500&actor=" + url.QueryEscape(ref) + "&" + query).want(t, 200, &got)
+						c.get("/api/v1/events?limit=500&actor="+url.QueryEscape(ref)+"&"+query).want(t, 200, &got)
 						var slugs []string
 						for _, e := range got.Items {
 							slugs = append(slugs, e.Slug)
