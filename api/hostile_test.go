@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -146,6 +147,9 @@ func TestHostileParameterCounts(t *testing.T) {
 					}
 				}
 				tested++
+				if !documentedOn(t, path, name) {
+					t.Errorf("GET %s takes %s, which the OpenAPI document does not list", path, name)
+				}
 				for _, n := range []int{1, handlers.MaxValues} {
 					if r, _ := send(path, repeated(name, v, n)); r.Status != http.StatusOK {
 						t.Errorf("GET %s with %d × %s: %d, want 200: %.300s", path, n, name, r.Status, r.Body)
@@ -182,6 +186,29 @@ func TestHostileParameterCounts(t *testing.T) {
 			t.Errorf("the database changed: %v -> %v", before, after)
 		}
 	})
+}
+
+// documentedOn reports whether the OpenAPI document lists the query parameter name on
+// the GET operation that serves path.
+func documentedOn(t *testing.T, path, name string) bool {
+	t.Helper()
+	doc, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, _, _ = strings.Cut(path, "?")
+	for template, item := range doc.Paths.Map() {
+		re := "^" + strings.ReplaceAll(regexp.QuoteMeta(regexp.MustCompile(`\{[^}]+\}`).ReplaceAllString(template, "ID")), "ID", "[^/]+") + "$"
+		if item.Get == nil || !regexp.MustCompile(re).MatchString(path) {
+			continue
+		}
+		for _, p := range item.Get.Parameters {
+			if p.Value != nil && p.Value.In == "query" && p.Value.Name == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func mapsEqual(a, b map[string]int64) bool {

@@ -518,11 +518,90 @@ const docTemplate = `{
                     {
                         "type": "array",
                         "items": {
+                            "enum": [
+                                "meeting",
+                                "negotiation",
+                                "summit",
+                                "call",
+                                "visit",
+                                "statement",
+                                "agreement",
+                                "conference",
+                                "other"
+                            ],
                             "type": "string"
                         },
                         "collectionFormat": "multi",
                         "description": "Event type (repeatable, at most 50 values)",
                         "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "scheduled",
+                                "held",
+                                "postponed",
+                                "cancelled"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event status (repeatable, at most 50 values)",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Country of a participant, ISO 3166-1 alpha-2 (repeatable, at most 50 values)",
+                        "name": "country",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Location id or slug (repeatable, at most 50 values)",
+                        "name": "location",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Tag; all given must be present (repeatable, at most 50 values)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Cited source id or slug (repeatable, at most 50 values)",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Parent event id or slug: the rounds of a series",
+                        "name": "parent",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Full-text search over title, summary, tags and statements",
+                        "name": "q",
                         "in": "query"
                     },
                     {
@@ -662,6 +741,48 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Country of a participant, ISO 3166-1 alpha-2 (repeatable, at most 50 values)",
+                        "name": "country",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "scheduled",
+                                "held",
+                                "postponed",
+                                "cancelled"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Event status (repeatable, at most 50 values)",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Cited source id or slug (repeatable, at most 50 values)",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Parent event id or slug",
+                        "name": "parent",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "description": "Full-text search",
                         "name": "q",
@@ -789,11 +910,28 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Tag; all given must be present (repeatable, at most 50 values)",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Full-text search over text and attribution",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
                         "enum": [
                             "date",
                             "-date",
                             "updated",
-                            "-updated"
+                            "-updated",
+                            "relevance"
                         ],
                         "type": "string",
                         "default": "date",

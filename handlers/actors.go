@@ -167,7 +167,14 @@ func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
 //	@Param			role	query		[]string	false	"Role of the actor (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
 //	@Param			to		query		string		false	"Overlaps up to this date (EDTF or ISO 8601)"
-//	@Param			type	query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			type	query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(meeting, negotiation, summit, call, visit, statement, agreement, conference, other)
+//	@Param			status	query		[]string	false	"Event status (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(scheduled, held, postponed, cancelled)
+//	@Param			country	query		[]string	false	"Country of a participant, ISO 3166-1 alpha-2 (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			location	query	[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			tag		query		[]string	false	"Tag; all given must be present (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			source	query		[]string	false	"Cited source id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			parent	query		string		false	"Parent event id or slug: the rounds of a series"
+//	@Param			q		query		string		false	"Full-text search over title, summary, tags and statements"
 //	@Param			sort	query		string		false	"Sort order"	Enums(-date, date, updated, -updated)	default(-date)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string		false	"Opaque cursor"
@@ -201,7 +208,9 @@ func (h *Actors) Events(c *gin.Context) {
 //	@Param			from	query		string	false	"Overlaps from this date"
 //	@Param			to		query		string	false	"Overlaps up to this date"
 //	@Param			quote	query		bool	false	"Only direct quotes (true) or paraphrases (false)"
-//	@Param			sort	query		string	false	"Sort order"	Enums(date, -date, updated, -updated)	default(date)
+//	@Param			tag		query		[]string	false	"Tag; all given must be present (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			q		query		string	false	"Full-text search over text and attribution"
+//	@Param			sort	query		string	false	"Sort order"	Enums(date, -date, updated, -updated, relevance)	default(date)
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string	false	"Opaque cursor"
 //	@Success		200		{object}	List[models.Statement]
@@ -235,6 +244,10 @@ func (h *Actors) Statements(c *gin.Context) {
 //	@Param			to			query		string		false	"Overlaps up to this date (EDTF)"
 //	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			tag			query		[]string	false	"Tag; all must be present (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			country		query		[]string	false	"Country of a participant, ISO 3166-1 alpha-2 (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			status		query		[]string	false	"Event status (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(scheduled, held, postponed, cancelled)
+//	@Param			source		query		[]string	false	"Cited source id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			parent		query		string		false	"Parent event id or slug"
 //	@Param			q			query		string		false	"Full-text search"
 //	@Success		200			{object}	store.Network
 //	@Failure		400			{object}	Problem
