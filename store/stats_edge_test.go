@@ -55,8 +55,8 @@ func TestStatsEdgeYears(t *testing.T) {
 			mkEvent(t, s, e)
 		}
 		// Low edge only: the histogram of the data itself starts at 0001-01-01.
-		add("0001")           // year precision: starts 0001-01-01T00:00Z, the zero time
-		add("0001-01-01")     // day precision, the zero time again
+		add("0001")       // year precision: starts 0001-01-01T00:00Z, the zero time
+		add("0001-01-01") // day precision, the zero time again
 		add("0001-03-15T10:00Z")
 		low := map[string]edgeWant{ // first bucket, when the range is the data's own
 			"day":   {"0001-01-01", "0001-01-01", "0001-01-02", 2},
