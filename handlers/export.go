@@ -56,7 +56,7 @@ func (noCounters) Imported(string, string, int) {}
 // Events godoc
 //
 //	@Summary		Export events
-//	@Description	The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. A client that disconnects cancels the query.
+//	@Description	The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. In csv, a text cell starting with =, +, -, @, tab or carriage return gets a leading single quote against formula injection (OWASP), while the numbers parley writes (latitude, longitude, counts, versions) stay plain numbers. A client that disconnects cancels the query.
 //	@Tags			export
 //	@Produce		json,application/problem+json,application/x-ndjson,text/csv,application/geo+json,application/ld+json,text/calendar
 //	@Param			format		query		string		true	"Output format"	Enums(ndjson, json, csv, geojson, jsonld, ics, timelinejs)
