@@ -93,7 +93,7 @@ func TestEdgeYearsStats(t *testing.T) {
 			}
 			// 9,998 years, stated or the data's own, are over the cap at every interval.
 			for _, r := range []string{q("interval", interval, "from", "0001", "to", "9998"), q("interval", interval)} {
-				p := c.get("/api/v1/stats/events" + r).problem(t, 400)
+				p := c.get("/api/v1/stats/events"+r).problem(t, 400)
 				if len(p.Errors) != 1 || p.Errors[0].Field != "interval" || !strings.Contains(p.Errors[0].Message, interval) ||
 					!strings.Contains(p.Errors[0].Message, fmt.Sprint(store.MaxBuckets)) {
 					t.Errorf("%s: %+v does not name the interval and the cap", r, p.Errors)
@@ -107,7 +107,7 @@ func TestEdgeYearsStats(t *testing.T) {
 			t.Errorf("0001-5000 by year: %d buckets, first %+v", len(s.Buckets), s.Buckets[0])
 		}
 		for _, to := range []string{"9999", "9999-12-31"} {
-			if p := c.get("/api/v1/stats/events" + q("interval", "year", "from", "0001", "to", to)).problem(t, 400); !hasField(p, "to") {
+			if p := c.get("/api/v1/stats/events"+q("interval", "year", "from", "0001", "to", to)).problem(t, 400); !hasField(p, "to") {
 				t.Errorf("to=%s: %+v", to, p.Errors)
 			}
 		}
@@ -253,7 +253,7 @@ func TestEdgeYearsExports(t *testing.T) {
 		}
 		for what, body := range map[string][]byte{
 			"export timelinejs":   export("timelinejs"),
-			"timeline timelinejs": c.get("/api/v1/timeline" + q("format", "timelinejs")).want(t, 200, nil).Body,
+			"timeline timelinejs": c.get("/api/v1/timeline"+q("format", "timelinejs")).want(t, 200, nil).Body,
 		} {
 			var doc tl
 			if err := json.Unmarshal(body, &doc); err != nil || len(doc.Events) != len(edgeDates) {
