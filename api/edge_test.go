@@ -293,6 +293,65 @@ func TestEdgeYearsExports(t *testing.T) {
 	})
 }
 
+// TestEdgeYearsWrites: an event moved to the first day of year 0001 by PATCH, and one
+// created there, are stored with that date everywhere it is copied and read back by
+// every path that reads it: the event, an actor's events (the participation rows), the
+// co-participation network and the revisions.
+func TestEdgeYearsWrites(t *testing.T) {
+	t.Parallel()
+	each(t, false, func(t *testing.T, c *client) {
+		c.do("POST", "/api/v1/actors", `{"name":"Edge State","slug":"edge-state","kind":"state","country":"CH"}`).want(t, 201, nil)
+		c.do("POST", "/api/v1/actors", `{"name":"Other State","slug":"other-state","kind":"state","country":"FR"}`).want(t, 201, nil)
+		for _, slug := range []string{"moved", "born-there"} {
+			date := "2026-01-23"
+			if slug == "born-there" {
+				date = "0001-01-01T00:00Z"
+			}
+			c.do("POST", "/api/v1/events", fmt.Sprintf(`{"title":"Edge","slug":%q,"type":"meeting","status":"held","date":%q,
+				"participants":[{"actor_id":"edge-state","role":"host"},{"actor_id":"other-state","role":"participant"}]}`, slug, date)).want(t, 201, nil)
+		}
+		c.do("PATCH", "/api/v1/events/moved", `{"date":"0001-01-01"}`, "Content-Type", "application/merge-patch+json").want(t, 200, nil)
+		type dated struct {
+			Slug string          `json:"slug"`
+			Date models.DateJSON `json:"date"`
+		}
+		var e dated
+		c.get("/api/v1/events/moved").want(t, 200, &e)
+		if e.Date.EDTF != "0001-01-01" || e.Date.Start != "0001-01-01T00:00:00Z" || e.Date.End != "0001-01-02T00:00:00Z" {
+			t.Errorf("moved: %+v", e.Date)
+		}
+		for _, path := range []string{
+			"/api/v1/actors/edge-state/events" + q("from", "0001", "to", "0001"),
+			"/api/v1/events" + q("actor", "edge-state", "from", "0001-01-01", "to", "0001-01-01"),
+			"/api/v1/events" + q("from", "0001-01-01", "to", "0001-01-01", "sort", "date"),
+		} {
+			var l handlers.List[dated]
+			c.get(path).want(t, 200, &l)
+			if len(l.Items) != 2 {
+				t.Errorf("%s: %+v, want both events", path, l.Items)
+			}
+			for _, it := range l.Items {
+				if it.Date.Start != "0001-01-01T00:00:00Z" {
+					t.Errorf("%s: %s starts %s", path, it.Slug, it.Date.Start)
+				}
+			}
+		}
+		var n store.Network
+		c.get("/api/v1/actors/edge-state/network").want(t, 200, &n)
+		if len(n.CoParticipants) != 1 || n.CoParticipants[0].SharedEvents != 2 ||
+			!n.CoParticipants[0].FirstShared.Equal(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)) ||
+			!n.CoParticipants[0].LastShared.Equal(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("network: %+v", n.CoParticipants)
+		}
+		var revs handlers.List[models.Revision]
+		c.get("/api/v1/events/moved/revisions").want(t, 200, &revs)
+		i := slices.IndexFunc(revs.Items, func(r models.Revision) bool { return r.Version == 2 })
+		if len(revs.Items) != 2 || i < 0 || !strings.Contains(string(revs.Items[i].Data), `"start":"0001-01-01T00:00:00Z"`) {
+			t.Errorf("revisions of the move: %+v", revs.Items)
+		}
+	})
+}
+
 // formatsTLDateEdge is the part of a TimelineJS date the edge tests compare (a zero
 // month or day stands for an absent one).
 type formatsTLDateEdge struct {
