@@ -59,6 +59,7 @@ func problems(log *slog.Logger) gin.HandlerFunc {
 }
 
 func writeProblem(c *gin.Context, me *models.Error) {
+	me = me.Bounded()
 	status, ok := statusOf[me.Code]
 	if !ok {
 		status = http.StatusInternalServerError

@@ -68,6 +68,10 @@ var ExportEventColumns = []string{
 	"source_ids", "source_urls", "parent_id", "statement_count", "version", "created_at", "updated_at",
 }
 
+// CSVNumericColumns are the csv columns that hold numbers parley writes itself; every
+// other cell is text and gets the formula-injection guard (see NewExporter).
+var CSVNumericColumns = []string{"latitude", "longitude", "statement_count", "version", "position"}
+
 // ExportParticipantColumns are the columns of the csv export of participants (entity
 // "participants"): the long table, one row per participant of each event, for joins
 // and network analysis.
@@ -137,11 +141,13 @@ type Exporter interface {
 //     ExportEventColumns, ExportParticipantColumns and ExportStatementColumns. Written by
 //     encoding/csv: fields with commas, quotes or line breaks are quoted as RFC 4180
 //     says, but records end with LF rather than CRLF, so that line breaks inside a
-//     quoted text reach pandas and R exactly as stored. Values are written as they are:
-//     nothing guards against spreadsheet formula injection (a cell starting with "=",
-//     "+", "-" or "@"), because prefixing such cells would corrupt the data for the
-//     tools researchers load it into. Open an untrusted export in a spreadsheet only
-//     through its import dialog, with every column typed as text.
+//     quoted text reach pandas and R exactly as stored. Formula injection is
+//     neutralised as OWASP recommends: a text cell starting with "=", "+", "-", "@", a
+//     tab or a carriage return is written with a single quote (') before it, so that a
+//     spreadsheet shows it as text rather than running it; the numbers parley writes
+//     itself (CSVNumericColumns: coordinates, counts, versions) stay numbers, so a
+//     latitude of -33.9 is written as it is. Strip a leading ' from text cells to get
+//     the stored text back.
 //   - geojson (application/geo+json, RFC 7946): a FeatureCollection with one Point
 //     Feature per event whose embedded location has coordinates ([longitude, latitude]);
 //     events without them are left out, so the collection may have fewer features than
@@ -367,6 +373,7 @@ type exportCSV struct {
 	columns []string
 	rows    func(e *models.Event, row []string, emit func([]string) error) error
 	row     []string
+	text    []bool // per column: whether it holds text, which csvText guards
 }
 
 func (x *exportCSV) ContentType() string   { return "text/csv; charset=utf-8" }
@@ -378,6 +385,10 @@ func (x *exportCSV) Begin(w io.Writer) error {
 	}
 	x.cw = csv.NewWriter(x.w)
 	x.row = make([]string, len(x.columns))
+	x.text = make([]bool, len(x.columns))
+	for i, c := range x.columns {
+		x.text[i] = !slices.Contains(CSVNumericColumns, c)
+	}
 	return x.cw.Write(x.columns)
 }
 
@@ -387,6 +398,11 @@ func (x *exportCSV) Event(e *models.Event) error {
 	}
 	clear(x.row)
 	return x.rows(e, x.row, func(r []string) error {
+		for i := range r {
+			if x.text[i] {
+				r[i] = csvText(r[i])
+			}
+		}
 		if err := x.cw.Write(r); err != nil {
 			return err
 		}
@@ -404,6 +420,20 @@ func (x *exportCSV) End() error {
 		return err
 	}
 	return x.end("")
+}
+
+// csvFormulaStarts are the first characters that make a spreadsheet read a cell as a
+// formula (OWASP, CSV Injection): "=", "+", "-", "@", tab and carriage return.
+const csvFormulaStarts = "=+-@\t\r"
+
+// csvText guards a text cell against formula injection: one that starts with a
+// character of csvFormulaStarts gets a single quote before it, which spreadsheets take
+// as "this is text".
+func csvText(s string) string {
+	if s != "" && strings.IndexByte(csvFormulaStarts, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
 }
 
 // exportEventRows fills the ExportEventColumns row of e.
@@ -430,9 +460,10 @@ func exportEventRows(e *models.Event, row []string, emit func([]string) error) e
 			lat, lon = exportFloat(*l.Latitude), exportFloat(*l.Longitude)
 		}
 	}
+	start, end := exportBounds(e.Date)
 	vals := [...]string{
 		exportID(e.ID), e.Slug, e.Title, string(e.Type), e.CAMEO, string(e.Status),
-		e.Date.EDTF, exportInstant(e.Date.Start), exportInstant(e.Date.End), string(e.Date.Precision),
+		e.Date.EDTF, start, end, string(e.Date.Precision),
 		strconv.FormatBool(e.Date.Approximate), strconv.FormatBool(e.Date.Uncertain),
 		exportLocationID(e), locName, locCountry, lat, lon,
 		e.Summary, strings.Join(e.Tags, exportListSep), names.String(), ids.String(), countries.String(),
@@ -454,7 +485,7 @@ func exportParticipantRows(e *models.Event, row []string, emit func([]string) er
 			slug = p.Actor.Slug
 		}
 		vals := [...]string{
-			exportID(e.ID), e.Slug, exportInstant(e.Date.Start),
+			exportID(e.ID), e.Slug, exportStart(e.Date),
 			exportActorID(p), slug, name, kind, country,
 			string(p.Role), exportRef(p.Represents), strconv.Itoa(i),
 		}
@@ -470,10 +501,11 @@ func exportParticipantRows(e *models.Event, row []string, emit func([]string) er
 func exportStatementRows(e *models.Event, row []string, emit func([]string) error) error {
 	for i := range e.StatementsData {
 		s := &e.StatementsData[i]
+		start, end := exportBounds(s.Date)
 		vals := [...]string{
 			exportID(s.ID), exportID(e.ID), e.Slug, s.Speaker.String(),
 			s.Text, strconv.FormatBool(s.Quote), s.Attribution, s.Medium, s.Language,
-			s.Date.EDTF, exportInstant(s.Date.Start), exportInstant(s.Date.End),
+			s.Date.EDTF, start, end,
 			exportSourceIDs(s.Sources, nil),
 		}
 		copy(row, vals[:])
@@ -552,15 +584,25 @@ func exportParticipantName(p models.Participant) string {
 	return p.Actor.String()
 }
 
-// exportInstant writes a date bound as RFC 3339 in UTC ("" when unset).
-func exportInstant(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// exportBounds writes the bounds of a date as RFC 3339 in UTC, both "" when the date is
+// unset. Whether it is set is the date's to say (its EDTF text), not its instants':
+// year 0001 starts at Go's zero time, which is a bound like any other.
+func exportBounds(d models.Date) (start, end string) {
+	if d.IsZero() {
+		return "", ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return d.Start.UTC().Format(time.RFC3339), d.End.UTC().Format(time.RFC3339)
 }
 
-// exportTimestamp writes a record timestamp as RFC 3339 in UTC with its fraction.
+// exportStart is the first bound of exportBounds.
+func exportStart(d models.Date) string {
+	start, _ := exportBounds(d)
+	return start
+}
+
+// exportTimestamp writes a record timestamp as RFC 3339 in UTC with its fraction, or
+// "" for a record not yet stored. Here the zero time does mean unset: the store stamps
+// every record it writes with the current time.
 func exportTimestamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -605,6 +647,7 @@ func (x *exportGeoJSON) Event(e *models.Event) error {
 		seen = append(seen, id)
 		names = append(names, exportParticipantName(p))
 	}
+	start, end := exportBounds(e.Date)
 	f.Properties = geojson.Properties{
 		"id":               exportID(e.ID),
 		"slug":             e.Slug,
@@ -613,8 +656,8 @@ func (x *exportGeoJSON) Event(e *models.Event) error {
 		"status":           string(e.Status),
 		"date":             e.Date.EDTF,
 		"date_display":     DisplayDate(e.Date),
-		"date_start":       exportInstant(e.Date.Start),
-		"date_end":         exportInstant(e.Date.End),
+		"date_start":       start,
+		"date_end":         end,
 		"location":         l.Name,
 		"location_country": l.Country,
 		"participants":     names,

@@ -435,9 +435,15 @@ func expCSV(t *testing.T, out []byte, columns []string) []map[string]string {
 	return rows
 }
 
-// expCSVText is what encoding/csv reads back for a text: CRLF inside a quoted field
-// comes back as LF; nothing else changes.
-func expCSVText(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+// expCSVText is what encoding/csv reads back for a text cell: guarded against formula
+// injection (a single quote before a leading =, +, -, @, tab or CR), and CRLF inside a
+// quoted field comes back as LF; nothing else changes.
+func expCSVText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		s = "'" + s
+	}
+	return strings.ReplaceAll(s, "\r\n", "\n")
+}
 
 func TestExportCSVEvents(t *testing.T) {
 	events := expAll(t)
@@ -450,7 +456,7 @@ func TestExportCSVEvents(t *testing.T) {
 		if r["id"] != e.ID.String() || r["slug"] != e.Slug || r["title"] != e.Title || r["date_edtf"] != e.Date.EDTF ||
 			r["summary"] != expCSVText(e.Summary) || r["status"] != string(e.Status) || r["type"] != string(e.Type) ||
 			r["date_precision"] != string(e.Date.Precision) || r["statement_count"] != strconv.Itoa(len(e.StatementsData)) ||
-			r["tags"] != strings.Join(e.Tags, "; ") || r["version"] != strconv.Itoa(e.Version) {
+			r["tags"] != expCSVText(strings.Join(e.Tags, "; ")) || r["version"] != strconv.Itoa(e.Version) {
 			t.Errorf("row %d (%s): %v", i, e.Slug, r)
 		}
 		if len(e.Participants) > 0 && len(strings.Split(r["participant_ids"], "; ")) != len(e.Participants) {
@@ -490,7 +496,7 @@ func TestExportCSVEvents(t *testing.T) {
 	}
 	edge := byslug["edge-no-location"]
 	if edge["location_id"] != "" || edge["latitude"] != "" || edge["title"] != expTitleQuotes ||
-		edge["tags"] != "+1; -minus; @at" || edge["source_urls"] != "https://example.org/a?b=1,2;c=3" ||
+		edge["tags"] != "'+1; -minus; @at" || edge["source_urls"] != "https://example.org/a?b=1,2;c=3" ||
 		!strings.HasPrefix(edge["participants"], "Дмитрий Песков (participant); United Arab Emirates (mediator); ") {
 		t.Errorf("edge row: %v", edge)
 	}
@@ -556,7 +562,7 @@ func TestExportCSVStatements(t *testing.T) {
 		}
 	}
 	last := rows[len(rows)-1]
-	if !strings.HasPrefix(last["text"], expFormula+"\n") || last["date_start"] != "2026-02-01T00:00:00Z" || last["date_end"] != "2026-02-02T00:00:00Z" {
+	if !strings.HasPrefix(last["text"], "'"+expFormula+"\n") || last["date_start"] != "2026-02-01T00:00:00Z" || last["date_end"] != "2026-02-02T00:00:00Z" {
 		t.Errorf("edge statement: %v", last)
 	}
 }

@@ -145,9 +145,12 @@ func newQuery(c *gin.Context, allowed ...string) *query {
 	for _, a := range allowed {
 		ok[a] = true
 	}
+	unknown := false
 	for name, vs := range q.vals {
 		if !ok[name] {
-			q.v.Add(name, "is not a known parameter here (known: %s)", strings.Join(allowed, ", "))
+			// The known parameters are named once, in the detail, not in every error.
+			q.v.Add(name, "is not a known parameter here")
+			unknown = true
 			continue
 		}
 		for _, s := range vs {
@@ -155,6 +158,12 @@ func newQuery(c *gin.Context, allowed ...string) *query {
 				q.v.Add(name, "must be valid UTF-8 text")
 			}
 		}
+	}
+	switch {
+	case unknown && len(allowed) == 0:
+		q.v.Note("this endpoint takes no query parameters")
+	case unknown:
+		q.v.Note("the parameters known here are %s", strings.Join(allowed, ", "))
 	}
 	return q
 }

@@ -56,7 +56,7 @@ func (noCounters) Imported(string, string, int) {}
 // Events godoc
 //
 //	@Summary		Export events
-//	@Description	The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. A client that disconnects cancels the query.
+//	@Description	The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. In csv, a text cell starting with =, +, -, @, tab or carriage return gets a leading single quote against formula injection (OWASP), while the numbers parley writes (latitude, longitude, counts, versions) stay plain numbers. A client that disconnects cancels the query.
 //	@Tags			export
 //	@Produce		json,application/problem+json,application/x-ndjson,text/csv,application/geo+json,application/ld+json,text/calendar
 //	@Param			format		query		string		true	"Output format"	Enums(ndjson, json, csv, geojson, jsonld, ics, timelinejs)
@@ -176,7 +176,7 @@ var bundleTypes = []string{formats.BundleContentType, "application/ndjson", "app
 // Import godoc
 //
 //	@Summary		Import a bundle
-//	@Description	Reads an NDJSON bundle (as /export/bundle writes it) from the body, streamed, and upserts every record by id (or slug): new entities are created, changed ones updated, equal ones left alone, so importing the same file twice changes nothing. atomic=true (the default) commits all or nothing; dry_run=true validates against the database and writes nothing. The report counts each type and lists every rejected line with its number and problem.
+//	@Description	Reads an NDJSON bundle (as /export/bundle writes it) from the body, streamed, and upserts every record by id (or slug): new entities are created, changed ones updated, equal ones left alone, so importing the same file twice changes nothing. atomic=true (the default) commits all or nothing; dry_run=true validates against the database and writes nothing. A body over the cap (--max-import-bytes) is a 413, at once when its Content-Length says so. The report counts each type and lists every rejected line with its number and problem.
 //	@Tags			export
 //	@Accept			application/x-ndjson
 //	@Produce		json,application/problem+json
@@ -190,6 +190,15 @@ var bundleTypes = []string{formats.BundleContentType, "application/ndjson", "app
 //	@Failure		422		{object}	store.ImportReport	"rejected lines; nothing written when atomic"
 //	@Router			/api/v1/import [post]
 func (h *Export) Import(c *gin.Context) {
+	// A body declared over the cap is refused before a byte of it is read: the client
+	// learns at once, and no connection is held while it uploads in vain. The connection
+	// is closed after the answer, or the server would first wait to drain a small body
+	// the client may never send.
+	if h.MaxImportBytes > 0 && c.Request.ContentLength > h.MaxImportBytes {
+		c.Header("Connection", "close")
+		fail(c, models.Errorf(models.ETOOLARGE, "the bundle exceeds %d bytes (Content-Length: %d)", h.MaxImportBytes, c.Request.ContentLength))
+		return
+	}
 	q := newQuery(c, "dry_run", "atomic")
 	dry, atomic := q.bool("dry_run"), q.bool("atomic")
 	if err := q.err(); err != nil {

@@ -22,7 +22,7 @@ func NewStats(s StatsStore) *Stats { return &Stats{store: s} }
 // Events godoc
 //
 //	@Summary		Event counts per interval, for histograms
-//	@Description	Counts events by the interval their date starts in (UTC; ISO weeks start on Monday), with every empty interval between from and to (or between the first and the last event). group_by splits each count: by type; by actor (an event counts for each participant; labels names the slugs); by country (each participant country). Takes the /events filters.
+//	@Description	Counts events by the interval their date starts in (UTC; ISO weeks start on Monday), with every empty interval between from and to (or between the first and the last event). group_by splits each count: by type; by actor (an event counts for each participant; labels names the slugs); by country (each participant country). More than 5000 intervals over the range (from and to, or the events' own) is a 400 naming interval and the cap. Takes the /events filters.
 //	@Tags			research
 //	@Produce		json,application/problem+json
 //	@Param			interval	query		string		true	"Bucket size"	Enums(day, week, month, year)

@@ -92,7 +92,9 @@ func MustParseDate(s string) Date {
 // String returns the EDTF text, which is what a date is displayed and stored as.
 func (d Date) String() string { return d.EDTF }
 
-// IsZero reports whether d is unset, so optional dates can be told from stated ones.
+// IsZero reports whether d is unset (the zero Date), so optional dates can be told
+// from stated ones. A stated date always has its EDTF text, which is what tells them
+// apart: its Start alone cannot, as year 0001 starts at Go's zero time.
 func (d Date) IsZero() bool {
 	return d.EDTF == "" && d.Start.IsZero() && d.End.IsZero() && d.Precision == "" &&
 		!d.Approximate && !d.Uncertain

@@ -15,7 +15,8 @@ var (
 	StatsGroupings = []string{"", "type", "actor", "country"}
 )
 
-// MaxBuckets caps a histogram; a finer interval over a longer range is refused.
+// MaxBuckets caps a histogram: more intervals than this between from and to (or between
+// the first and last event) is refused (EINVALID naming interval and the cap).
 const MaxBuckets = 5000
 
 // StatsFilter is the /events filter plus the histogram's shape.
@@ -48,7 +49,8 @@ type Stats struct {
 }
 
 // EventStats counts the events matching f per interval, with every empty interval
-// between from and to (or between the first and last event) included.
+// between from and to (or between the first and last event) included. A range given
+// in full is checked against MaxBuckets before any query.
 func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 	v := models.NewValidation(models.EINVALID)
 	if !slices.Contains(StatsIntervals, f.Interval) {
@@ -59,6 +61,12 @@ func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
+	}
+	// A range given in full is checked before any query: a refusal costs nothing.
+	if f.From != nil && f.To != nil {
+		if err := checkBuckets(statsFirst(f), statsLast(f), f.Interval); err != nil {
+			return nil, err
+		}
 	}
 	db := s.db.WithContext(ctx)
 	conds, err := s.eventConditions(db, &f.EventFilter)
@@ -102,17 +110,20 @@ func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 	}
 	out := &Stats{Interval: f.Interval, GroupBy: f.GroupBy, Buckets: []Bucket{}}
 	byStart := map[string]*Bucket{}
+	// The range is known by presence, never by a zero value: the first day of year 0001
+	// is Go's zero time and a bucket like any other.
 	var first, last time.Time
+	haveFirst, haveLast := false, false
 	for _, t := range totals {
 		start, err := time.Parse("2006-01-02", t.Bucket)
 		if err != nil {
 			return nil, dbError(fmt.Errorf("bucket %q: %w", t.Bucket, err), "stats")
 		}
-		if first.IsZero() || start.Before(first) {
-			first = start
+		if !haveFirst || start.Before(first) {
+			first, haveFirst = start, true
 		}
-		if start.After(last) {
-			last = start
+		if !haveLast || start.After(last) {
+			last, haveLast = start, true
 		}
 		b := &Bucket{Count: t.N}
 		byStart[t.Bucket] = b
@@ -132,19 +143,18 @@ func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 	}
 	slices.Sort(out.Groups)
 	if f.From != nil {
-		first = truncate(f.From.Start, f.Interval)
+		first, haveFirst = statsFirst(f), true
 	}
 	if f.To != nil {
-		last = truncate(f.To.End.Add(-time.Nanosecond), f.Interval)
+		last, haveLast = statsLast(f), true
 	}
-	if first.IsZero() {
-		return out, nil
+	if !haveFirst || !haveLast {
+		return out, nil // no events and no range given in full: nothing to lay out
 	}
-	for t, n := first, 0; !t.After(last); t, n = next(t, f.Interval), n+1 {
-		if n >= MaxBuckets {
-			return nil, &models.Error{Code: models.EINVALID, Message: "invalid request parameters",
-				Fields: []models.FieldError{{Field: "interval", Message: fmt.Sprintf("gives more than %d buckets over this range; choose a coarser interval or a shorter range", MaxBuckets)}}}
-		}
+	if err := checkBuckets(first, last, f.Interval); err != nil {
+		return nil, err
+	}
+	for t := first; !t.After(last); t = next(t, f.Interval) {
 		key := t.Format("2006-01-02")
 		b := Bucket{Key: bucketKey(t, f.Interval), Start: key, End: next(t, f.Interval).Format("2006-01-02")}
 		if got := byStart[key]; got != nil {
@@ -163,6 +173,45 @@ func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 		}
 	}
 	return out, nil
+}
+
+// statsFirst is the first interval of a histogram whose from is given.
+func statsFirst(f StatsFilter) time.Time { return truncate(f.From.Start, f.Interval) }
+
+// statsLast is the last interval of a histogram whose to is given: the one holding the
+// last instant to covers.
+func statsLast(f StatsFilter) time.Time { return truncate(f.To.End.Add(-time.Nanosecond), f.Interval) }
+
+// checkBuckets refuses a histogram of more than MaxBuckets intervals from first to last
+// (both interval starts), naming the interval and the cap.
+func checkBuckets(first, last time.Time, interval string) error {
+	n := bucketCount(first, last, interval)
+	if n <= MaxBuckets {
+		return nil
+	}
+	return &models.Error{Code: models.EINVALID, Message: "invalid request parameters",
+		Fields: []models.FieldError{{Field: "interval", Message: fmt.Sprintf(
+			"%s gives %d buckets over this range, more than the cap of %d; choose a coarser interval or a shorter range",
+			interval, n, MaxBuckets)}}}
+}
+
+// bucketCount is the number of intervals from first to last inclusive (both interval
+// starts, as truncate gives them); 0 when last is before first.
+func bucketCount(first, last time.Time, interval string) int64 {
+	if last.Before(first) {
+		return 0
+	}
+	// Whole days from Unix seconds: time.Duration (and so Sub) saturates at 292 years.
+	days := (last.Unix() - first.Unix()) / 86400
+	switch interval {
+	case "week":
+		return days/7 + 1
+	case "month":
+		return int64(last.Year()-first.Year())*12 + int64(last.Month()-first.Month()) + 1
+	case "year":
+		return int64(last.Year()-first.Year()) + 1
+	}
+	return days + 1
 }
 
 // bucketExpr is the SQL for the first day (YYYY-MM-DD, UTC) of the interval holding an
