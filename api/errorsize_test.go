@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
@@ -38,30 +39,39 @@ func TestErrorBodyBounded(t *testing.T) {
 		t.Logf("10,000 unknown parameters: a %d-byte problem", len(r.Body))
 		p := bounded("10,000 unknown parameters", r, 400)
 		if len(p.Errors) != 21 || p.Errors[0].Field != "p00000" || p.Errors[19].Field != "p00019" ||
-			p.Errors[20].Message != "and 9,980 more errors" {
+			p.Errors[20].Message != "and 9,981 more errors" { // 9,980 parameters and the query's length
 			t.Errorf("unknown parameters: %+v", p.Errors)
 		}
 		if !strings.Contains(p.Detail, "actor") || !strings.Contains(p.Detail, "tag") || strings.Contains(p.Errors[0].Message, "actor") {
 			t.Errorf("the known parameters belong in the detail, once: %q, %q", p.Detail, p.Errors[0].Message)
 		}
 
-		// 10,000 invalid values of one known parameter, on each kind of check.
+		// Invalid values of one known parameter, on each kind of check: as many as the
+		// cap allows, each reported up to the bound; 10,000 are refused by count.
 		for _, param := range []string{"type", "status", "country", "tag", "actor"} {
 			v := url.Values{}
+			for i := range handlers.MaxValues {
+				v.Add(param, fmt.Sprintf("Bad%03d", i))
+			}
+			p := bounded(fmt.Sprintf("%d bad %s", handlers.MaxValues, param), c.get("/api/v1/events?"+v.Encode()), 400)
+			if len(p.Errors) != 21 || p.Errors[0].Field != param || !strings.Contains(p.Errors[0].Message, "Bad000") ||
+				p.Errors[20].Message != fmt.Sprintf("and %d more errors", handlers.MaxValues-20) {
+				t.Errorf("bad %s: %+v", param, p.Errors)
+			}
+			v = url.Values{}
 			for i := range 10000 {
 				v.Add(param, fmt.Sprintf("Bad Value %05d!", i))
 			}
-			p := bounded("10,000 bad "+param, c.get("/api/v1/events?"+v.Encode()), 400)
-			if len(p.Errors) != 21 || p.Errors[0].Field != param || !strings.Contains(p.Errors[0].Message, "Bad Value 00000!") ||
-				p.Errors[20].Message != "and 9,980 more errors" {
-				t.Errorf("bad %s: %+v", param, p.Errors)
+			p = bounded("10,000 bad "+param, c.get("/api/v1/events?"+v.Encode()), 400)
+			if !hasField(p, param) || !strings.Contains(string(mustJSON(t, p.Errors)), "at most 50") {
+				t.Errorf("10,000 bad %s: %+v", param, p.Errors)
 			}
 		}
 
 		// Huge names and values, and characters JSON escapes six-fold.
 		huge := strings.Repeat("<&>", 20000)
 		p = bounded("a huge unknown name", c.get("/api/v1/events?"+url.QueryEscape(huge)+"=1"), 400)
-		if len(p.Errors) != 1 || !strings.HasPrefix(p.Errors[0].Field, "<&>") {
+		if len(p.Errors) != 2 || !strings.HasPrefix(p.Errors[0].Field, "<&>") || p.Errors[1].Field != "query" {
 			t.Errorf("huge name: %+v", p.Errors)
 		}
 		bounded("a huge bad value", c.get("/api/v1/events"+q("type", huge)), 400)
@@ -85,4 +95,13 @@ func TestErrorBodyBounded(t *testing.T) {
 			t.Errorf("refused requests wrote: %v -> %v", before, after)
 		}
 	})
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -1704,7 +1704,7 @@ const docTemplate = `{
         },
         "/api/v1/export": {
             "get": {
-                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. A client that disconnects cancels the query.",
+                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. In csv, a text cell starting with =, +, -, @, tab or carriage return gets a leading single quote against formula injection (OWASP), while the numbers parley writes (latitude, longitude, counts, versions) stay plain numbers. A client that disconnects cancels the query.",
                 "produces": [
                     "application/json",
                     "application/problem+json",
@@ -2077,7 +2077,7 @@ const docTemplate = `{
         },
         "/api/v1/import": {
             "post": {
-                "description": "Reads an NDJSON bundle (as /export/bundle writes it) from the body, streamed, and upserts every record by id (or slug): new entities are created, changed ones updated, equal ones left alone, so importing the same file twice changes nothing. atomic=true (the default) commits all or nothing; dry_run=true validates against the database and writes nothing. The report counts each type and lists every rejected line with its number and problem.",
+                "description": "Reads an NDJSON bundle (as /export/bundle writes it) from the body, streamed, and upserts every record by id (or slug): new entities are created, changed ones updated, equal ones left alone, so importing the same file twice changes nothing. atomic=true (the default) commits all or nothing; dry_run=true validates against the database and writes nothing. A body over the cap (--max-import-bytes) is a 413, at once when its Content-Length says so. The report counts each type and lists every rejected line with its number and problem.",
                 "consumes": [
                     "application/x-ndjson"
                 ],
@@ -3716,7 +3716,7 @@ const docTemplate = `{
         },
         "/api/v1/stats/events": {
             "get": {
-                "description": "Counts events by the interval their date starts in (UTC; ISO weeks start on Monday), with every empty interval between from and to (or between the first and the last event). group_by splits each count: by type; by actor (an event counts for each participant; labels names the slugs); by country (each participant country). Takes the /events filters.",
+                "description": "Counts events by the interval their date starts in (UTC; ISO weeks start on Monday), with every empty interval between from and to (or between the first and the last event). group_by splits each count: by type; by actor (an event counts for each participant; labels names the slugs); by country (each participant country). More than 5000 intervals over the range (from and to, or the events' own) is a 400 naming interval and the cap. Takes the /events filters.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
