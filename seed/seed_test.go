@@ -134,3 +134,63 @@ func TestLoadIfEmptyConcurrently(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadConcurrently runs three `parley seed` loads at once on one empty database:
+// none fails, and between them they create every entity once.
+func TestLoadConcurrently(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: several rounds of seeding")
+	}
+	f, err := seed.Dataset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := len(f.Actors) + len(f.Locations) + len(f.Sources) + len(f.Events) + len(f.Statements)
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			for round := range 3 {
+				ctx := context.Background()
+				url := storetest.URL(t, d)
+				stores := make([]*store.Store, 3)
+				for i := range stores {
+					s, err := store.Open(ctx, url, store.Options{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer s.Close()
+					if _, err := s.MigrateUp(ctx); err != nil {
+						t.Fatal(err)
+					}
+					stores[i] = s
+				}
+				reports := make([]seed.Report, len(stores))
+				errs := make([]error, len(stores))
+				start := make(chan struct{})
+				var wg sync.WaitGroup
+				for i, s := range stores {
+					wg.Go(func() {
+						<-start
+						reports[i], errs[i] = seed.Load(ctx, s)
+					})
+				}
+				close(start)
+				wg.Wait()
+				created := 0
+				for i, err := range errs {
+					if err != nil {
+						t.Fatalf("round %d, load %d: %v", round, i, err)
+					}
+					created += reports[i].Created
+				}
+				fp, err := stores[0].Fingerprint(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if created != total || fp["revisions"] != int64(total) {
+					t.Errorf("round %d: %v created, %d revisions; want %d once", round, reports, fp["revisions"], total)
+				}
+			}
+		})
+	}
+}
