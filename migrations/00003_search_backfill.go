@@ -88,7 +88,7 @@ func backfillSearch3(ctx context.Context, tx *sql.Tx, postgres bool) error {
 			for rows.Next() {
 				var id, text string
 				if err := rows.Scan(&id, &text); err != nil {
-					rows.Close()
+					_ = rows.Close()
 					return err
 				}
 				if w, ok := words[id]; ok {
@@ -135,7 +135,7 @@ func keyset3(ctx context.Context, tx *sql.Tx, q func(string) string, query strin
 		for rows.Next() {
 			id, v, err := scan(rows)
 			if err != nil {
-				rows.Close()
+				_ = rows.Close()
 				return err
 			}
 			batch = append(batch, v)

@@ -103,7 +103,7 @@ func TestMigration3Backfill(t *testing.T) {
 				talks   = "0190a000-0000-7000-8000-0000000000e1"
 				quiet   = "0190a000-0000-7000-8000-0000000000e2"
 				lone    = "0190a000-0000-7000-8000-0000000000f9"
-				bulk    = 1100 // events beyond the two above: three of the migration's batches
+				bulk    = 510 // events beyond the two above: two of the migration's batches
 				evCols  = "id, version, created_at, updated_at, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, summary, parent_id"
 				stCols  = "id, version, created_at, updated_at, text, quote, speaker_id, attribution, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, medium, language, event_id"
 				evTail  = "'meeting', '', 'held', '2026-01-23', '2026-01-23 00:00:00+00:00', '2026-01-24 00:00:00+00:00', 'day', false, false, NULL"
@@ -159,7 +159,7 @@ func TestMigration3Backfill(t *testing.T) {
 				"events": {
 					talks:                                  "zelensky s long term plan talks in abu dhabi café 5 alpha mid east zeta first second россия third said last",
 					quiet:                                  "quiet day",
-					"0190b000-0000-7000-8000-000000001099": "bulk event 1099 summary 1099 tag0 said at 1099",
+					"0190b000-0000-7000-8000-000000000509": "bulk event 509 summary 509 tag5 said at 509",
 				},
 				"statements": {
 					"0190a000-0000-7000-8000-0000000000f3": "second россия via tass",
