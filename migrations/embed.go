@@ -1,7 +1,7 @@
-// Package migrations holds parley's versioned SQL schema, one folder per dialect, embedded
-// in the binary so that `parley migrate` and first start need no files beside it.
-// The two folders must describe the same schema; store's schema test checks both
-// against the GORM models.
+// Package migrations holds parley's versioned schema: SQL, one folder per dialect, embedded
+// in the binary so that `parley migrate` and first start need no files beside it, and the
+// migrations written in Go (Go), each frozen in its own file. The two folders must
+// describe the same schema; store's schema test checks both against the GORM models.
 package migrations
 
 import "embed"

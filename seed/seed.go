@@ -47,7 +47,37 @@ type Report struct {
 
 // Load creates every dataset entity that is not in the database yet, identified by its
 // fixed id; entities already there are left as they are, so a second run changes nothing.
+// It holds the store's exclusive lock, so loads running at once (several instances
+// starting on one database) run one after the other and only the first creates anything.
 func Load(ctx context.Context, st *store.Store) (Report, error) {
+	var r Report
+	err := st.Exclusive(ctx, func(ctx context.Context) error {
+		var err error
+		r, err = load(ctx, st)
+		return err
+	})
+	return r, err
+}
+
+// LoadIfEmpty loads the dataset when the database holds no actors and no events, as
+// first start does, and reports whether it did. The check and the load happen under the
+// store's exclusive lock: of several instances starting at once on an empty database,
+// one loads the dataset and the others, once it is complete, find the database in use.
+func LoadIfEmpty(ctx context.Context, st *store.Store) (r Report, loaded bool, err error) {
+	err = st.Exclusive(ctx, func(ctx context.Context) error {
+		empty, err := st.IsEmpty(ctx)
+		if err != nil || !empty {
+			return err
+		}
+		r, err = load(ctx, st)
+		loaded = err == nil
+		return err
+	})
+	return r, loaded, err
+}
+
+// load is Load without the lock.
+func load(ctx context.Context, st *store.Store) (Report, error) {
 	f, err := Dataset()
 	if err != nil {
 		return Report{}, err

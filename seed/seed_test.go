@@ -3,6 +3,7 @@ package seed_test
 import (
 	"context"
 	"maps"
+	"sync"
 	"testing"
 
 	"github.com/parley-api/parley/seed"
@@ -52,4 +53,144 @@ func TestLoadIsIdempotent(t *testing.T) {
 			t.Errorf("IsEmpty after seeding: %v %v", empty, err)
 		}
 	})
+}
+
+// TestLoadIfEmptyConcurrently starts three first-run loads at once on one empty database,
+// each through its own store as separate instances would: exactly one loads the dataset,
+// the others find it complete, and every entity is created once. Run in several rounds,
+// as the race does not bite every time; without the lock the losers fail with a
+// conflict or see a half-loaded database.
+func TestLoadIfEmptyConcurrently(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: several rounds of seeding")
+	}
+	f, err := seed.Dataset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := len(f.Actors) + len(f.Locations) + len(f.Sources) + len(f.Events) + len(f.Statements)
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			for round := range 3 {
+				ctx := context.Background()
+				url := storetest.URL(t, d)
+				stores := make([]*store.Store, 3)
+				for i := range stores {
+					s, err := store.Open(ctx, url, store.Options{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer s.Close()
+					if _, err := s.MigrateUp(ctx); err != nil {
+						t.Fatal(err)
+					}
+					stores[i] = s
+				}
+				type result struct {
+					r      seed.Report
+					loaded bool
+					err    error
+					fp     map[string]int64
+				}
+				results := make([]result, len(stores))
+				start := make(chan struct{})
+				var wg sync.WaitGroup
+				for i, s := range stores {
+					wg.Go(func() {
+						<-start
+						res := &results[i]
+						res.r, res.loaded, res.err = seed.LoadIfEmpty(ctx, s)
+						if res.err == nil {
+							// What this instance serves as soon as it is up.
+							res.fp, res.err = s.Fingerprint(ctx)
+						}
+					})
+				}
+				close(start)
+				wg.Wait()
+				loaders := 0
+				for i, res := range results {
+					if res.err != nil {
+						t.Fatalf("round %d, instance %d: %v", round, i, res.err)
+					}
+					if res.loaded {
+						loaders++
+						if res.r.Created != total {
+							t.Errorf("round %d: the loader created %d, want %d", round, res.r.Created, total)
+						}
+					}
+					if got := res.fp["revisions"]; got != int64(total) {
+						t.Errorf("round %d, instance %d: %d revisions once ready, want %d (the dataset once, complete)", round, i, got, total)
+					}
+					if got := res.fp["events"]; got != int64(len(f.Events)) {
+						t.Errorf("round %d, instance %d: %d events once ready, want %d", round, i, got, len(f.Events))
+					}
+				}
+				if loaders != 1 {
+					t.Errorf("round %d: %d instances loaded the dataset, want 1", round, loaders)
+				}
+			}
+		})
+	}
+}
+
+// TestLoadConcurrently runs three `parley seed` loads at once on one empty database:
+// none fails, and between them they create every entity once.
+func TestLoadConcurrently(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: several rounds of seeding")
+	}
+	f, err := seed.Dataset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := len(f.Actors) + len(f.Locations) + len(f.Sources) + len(f.Events) + len(f.Statements)
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			for round := range 3 {
+				ctx := context.Background()
+				url := storetest.URL(t, d)
+				stores := make([]*store.Store, 3)
+				for i := range stores {
+					s, err := store.Open(ctx, url, store.Options{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer s.Close()
+					if _, err := s.MigrateUp(ctx); err != nil {
+						t.Fatal(err)
+					}
+					stores[i] = s
+				}
+				reports := make([]seed.Report, len(stores))
+				errs := make([]error, len(stores))
+				start := make(chan struct{})
+				var wg sync.WaitGroup
+				for i, s := range stores {
+					wg.Go(func() {
+						<-start
+						reports[i], errs[i] = seed.Load(ctx, s)
+					})
+				}
+				close(start)
+				wg.Wait()
+				created := 0
+				for i, err := range errs {
+					if err != nil {
+						t.Fatalf("round %d, load %d: %v", round, i, err)
+					}
+					created += reports[i].Created
+				}
+				fp, err := stores[0].Fingerprint(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if created != total || fp["revisions"] != int64(total) {
+					t.Errorf("round %d: %v created, %d revisions; want %d once", round, reports, fp["revisions"], total)
+				}
+			}
+		})
+	}
 }

@@ -2,17 +2,12 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io/fs"
 
-	"github.com/glebarez/sqlite"
-	"gorm.io/driver/postgres"
-	"gorm.io/gorm"
-
 	"github.com/parley-api/parley/migrations"
-	"github.com/parley-api/parley/models"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // MigrationStatus is one migration and whether it is applied.
@@ -22,7 +17,11 @@ type MigrationStatus struct {
 	Applied bool
 }
 
-func (s *Store) provider() (*goose.Provider, error) {
+// provider is goose's migration runner for s. With locked, it holds goose's PostgreSQL
+// session lock while it migrates, so that instances starting at once on an empty database
+// apply each migration once (the others wait, then find nothing to do); on SQLite the
+// callers hold the store's exclusive lock instead, goose having no SQLite locker.
+func (s *Store) provider(ctx context.Context, locked bool) (*goose.Provider, error) {
 	db, err := s.sqlDB()
 	if err != nil {
 		return nil, err
@@ -41,64 +40,62 @@ func (s *Store) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(dialect, db, sub, goose.WithGoMigrations(
-		goose.NewGoMigration(3, &goose.GoFunc{RunTx: s.backfillSearch}, &goose.GoFunc{Mode: goose.TransactionEnabled}),
-	))
-}
-
-// backfillSearch is migration 3: it fills search_text (added empty by migration 2) for
-// rows written before full-text search existed, with the same Go tokeniser as new writes.
-func (s *Store) backfillSearch(ctx context.Context, sqlTx *sql.Tx) error {
-	var d gorm.Dialector
-	if s.dialect == Postgres {
-		d = postgres.New(postgres.Config{Conn: sqlTx})
-	} else {
-		d = &sqlite.Dialector{Conn: sqlTx}
-	}
-	tx, err := gorm.Open(d, &gorm.Config{SkipDefaultTransaction: true, Logger: s.db.Logger})
-	if err != nil {
-		return err
-	}
-	tx = tx.WithContext(ctx)
-	var sts []models.Statement
-	err = tx.Table("statements").Select("id, text, attribution").FindInBatches(&sts, 1000, func(b *gorm.DB, _ int) error {
-		for i := range sts {
-			if err := refreshStatementSearch(b, &sts[i]); err != nil {
-				return err
-			}
+	opts := []goose.ProviderOption{goose.WithGoMigrations(migrations.Go(s.dialect == Postgres)...)}
+	if locked && s.dialect == Postgres {
+		key, err := s.lockKey(ctx, "migrate")
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	}).Error
-	if err != nil {
-		return err
+		// Polled every second for up to ten minutes: a migration of a large database
+		// (the search backfill) may take minutes.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(key), lock.WithLockTimeout(1, 600))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	var ids []models.ID
-	if err := tx.Table("events").Order("id").Pluck("id", &ids).Error; err != nil {
-		return err
-	}
-	return refreshEventSearch(tx, ids...)
+	return goose.NewProvider(dialect, db, sub, opts...)
 }
 
-// MigrateUp applies every pending migration and returns how many ran.
+// migrate runs fn on a locked provider: under goose's session lock on PostgreSQL, under
+// the store's exclusive lock on SQLite.
+func (s *Store) migrate(ctx context.Context, fn func(p *goose.Provider) error) error {
+	run := func(ctx context.Context) error {
+		p, err := s.provider(ctx, true)
+		if err != nil {
+			return err
+		}
+		return fn(p)
+	}
+	if s.dialect == Postgres {
+		return run(ctx)
+	}
+	return s.sqliteExclusive(ctx, run)
+}
+
+// MigrateUp applies every pending migration and returns how many ran. Processes starting
+// at once on one database may all call it: one applies the migrations, the others wait
+// for it and apply none.
 func (s *Store) MigrateUp(ctx context.Context) (int, error) {
-	p, err := s.provider()
+	var n int
+	err := s.migrate(ctx, func(p *goose.Provider) error {
+		res, err := p.Up(ctx)
+		n = len(res)
+		return err
+	})
 	if err != nil {
-		return 0, err
+		return n, fmt.Errorf("store: migrate up: %w", err)
 	}
-	res, err := p.Up(ctx)
-	if err != nil {
-		return len(res), fmt.Errorf("store: migrate up: %w", err)
-	}
-	return len(res), nil
+	return n, nil
 }
 
 // MigrateDown rolls back the latest applied migration.
 func (s *Store) MigrateDown(ctx context.Context) error {
-	p, err := s.provider()
-	if err != nil {
+	err := s.migrate(ctx, func(p *goose.Provider) error {
+		_, err := p.Down(ctx)
 		return err
-	}
-	if _, err := p.Down(ctx); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("store: migrate down: %w", err)
 	}
 	return nil
@@ -106,7 +103,7 @@ func (s *Store) MigrateDown(ctx context.Context) error {
 
 // MigrateStatus lists every known migration.
 func (s *Store) MigrateStatus(ctx context.Context) ([]MigrationStatus, error) {
-	p, err := s.provider()
+	p, err := s.provider(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +120,7 @@ func (s *Store) MigrateStatus(ctx context.Context) ([]MigrationStatus, error) {
 
 // Pending reports whether migrations remain to be applied (for readiness).
 func (s *Store) Pending(ctx context.Context) (bool, error) {
-	p, err := s.provider()
+	p, err := s.provider(ctx, false)
 	if err != nil {
 		return false, err
 	}

@@ -177,6 +177,7 @@ func serveCmd(cfg *config) *cobra.Command {
 	return cmd
 }
 
+// seedIfEmpty loads the built-in dataset into an empty database unless mode is never.
 func seedIfEmpty(ctx context.Context, mode string, st *store.Store, log *slog.Logger) error {
 	switch mode {
 	case "never":
@@ -185,12 +186,8 @@ func seedIfEmpty(ctx context.Context, mode string, st *store.Store, log *slog.Lo
 	default:
 		return fmt.Errorf("seed %q: want auto or never", mode)
 	}
-	empty, err := st.IsEmpty(ctx)
-	if err != nil || !empty {
-		return err
-	}
-	r, err := seed.Load(ctx, st)
-	if err != nil {
+	r, loaded, err := seed.LoadIfEmpty(ctx, st)
+	if err != nil || !loaded {
 		return err
 	}
 	log.Info("loaded the built-in dataset", "created", r.Created)
