@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 
@@ -26,6 +27,11 @@ func (s *Store) provider(ctx context.Context, locked bool) (*goose.Provider, err
 	if err != nil {
 		return nil, err
 	}
+	return s.providerOn(ctx, db, locked)
+}
+
+// providerOn is provider over the pool db.
+func (s *Store) providerOn(ctx context.Context, db *sql.DB, locked bool) (*goose.Provider, error) {
 	var (
 		fsys    fs.FS
 		dialect goose.Dialect
@@ -61,7 +67,20 @@ func (s *Store) provider(ctx context.Context, locked bool) (*goose.Provider, err
 // the store's exclusive lock on SQLite.
 func (s *Store) migrate(ctx context.Context, fn func(p *goose.Provider) error) error {
 	run := func(ctx context.Context) error {
-		p, err := s.provider(ctx, true)
+		db, err := s.sqlDB()
+		if err != nil {
+			return err
+		}
+		if s.dialect == Postgres && s.stmtTimeout > 0 {
+			// The serving pool's statement timeout is for requests, not migrations.
+			unbounded, err := sql.Open("pgx", s.dsn)
+			if err != nil {
+				return err
+			}
+			defer unbounded.Close()
+			db = unbounded
+		}
+		p, err := s.providerOn(ctx, db, true)
 		if err != nil {
 			return err
 		}

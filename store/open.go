@@ -36,6 +36,10 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	log     *slog.Logger
+	// dsn and stmtTimeout let migrations run on a pool of their own without the
+	// statement timeout: a migration of a large database may take minutes.
+	dsn         string
+	stmtTimeout time.Duration
 }
 
 // Options tune Open; the zero value is fine.
@@ -110,7 +114,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	s := &Store{db: db, dialect: dialect, log: log}
+	s := &Store{db: db, dialect: dialect, log: log, dsn: dsn, stmtTimeout: opts.StatementTimeout}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {
