@@ -384,6 +384,9 @@ func (im *importer) finish(ctx context.Context) error {
 	for _, force := range []bool{false, true} {
 		wr.force = force
 		for _, it := range waiting {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if it.wait == nil {
 				continue
 			}

@@ -198,12 +198,13 @@ type readWindow struct {
 func readAhead(next func() (ImportRecord, error)) (<-chan readWindow, func()) {
 	out := make(chan readWindow, 1)
 	done := make(chan struct{})
+	size := windowSize
 	go func() {
 		defer close(out)
 		for {
 			var w readWindow
 			eof := false
-			for len(w.recs) < windowSize {
+			for len(w.recs) < size {
 				rec, err := next()
 				if err == io.EOF {
 					eof = true
@@ -304,7 +305,7 @@ func (im *importer) kind(kind string) windowKind {
 
 // window imports one window of records. What it knows of stored rows (the reference
 // cache, the rows its records name) lives as long as the window: an import's memory does
-// not grow with its size.
+// not grow with its size, but for the records that wait for a later line (maxWaiting).
 func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
 	ctx = withRefCache(ctx)
 	im.seq++
