@@ -147,7 +147,7 @@ func TestImportCancelled(t *testing.T) {
 			if err == io.EOF {
 				return store.ImportRecord{}, err
 			}
-			return store.ImportRecord{Line: r.Line, Kind: r.Type, Entity: r.Entity, Err: r.Err}, err
+			return store.ImportRecord{Line: r.Line, Kind: r.Type, Entity: r.Entity, Stated: r.Stated, Err: r.Err}, err
 		}, store.ImportOptions{Atomic: true})
 		if err == nil {
 			t.Fatal("cancelled import reported success")

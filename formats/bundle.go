@@ -69,6 +69,8 @@ type DecodedRecord struct {
 	Line   int
 	Type   string
 	Entity any // *models.Actor, *models.Location, *models.Source, *models.Event, *models.Statement, *models.RelationRecord
+	// Stated says which meta members the line named (nil for a relation).
+	Stated *models.MetaMembers
 	Err    error
 }
 
@@ -132,5 +134,9 @@ func decodeBundleLine(line int, raw []byte) DecodedRecord {
 		return out
 	}
 	out.Entity = v
+	if m, ok := v.(interface{ GetMeta() *models.Meta }); ok {
+		st := models.StatedMeta(rec.Data, m.GetMeta())
+		out.Stated = &st
+	}
 	return out
 }

@@ -237,7 +237,7 @@ func (h *Export) Import(c *gin.Context) {
 			}
 			return store.ImportRecord{}, models.Errorf(models.EINVALID, "%s", err.Error())
 		}
-		return store.ImportRecord{Line: r.Line, Kind: r.Type, Entity: r.Entity, Err: r.Err}, nil
+		return store.ImportRecord{Line: r.Line, Kind: r.Type, Entity: r.Entity, Stated: r.Stated, Err: r.Err}, nil
 	}, opt)
 	if err != nil {
 		fail(c, err)

@@ -12,12 +12,16 @@ var actorSpec = &spec[models.Actor, *models.Actor]{
 	table:    "actors",
 	slug:     func(a *models.Actor) *string { return &a.Slug },
 	slugBase: func(a *models.Actor) string { return a.Name },
-	resolve: func(ctx context.Context, tx *gorm.DB, a, _ *models.Actor, v *models.Validation) error {
+	resolve: func(ctx context.Context, tx *gorm.DB, a, old *models.Actor, v *models.Validation) error {
 		if err := newResolver(ctx, tx, v).ref("actors", "actor", "affiliation_id", a.Affiliation); err != nil {
 			return err
 		}
-		if a.Affiliation != nil && a.Affiliation.ID == a.ID {
+		if a.Affiliation != nil && a.Affiliation.Resolved() && a.Affiliation.ID == a.ID {
 			v.Add("affiliation_id", "an actor cannot be its own affiliation")
+			return nil
+		}
+		if old != nil && changed(old.Affiliation, a.Affiliation) {
+			return affiliations.checkCycle(tx, a.ID, a.Affiliation.ID, v)
 		}
 		return nil
 	},

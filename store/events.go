@@ -99,32 +99,12 @@ func resolveEvent(ctx context.Context, tx *gorm.DB, e, old *models.Event, v *mod
 		}
 		seenR[k] = true
 	}
+	checkRepresentation(e.Participants, v)
 	// Only an update can close a cycle: nothing refers to an event before it exists.
 	// An unchanged parent keeps the chain as it was.
-	if old != nil && e.Parent != nil && e.Parent.Resolved() && (old.Parent == nil || old.Parent.ID != e.Parent.ID) {
-		return checkParentCycle(tx, e.ID, e.Parent.ID, v)
+	if old != nil && changed(old.Parent, e.Parent) {
+		return series.checkCycle(tx, e.ID, e.Parent.ID, v)
 	}
-	return nil
-}
-
-// checkParentCycle walks up from parent and refuses a chain that reaches the event itself.
-func checkParentCycle(tx *gorm.DB, self, parent models.ID, v *models.Validation) error {
-	cur := parent
-	for depth := 0; depth < 64; depth++ {
-		if cur == self {
-			v.Add("parent_id", "would make the event its own ancestor")
-			return nil
-		}
-		var next []*models.Ref
-		if err := tx.Table("events").Where("id = ?", cur).Pluck("parent_id", &next).Error; err != nil {
-			return err
-		}
-		if len(next) == 0 || next[0] == nil {
-			return nil
-		}
-		cur = next[0].ID
-	}
-	v.Add("parent_id", "the series is nested too deeply")
 	return nil
 }
 

@@ -26,15 +26,18 @@ type windowKind interface {
 	// refs resolves e's references under a collecting context (see collectRefs).
 	refs(ctx context.Context, tx *gorm.DB, e any)
 	// decide checks e, in line order; an error is the line's rejection (or fatal).
-	decide(ctx context.Context, tx *gorm.DB, e any) (importAction, error)
+	// stated is what e's record states of its meta.
+	decide(ctx context.Context, tx *gorm.DB, e any, stated models.MetaMembers) (importAction, error)
 	// flush inserts new records decide accepted.
 	flush(ctx context.Context, tx *gorm.DB, es []any) error
 	// settle records that the flushed records are now stored.
 	settle()
-	// drop forgets the records of a flush that was rolled back.
+	// drop forgets the records of a flush that was rolled back, and takes back what
+	// decide filled in (an id, timestamps), so that importing them on their own starts
+	// from the record as read.
 	drop(ctx context.Context)
 	// restore imports e on its own.
-	restore(ctx context.Context, tx *gorm.DB, e any) (restoreOutcome, error)
+	restore(ctx context.Context, tx *gorm.DB, e any, stated models.MetaMembers) (restoreOutcome, error)
 }
 
 func newWindowKind(kind string) windowKind {
@@ -68,6 +71,8 @@ type specWindow[T any, P interface {
 	pending map[string]P
 	// written marks keys the line-by-line path wrote: stored is stale for them.
 	written map[string]bool
+	// undo puts back the pending entities as their records gave them.
+	undo []func()
 }
 
 func newSpecWindow[T any, P interface {
@@ -134,7 +139,7 @@ func (w *specWindow[T, P]) refs(ctx context.Context, tx *gorm.DB, a any) {
 	}
 }
 
-func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any) (importAction, error) {
+func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any, stated models.MetaMembers) (importAction, error) {
 	sp, e := w.sp, a.(P)
 	m, slug := e.GetMeta(), sp.slugOf(e)
 	var cur P
@@ -155,19 +160,24 @@ func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any) (impo
 	if cur == nil && sp.hasSlug() && slug == "" {
 		return actSlow, nil // the line path derives a free slug
 	}
+	undo := sp.snapshot(e)
 	if cur == nil {
-		fillNewMeta(m)
+		fillNewMeta(m, stated)
 		if err := sp.check(ctx, tx, e, nil); err != nil {
+			undo()
 			return actNew, err
 		}
 		for _, k := range w.keys(e) {
 			w.pending[k] = e
 		}
+		w.undo = append(w.undo, func() {
+			undo()
+			unresolve(e)
+		})
 		remember(ctx, sp.table, m.ID, slug)
 		return actNew, nil
 	}
-	undo := sp.snapshot(e)
-	_, same, err := sp.merge(ctx, tx, cur, e)
+	same, err := sp.merge(ctx, tx, cur, e, stated)
 	if err != nil {
 		return actUnchanged, err
 	}
@@ -176,6 +186,34 @@ func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any) (impo
 	}
 	undo()
 	return actSlow, nil
+}
+
+// unresolve forgets the ids that references given as slugs were resolved to, which a
+// rolled-back batch may have taken with it.
+func unresolve(e any) {
+	refs := func(rs ...*models.Ref) {
+		for _, r := range rs {
+			if r != nil && r.Slug != "" {
+				r.ID = models.ID{}
+			}
+		}
+	}
+	switch x := e.(type) {
+	case *models.Actor:
+		refs(x.Affiliation)
+	case *models.Event:
+		refs(x.Location, x.Parent)
+		refs(x.Sources...)
+		for i := range x.Participants {
+			refs(&x.Participants[i].Actor, x.Participants[i].Represents)
+		}
+		for i := range x.Relations {
+			refs(&x.Relations[i].Related)
+		}
+	case *models.Statement:
+		refs(&x.Speaker, x.Event)
+		refs(x.Sources...)
+	}
 }
 
 // found is the entity stored or about to be under key.
@@ -199,6 +237,7 @@ func (w *specWindow[T, P]) settle() {
 		w.stored[k] = e
 	}
 	clear(w.pending)
+	w.undo = nil
 }
 
 func (w *specWindow[T, P]) drop(ctx context.Context) {
@@ -206,11 +245,18 @@ func (w *specWindow[T, P]) drop(ctx context.Context) {
 		forget(ctx, w.sp.table, e.GetMeta().ID, w.sp.slugOf(e))
 	}
 	clear(w.pending)
+	// Without this, a slug-only record keeps the id decide gave it, and on its own it
+	// would be looked up by that id, found nowhere, and refused for its slug, which a
+	// concurrent import of the same records had just taken.
+	for _, undo := range w.undo {
+		undo()
+	}
+	w.undo = nil
 }
 
-func (w *specWindow[T, P]) restore(ctx context.Context, tx *gorm.DB, a any) (restoreOutcome, error) {
+func (w *specWindow[T, P]) restore(ctx context.Context, tx *gorm.DB, a any, stated models.MetaMembers) (restoreOutcome, error) {
 	e := a.(P)
-	o, err := w.sp.restore(ctx, tx, e)
+	o, err := w.sp.restore(ctx, tx, e, stated)
 	// restore only fills in keys (an id, a slug), so the keys after it cover those before.
 	for _, k := range w.keys(e) {
 		w.written[k] = true
@@ -252,7 +298,7 @@ func (w *relationWindow) refs(ctx context.Context, tx *gorm.DB, a any) {
 	_ = checkRelation(ctx, tx, a.(*models.RelationRecord))
 }
 
-func (w *relationWindow) decide(ctx context.Context, tx *gorm.DB, a any) (importAction, error) {
+func (w *relationWindow) decide(ctx context.Context, tx *gorm.DB, a any, _ models.MetaMembers) (importAction, error) {
 	r := a.(*models.RelationRecord)
 	k := keyOf(r)
 	if w.written[k] {
@@ -286,7 +332,7 @@ func (w *relationWindow) settle() {
 
 func (w *relationWindow) drop(context.Context) { clear(w.pending) }
 
-func (w *relationWindow) restore(ctx context.Context, tx *gorm.DB, a any) (restoreOutcome, error) {
+func (w *relationWindow) restore(ctx context.Context, tx *gorm.DB, a any, _ models.MetaMembers) (restoreOutcome, error) {
 	r := a.(*models.RelationRecord)
 	w.written[keyOf(r)] = true
 	return restoreRelation(ctx, tx, r)

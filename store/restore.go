@@ -20,6 +20,10 @@ type ImportRecord struct {
 	Line   int
 	Kind   string
 	Entity any
+	// Stated says which of the entity's id, version, created_at and updated_at the line
+	// named (models.StatedMeta), so that a stated zero time is kept; nil takes the members
+	// that are not zero, as records built in code (GDELT rows) want.
+	Stated *models.MetaMembers
 	Err    error
 }
 
@@ -64,6 +68,9 @@ const MaxImportProblems = 1000
 // they name with one query per record type and inserts the new ones together.
 const importWindow = 500
 
+// windowSize is importWindow, but for tests that make a small bundle span windows.
+var windowSize = importWindow
+
 // importOrder is the order in which new rows of one window are inserted: each type
 // refers only to the ones before it (or to itself).
 var importOrder = []string{"actor", "location", "source", "event", "statement", "relation"}
@@ -80,13 +87,22 @@ var importOrder = []string{"actor", "location", "source", "event", "statement", 
 // once the window is read. Only updates, records without a slug to look them up by, and
 // a window whose batch insert the database refuses go one line at a time, each under a
 // savepoint, so that the outcome is the one of importing line by line.
+//
+// One thing differs from line by line: a record may name one of its own kind on a later
+// line, in the same window or any later one (an actor's affiliation, an event's parent
+// or relations, a relation's events). It waits until that line is in, as does whatever
+// names a waiting record or repeats its id or slug; up to maxWaiting records wait at
+// once. Relations between events never make an event wait for one that waits: each
+// event goes in without the relation, which follows its target. What still waits at the
+// end is refused: a cycle of affiliations or parents with the lines that make it, and
+// the rest as line by line would. See importer.hold.
 func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), opt ImportOptions) (*ImportReport, error) {
 	rep := &ImportReport{Counts: map[string]*ImportCounts{}, Problems: []ImportProblem{}, DryRun: opt.DryRun, Atomic: opt.Atomic}
 	errRollback := errors.New("rollback")
 	windows, stop := readAhead(next)
 	defer stop()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		im := &importer{tx: tx, rep: rep}
+		im := &importer{tx: tx, rep: rep, wait: newWaitRoom()}
 		for {
 			var w readWindow
 			var more bool
@@ -104,6 +120,9 @@ func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), o
 			if err := im.window(ctx, w.recs); err != nil {
 				return err
 			}
+		}
+		if err := im.finish(ctx); err != nil {
+			return err
 		}
 		slices.SortStableFunc(rep.Problems, func(a, b ImportProblem) int { return a.Line - b.Line })
 		if opt.DryRun || (opt.Atomic && im.rejected > 0) {
@@ -179,12 +198,13 @@ type readWindow struct {
 func readAhead(next func() (ImportRecord, error)) (<-chan readWindow, func()) {
 	out := make(chan readWindow, 1)
 	done := make(chan struct{})
+	size := windowSize
 	go func() {
 		defer close(out)
 		for {
 			var w readWindow
 			eof := false
-			for len(w.recs) < importWindow {
+			for len(w.recs) < size {
 				rec, err := next()
 				if err == io.EOF {
 					eof = true
@@ -209,11 +229,37 @@ func readAhead(next func() (ImportRecord, error)) (<-chan readWindow, func()) {
 	return out, func() { close(done) }
 }
 
-// importer carries one import's transaction and report.
+// importer carries one import's transaction and report, and what the current window
+// knows.
 type importer struct {
 	tx       *gorm.DB
 	rep      *ImportReport
 	rejected int
+	// seq numbers the windows; kinds and run belong to the current one: how it handles
+	// each record type, and its new records waiting for the batch insert.
+	seq   int
+	kinds map[string]windowKind
+	run   []*item
+	// wait holds the records that wait for a later line (see hold).
+	wait waitRoom
+}
+
+// item is one record on its way through the importer.
+type item struct {
+	rec ImportRecord
+	// window is the seq of the window that read it (or released it, for a derived one).
+	window int
+	// derived marks a relation that an event line named before its target was in; it is
+	// imported once the target is, and not counted as a line of its own. follows and
+	// target are the relation and its event: the record is made from their ids once
+	// both are stored, which a refused batch may change.
+	derived bool
+	follows *followingRelation
+	target  *item
+	// imported is set once the record is stored or found unchanged.
+	imported bool
+	// wait is its waiting state while it waits.
+	wait *waitState
 }
 
 func (im *importer) counts(kind string) *ImportCounts {
@@ -245,12 +291,25 @@ func fatal(err error) bool {
 	return code == models.EINTERNAL || code == models.EUNAVAILABLE
 }
 
+// kind is how the current window handles records of kind, made on first use for
+// records it did not read (released from an earlier window); nil for an unknown kind.
+func (im *importer) kind(kind string) windowKind {
+	w := im.kinds[kind]
+	if w == nil {
+		if w = newWindowKind(kind); w != nil {
+			im.kinds[kind] = w
+		}
+	}
+	return w
+}
+
 // window imports one window of records. What it knows of stored rows (the reference
 // cache, the rows its records name) lives as long as the window: an import's memory does
-// not grow with its size.
+// not grow with its size, but for the records that wait for a later line (maxWaiting).
 func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
 	ctx = withRefCache(ctx)
-	kinds := map[string]windowKind{}
+	im.seq++
+	im.kinds = map[string]windowKind{}
 	grouped := map[string][]any{}
 	for _, rec := range recs {
 		if rec.Err == nil {
@@ -265,53 +324,138 @@ func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
 		if err := w.load(ctx, im.tx, es); err != nil {
 			return dbError(err, kind)
 		}
-		kinds[kind] = w
+		im.kinds[kind] = w
 	}
-	if err := im.prefetch(ctx, kinds, recs); err != nil {
+	if err := im.prefetch(ctx, recs); err != nil {
 		return dbError(err, "import")
 	}
-	var run []ImportRecord
 	for _, rec := range recs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		im.rep.Lines++
-		c := im.counts(rec.Kind)
+		im.counts(rec.Kind)
 		if rec.Err != nil {
 			im.reject(rec, rec.Err)
 			continue
 		}
-		w := kinds[rec.Kind]
-		if w == nil {
+		if im.kinds[rec.Kind] == nil {
 			im.reject(rec, models.Errorf(models.EUNPROCESSABLE, "unknown record type %q", rec.Kind))
 			continue
 		}
-		act, err := w.decide(ctx, im.tx, rec.Entity)
+		rec.Stated = statedOf(rec)
+		if err := checkMeta(rec); err != nil {
+			im.reject(rec, err)
+			continue
+		}
+		if err := im.admit(ctx, &item{rec: rec, window: im.seq}); err != nil {
+			return err
+		}
+	}
+	return im.flush(ctx)
+}
+
+// statedOf is what rec states of its meta: what the line named, or what is not zero.
+func statedOf(rec ImportRecord) *models.MetaMembers {
+	if rec.Stated != nil {
+		return rec.Stated
+	}
+	st := models.MetaMembers{}
+	if m := metaOf(rec.Entity); m != nil {
+		st = models.MetaMembers{ID: !m.ID.IsZero(), Version: m.Version != 0, CreatedAt: !m.CreatedAt.IsZero(), UpdatedAt: !m.UpdatedAt.IsZero()}
+	}
+	return &st
+}
+
+// metaOf is e's meta, nil for a relation.
+func metaOf(e any) *models.Meta {
+	if x, ok := e.(interface{ GetMeta() *models.Meta }); ok {
+		return x.GetMeta()
+	}
+	return nil
+}
+
+// checkMeta refuses stated meta no database holds: the nil UUID, which names nothing
+// (a reference to it reads as no reference), and a version below 1. Past this check a
+// zero id or version means the record left it out.
+func checkMeta(rec ImportRecord) error {
+	m := metaOf(rec.Entity)
+	if m == nil {
+		return nil
+	}
+	v := models.NewValidation(models.EUNPROCESSABLE)
+	if rec.Stated.ID && m.ID.IsZero() {
+		v.Add("id", "is the nil UUID, which names nothing; leave id out for a new entity")
+	}
+	if rec.Stated.Version && m.Version < 1 {
+		v.Add("version", "must be 1 or more")
+	}
+	return v.Err()
+}
+
+// admit imports it, unless it must wait for a later line, and then whatever was waiting
+// for it, in the order they were released.
+func (im *importer) admit(ctx context.Context, it *item) error {
+	queue := []*item{it}
+	for len(queue) > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		held, released, err := im.hold(ctx, it)
+		queue = append(queue, released...)
 		switch {
 		case err != nil && fatal(err):
 			return err
 		case err != nil:
-			im.reject(rec, err)
-		case act == actNew:
-			run = append(run, rec)
-		case act == actUnchanged:
-			c.Unchanged++
-		default:
-			if err := im.flush(ctx, kinds, run); err != nil {
-				return err
-			}
-			run = nil
-			if err := im.slow(ctx, kinds, rec); err != nil {
-				return err
-			}
+			im.reject(it.rec, err)
+			queue = append(queue, im.release(it, false)...)
+			continue
+		case held:
+			continue
 		}
+		ok, err := im.process(ctx, it)
+		if err != nil {
+			return err
+		}
+		it.imported = ok
+		queue = append(queue, im.release(it, ok)...)
 	}
-	return im.flush(ctx, kinds, run)
+	return nil
 }
 
-// prefetch looks up everything the window's records refer to at once, one query per
-// table and kind of key, so that checking the records needs no round trip of its own.
-func (im *importer) prefetch(ctx context.Context, kinds map[string]windowKind, recs []ImportRecord) error {
+// process imports one record that waits for nothing: decided against what the window
+// knows when the window read it, else on its own once the window's new records are in.
+// ok says it is stored (or about to be, with the batch) or unchanged.
+func (im *importer) process(ctx context.Context, it *item) (ok bool, err error) {
+	rec := it.rec
+	if !it.derived && it.window == im.seq {
+		act, err := im.kinds[rec.Kind].decide(ctx, im.tx, rec.Entity, *rec.Stated)
+		switch {
+		case err != nil && fatal(err):
+			return false, err
+		case err != nil:
+			im.reject(rec, err)
+			return false, nil
+		case act == actNew:
+			im.run = append(im.run, it)
+			return true, nil
+		case act == actUnchanged:
+			im.counts(rec.Kind).Unchanged++
+			return true, nil
+		}
+	}
+	if err := im.flush(ctx); err != nil {
+		return false, err
+	}
+	if it.derived {
+		f := it.follows
+		it.rec.Entity = &models.RelationRecord{EventID: metaOf(f.from.rec.Entity).ID, Type: f.rel.Type, RelatedID: metaOf(it.target.rec.Entity).ID}
+	}
+	return im.slow(ctx, it)
+}
+
+// prefetch looks up everything the records refer to at once, one query per table and
+// kind of key, so that checking the records needs no round trip of its own.
+func (im *importer) prefetch(ctx context.Context, recs []ImportRecord) error {
 	type wanted struct {
 		ids   map[models.ID]bool
 		slugs map[string]bool
@@ -334,7 +478,7 @@ func (im *importer) prefetch(ctx context.Context, kinds map[string]windowKind, r
 		}
 	})
 	for _, rec := range recs {
-		if w := kinds[rec.Kind]; w != nil && rec.Err == nil {
+		if w := im.kinds[rec.Kind]; w != nil && rec.Err == nil {
 			w.refs(collect, im.tx, rec.Entity)
 		}
 	}
@@ -364,9 +508,11 @@ func (im *importer) prefetch(ctx context.Context, kinds map[string]windowKind, r
 	return nil
 }
 
-// flush inserts the new records of run together. Should the database refuse, the run
-// is rolled back and imported line by line, which finds and reports the culprit.
-func (im *importer) flush(ctx context.Context, kinds map[string]windowKind, run []ImportRecord) error {
+// flush inserts the window's new records together. Should the database refuse, they
+// are rolled back and imported line by line, which finds and reports the culprit.
+func (im *importer) flush(ctx context.Context) error {
+	run := im.run
+	im.run = nil
 	if len(run) == 0 {
 		return nil
 	}
@@ -377,23 +523,23 @@ func (im *importer) flush(ctx context.Context, kinds map[string]windowKind, run 
 	var err error
 	for _, kind := range importOrder {
 		var es []any
-		for _, rec := range run {
-			if rec.Kind == kind {
-				es = append(es, rec.Entity)
+		for _, it := range run {
+			if it.rec.Kind == kind {
+				es = append(es, it.rec.Entity)
 			}
 		}
 		if len(es) > 0 {
-			if err = kinds[kind].flush(ctx, tx, es); err != nil {
+			if err = im.kinds[kind].flush(ctx, tx, es); err != nil {
 				break
 			}
 		}
 	}
 	if err == nil {
-		for _, w := range kinds {
+		for _, w := range im.kinds {
 			w.settle()
 		}
-		for _, rec := range run {
-			im.counts(rec.Kind).Created++
+		for _, it := range run {
+			im.counts(it.rec.Kind).Created++
 		}
 		return tx.Exec("RELEASE SAVEPOINT batch").Error
 	}
@@ -406,41 +552,46 @@ func (im *importer) flush(ctx context.Context, kinds map[string]windowKind, run 
 	if err := tx.Exec("RELEASE SAVEPOINT batch").Error; err != nil {
 		return err
 	}
-	for _, w := range kinds {
+	for _, w := range im.kinds {
 		w.drop(ctx)
 	}
-	for _, rec := range run {
-		if err := im.slow(ctx, kinds, rec); err != nil {
+	for _, it := range run {
+		ok, err := im.slow(ctx, it)
+		if err != nil {
 			return err
 		}
+		it.imported = ok
 	}
 	return nil
 }
 
 // slow imports one record on its own, under a savepoint so that a rejected line leaves
-// nothing behind.
-func (im *importer) slow(ctx context.Context, kinds map[string]windowKind, rec ImportRecord) error {
-	tx := im.tx
+// nothing behind; ok says it is stored or unchanged.
+func (im *importer) slow(ctx context.Context, it *item) (ok bool, err error) {
+	tx, rec := im.tx, it.rec
 	if err := tx.SavePoint("line").Error; err != nil {
-		return err
+		return false, err
 	}
-	o, lineErr := kinds[rec.Kind].restore(ctx, tx, rec.Entity)
+	o, lineErr := im.kind(rec.Kind).restore(ctx, tx, rec.Entity, *rec.Stated)
 	if lineErr != nil {
 		if fatal(lineErr) {
-			return lineErr
+			return false, lineErr
 		}
 		if err := tx.RollbackTo("line").Error; err != nil {
-			return err
+			return false, err
 		}
 	}
 	// Release the savepoint either way: kept, they would nest one subtransaction per
 	// line and exhaust PostgreSQL's lock table.
 	if err := tx.Exec("RELEASE SAVEPOINT line").Error; err != nil {
-		return err
+		return false, err
 	}
 	if lineErr != nil {
 		im.reject(rec, lineErr)
-		return nil
+		return false, nil
+	}
+	if it.derived {
+		return true, nil
 	}
 	c := im.counts(rec.Kind)
 	switch o {
@@ -451,7 +602,7 @@ func (im *importer) slow(ctx context.Context, kinds map[string]windowKind, rec I
 	default:
 		c.Unchanged++
 	}
-	return nil
+	return true, nil
 }
 
 type restoreOutcome int
@@ -463,9 +614,9 @@ const (
 )
 
 // restore upserts e by id (or, without an id, by slug): created when new, left alone when
-// equal to what is stored, else overwritten. Meta given in e (a bundle's) is kept; zero
-// meta gets what a normal write would give.
-func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P) (restoreOutcome, error) {
+// equal to what is stored, else overwritten. Meta that stated names (a bundle's) is kept,
+// zero values included; the rest gets what a normal write would give.
+func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P, stated models.MetaMembers) (restoreOutcome, error) {
 	m := e.GetMeta()
 	var cur P
 	switch {
@@ -483,7 +634,7 @@ func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P) (restoreOut
 		cur = c
 	}
 	if cur == nil {
-		fillNewMeta(m)
+		fillNewMeta(m, stated)
 		if err := sp.prepare(ctx, tx, e, nil); err != nil {
 			return 0, err
 		}
@@ -498,18 +649,15 @@ func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P) (restoreOut
 			return 0, dbError(err, sp.kind)
 		}
 	}
-	given, same, err := sp.merge(ctx, tx, cur, e)
+	same, err := sp.merge(ctx, tx, cur, e, stated)
 	if err != nil || same {
 		return restoredUnchanged, err
 	}
 	cm := cur.GetMeta()
-	if given.Version == 0 {
+	switch {
+	case !stated.Version:
 		m.Version, m.UpdatedAt = cm.Version+1, now()
-	}
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt = cm.CreatedAt
-	}
-	if m.UpdatedAt.IsZero() {
+	case !stated.UpdatedAt:
 		m.UpdatedAt = now()
 	}
 	if err := sp.update(ctx, tx, cur, e); err != nil {
@@ -520,26 +668,27 @@ func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P) (restoreOut
 	return restoredUpdated, nil
 }
 
-// fillNewMeta gives a new entity what a bundle left out: an id, version 1 and now.
-func fillNewMeta(m *models.Meta) {
+// fillNewMeta gives a new entity what its record left out: an id, version 1 and now.
+// A stated time is kept even when it is the zero time.
+func fillNewMeta(m *models.Meta, stated models.MetaMembers) {
 	if m.ID.IsZero() {
 		m.ID = models.NewID()
 	}
 	if m.Version == 0 {
 		m.Version = 1
 	}
-	if m.CreatedAt.IsZero() {
+	if !stated.CreatedAt {
 		m.CreatedAt = now()
 	}
-	if m.UpdatedAt.IsZero() {
+	if !stated.UpdatedAt {
 		m.UpdatedAt = m.CreatedAt
 	}
 }
 
 // merge makes e what importing it over the stored cur would store (cur's id, its slug
-// and relations where e has none, its meta where e gives none), checks it, and says
-// whether that equals cur. given is e's meta as the record gave it.
-func (sp *spec[T, P]) merge(ctx context.Context, tx *gorm.DB, cur, e P) (given models.Meta, same bool, err error) {
+// and relations where e has none, its meta where e states no version, its timestamps
+// where e states none), checks it, and says whether that equals cur.
+func (sp *spec[T, P]) merge(ctx context.Context, tx *gorm.DB, cur, e P, stated models.MetaMembers) (same bool, err error) {
 	m, cm := e.GetMeta(), cur.GetMeta()
 	m.ID = cm.ID
 	if ev, ok := any(e).(*models.Event); ok && ev.Relations == nil {
@@ -550,17 +699,22 @@ func (sp *spec[T, P]) merge(ctx context.Context, tx *gorm.DB, cur, e P) (given m
 		*sp.slug(e) = *sp.slug(cur)
 	}
 	if err := sp.prepare(ctx, tx, e, cur); err != nil {
-		return given, false, err
+		return false, err
 	}
-	given = *m
-	if m.Version == 0 {
+	if !stated.Version {
 		*m = *cm
+	} else {
+		if !stated.CreatedAt {
+			m.CreatedAt = cm.CreatedAt
+		}
+		if !stated.UpdatedAt {
+			m.UpdatedAt = cm.UpdatedAt
+		}
 	}
 	if sp.normalize != nil {
 		sp.normalize(e)
 	}
-	same, err = sameJSON(cur, e)
-	return given, same, err
+	return sameJSON(cur, e)
 }
 
 // snapshot saves what merge changes in e and returns the function that puts it back.

@@ -81,7 +81,7 @@ func importCmd(cfg *config) *cobra.Command {
 							return store.ImportRecord{}, err
 						}
 						p.row()
-						return store.ImportRecord{Line: rec.Line, Kind: rec.Type, Entity: rec.Entity, Err: rec.Err}, nil
+						return store.ImportRecord{Line: rec.Line, Kind: rec.Type, Entity: rec.Entity, Stated: rec.Stated, Err: rec.Err}, nil
 					}
 				case "gdelt":
 					next, stop = gdeltRecords(ctx, r, formats.GDELTOptions{CAMEO: cameo}, p, cmd.ErrOrStderr())
