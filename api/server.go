@@ -211,6 +211,7 @@ func openAPI3(privateReads bool) ([]byte, error) {
 				// A key is checked whenever one is sent: a bad one is a 401 anywhere.
 				op.Responses.Set("401", problemRef("Missing, malformed, unknown or revoked API key"))
 				op.Responses.Set("429", problemRef("Over the rate limit: see Retry-After"))
+				op.Responses.Set("503", problemRef("The database is busy (conflicting writes, an import) or unavailable, or the request ran out of time: retry after Retry-After seconds"))
 				if method == http.MethodPost && idempotentRoutes[route] {
 					op.AddParameter(openapi3.NewHeaderParameter("Idempotency-Key").
 						WithDescription("Makes the create safe to retry: a retry with the same key and body gets the first answer (marked Idempotency-Replayed: true) for 24 hours; the key with another body is a 422, a retry while the first runs a 409").
