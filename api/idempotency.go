@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/handlers"
@@ -28,7 +29,10 @@ var replayedHeaders = []string{"Content-Type", "Location", "ETag"}
 // request runs and its successful answer is kept for 24 hours (per API key); a retry
 // with the same key and body gets that answer again, marked Idempotency-Replayed, instead
 // of a duplicate; the same key with another body is a 422, and a retry while the first
-// is still running a 409. A failed request keeps nothing, so it can be retried.
+// is still running a 409. A failed request keeps nothing, so it can be retried: the key
+// is released in a defer, so a panic releases it too, and a key whose process died is
+// free again once its lease (store.IdempotencyLease, or twice the request's time limit
+// when that is longer) has run out.
 func idempotency(st *store.Store) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		key := c.GetHeader("Idempotency-Key")
@@ -53,7 +57,11 @@ func idempotency(st *store.Store) gin.HandlerFunc {
 		c.Request.Body = io.NopCloser(bytes.NewReader(body))
 		sum := sha256.Sum256([]byte(c.Request.Method + " " + c.Request.URL.Path + "\n" + string(body)))
 		ctx := c.Request.Context()
-		stored, err := st.ClaimIdempotencyKey(ctx, owner, key, hex.EncodeToString(sum[:]))
+		lease := store.IdempotencyLease
+		if deadline, ok := ctx.Deadline(); ok {
+			lease = max(lease, 2*time.Until(deadline))
+		}
+		stored, err := st.ClaimIdempotencyKey(ctx, owner, key, hex.EncodeToString(sum[:]), lease)
 		if err != nil {
 			fail(c, err)
 			return
@@ -69,22 +77,27 @@ func idempotency(st *store.Store) gin.HandlerFunc {
 		}
 		w := &capture{ResponseWriter: c.Writer}
 		c.Writer = w
-		c.Next()
-		// The client may be gone (or the request timed out): that is when it retries,
-		// so the outcome is recorded regardless, else the key would stay "in progress".
-		ctx = context.WithoutCancel(ctx)
-		if status := w.Status(); status >= 200 && status < 300 && len(c.Errors) == 0 {
-			r := store.StoredResponse{Status: status, Header: map[string]string{}, Body: w.buf.Bytes()}
-			for _, h := range replayedHeaders {
-				if v := w.Header().Get(h); v != "" {
-					r.Header[h] = v
+		finished := false
+		// Deferred, so that a handler that panics releases its key on the way out. The
+		// client may be gone (or the request timed out): that is when it retries, so the
+		// outcome is recorded regardless, else the key would stay "in progress".
+		defer func() {
+			ctx := context.WithoutCancel(ctx)
+			if status := w.Status(); finished && status >= 200 && status < 300 && len(c.Errors) == 0 {
+				r := store.StoredResponse{Status: status, Header: map[string]string{}, Body: w.buf.Bytes()}
+				for _, h := range replayedHeaders {
+					if v := w.Header().Get(h); v != "" {
+						r.Header[h] = v
+					}
+				}
+				if err := st.CompleteIdempotencyKey(ctx, owner, key, r); err == nil {
+					return
 				}
 			}
-			if err := st.CompleteIdempotencyKey(ctx, owner, key, r); err == nil {
-				return
-			}
-		}
-		_ = st.ReleaseIdempotencyKey(ctx, owner, key)
+			_ = st.ReleaseIdempotencyKey(ctx, owner, key)
+		}()
+		c.Next()
+		finished = true
 	}
 }
 

@@ -262,9 +262,7 @@ func openAPI3(privateReads bool) ([]byte, error) {
 				if op.Responses.Value("400") == nil {
 					op.Responses.Set("400", problemRef("Invalid request parameters (an unknown parameter, a value over its cap)"))
 				}
-				if op.Responses.Value("503") == nil {
-					op.Responses.Set("503", problemRef("The database is unavailable, busy or at capacity: retry after Retry-After"))
-				}
+				op.Responses.Set("503", problemRef("The database is busy (conflicting writes, an import) or unavailable, the server is at capacity, or the request ran out of time: retry after Retry-After seconds"))
 				if method == http.MethodPost && idempotentRoutes[route] {
 					op.AddParameter(openapi3.NewHeaderParameter("Idempotency-Key").
 						WithDescription("Makes the create safe to retry: a retry with the same key and body gets the first answer (marked Idempotency-Replayed: true) for 24 hours; the key with another body is a 422, a retry while the first runs a 409").

@@ -30,12 +30,14 @@ func TestConcurrentReplace(t *testing.T) {
 				wg.Add(2)
 				go func() {
 					defer wg.Done()
-					errs[i] = s.ReplaceActor(bg, a.ID.String(), newActor(fmt.Sprintf("Russia %d", i), models.ActorState, "RU"), round)
+					// Names differ from round to round: a replace that changes nothing is
+					// no write, and would win alongside the one that does.
+					errs[i] = s.ReplaceActor(bg, a.ID.String(), newActor(fmt.Sprintf("Russia %d-%d", round, i), models.ActorState, "RU"), round)
 				}()
 				go func() {
 					defer wg.Done()
-					x := newEvent(fmt.Sprintf("Meeting %d", i), "2026-01-23")
-					x.Tags = []string{fmt.Sprintf("writer-%d", i)}
+					x := newEvent(fmt.Sprintf("Meeting %d-%d", round, i), "2026-01-23")
+					x.Tags = []string{fmt.Sprintf("writer-%d-%d", round, i)}
 					errs[n+i] = s.ReplaceEvent(bg, e.ID.String(), x, round)
 				}()
 			}

@@ -192,7 +192,12 @@ func (sp *spec[T, P]) create(ctx context.Context, db *gorm.DB, e P) error {
 	}
 	t := now()
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, t, t
-	return dbError(db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	derive := sp.hasSlug() && *sp.slug(e) == ""
+	return dbError(transact(ctx, db, func(tx *gorm.DB) error {
+		if derive {
+			// A retry derives the slug again: the one found free before may be taken now.
+			*sp.slug(e) = ""
+		}
 		var n int64
 		if err := tx.Table(sp.table).Where("id = ?", m.ID).Count(&n).Error; err != nil {
 			return err
@@ -282,9 +287,11 @@ func (sp *spec[T, P]) update(ctx context.Context, tx *gorm.DB, old, e P) error {
 }
 
 // replace overwrites the entity addressed by ref with e (PUT semantics). When
-// ifVersion > 0 the stored version must equal it, else EPRECONDITION.
+// ifVersion > 0 the stored version must equal it, else EPRECONDITION. When e, checked
+// and normalised, equals what is stored, nothing is written: e gets the stored meta, so
+// the version (and the ETag) stay, and no revision records a change that did not happen.
 func (sp *spec[T, P]) replace(ctx context.Context, db *gorm.DB, ref string, e P, ifVersion int) error {
-	return dbError(db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbError(transact(ctx, db, func(tx *gorm.DB) error {
 		cur, err := sp.find(tx, ref, true)
 		if err != nil {
 			return err
@@ -305,14 +312,40 @@ func (sp *spec[T, P]) replace(ctx context.Context, db *gorm.DB, ref string, e P,
 		if err := sp.prepare(ctx, tx, e, cur); err != nil {
 			return err
 		}
+		same, err := sp.unchanged(tx, cur, e)
+		if err != nil || same {
+			return err
+		}
 		return sp.update(ctx, tx, cur, e)
 	}), sp.kind)
+}
+
+// unchanged reports whether the prepared e equals the stored cur, children included;
+// if so e takes cur's meta. It compares the JSON the API would answer with, the same
+// test an import uses to count a record as unchanged.
+func (sp *spec[T, P]) unchanged(tx *gorm.DB, cur, e P) (bool, error) {
+	if sp.loadChildren != nil {
+		if err := sp.loadChildren(tx, []P{cur}); err != nil {
+			return false, err
+		}
+	}
+	if sp.normalize != nil {
+		sp.normalize(e)
+	}
+	m := e.GetMeta()
+	next := *m
+	*m = *cur.GetMeta()
+	same, err := sameJSON(cur, e)
+	if err != nil || !same {
+		*m = next
+	}
+	return same, err
 }
 
 // remove deletes the entity addressed by ref. Rows that still refer to it make it a
 // conflict; its own child rows go with it.
 func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVersion int) error {
-	return dbError(db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbError(transact(ctx, db, func(tx *gorm.DB) error {
 		cur, err := sp.find(tx, ref, true)
 		if err != nil {
 			return err

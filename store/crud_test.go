@@ -311,13 +311,15 @@ func TestCRUDLifecycle(t *testing.T) {
 						got, gotSlug, m.ID, m.CreatedAt, slug)
 				}
 				c.changed(t, s, m.ID.String())
+				// The same replacement again changes nothing: no new version, no revision.
 				must(t, c.replace(s, m.ID.String(), 0)) // 0: no precondition
 				got, _, err = c.get(s, m.ID.String())
 				must(t, err)
-				wantEqual(t, "version after unconditional replace", got.Version, 3)
+				wantEqual(t, "version after a replace that changes nothing", got.Version, 2)
+				wantEqual(t, "revisions after a replace that changes nothing", revCount(t, s, c.kind, m.ID), 2)
 
 				// Delete: gone by id and slug; deleting or replacing again is not found.
-				must(t, c.del(s, ref, 3))
+				must(t, c.del(s, ref, 2))
 				_, _, err = c.get(s, m.ID.String())
 				wantErr(t, err, models.ENOTFOUND)
 				if slug != "" {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"sync"
@@ -183,5 +184,49 @@ func TestStatementTimeout(t *testing.T) {
 	_, err = store.ScalarForTest(s, "SELECT pg_sleep(5)::text")
 	if err == nil || !strings.Contains(err.Error(), "57014") || time.Since(start) > 2*time.Second {
 		t.Errorf("a 5 s statement: %v after %v, want a statement timeout (57014) at once", err, time.Since(start))
+	}
+}
+
+// TestImportLiftsStatementTimeout imports under a statement timeout too short for any
+// of its statements: the import lifts it inside its own transaction.
+func TestImportLiftsStatementTimeout(t *testing.T) {
+	url := storetest.URL(t, store.Postgres)
+	ctx := context.Background()
+	setup, err := store.Open(ctx, url, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := setup.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Every insert into actors takes 20 ms, four times the timeout below.
+	if err := store.ExecForTest(setup, `CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN PERFORM pg_sleep(0.02); RETURN NULL; END $$;
+		CREATE TRIGGER slow_insert AFTER INSERT ON actors FOR EACH STATEMENT EXECUTE FUNCTION slow_insert()`); err != nil {
+		t.Fatal(err)
+	}
+	_ = setup.Close()
+	s, err := store.Open(ctx, url, store.Options{StatementTimeout: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if _, err := store.ScalarForTest(s, "SELECT pg_sleep(0.05)::text"); err == nil {
+		t.Fatal("the 5 ms statement timeout is not in effect")
+	}
+	recs := []store.ImportRecord{}
+	for i := range 20 {
+		recs = append(recs, store.ImportRecord{Line: i + 1, Kind: "actor", Entity: &models.Actor{Name: fmt.Sprintf("Timeout Actor %d", i), Kind: models.ActorPerson}})
+	}
+	i := 0
+	rep, err := s.Import(ctx, func() (store.ImportRecord, error) {
+		if i == len(recs) {
+			return store.ImportRecord{}, io.EOF
+		}
+		i++
+		return recs[i-1], nil
+	}, store.ImportOptions{Atomic: true})
+	if err != nil || rep.Counts["actor"] == nil || rep.Counts["actor"].Created != 20 {
+		t.Fatalf("import under a 5 ms statement timeout: %+v, %v", rep, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
 )
 
 // CreateKey stores a new API key and returns its record and the secret, which is shown
@@ -14,7 +15,7 @@ func (s *Store) CreateKey(ctx context.Context, name string, scope models.Scope) 
 		return nil, "", err
 	}
 	k.CreatedAt = now()
-	if err := s.db.WithContext(ctx).Create(k).Error; err != nil {
+	if err := transact(ctx, s.db, func(tx *gorm.DB) error { return tx.Create(k).Error }); err != nil {
 		return nil, "", dbError(err, "key")
 	}
 	return k, secret, nil
@@ -45,7 +46,7 @@ func (s *Store) RevokeKey(ctx context.Context, ref string) (*models.APIKey, erro
 	if k.RevokedAt == nil {
 		t := now()
 		k.RevokedAt = &t
-		if err := s.db.WithContext(ctx).Model(&k).Update("revoked_at", t).Error; err != nil {
+		if err := transact(ctx, s.db, func(tx *gorm.DB) error { return tx.Model(&k).Update("revoked_at", t).Error }); err != nil {
 			return nil, dbError(err, "key")
 		}
 	}

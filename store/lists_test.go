@@ -163,8 +163,11 @@ func TestListActorsLocationsSources(t *testing.T) {
 			x := mkActor(t, s, a.name, a.kind, a.country)
 			names[x.ID] = x.Slug
 		}
-		// Rename Ukraine so that it is the most recently updated.
-		must(t, s.ReplaceActor(bg, "ukraine", newActor("Ukraine", models.ActorState, "UA"), 1))
+		// Give Ukraine a title so that it is the most recently updated (a replace that
+		// changes nothing would not touch it).
+		ua := newActor("Ukraine", models.ActorState, "UA")
+		ua.Title = "State"
+		must(t, s.ReplaceActor(bg, "ukraine", ua, 1))
 
 		acts := func(f store.ActorFilter) []string {
 			t.Helper()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -117,7 +116,7 @@ func (s *Store) sqliteExclusive(ctx context.Context, fn func(ctx context.Context
 		if err == nil {
 			break
 		}
-		if !sqliteBusy(err) {
+		if sqliteCode(err) != sqliteBusy {
 			return fmt.Errorf("store: lock: %w", err)
 		}
 		if ctx.Err() != nil {
@@ -148,10 +147,4 @@ func (s *Store) sqliteFile(ctx context.Context) (string, error) {
 		}
 	}
 	return "", rows.Err()
-}
-
-// sqliteBusy reports whether err is SQLITE_BUSY (or one of its extended codes).
-func sqliteBusy(err error) bool {
-	var coded interface{ Code() int }
-	return errors.As(err, &coded) && coded.Code()&0xff == 5
 }

@@ -97,8 +97,12 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	}
 	if dialect == SQLite {
 		// One writer at a time is SQLite's model; a small pool avoids lock churn while
-		// WAL lets readers proceed.
+		// WAL lets readers proceed, and writers queue in writeLock, not in the pool.
 		sqlDB.SetMaxOpenConns(4)
+		if err := db.Use(make(writeLock, 1)); err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
 	} else {
 		n := opts.MaxOpenConns
 		if n <= 0 {
@@ -193,7 +197,10 @@ func parseURL(raw string) (Dialect, string, error) {
 	if err != nil {
 		return "", "", fmt.Errorf("store: bad SQLite options in %q: %w", raw, err)
 	}
-	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+	// busy_timeout bounds the wait for a write lock another process holds (within the
+	// process, writeLock does): then SQLITE_BUSY, a 503, rather than a request that hangs.
+	busyTimeout := fmt.Sprintf("busy_timeout(%d)", busyWait.Milliseconds())
+	for _, p := range []string{"foreign_keys(1)", "journal_mode(WAL)", busyTimeout, "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
 	// Write transactions take the lock at BEGIN, so a read-then-write cannot fail with

@@ -101,7 +101,14 @@ func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), o
 	errRollback := errors.New("rollback")
 	windows, stop := readAhead(next)
 	defer stop()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := transactOnce(ctx, s.db, func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			// An import's statements grow with its windows and its transaction with the
+			// bundle: the serving statement timeout is lifted for this transaction only.
+			if err := tx.Exec("SET LOCAL statement_timeout = 0").Error; err != nil {
+				return err
+			}
+		}
 		im := &importer{tx: tx, rep: rep, wait: newWaitRoom()}
 		for {
 			var w readWindow
@@ -183,7 +190,12 @@ func (s *Store) analyze(ctx context.Context, rep *ImportReport) error {
 	if s.dialect == SQLite {
 		return db.Exec("ANALYZE").Error
 	}
-	return db.Exec("ANALYZE " + strings.Join(tables, ", ")).Error
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL statement_timeout = 0").Error; err != nil {
+			return err
+		}
+		return tx.Exec("ANALYZE " + strings.Join(tables, ", ")).Error
+	})
 }
 
 // readWindow is one window of records as read, or the error that ended reading.
