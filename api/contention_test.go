@@ -9,14 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/parley-api/parley/api"
 	"github.com/parley-api/parley/models"
 	"github.com/parley-api/parley/store"
@@ -28,27 +25,7 @@ import (
 // loggedClient is newClient for a server that writes its log, as JSON lines, to w.
 func loggedClient(t *testing.T, s *store.Store, w io.Writer) *client {
 	t.Helper()
-	h, err := api.New(s, slog.New(slog.NewJSONHandler(w, nil)), api.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	doc, err := loadSpec()
-	if err != nil {
-		t.Fatalf("openapi: %v", err)
-	}
-	local := *doc
-	local.Servers = openapi3.Servers{{URL: srv.URL}}
-	router, err := gorillamux.NewRouter(&local)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, err := s.CreateKey(context.Background(), "tests", models.ScopeAdmin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &client{t: t, srv: srv, st: s, router: router, key: key}
+	return serveClient(t, s, slog.New(slog.NewJSONHandler(w, nil)))
 }
 
 // send is do for other goroutines than the test's: a transport error comes back rather

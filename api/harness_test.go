@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -74,7 +75,13 @@ func newClient(t *testing.T, s *store.Store, seeded bool) *client {
 			t.Fatalf("seed: %v", err)
 		}
 	}
-	h, err := api.New(s, nil, api.Options{})
+	return serveClient(t, s, nil)
+}
+
+// serveClient starts a server over s that logs to log (nil: nowhere) and returns its client.
+func serveClient(t *testing.T, s *store.Store, log *slog.Logger) *client {
+	t.Helper()
+	h, err := api.New(s, log, api.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,19 +74,7 @@ func TestLoadIfEmptyConcurrently(t *testing.T) {
 			t.Parallel()
 			for round := range 3 {
 				ctx := context.Background()
-				url := storetest.URL(t, d)
-				stores := make([]*store.Store, 3)
-				for i := range stores {
-					s, err := store.Open(ctx, url, store.Options{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer s.Close()
-					if _, err := s.MigrateUp(ctx); err != nil {
-						t.Fatal(err)
-					}
-					stores[i] = s
-				}
+				stores := instances(t, d, 3)
 				type result struct {
 					r      seed.Report
 					loaded bool
@@ -94,21 +82,14 @@ func TestLoadIfEmptyConcurrently(t *testing.T) {
 					fp     map[string]int64
 				}
 				results := make([]result, len(stores))
-				start := make(chan struct{})
-				var wg sync.WaitGroup
-				for i, s := range stores {
-					wg.Go(func() {
-						<-start
-						res := &results[i]
-						res.r, res.loaded, res.err = seed.LoadIfEmpty(ctx, s)
-						if res.err == nil {
-							// What this instance serves as soon as it is up.
-							res.fp, res.err = s.Fingerprint(ctx)
-						}
-					})
-				}
-				close(start)
-				wg.Wait()
+				together(len(stores), func(i int) {
+					res := &results[i]
+					res.r, res.loaded, res.err = seed.LoadIfEmpty(ctx, stores[i])
+					if res.err == nil {
+						// What this instance serves as soon as it is up.
+						res.fp, res.err = stores[i].Fingerprint(ctx)
+					}
+				})
 				loaders := 0
 				for i, res := range results {
 					if res.err != nil {
@@ -151,31 +132,10 @@ func TestLoadConcurrently(t *testing.T) {
 			t.Parallel()
 			for round := range 3 {
 				ctx := context.Background()
-				url := storetest.URL(t, d)
-				stores := make([]*store.Store, 3)
-				for i := range stores {
-					s, err := store.Open(ctx, url, store.Options{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer s.Close()
-					if _, err := s.MigrateUp(ctx); err != nil {
-						t.Fatal(err)
-					}
-					stores[i] = s
-				}
+				stores := instances(t, d, 3)
 				reports := make([]seed.Report, len(stores))
 				errs := make([]error, len(stores))
-				start := make(chan struct{})
-				var wg sync.WaitGroup
-				for i, s := range stores {
-					wg.Go(func() {
-						<-start
-						reports[i], errs[i] = seed.Load(ctx, s)
-					})
-				}
-				close(start)
-				wg.Wait()
+				together(len(stores), func(i int) { reports[i], errs[i] = seed.Load(ctx, stores[i]) })
 				created := 0
 				for i, err := range errs {
 					if err != nil {
@@ -193,4 +153,39 @@ func TestLoadConcurrently(t *testing.T) {
 			}
 		})
 	}
+}
+
+// instances opens n stores, each with its own pool as separate processes would have, on
+// one fresh migrated database of dialect d.
+func instances(t *testing.T, d store.Dialect, n int) []*store.Store {
+	t.Helper()
+	ctx := context.Background()
+	url := storetest.URL(t, d)
+	stores := make([]*store.Store, n)
+	for i := range stores {
+		s, err := store.Open(ctx, url, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		if _, err := s.MigrateUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		stores[i] = s
+	}
+	return stores
+}
+
+// together runs fn(0) … fn(n-1) in goroutines released at the same moment, and waits.
+func together(n int, fn func(i int)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			fn(i)
+		})
+	}
+	close(start)
+	wg.Wait()
 }
