@@ -251,7 +251,7 @@ func openAPI3(privateReads bool) ([]byte, error) {
 			for _, p := range op.Parameters {
 				if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Schema != nil && p.Value.Schema.Value != nil &&
 					p.Value.Schema.Value.Type.Is(openapi3.TypeArray) {
-					p.Value.Schema.Value.MaxItems = openapi3.Uint64Ptr(handlers.MaxValues)
+					p.Value.Schema.Value.MaxItems = openapi3.Ptr(uint64(handlers.MaxValues))
 				}
 			}
 			if strings.HasPrefix(route, "/api/") {

@@ -38,7 +38,7 @@ func transact(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) erro
 			return err
 		}
 		pause := retryBackoff << (attempt - 1)
-		pause = pause/2 + rand.N(pause)
+		pause = pause/2 + rand.N(pause) // #nosec G404 -- backoff jitter, not a secret
 		t := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
