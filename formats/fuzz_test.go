@@ -3,8 +3,6 @@ package formats_test
 import (
 	"bytes"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/parley-api/parley/formats"
@@ -47,31 +45,6 @@ func FuzzBundleReader(f *testing.F) {
 					t.Fatalf("line %d: entity of type %T", r.Line, r.Entity)
 				}
 			}
-		}
-	})
-}
-
-// FuzzDecodeGDELT feeds the GDELT decoder arbitrary rows (seeded with the real sample):
-// it must never panic, every kept row must make entities that pass validation, and a
-// plain (unzipped) input must never fail as a whole: bad rows are skipped, not fatal.
-func FuzzDecodeGDELT(f *testing.F) {
-	sample, err := os.ReadFile(filepath.Join("testdata", "gdelt", "gdelt-sample-v1-daily-geoutils-fixture.tsv"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(sample)
-	if lines := bytes.SplitN(sample, []byte("\n"), 3); len(lines) > 1 {
-		f.Add(lines[0])
-		f.Add(bytes.ReplaceAll(lines[0], []byte("\t"), []byte("\t\t")))
-	}
-	f.Add([]byte("1\t2\t3\n"))
-	f.Fuzz(func(t *testing.T, in []byte) {
-		err := formats.DecodeGDELT(bytes.NewReader(in), formats.GDELTOptions{}, func(g formats.GDELTRecord) error {
-			gdValidate(t, g)
-			return nil
-		}, func(formats.GDELTSkip) error { return nil })
-		if err != nil && !bytes.HasPrefix(in, []byte("PK")) {
-			t.Fatalf("a plain file failed as a whole: %v", err)
 		}
 	})
 }

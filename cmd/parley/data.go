@@ -13,6 +13,7 @@ import (
 
 	"github.com/parley-api/parley/bench"
 	"github.com/parley-api/parley/formats"
+	"github.com/parley-api/parley/formats/gdelt"
 	"github.com/parley-api/parley/models"
 	"github.com/parley-api/parley/store"
 	"github.com/spf13/cobra"
@@ -84,7 +85,7 @@ func importCmd(cfg *config) *cobra.Command {
 						return store.ImportRecord{Line: rec.Line, Kind: rec.Type, Entity: rec.Entity, Stated: rec.Stated, Err: rec.Err}, nil
 					}
 				case "gdelt":
-					next, stop = gdeltRecords(ctx, r, formats.GDELTOptions{CAMEO: cameo}, p, cmd.ErrOrStderr())
+					next, stop = gdeltRecords(ctx, r, gdelt.Options{CAMEO: cameo}, p, cmd.ErrOrStderr())
 					defer stop()
 				default:
 					return fmt.Errorf("--format %q: want bundle or gdelt", format)
@@ -115,7 +116,7 @@ func importCmd(cfg *config) *cobra.Command {
 
 // gdeltRecords turns the GDELT decoder's callbacks into the importer's pull: the decoder
 // runs in a goroutine and hands over one record at a time.
-func gdeltRecords(ctx context.Context, r io.Reader, opt formats.GDELTOptions, p *progress, warn io.Writer) (func() (store.ImportRecord, error), func()) {
+func gdeltRecords(ctx context.Context, r io.Reader, opt gdelt.Options, p *progress, warn io.Writer) (func() (store.ImportRecord, error), func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	ch := make(chan store.ImportRecord)
 	errc := make(chan error, 1)
@@ -130,7 +131,7 @@ func gdeltRecords(ctx context.Context, r io.Reader, opt formats.GDELTOptions, p 
 				return ctx.Err()
 			}
 		}
-		errc <- formats.DecodeGDELT(r, opt, func(g formats.GDELTRecord) error {
+		errc <- gdelt.Decode(r, opt, func(g gdelt.Record) error {
 			p.row()
 			for i := range g.Actors {
 				if err := send(store.ImportRecord{Line: g.Line, Kind: "actor", Entity: &g.Actors[i]}); err != nil {
@@ -148,7 +149,7 @@ func gdeltRecords(ctx context.Context, r io.Reader, opt formats.GDELTOptions, p 
 				}
 			}
 			return send(store.ImportRecord{Line: g.Line, Kind: "event", Entity: &g.Event})
-		}, func(s formats.GDELTSkip) error {
+		}, func(s gdelt.Skip) error {
 			p.row()
 			skipped++
 			if skipped <= 20 {

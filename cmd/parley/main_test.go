@@ -191,7 +191,7 @@ func TestImportExportCLI(t *testing.T) {
 	if b, _ := os.ReadFile(csvOut); strings.Count(string(b), "\n") < 51 {
 		t.Errorf("csv export has %d lines", strings.Count(string(b), "\n"))
 	}
-	sample := filepath.Join("..", "..", "formats", "testdata", "gdelt", "gdelt-sample-v1-daily-geoutils-fixture.tsv")
+	sample := filepath.Join("..", "..", "formats", "gdelt", "testdata", "gdelt-sample-v1-daily-geoutils-fixture.tsv")
 	for i, want := range []string{`"created": 1`, `"unchanged": 1`} {
 		out, err := run(t, ctx, "import", "--format", "gdelt", sample, "--database-url", db)
 		if err != nil || !strings.Contains(out, want) {

@@ -1,4 +1,4 @@
-package formats
+package gdelt
 
 // fipsToISO maps FIPS 10-4 country codes (the "GEC" codes of the CIA World Factbook,
 // which GDELT writes in every *Geo_CountryCode column and as the first two letters of

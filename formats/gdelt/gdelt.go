@@ -1,4 +1,4 @@
-package formats
+package gdelt
 
 import (
 	"archive/zip"
@@ -21,21 +21,21 @@ import (
 	"github.com/parley-api/parley/models"
 )
 
-// DefaultGDELTCAMEO are the CAMEO root codes DecodeGDELT keeps when GDELTOptions.CAMEO
+// DefaultCAMEO are the CAMEO root codes Decode keeps when Options.CAMEO
 // is empty: 03 express intent to cooperate, 04 consult, 05 engage in diplomatic
 // cooperation.
-var DefaultGDELTCAMEO = []string{"03", "04", "05"}
+var DefaultCAMEO = []string{"03", "04", "05"}
 
-// GDELTOptions choose what the decoder keeps.
-type GDELTOptions struct {
+// Options choose what the decoder keeps.
+type Options struct {
 	// CAMEO lists the CAMEO root codes or code prefixes (1 to 4 digits) of the rows to
-	// keep; empty means DefaultGDELTCAMEO.
+	// keep; empty means DefaultCAMEO.
 	CAMEO []string
 }
 
-// GDELTRecord is one kept row, ready to be upserted by the importer. Every reference in
+// Record is one kept row, ready to be upserted by the importer. Every reference in
 // Event (location, participants, sources) is by slug, to Location, Actors and Source.
-type GDELTRecord struct {
+type Record struct {
 	// Line is the 1-based line number in the file (in the zip entry for a zip).
 	Line int
 	// Event is the event, with slug "gdelt-<GlobalEventID>".
@@ -50,8 +50,8 @@ type GDELTRecord struct {
 	GlobalEventID string
 }
 
-// GDELTSkip is a row not kept, with why.
-type GDELTSkip struct {
+// Skip is a row not kept, with why.
+type Skip struct {
 	// Line is the 1-based line number in the file.
 	Line int
 	// Reason says why, e.g. "cameo 190 not kept" or "bad SQLDATE \"20131341\"".
@@ -61,7 +61,7 @@ type GDELTSkip struct {
 // gdeltMaxLine bounds the memory one line may take; GDELT lines are under 2 KiB.
 const gdeltMaxLine = 1 << 20
 
-// DecodeGDELT reads a GDELT 1.0 (57 or 58 columns) or 2.0 (61 columns) event file,
+// Decode reads a GDELT 1.0 (57 or 58 columns) or 2.0 (61 columns) event file,
 // tab-separated, or a .zip holding one (detected by the first bytes "PK\x03\x04"), and
 // calls keep for each kept row and skip for each skipped row, in file order. It streams:
 // memory does not grow with the file. It stops at the first error returned by a callback
@@ -170,10 +170,10 @@ const gdeltMaxLine = 1 << 20
 // with a name that looks personal can come out wrong, and an editor fixes the kind.
 // Names are title-cased ("BANK OF ENGLAND" → "Bank of England"), keeping common
 // acronyms (NATO, UN) except in personal names.
-func DecodeGDELT(r io.Reader, opt GDELTOptions, keep func(GDELTRecord) error, skip func(GDELTSkip) error) error {
+func Decode(r io.Reader, opt Options, keep func(Record) error, skip func(Skip) error) error {
 	prefixes := opt.CAMEO
 	if len(prefixes) == 0 {
-		prefixes = DefaultGDELTCAMEO
+		prefixes = DefaultCAMEO
 	}
 	for _, p := range prefixes {
 		if len(p) == 0 || len(p) > 4 || !allDigits(p) {
@@ -182,10 +182,10 @@ func DecodeGDELT(r io.Reader, opt GDELTOptions, keep func(GDELTRecord) error, sk
 	}
 	d := &gdeltDecoder{prefixes: prefixes, keep: keep, skip: skip}
 	if d.keep == nil {
-		d.keep = func(GDELTRecord) error { return nil }
+		d.keep = func(Record) error { return nil }
 	}
 	if d.skip == nil {
-		d.skip = func(GDELTSkip) error { return nil }
+		d.skip = func(Skip) error { return nil }
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	// A zip starts with a local file header, or with the end of the central directory
@@ -199,8 +199,8 @@ func DecodeGDELT(r io.Reader, opt GDELTOptions, keep func(GDELTRecord) error, sk
 // gdeltDecoder holds one decoding run.
 type gdeltDecoder struct {
 	prefixes []string
-	keep     func(GDELTRecord) error
-	skip     func(GDELTSkip) error
+	keep     func(Record) error
+	skip     func(Skip) error
 
 	// GDELT repeats itself: the same few thousand actors, one DATEADDED per file, a
 	// few SQLDATEs. These memos save most of the per-row work; the actor memo is
@@ -301,7 +301,7 @@ func (d *gdeltDecoder) decode(br *bufio.Reader) error {
 			return fmt.Errorf("gdelt: line %d: read: %w", line, err)
 		}
 		if tooLong {
-			if err := d.skip(GDELTSkip{Line: line, Reason: fmt.Sprintf("line longer than %d bytes", gdeltMaxLine)}); err != nil {
+			if err := d.skip(Skip{Line: line, Reason: fmt.Sprintf("line longer than %d bytes", gdeltMaxLine)}); err != nil {
 				return err
 			}
 			continue
@@ -316,7 +316,7 @@ func (d *gdeltDecoder) decode(br *bufio.Reader) error {
 		fields = splitTabs(string(b), fields[:0])
 		rec, reason := d.row(fields)
 		if reason != "" {
-			if err := d.skip(GDELTSkip{Line: line, Reason: reason}); err != nil {
+			if err := d.skip(Skip{Line: line, Reason: reason}); err != nil {
 				return err
 			}
 			continue
@@ -448,37 +448,37 @@ var gdeltLayouts = map[int]*gdeltLayout{
 }
 
 // row turns one row into a record, or says why not.
-func (d *gdeltDecoder) row(f []string) (GDELTRecord, string) {
+func (d *gdeltDecoder) row(f []string) (Record, string) {
 	l := gdeltLayouts[len(f)]
 	if l == nil {
-		return GDELTRecord{}, fmt.Sprintf("%d columns (want 57 or 58 for GDELT 1.0, 61 for GDELT 2.0)", len(f))
+		return Record{}, fmt.Sprintf("%d columns (want 57 or 58 for GDELT 1.0, 61 for GDELT 2.0)", len(f))
 	}
 	id := strings.TrimSpace(f[l.id])
 	if id == "" || len(id) > 19 || !allDigits(id) {
-		return GDELTRecord{}, "bad GLOBALEVENTID " + quote(id)
+		return Record{}, "bad GLOBALEVENTID " + quote(id)
 	}
 	code := strings.TrimSpace(f[l.eventCode])
 	if len(code) < 2 || len(code) > 4 || !allDigits(code) {
-		return GDELTRecord{}, "bad EventCode " + quote(code)
+		return Record{}, "bad EventCode " + quote(code)
 	}
 	if !d.kept(code) {
-		return GDELTRecord{}, "cameo " + code + " not kept"
+		return Record{}, "cameo " + code + " not kept"
 	}
 	a1, a2 := d.actor(f, l.actors[0]), d.actor(f, l.actors[1])
 	if a1 == nil && a2 == nil {
-		return GDELTRecord{}, "no actors (Actor1 and Actor2 are both empty)"
+		return Record{}, "no actors (Actor1 and Actor2 are both empty)"
 	}
 	date, ok := d.sqlDate.parse(f[l.sqlDate], gdeltDay)
 	if !ok {
-		return GDELTRecord{}, "bad SQLDATE " + quote(f[l.sqlDate])
+		return Record{}, "bad SQLDATE " + quote(f[l.sqlDate])
 	}
 	added, ok := d.added.parse(f[l.dateAdded], gdeltAdded)
 	if !ok {
-		return GDELTRecord{}, "bad DATEADDED " + quote(f[l.dateAdded])
+		return Record{}, "bad DATEADDED " + quote(f[l.dateAdded])
 	}
 	loc, reason := gdeltLocation(f, l)
 	if reason != "" {
-		return GDELTRecord{}, reason
+		return Record{}, reason
 	}
 	var src *models.Source
 	if l.sourceURL >= 0 {
@@ -496,7 +496,7 @@ func (d *gdeltDecoder) row(f []string) (GDELTRecord, string) {
 		Participants: []models.Participant{},
 		Sources:      []*models.Ref{},
 	}
-	rec := GDELTRecord{GlobalEventID: id, Location: loc, Source: src}
+	rec := Record{GlobalEventID: id, Location: loc, Source: src}
 	subject, target := "An unidentified actor", ""
 	if a1 != nil {
 		subject = a1.Name
@@ -547,7 +547,7 @@ func (d *gdeltDecoder) kept(code string) bool {
 }
 
 // gdeltEventType maps a CAMEO code to parley's type, status and the roles of Actor1
-// and Actor2 (see the table in DecodeGDELT's documentation).
+// and Actor2 (see the table in Decode's documentation).
 func gdeltEventType(code string) (models.EventType, models.EventStatus, [2]models.Role) {
 	p := [2]models.Role{models.RoleParticipant, models.RoleParticipant}
 	base := code
@@ -680,7 +680,7 @@ func cameoSegments(code string) []string {
 	return segs
 }
 
-// gdeltActorKind guesses the kind of an actor by the rules listed in DecodeGDELT's
+// gdeltActorKind guesses the kind of an actor by the rules listed in Decode's
 // documentation.
 func gdeltActorKind(code, name, known string, types []string, ethnic bool) models.ActorKind {
 	if len(code) == 3 && CAMEOCountry(code) != "" {

@@ -1,4 +1,4 @@
-package formats_test
+package gdelt_test
 
 import (
 	"archive/zip"
@@ -16,12 +16,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parley-api/parley/formats"
+	"github.com/parley-api/parley/formats/gdelt"
 	"github.com/parley-api/parley/models"
 )
 
-// gdDir holds the GDELT test files (see testdata/gdelt/ORIGIN.md).
-var gdDir = filepath.Join("testdata", "gdelt")
+// gdDir holds the GDELT test files (see testdata/ORIGIN.md).
+var gdDir = "testdata"
 
 // gdColumns reads the column names of a published GDELT layout file.
 func gdColumns(t testing.TB, file string) []string {
@@ -90,24 +90,24 @@ func gdRow(cols []string, set map[string]string) string {
 
 // gdResult is what a decoding run reported.
 type gdResult struct {
-	kept    []formats.GDELTRecord
-	skipped []formats.GDELTSkip
+	kept    []gdelt.Record
+	skipped []gdelt.Skip
 }
 
 // gdDecode decodes input and checks that every record is valid for the store.
-func gdDecode(t *testing.T, input string, opt formats.GDELTOptions) gdResult {
+func gdDecode(t *testing.T, input string, opt gdelt.Options) gdResult {
 	t.Helper()
 	return gdDecodeReader(t, strings.NewReader(input), opt)
 }
 
-func gdDecodeReader(t *testing.T, r io.Reader, opt formats.GDELTOptions) gdResult {
+func gdDecodeReader(t *testing.T, r io.Reader, opt gdelt.Options) gdResult {
 	t.Helper()
 	var res gdResult
-	err := formats.DecodeGDELT(r, opt, func(rec formats.GDELTRecord) error {
+	err := gdelt.Decode(r, opt, func(rec gdelt.Record) error {
 		gdValidate(t, rec)
 		res.kept = append(res.kept, rec)
 		return nil
-	}, func(s formats.GDELTSkip) error {
+	}, func(s gdelt.Skip) error {
 		res.skipped = append(res.skipped, s)
 		return nil
 	})
@@ -118,7 +118,7 @@ func gdDecodeReader(t *testing.T, r io.Reader, opt formats.GDELTOptions) gdResul
 }
 
 // gdValidate checks a record with the models' own validation, and its references.
-func gdValidate(t *testing.T, rec formats.GDELTRecord) {
+func gdValidate(t *testing.T, rec gdelt.Record) {
 	t.Helper()
 	if err := rec.Event.Validate(); err != nil {
 		t.Errorf("line %d: event: %v", rec.Line, err)
@@ -164,7 +164,7 @@ func gdValidate(t *testing.T, rec formats.GDELTRecord) {
 }
 
 // gdOne decodes one row that must be kept.
-func gdOne(t *testing.T, row string, opt formats.GDELTOptions) formats.GDELTRecord {
+func gdOne(t *testing.T, row string, opt gdelt.Options) gdelt.Record {
 	t.Helper()
 	res := gdDecode(t, row, opt)
 	if len(res.kept) != 1 || len(res.skipped) != 0 {
@@ -173,7 +173,7 @@ func gdOne(t *testing.T, row string, opt formats.GDELTOptions) formats.GDELTReco
 	return res.kept[0]
 }
 
-func gdRoles(rec formats.GDELTRecord) string {
+func gdRoles(rec gdelt.Record) string {
 	var out []string
 	for _, p := range rec.Event.Participants {
 		out = append(out, p.Actor.Slug+":"+string(p.Role))
@@ -194,7 +194,7 @@ func TestGDELTLayouts(t *testing.T) {
 		{"61 columns, GDELT 2.0", l.v2, true, "2026-01-24"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := gdOne(t, gdRow(tc.cols, nil), formats.GDELTOptions{})
+			rec := gdOne(t, gdRow(tc.cols, nil), gdelt.Options{})
 			if rec.Line != 1 || rec.GlobalEventID != "1000001" || rec.Event.Slug != "gdelt-1000001" {
 				t.Errorf("line %d id %s slug %s", rec.Line, rec.GlobalEventID, rec.Event.Slug)
 			}
@@ -287,7 +287,7 @@ func TestGDELTEventTypes(t *testing.T) {
 	} {
 		t.Run(tc.code, func(t *testing.T) {
 			rec := gdOne(t, gdRow(l.v1daily, map[string]string{"EventCode": tc.code}),
-				formats.GDELTOptions{CAMEO: []string{"0", "1"}})
+				gdelt.Options{CAMEO: []string{"0", "1"}})
 			e := rec.Event
 			if e.Type != tc.typ || e.Status != models.StatusHeld || e.CAMEO != tc.code {
 				t.Errorf("type %s status %s cameo %s; want %s held", e.Type, e.Status, e.CAMEO, tc.typ)
@@ -324,7 +324,7 @@ func TestGDELTOneActor(t *testing.T) {
 			"gdelt-usa-united-states:host", "United States: Host a visit", "United States hosted a visit by United States."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := gdOne(t, gdRow(l.v1daily, tc.set), formats.GDELTOptions{})
+			rec := gdOne(t, gdRow(l.v1daily, tc.set), gdelt.Options{})
 			if got := gdRoles(rec); got != tc.roles {
 				t.Errorf("participants %s, want %s", got, tc.roles)
 			}
@@ -353,7 +353,7 @@ func TestGDELTCAMEOFilter(t *testing.T) {
 		{"exact code 057", []string{"057"}, "057"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res := gdDecode(t, in.String(), formats.GDELTOptions{CAMEO: tc.cameo})
+			res := gdDecode(t, in.String(), gdelt.Options{CAMEO: tc.cameo})
 			var kept []string
 			for _, r := range res.kept {
 				kept = append(kept, r.Event.CAMEO)
@@ -373,7 +373,7 @@ func TestGDELTCAMEOFilter(t *testing.T) {
 		})
 	}
 	for _, bad := range [][]string{{"x4"}, {"04", ""}, {"04567"}, {"4a"}} {
-		err := formats.DecodeGDELT(strings.NewReader(""), formats.GDELTOptions{CAMEO: bad}, nil, nil)
+		err := gdelt.Decode(strings.NewReader(""), gdelt.Options{CAMEO: bad}, nil, nil)
 		if err == nil || !strings.Contains(err.Error(), "cameo prefix") {
 			t.Errorf("CAMEO %q: error %v, want a cameo prefix error", bad, err)
 		}
@@ -411,7 +411,7 @@ func TestGDELTSkips(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// the bad row between two good ones: the skip names its line, the others are kept
-			res := gdDecode(t, good+tc.row+good, formats.GDELTOptions{})
+			res := gdDecode(t, good+tc.row+good, gdelt.Options{})
 			if len(res.skipped) != 1 || res.skipped[0].Line != 2 || res.skipped[0].Reason != tc.reason {
 				t.Fatalf("skipped %+v, want line 2 %q", res.skipped, tc.reason)
 			}
@@ -431,10 +431,10 @@ func TestGDELTFIPS(t *testing.T) {
 		"KN": "KP", "SF": "ZA", "SP": "ES", "NI": "NG", "NG": "NE", "VM": "VN", "RP": "PH",
 		"OS": "", "XO": "", "AX": "", "PF": "", "ZZ": "", "": "",
 	} {
-		if got := formats.FIPSCountry(fips); got != iso {
+		if got := gdelt.FIPSCountry(fips); got != iso {
 			t.Errorf("FIPSCountry(%q) = %q, want %q", fips, got, iso)
 		}
-		rec := gdOne(t, gdRow(l.v1daily, map[string]string{"ActionGeo_CountryCode": fips}), formats.GDELTOptions{})
+		rec := gdOne(t, gdRow(l.v1daily, map[string]string{"ActionGeo_CountryCode": fips}), gdelt.Options{})
 		if rec.Location.Country != iso {
 			t.Errorf("ActionGeo_CountryCode %q: country %q, want %q", fips, rec.Location.Country, iso)
 		}
@@ -444,7 +444,7 @@ func TestGDELTFIPS(t *testing.T) {
 	n, covered := 0, map[string]bool{}
 	for a := 'A'; a <= 'Z'; a++ {
 		for b := 'A'; b <= 'Z'; b++ {
-			iso := formats.FIPSCountry(string([]rune{a, b}))
+			iso := gdelt.FIPSCountry(string([]rune{a, b}))
 			if iso == "" {
 				continue
 			}
@@ -497,7 +497,7 @@ func TestGDELTActors(t *testing.T) {
 		t.Run(tc.slug, func(t *testing.T) {
 			rec := gdOne(t, gdRow(l.v1daily, map[string]string{"Actor1Code": tc.code, "Actor1Name": tc.name,
 				"Actor1CountryCode": tc.country, "Actor1Type1Code": tc.typ, "Actor1KnownGroupCode": tc.known}),
-				formats.GDELTOptions{})
+				gdelt.Options{})
 			a := rec.Actors[0]
 			if a.Slug != tc.slug || a.Name != tc.display || a.Kind != tc.kind || a.Country != tc.iso {
 				t.Errorf("got %s %q %s %q; want %s %q %s %q", a.Slug, a.Name, a.Kind, a.Country,
@@ -516,7 +516,7 @@ func TestGDELTActors(t *testing.T) {
 	t.Run("long and non-Latin names get a hash", func(t *testing.T) {
 		long := strings.Repeat("VERY LONG NAME ", 12)
 		rec := gdOne(t, gdRow(l.v1daily, map[string]string{"Actor1Code": "USAGOV", "Actor1Name": long,
-			"Actor2Code": "", "Actor2Name": "МОСКВА"}), formats.GDELTOptions{})
+			"Actor2Code": "", "Actor2Name": "МОСКВА"}), gdelt.Options{})
 		a1, a2 := rec.Actors[0], rec.Actors[1]
 		if len(a1.Slug) > 64 || !strings.HasPrefix(a1.Slug, "gdelt-usagov-very-long-name") {
 			t.Errorf("long slug %s", a1.Slug)
@@ -537,7 +537,7 @@ func TestGDELTDeterministicSlugs(t *testing.T) {
 	file2 := gdRow(l.v2, map[string]string{"GLOBALEVENTID": "3", "EventCode": "057"})
 	slugs := map[string]map[string]bool{}
 	for _, in := range []string{file1, file2} {
-		for _, rec := range gdDecode(t, in, formats.GDELTOptions{}).kept {
+		for _, rec := range gdDecode(t, in, gdelt.Options{}).kept {
 			for _, a := range rec.Actors {
 				if slugs[a.Name] == nil {
 					slugs[a.Name] = map[string]bool{}
@@ -559,8 +559,8 @@ func TestGDELTDeterministicSlugs(t *testing.T) {
 		t.Errorf("slugs %v", slugs)
 	}
 	// The same URL in two rows is one source.
-	a := gdOne(t, gdRow(l.v1daily, map[string]string{"GLOBALEVENTID": "7"}), formats.GDELTOptions{})
-	b := gdOne(t, gdRow(l.v2, map[string]string{"GLOBALEVENTID": "8", "EventCode": "036"}), formats.GDELTOptions{})
+	a := gdOne(t, gdRow(l.v1daily, map[string]string{"GLOBALEVENTID": "7"}), gdelt.Options{})
+	b := gdOne(t, gdRow(l.v2, map[string]string{"GLOBALEVENTID": "8", "EventCode": "036"}), gdelt.Options{})
 	if a.Source.Slug != b.Source.Slug {
 		t.Errorf("one URL, two source slugs: %s %s", a.Source.Slug, b.Source.Slug)
 	}
@@ -604,7 +604,7 @@ func TestGDELTLocations(t *testing.T) {
 			"gdelt-geo-fips-xo", "", "", map[string]string{"fips": "XO"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			loc := gdOne(t, gdRow(tc.cols, tc.set), formats.GDELTOptions{}).Location
+			loc := gdOne(t, gdRow(tc.cols, tc.set), gdelt.Options{}).Location
 			if loc == nil {
 				t.Fatal("no location")
 			}
@@ -621,7 +621,7 @@ func TestGDELTLocations(t *testing.T) {
 		{"ActionGeo_Type": "0", "ActionGeo_FullName": "", "ActionGeo_Lat": "", "ActionGeo_Long": ""},
 		{"ActionGeo_Type": "", "ActionGeo_FullName": ""},
 	} {
-		if rec := gdOne(t, gdRow(l.v1daily, set), formats.GDELTOptions{}); rec.Location != nil {
+		if rec := gdOne(t, gdRow(l.v1daily, set), gdelt.Options{}); rec.Location != nil {
 			t.Errorf("%v: location %+v, want none", set, rec.Location)
 		}
 	}
@@ -640,7 +640,7 @@ func TestGDELTSources(t *testing.T) {
 		{l.v2, "", "", ""},
 		{l.v2, "http://", "", ""},
 	} {
-		rec := gdOne(t, gdRow(tc.cols, map[string]string{"SOURCEURL": tc.url}), formats.GDELTOptions{})
+		rec := gdOne(t, gdRow(tc.cols, map[string]string{"SOURCEURL": tc.url}), gdelt.Options{})
 		switch {
 		case tc.outlet == "" && rec.Source != nil:
 			t.Errorf("%q: source %+v, want none", tc.url, rec.Source)
@@ -677,7 +677,7 @@ func TestGDELTZip(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(sample) + gdRow(l.v2, nil)
-	plain := gdDecode(t, text, formats.GDELTOptions{})
+	plain := gdDecode(t, text, gdelt.Options{})
 	for _, tc := range []struct {
 		name string
 		zip  []byte
@@ -686,7 +686,7 @@ func TestGDELTZip(t *testing.T) {
 		{"a directory first", gdZip(t, [2]string{"gdelt/", ""}, [2]string{"gdelt/20260124.export.CSV", text})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := gdDecodeReader(t, bytes.NewReader(tc.zip), formats.GDELTOptions{})
+			got := gdDecodeReader(t, bytes.NewReader(tc.zip), gdelt.Options{})
 			if !reflect.DeepEqual(got, plain) {
 				t.Errorf("zip gives\n%+v\nplain gives\n%+v", got, plain)
 			}
@@ -699,14 +699,14 @@ func TestGDELTZip(t *testing.T) {
 		"truncated zip": gdZip(t, [2]string{"a.CSV", text})[:40],
 		"empty zip":     gdZip(t),
 	} {
-		err := formats.DecodeGDELT(bytes.NewReader(in), formats.GDELTOptions{}, nil, nil)
+		err := gdelt.Decode(bytes.NewReader(in), gdelt.Options{}, nil, nil)
 		if err == nil || !strings.HasPrefix(err.Error(), "gdelt: ") {
 			t.Errorf("%s: error %v", name, err)
 		}
 	}
 	// The temporary copy is removed.
 	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "parley-gdelt-*.zip"))
-	gdDecodeReader(t, bytes.NewReader(gdZip(t, [2]string{"a.CSV", text})), formats.GDELTOptions{})
+	gdDecodeReader(t, bytes.NewReader(gdZip(t, [2]string{"a.CSV", text})), gdelt.Options{})
 	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "parley-gdelt-*.zip"))
 	if len(after) > len(before) {
 		t.Errorf("temporary files left: %v", after)
@@ -719,7 +719,7 @@ func TestGDELTSampleFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	res := gdDecodeReader(t, f, formats.GDELTOptions{})
+	res := gdDecodeReader(t, f, gdelt.Options{})
 	var reasons []string
 	for _, s := range res.skipped {
 		reasons = append(reasons, fmt.Sprintf("%d: %s", s.Line, s.Reason))
@@ -762,7 +762,7 @@ func TestGDELTSampleFile(t *testing.T) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		t.Fatal(err)
 	}
-	all := gdDecodeReader(t, f, formats.GDELTOptions{CAMEO: []string{"0", "1", "2"}})
+	all := gdDecodeReader(t, f, gdelt.Options{CAMEO: []string{"0", "1", "2"}})
 	if len(all.kept) != 4 || len(all.skipped) != 0 {
 		t.Fatalf("kept %d, skipped %v", len(all.kept), all.skipped)
 	}
@@ -781,7 +781,7 @@ func TestGDELTSampleFile(t *testing.T) {
 // summary whose verb is in the past tense.
 func TestGDELTCodeBook(t *testing.T) {
 	l := gdLoadLayouts(t)
-	f, err := os.Open(filepath.Join(gdDir, "cameo-codefile-schrodt-icews.txt"))
+	f, err := os.Open("cameo-codefile-schrodt-icews.txt") // the embedded code book
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -806,7 +806,7 @@ func TestGDELTCodeBook(t *testing.T) {
 	for i, code := range order {
 		in.WriteString(gdRow(l.v1daily, map[string]string{"GLOBALEVENTID": fmt.Sprint(i + 1), "EventCode": code}))
 	}
-	res := gdDecode(t, in.String(), formats.GDELTOptions{CAMEO: []string{"0", "1", "2"}})
+	res := gdDecode(t, in.String(), gdelt.Options{CAMEO: []string{"0", "1", "2"}})
 	if len(res.kept) != len(order) {
 		t.Fatalf("kept %d of %d codes: %v", len(res.kept), len(order), res.skipped)
 	}
@@ -814,7 +814,7 @@ func TestGDELTCodeBook(t *testing.T) {
 	for i, rec := range res.kept {
 		code := order[i]
 		want := fixed.Replace(labels[code])
-		if got := formats.CAMEODescription(code); got != want {
+		if got := gdelt.CAMEODescription(code); got != want {
 			t.Errorf("CAMEODescription(%s) = %q, want %q", code, got, want)
 		}
 		verb := strings.Fields(strings.TrimPrefix(rec.Event.Summary, "United States "))[0]
@@ -826,7 +826,7 @@ func TestGDELTCodeBook(t *testing.T) {
 			t.Errorf("%s: summary %q keeps the imperative %q", code, rec.Event.Summary, first)
 		}
 	}
-	if got := formats.CAMEODescription("0999"); got != "Investigate" {
+	if got := gdelt.CAMEODescription("0999"); got != "Investigate" {
 		t.Errorf("unknown sub-code falls back to its root: %q", got)
 	}
 }
@@ -837,14 +837,14 @@ func TestGDELTCountries(t *testing.T) {
 		"ROM": "RO", "ROU": "RO", "TMP": "TL", "KSV": "XK", "ZAR": "CD", "PSE": "PS", "HKG": "HK",
 		"AFR": "", "WST": "", "EUR": "", "YUG": "", "SCG": "", "ANT": "", "usa": "", "US": "", "": "",
 	} {
-		if got := formats.CAMEOCountry(code); got != want {
+		if got := gdelt.CAMEOCountry(code); got != want {
 			t.Errorf("CAMEOCountry(%q) = %q, want %q", code, got, want)
 		}
 	}
 	// No CAMEO type or organisation code may pass for a country.
 	for _, c := range strings.Fields(`COP GOV INS JUD MIL OPP REB SEP SPY UAF AGR BUS CRM CVL DEV EDU
 		ELI ENV HLH HRI LAB LEG MED REF MOD RAD AMN IRC GRP UNO PKO UIS IGO IMG INT MNC NGM NGO SET`) {
-		if got := formats.CAMEOCountry(c); got != "" {
+		if got := gdelt.CAMEOCountry(c); got != "" {
 			t.Errorf("CAMEOCountry(%q) = %q, want none", c, got)
 		}
 	}
@@ -855,7 +855,7 @@ func TestGDELTLineHandling(t *testing.T) {
 	row := gdRow(l.v1daily, nil)
 	t.Run("BOM, CRLF, blank lines, no final newline", func(t *testing.T) {
 		in := "\xef\xbb\xbf" + strings.ReplaceAll(row, "\n", "\r\n") + "\r\n\n" + strings.TrimSuffix(row, "\n")
-		res := gdDecode(t, in, formats.GDELTOptions{})
+		res := gdDecode(t, in, gdelt.Options{})
 		if len(res.kept) != 2 || res.kept[0].Line != 1 || res.kept[1].Line != 4 || len(res.skipped) != 0 {
 			t.Errorf("kept %d (lines %v), skipped %v", len(res.kept), res.kept, res.skipped)
 		}
@@ -865,7 +865,7 @@ func TestGDELTLineHandling(t *testing.T) {
 	})
 	t.Run("a field starting with a double quote does not swallow lines", func(t *testing.T) {
 		quoted := gdRow(l.v1daily, map[string]string{"GLOBALEVENTID": "2", "Actor1Name": `"UNITED STATES`})
-		res := gdDecode(t, row+quoted+row+row, formats.GDELTOptions{})
+		res := gdDecode(t, row+quoted+row+row, gdelt.Options{})
 		if len(res.kept) != 4 {
 			t.Fatalf("kept %d rows of 4, skipped %v", len(res.kept), res.skipped)
 		}
@@ -875,7 +875,7 @@ func TestGDELTLineHandling(t *testing.T) {
 	})
 	t.Run("an overlong line is skipped", func(t *testing.T) {
 		long := strings.Repeat("x", 2<<20) + "\n"
-		res := gdDecode(t, row+long+row, formats.GDELTOptions{})
+		res := gdDecode(t, row+long+row, gdelt.Options{})
 		if len(res.kept) != 2 || len(res.skipped) != 1 || res.skipped[0].Line != 2 ||
 			!strings.HasPrefix(res.skipped[0].Reason, "line longer than") {
 			t.Errorf("kept %d, skipped %v", len(res.kept), res.skipped)
@@ -883,7 +883,7 @@ func TestGDELTLineHandling(t *testing.T) {
 	})
 	t.Run("invalid UTF-8 and control characters are cleaned", func(t *testing.T) {
 		res := gdDecode(t, gdRow(l.v1daily, map[string]string{"Actor1Name": "UNITED\x01STATES\xff",
-			"ActionGeo_FullName": "Abu Dhabi\x7f, United Arab Emirates"}), formats.GDELTOptions{})
+			"ActionGeo_FullName": "Abu Dhabi\x7f, United Arab Emirates"}), gdelt.Options{})
 		if len(res.kept) != 1 {
 			t.Fatalf("skipped %v", res.skipped)
 		}
@@ -910,18 +910,18 @@ func TestGDELTErrors(t *testing.T) {
 	stop := errors.New("stop")
 	t.Run("keep error stops", func(t *testing.T) {
 		calls := 0
-		err := formats.DecodeGDELT(strings.NewReader(in), formats.GDELTOptions{},
-			func(formats.GDELTRecord) error { calls++; return stop },
-			func(formats.GDELTSkip) error { calls++; return nil })
+		err := gdelt.Decode(strings.NewReader(in), gdelt.Options{},
+			func(gdelt.Record) error { calls++; return stop },
+			func(gdelt.Skip) error { calls++; return nil })
 		if err != stop || calls != 1 {
 			t.Errorf("error %v after %d calls, want stop after 1", err, calls)
 		}
 	})
 	t.Run("skip error stops", func(t *testing.T) {
 		calls := 0
-		err := formats.DecodeGDELT(strings.NewReader(in), formats.GDELTOptions{},
-			func(formats.GDELTRecord) error { calls++; return nil },
-			func(formats.GDELTSkip) error { calls++; return stop })
+		err := gdelt.Decode(strings.NewReader(in), gdelt.Options{},
+			func(gdelt.Record) error { calls++; return nil },
+			func(gdelt.Skip) error { calls++; return stop })
 		if err != stop || calls != 2 {
 			t.Errorf("error %v after %d calls, want stop after 2", err, calls)
 		}
@@ -929,8 +929,8 @@ func TestGDELTErrors(t *testing.T) {
 	t.Run("read error", func(t *testing.T) {
 		broken := errors.New("connection reset")
 		kept := 0
-		err := formats.DecodeGDELT(&gdErrReader{strings.NewReader(in), broken}, formats.GDELTOptions{},
-			func(formats.GDELTRecord) error { kept++; return nil }, nil)
+		err := gdelt.Decode(&gdErrReader{strings.NewReader(in), broken}, gdelt.Options{},
+			func(gdelt.Record) error { kept++; return nil }, nil)
 		if !errors.Is(err, broken) || !strings.HasPrefix(err.Error(), "gdelt: line ") {
 			t.Errorf("error %v", err)
 		}
@@ -939,7 +939,7 @@ func TestGDELTErrors(t *testing.T) {
 		}
 	})
 	t.Run("nil callbacks", func(t *testing.T) {
-		if err := formats.DecodeGDELT(strings.NewReader(in), formats.GDELTOptions{}, nil, nil); err != nil {
+		if err := gdelt.Decode(strings.NewReader(in), gdelt.Options{}, nil, nil); err != nil {
 			t.Error(err)
 		}
 	})
@@ -1001,8 +1001,8 @@ func TestGDELTConstantMemory(t *testing.T) {
 	base := heap()
 	var kept, skipped int
 	var early, peak uint64
-	err := formats.DecodeGDELT(newGDStream(t, rows), formats.GDELTOptions{},
-		func(r formats.GDELTRecord) error {
+	err := gdelt.Decode(newGDStream(t, rows), gdelt.Options{},
+		func(r gdelt.Record) error {
 			kept++
 			switch kept {
 			case 10_000:
@@ -1012,7 +1012,7 @@ func TestGDELTConstantMemory(t *testing.T) {
 			}
 			return nil
 		},
-		func(formats.GDELTSkip) error { skipped++; return nil })
+		func(gdelt.Skip) error { skipped++; return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1033,7 +1033,7 @@ func TestGDELTConstantMemory(t *testing.T) {
 func BenchmarkDecodeGDELT(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := formats.DecodeGDELT(newGDStream(b, 10_000), formats.GDELTOptions{}, nil, nil); err != nil {
+		if err := gdelt.Decode(newGDStream(b, 10_000), gdelt.Options{}, nil, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
