@@ -1,0 +1,291 @@
+package formats
+
+import (
+	"encoding/csv"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parley-api/parley/models"
+)
+
+// ExportCSVEntities lists what a csv export can tabulate, as the API spells it (the
+// entity parameter); "" means "events".
+var ExportCSVEntities = []string{"events", "participants", "statements"}
+
+// ExportEventColumns are the columns of the csv export of events (entity "events", the
+// default): one row per event. Lists inside a cell are joined with "; ". Instants are
+// RFC 3339 in UTC; booleans are "true" or "false"; an absent value is the empty cell.
+//
+//   - id, slug, title, type, cameo_code, status: the event's own fields. Read
+//     cameo_code as text: its leading zeros matter ("043").
+//   - date_edtf: the date as stated, in EDTF ("2025-08", "2026-01-22~/2026-01-23~").
+//   - date_start, date_end: the half-open UTC interval [start, end) the date covers.
+//   - date_precision: year, month, day, minute or second.
+//   - date_approximate, date_uncertain: the EDTF qualifiers (~ and ?; % is both).
+//   - location_id, location_name, location_country (ISO 3166-1 alpha-2), latitude,
+//     longitude (WGS84 decimal degrees): the event's location.
+//   - summary: the summary text, line breaks kept.
+//   - tags: the tags.
+//   - participants: each participant as "name (role)", in the event's order; an actor
+//     with two roles appears twice.
+//   - participant_ids: the actor id of each entry of participants, in the same order.
+//   - participant_countries: the distinct countries of the participants' actors, in
+//     order of first appearance.
+//   - source_ids, source_urls: the event's sources; source_urls skips sources with no URL.
+//   - parent_id: the event this one is a round or part of.
+//   - statement_count: how many statements are about the event.
+//   - version, created_at, updated_at: the record's version and timestamps.
+var ExportEventColumns = []string{
+	"id", "slug", "title", "type", "cameo_code", "status",
+	"date_edtf", "date_start", "date_end", "date_precision", "date_approximate", "date_uncertain",
+	"location_id", "location_name", "location_country", "latitude", "longitude",
+	"summary", "tags", "participants", "participant_ids", "participant_countries",
+	"source_ids", "source_urls", "parent_id", "statement_count", "version", "created_at", "updated_at",
+}
+
+// CSVNumericColumns are the csv columns that hold numbers parley writes itself; every
+// other cell is text and gets the formula-injection guard (see NewExporter).
+var CSVNumericColumns = []string{"latitude", "longitude", "statement_count", "version", "position"}
+
+// ExportParticipantColumns are the columns of the csv export of participants (entity
+// "participants"): the long table, one row per participant of each event, for joins
+// and network analysis.
+//
+//   - event_id, event_slug: the event.
+//   - event_date_start: the start of the event's date (RFC 3339, UTC), for ordering.
+//   - actor_id, actor_slug, actor_name, actor_kind (person, state, organization,
+//     delegation, group), actor_country (ISO 3166-1 alpha-2): the participant's actor.
+//   - role: host, mediator, delegation, head_of_delegation, envoy, participant or observer.
+//   - represents_id: the actor the participant represented, if stated.
+//   - position: the participant's 0-based position in the event's list.
+var ExportParticipantColumns = []string{
+	"event_id", "event_slug", "event_date_start",
+	"actor_id", "actor_slug", "actor_name", "actor_kind", "actor_country",
+	"role", "represents_id", "position",
+}
+
+// ExportStatementColumns are the columns of the csv export of statements (entity
+// "statements"): one row per statement about each exported event; events without
+// statements give no row.
+//
+//   - statement_id: the statement.
+//   - event_id, event_slug: the event the statement is about.
+//   - speaker_id: the speaking actor's id (the speaker is not embedded in an event, so
+//     join with the actors export, or with the participants table, for names).
+//   - text: what was said, line breaks kept.
+//   - quote: "true" for a direct quote, "false" for a paraphrase.
+//   - attribution: who reported it as whom ("a White House official").
+//   - medium: "evening address", "interview with NBC News".
+//   - language: the language of the text (BCP 47).
+//   - date_edtf, date_start, date_end: the statement's date, as for events.
+//   - source_ids: the statement's sources.
+var ExportStatementColumns = []string{
+	"statement_id", "event_id", "event_slug", "speaker_id",
+	"text", "quote", "attribution", "medium", "language",
+	"date_edtf", "date_start", "date_end", "source_ids",
+}
+
+// exportCSV writes one table; rows turns an event into its rows, calling emit for each
+// with a slice that emit may reuse.
+type exportCSV struct {
+	exportBase
+	cw      *csv.Writer
+	columns []string
+	rows    func(e *models.Event, row []string, emit func([]string) error) error
+	row     []string
+	text    []bool // per column: whether it holds text, which csvText guards
+}
+
+func (x *exportCSV) ContentType() string   { return "text/csv; charset=utf-8" }
+func (x *exportCSV) FileExtension() string { return "csv" }
+
+func (x *exportCSV) Begin(w io.Writer) error {
+	if err := x.begin(w); err != nil {
+		return err
+	}
+	x.cw = csv.NewWriter(x.w)
+	x.row = make([]string, len(x.columns))
+	x.text = make([]bool, len(x.columns))
+	for i, c := range x.columns {
+		x.text[i] = !slices.Contains(CSVNumericColumns, c)
+	}
+	return x.cw.Write(x.columns)
+}
+
+func (x *exportCSV) Event(e *models.Event) error {
+	if err := x.check(e); err != nil {
+		return err
+	}
+	clear(x.row)
+	return x.rows(e, x.row, func(r []string) error {
+		for i := range r {
+			if x.text[i] {
+				r[i] = csvText(r[i])
+			}
+		}
+		if err := x.cw.Write(r); err != nil {
+			return err
+		}
+		x.n++
+		return nil
+	})
+}
+
+func (x *exportCSV) End() error {
+	if x.cw == nil {
+		return errExportNotBegun
+	}
+	x.cw.Flush()
+	if err := x.cw.Error(); err != nil {
+		return err
+	}
+	return x.end("")
+}
+
+// csvFormulaStarts are the first characters that make a spreadsheet read a cell as a
+// formula (OWASP, CSV Injection): "=", "+", "-", "@", tab and carriage return.
+const csvFormulaStarts = "=+-@\t\r"
+
+// csvText guards a text cell against formula injection: one that starts with a
+// character of csvFormulaStarts gets a single quote before it, which spreadsheets take
+// as "this is text".
+func csvText(s string) string {
+	if s != "" && strings.IndexByte(csvFormulaStarts, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// exportEventRows fills the ExportEventColumns row of e.
+func exportEventRows(e *models.Event, row []string, emit func([]string) error) error {
+	var names, ids, countries, urls strings.Builder
+	var seenCountries []string
+	for _, p := range e.Participants {
+		exportJoin(&names, exportParticipantName(p)+" ("+string(p.Role)+")")
+		exportJoin(&ids, exportActorID(p))
+		if p.ActorData != nil && p.ActorData.Country != "" && !slices.Contains(seenCountries, p.ActorData.Country) {
+			seenCountries = append(seenCountries, p.ActorData.Country)
+			exportJoin(&countries, p.ActorData.Country)
+		}
+	}
+	for _, s := range e.SourcesData {
+		if s.URL != "" {
+			exportJoin(&urls, s.URL)
+		}
+	}
+	var locName, locCountry, lat, lon string
+	if l := e.LocationData; l != nil {
+		locName, locCountry = l.Name, l.Country
+		if l.Latitude != nil && l.Longitude != nil {
+			lat, lon = exportFloat(*l.Latitude), exportFloat(*l.Longitude)
+		}
+	}
+	start, end := exportBounds(e.Date)
+	vals := [...]string{
+		exportID(e.ID), e.Slug, e.Title, string(e.Type), e.CAMEO, string(e.Status),
+		e.Date.EDTF, start, end, string(e.Date.Precision),
+		strconv.FormatBool(e.Date.Approximate), strconv.FormatBool(e.Date.Uncertain),
+		exportLocationID(e), locName, locCountry, lat, lon,
+		e.Summary, strings.Join(e.Tags, exportListSep), names.String(), ids.String(), countries.String(),
+		exportSourceIDs(e.Sources, e.SourcesData), urls.String(), exportRef(e.Parent),
+		strconv.Itoa(len(e.StatementsData)), strconv.Itoa(e.Version),
+		exportTimestamp(e.CreatedAt), exportTimestamp(e.UpdatedAt),
+	}
+	copy(row, vals[:])
+	return emit(row)
+}
+
+// exportParticipantRows writes an ExportParticipantColumns row per participant of e.
+func exportParticipantRows(e *models.Event, row []string, emit func([]string) error) error {
+	for i, p := range e.Participants {
+		var slug, name, kind, country string
+		if a := p.ActorData; a != nil {
+			slug, name, kind, country = a.Slug, a.Name, string(a.Kind), a.Country
+		} else if !p.Actor.Resolved() {
+			slug = p.Actor.Slug
+		}
+		vals := [...]string{
+			exportID(e.ID), e.Slug, exportStart(e.Date),
+			exportActorID(p), slug, name, kind, country,
+			string(p.Role), exportRef(p.Represents), strconv.Itoa(i),
+		}
+		copy(row, vals[:])
+		if err := emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportStatementRows writes an ExportStatementColumns row per statement of e.
+func exportStatementRows(e *models.Event, row []string, emit func([]string) error) error {
+	for i := range e.StatementsData {
+		s := &e.StatementsData[i]
+		start, end := exportBounds(s.Date)
+		vals := [...]string{
+			exportID(s.ID), exportID(e.ID), e.Slug, s.Speaker.String(),
+			s.Text, strconv.FormatBool(s.Quote), s.Attribution, s.Medium, s.Language,
+			s.Date.EDTF, start, end,
+			exportSourceIDs(s.Sources, nil),
+		}
+		copy(row, vals[:])
+		if err := emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportListSep joins the members of a list inside one csv cell.
+const exportListSep = "; "
+
+func exportJoin(b *strings.Builder, s string) {
+	if b.Len() > 0 {
+		b.WriteString(exportListSep)
+	}
+	b.WriteString(s)
+}
+
+// exportLocationID is the event's location id, from the reference or the embedded data.
+func exportLocationID(e *models.Event) string {
+	if (e.Location == nil || !e.Location.Resolved()) && e.LocationData != nil && !e.LocationData.ID.IsZero() {
+		return e.LocationData.ID.String()
+	}
+	return exportRef(e.Location)
+}
+
+// exportSourceIDs joins source references, preferring the embedded source's id (at the
+// same position) to a reference written as a slug.
+func exportSourceIDs(refs []*models.Ref, data []models.Source) string {
+	var b strings.Builder
+	for i, r := range refs {
+		if r == nil {
+			continue
+		}
+		id := r.String()
+		if !r.Resolved() && i < len(data) && data[i].Slug == r.Slug && !data[i].ID.IsZero() {
+			id = data[i].ID.String()
+		}
+		exportJoin(&b, id)
+	}
+	return b.String()
+}
+
+// exportStart is the first bound of exportBounds.
+func exportStart(d models.Date) string {
+	start, _ := exportBounds(d)
+	return start
+}
+
+// exportTimestamp writes a record timestamp as RFC 3339 in UTC with its fraction, or
+// "" for a record not yet stored. Here the zero time does mean unset: the store stamps
+// every record it writes with the current time.
+func exportTimestamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}

@@ -1,0 +1,171 @@
+package formats_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/parley-api/parley/formats"
+	"github.com/parley-api/parley/models"
+)
+
+// expCSV parses a csv export, checks its header and returns the rows as maps.
+func expCSV(t *testing.T, out []byte, columns []string) []map[string]string {
+	t.Helper()
+	if !utf8.Valid(out) {
+		t.Fatal("csv is not UTF-8")
+	}
+	r := csv.NewReader(bytes.NewReader(out))
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(recs[0], columns) {
+		t.Fatalf("header %v, want %v", recs[0], columns)
+	}
+	var rows []map[string]string
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for i, c := range columns {
+			m[c] = rec[i]
+		}
+		rows = append(rows, m)
+	}
+	return rows
+}
+
+// expCSVText is what encoding/csv reads back for a text cell: guarded against formula
+// injection (a single quote before a leading =, +, -, @, tab or CR), and CRLF inside a
+// quoted field comes back as LF; nothing else changes.
+func expCSVText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		s = "'" + s
+	}
+	return strings.ReplaceAll(s, "\r\n", "\n")
+}
+
+func TestExportCSVEvents(t *testing.T) {
+	events := expAll(t)
+	rows := expCSV(t, expExport(t, "csv", "", events), formats.ExportEventColumns)
+	if len(rows) != len(events) {
+		t.Fatalf("%d rows, want %d", len(rows), len(events))
+	}
+	for i, e := range events {
+		r := rows[i]
+		if r["id"] != e.ID.String() || r["slug"] != e.Slug || r["title"] != e.Title || r["date_edtf"] != e.Date.EDTF ||
+			r["summary"] != expCSVText(e.Summary) || r["status"] != string(e.Status) || r["type"] != string(e.Type) ||
+			r["date_precision"] != string(e.Date.Precision) || r["statement_count"] != strconv.Itoa(len(e.StatementsData)) ||
+			r["tags"] != expCSVText(strings.Join(e.Tags, "; ")) || r["version"] != strconv.Itoa(e.Version) {
+			t.Errorf("row %d (%s): %v", i, e.Slug, r)
+		}
+		if len(e.Participants) > 0 && len(strings.Split(r["participant_ids"], "; ")) != len(e.Participants) {
+			t.Errorf("row %d: participant_ids %q", i, r["participant_ids"])
+		}
+	}
+	byslug := map[string]map[string]string{}
+	for _, r := range rows {
+		byslug[r["slug"]] = r
+	}
+	moscow := byslug["putin-witkoff-kushner-moscow-meeting"]
+	want := map[string]string{
+		"participants":          "Vladimir Putin (host); Steve Witkoff (envoy); Jared Kushner (envoy)",
+		"participant_countries": "RU; US",
+		"location_name":         "Moscow",
+		"location_country":      "RU",
+		"latitude":              "55.7558",
+		"longitude":             "37.6173",
+		"date_start":            "2026-01-22T00:00:00Z",
+		"date_end":              "2026-01-24T00:00:00Z",
+		"date_approximate":      "true",
+		"date_uncertain":        "false",
+		"cameo_code":            "043",
+		"created_at":            "2026-01-25T09:30:00.123456Z",
+	}
+	for k, v := range want {
+		if moscow[k] != v {
+			t.Errorf("moscow %s = %q, want %q", k, moscow[k], v)
+		}
+	}
+	day1 := byslug["abu-dhabi-trilateral-talks-day-1"]
+	if parent := expFind(events, "abu-dhabi-trilateral-talks"); day1["parent_id"] != parent.ID.String() {
+		t.Errorf("day 1 parent_id %q", day1["parent_id"])
+	}
+	if got := strings.Split(day1["source_ids"], "; "); len(got) != 2 || got[0] != expFind(events, "abu-dhabi-trilateral-talks-day-1").SourcesData[0].ID.String() {
+		t.Errorf("day 1 source_ids %q", day1["source_ids"])
+	}
+	edge := byslug["edge-no-location"]
+	if edge["location_id"] != "" || edge["latitude"] != "" || edge["title"] != expTitleQuotes ||
+		edge["tags"] != "'+1; -minus; @at" || edge["source_urls"] != "https://example.org/a?b=1,2;c=3" ||
+		!strings.HasPrefix(edge["participants"], "Дмитрий Песков (participant); United Arab Emirates (mediator); ") {
+		t.Errorf("edge row: %v", edge)
+	}
+	if y := byslug["edge-year"]; y["location_name"] != "Somewhere in Europe" || y["latitude"] != "" || y["date_approximate"] != "true" {
+		t.Errorf("year row: %v", y)
+	}
+}
+
+func TestExportCSVParticipants(t *testing.T) {
+	events := expAll(t)
+	rows := expCSV(t, expExport(t, "csv", "participants", events), formats.ExportParticipantColumns)
+	n := 0
+	for _, e := range events {
+		n += len(e.Participants)
+	}
+	if len(rows) != n {
+		t.Fatalf("%d rows, want %d", len(rows), n)
+	}
+	moscow := expFind(events, "putin-witkoff-kushner-moscow-meeting")
+	var found bool
+	for _, r := range rows {
+		if r["event_slug"] == moscow.Slug && r["actor_slug"] == "steve-witkoff" {
+			found = true
+			want := map[string]string{"event_id": moscow.ID.String(), "event_date_start": "2026-01-22T00:00:00Z",
+				"actor_id": moscow.Participants[1].ActorData.ID.String(), "actor_name": "Steve Witkoff", "actor_kind": "person",
+				"actor_country": "US", "role": "envoy", "represents_id": moscow.Participants[1].Represents.ID.String(), "position": "1"}
+			for k, v := range want {
+				if r[k] != v {
+					t.Errorf("witkoff %s = %q, want %q", k, r[k], v)
+				}
+			}
+		}
+		if r["event_slug"] == "edge-no-location" && r["role"] == "observer" && (r["actor_name"] != "" || r["actor_id"] == "") {
+			t.Errorf("not embedded participant: %v", r)
+		}
+	}
+	if !found {
+		t.Error("no row for Witkoff in Moscow")
+	}
+}
+
+func TestExportCSVStatements(t *testing.T) {
+	events := expAll(t)
+	rows := expCSV(t, expExport(t, "csv", "statements", events), formats.ExportStatementColumns)
+	var want []*models.Statement
+	var of []*models.Event
+	for i := range events {
+		for j := range events[i].StatementsData {
+			want = append(want, &events[i].StatementsData[j])
+			of = append(of, &events[i])
+		}
+	}
+	if len(rows) != len(want) || len(rows) < 15 {
+		t.Fatalf("%d rows, want %d", len(rows), len(want))
+	}
+	for i, s := range want {
+		r := rows[i]
+		if r["statement_id"] != s.ID.String() || r["event_id"] != of[i].ID.String() || r["event_slug"] != of[i].Slug ||
+			r["speaker_id"] != s.Speaker.ID.String() || r["text"] != expCSVText(s.Text) || r["quote"] != strconv.FormatBool(s.Quote) ||
+			r["attribution"] != s.Attribution || r["medium"] != s.Medium || r["language"] != s.Language ||
+			r["date_edtf"] != s.Date.EDTF || len(strings.Split(r["source_ids"], "; ")) != len(s.Sources) {
+			t.Errorf("row %d: %v", i, r)
+		}
+	}
+	last := rows[len(rows)-1]
+	if !strings.HasPrefix(last["text"], "'"+expFormula+"\n") || last["date_start"] != "2026-02-01T00:00:00Z" || last["date_end"] != "2026-02-02T00:00:00Z" {
+		t.Errorf("edge statement: %v", last)
+	}
+}

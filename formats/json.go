@@ -1,0 +1,30 @@
+package formats
+
+import (
+	"io"
+
+	"github.com/parley-api/parley/models"
+)
+
+// exportJSONArray writes the event JSONs as one array.
+type exportJSONArray struct{ exportBase }
+
+func (x *exportJSONArray) ContentType() string   { return "application/json" }
+func (x *exportJSONArray) FileExtension() string { return "json" }
+
+func (x *exportJSONArray) Begin(w io.Writer) error {
+	if err := x.begin(w); err != nil {
+		return err
+	}
+	_, err := x.w.WriteString("[")
+	return err
+}
+
+func (x *exportJSONArray) Event(e *models.Event) error {
+	if err := x.check(e); err != nil {
+		return err
+	}
+	return x.item(e)
+}
+
+func (x *exportJSONArray) End() error { return x.end(x.closeArray("]\n")) }
