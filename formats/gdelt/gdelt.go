@@ -958,7 +958,10 @@ func gdeltSource(raw string, published models.Date) *models.Source {
 	if u, err := url.Parse(raw); err == nil && (u.Scheme == "http" || u.Scheme == "https") &&
 		u.Hostname() != "" && len(raw) <= 2048 && !strings.ContainsAny(raw, " \t") {
 		s.URL = raw
-		s.Outlet = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		host := strings.ToLower(u.Hostname())
+		if s.Outlet = strings.TrimPrefix(host, "www."); s.Outlet == "" {
+			s.Outlet = host // the host is "www." itself
+		}
 		return s
 	}
 	if len(raw) > models.MaxNameLen || strings.Contains(raw, "://") {
