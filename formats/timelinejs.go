@@ -186,20 +186,20 @@ func datePart(v jsontext.Value) (n int, ok bool, err error) {
 func intp(n int) *int { return &n }
 
 // tlDate renders one end of a date at its precision.
-func tlDate(p datePoint) *TLDate {
-	d := &TLDate{Year: p.year}
-	r := rank(p.precision)
+func tlDate(p models.DatePoint) *TLDate {
+	d := &TLDate{Year: p.Year}
+	r := p.Precision.Rank()
 	if r >= 2 {
-		d.Month = intp(p.month)
+		d.Month = intp(p.Month)
 	}
 	if r >= 3 {
-		d.Day = intp(p.day)
+		d.Day = intp(p.Day)
 	}
 	if r >= 4 {
-		d.Hour, d.Minute = intp(p.hour), intp(p.min)
+		d.Hour, d.Minute = intp(p.Hour), intp(p.Minute)
 	}
 	if r >= 5 {
-		d.Second = intp(p.sec)
+		d.Second = intp(p.Second)
 	}
 	return d
 }
@@ -244,7 +244,7 @@ func TimelineJS(events []models.Event, opt TimelineOptions) TimelineJSDoc {
 	autolink := false
 	for _, k := range list {
 		e := k.e
-		a, b, interval := splitDate(e.Date)
+		a, b, interval := e.Date.Ends()
 		s := TLSlide{
 			StartDate:   tlDate(a),
 			DisplayDate: plainLabel(DisplayDate(e.Date)),
@@ -252,7 +252,7 @@ func TimelineJS(events []models.Event, opt TimelineOptions) TimelineJSDoc {
 			Autolink:    &autolink,
 			UniqueID:    k.key,
 		}
-		if interval && !a.samePoint(b) {
+		if interval && !samePoint(a, b) {
 			s.EndDate = tlDate(b)
 		}
 		if l, ok := en.laneOf(e); ok {

@@ -63,14 +63,14 @@ type VisGroup struct {
 func visDay(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // visInstant writes an instant in the offset its EDTF text gave (Z when none).
-func visInstant(t time.Time, p datePoint) string {
-	return t.In(p.location()).Format(time.RFC3339)
+func visInstant(t time.Time, p models.DatePoint) string {
+	return t.In(p.Location()).Format(time.RFC3339)
 }
 
 // visTime writes one end of an item: a date for year/month/day precision, else the
 // instant.
-func visTime(t time.Time, p datePoint) string {
-	if rank(p.precision) <= 3 {
+func visTime(t time.Time, p models.DatePoint) string {
+	if p.Precision.Rank() <= 3 {
 		return visDay(t)
 	}
 	return visInstant(t, p)
@@ -92,7 +92,7 @@ func Vis(events []models.Event, opt TimelineOptions) VisDoc {
 	lanes := map[string]bool{}
 	for _, k := range list {
 		e := k.e
-		a, b, interval := splitDate(e.Date)
+		a, b, interval := e.Date.Ends()
 		it := VisItem{
 			ID:        k.key,
 			Content:   esc(e.Title),
@@ -100,7 +100,7 @@ func Vis(events []models.Event, opt TimelineOptions) VisDoc {
 			Title:     esc(summaryLine(e)),
 			ClassName: visClasses(e),
 		}
-		if !interval && rank(a.precision) >= 4 {
+		if !interval && a.Precision.Rank() >= 4 {
 			it.Type = "point"
 		} else {
 			it.Type = "range"

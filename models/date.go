@@ -35,6 +35,10 @@ var precisionRank = map[Precision]int{
 	PrecisionSecond: 5,
 }
 
+// Rank orders precisions from coarse (1, year) to fine (5, second); 0 is no precision.
+// Encoders compare with it ("minute or finer") rather than listing precisions.
+func (p Precision) Rank() int { return precisionRank[p] }
+
 // Date is a stated date or interval: EDTF text plus the half-open UTC interval
 // [Start, End) it covers. The text is kept exactly as given so that what a source said
 // is never rewritten; Start and End exist so the database can range-query it.
@@ -59,17 +63,30 @@ const dateForms = "expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][Z
 // optionally qualified with ? (uncertain), ~ (approximate) or % (both), or an interval
 // A/B of two of those. Errors are plain, lower-case and safe to show to API users.
 func ParseDate(s string) (Date, error) {
+	p, err := parse(s)
+	return p.Date, err
+}
+
+// parsedDate is a date text read once: the Date and the ends it was built from.
+type parsedDate struct {
+	Date
+	first, last DatePoint
+	interval    bool
+}
+
+// parse is ParseDate keeping the ends, for Ends. On error it returns the zero value.
+func parse(s string) (parsedDate, error) {
 	if len(s) > maxDateLen {
-		return Date{}, fmt.Errorf("invalid date: longer than %d characters", maxDateLen)
+		return parsedDate{}, fmt.Errorf("invalid date: longer than %d characters", maxDateLen)
 	}
-	d, reason := parseDate(s)
-	if reason == "" && (d.Start.Before(minInstant) || d.End.After(maxInstant)) {
+	p, reason := parseDate(s)
+	if reason == "" && (p.Start.Before(minInstant) || p.End.After(maxInstant)) {
 		reason = "must lie between the years 0001 and 9998 (UTC)"
 	}
 	if reason != "" {
-		return Date{}, fmt.Errorf("invalid date %q: %s", s, reason)
+		return parsedDate{}, fmt.Errorf("invalid date %q: %s", s, reason)
 	}
-	return d, nil
+	return p, nil
 }
 
 // The instants every stored interval lies within. Both databases then store them as
@@ -286,78 +303,131 @@ func sameDateTime(s string, t time.Time) bool {
 
 // parseDate does the work of ParseDate and returns a reason instead of an error, so the
 // caller can wrap every reason in the same way.
-func parseDate(s string) (Date, string) {
+func parseDate(s string) (parsedDate, string) {
 	if s == "" {
-		return Date{}, "empty"
+		return parsedDate{}, "empty"
 	}
 	if !utf8.ValidString(s) {
-		return Date{}, "not valid utf-8"
+		return parsedDate{}, "not valid utf-8"
 	}
 	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
-		return Date{}, "whitespace is not allowed"
+		return parsedDate{}, "whitespace is not allowed"
 	}
 	if strings.Contains(s, "..") {
-		return Date{}, "open intervals (..) are not supported"
+		return parsedDate{}, "open intervals (..) are not supported"
 	}
 	if strings.ContainsAny(s, "[]{}") {
-		return Date{}, "sets ([...] and {...}) are not supported"
+		return parsedDate{}, "sets ([...] and {...}) are not supported"
 	}
 	if strings.ContainsAny(s, "Xx") {
-		return Date{}, "unspecified digits (X) are not supported"
+		return parsedDate{}, "unspecified digits (X) are not supported"
 	}
 	parts := strings.Split(s, "/")
 	switch len(parts) {
 	case 1:
 		p, reason := parseDatePoint(s)
 		if reason != "" {
-			return Date{}, reason
+			return parsedDate{}, reason
 		}
-		return Date{EDTF: s, Start: p.start, End: p.end, Precision: p.precision,
-			Approximate: p.approximate, Uncertain: p.uncertain}, ""
+		return parsedDate{Date: Date{EDTF: s, Start: p.Start, End: p.End, Precision: p.Precision,
+			Approximate: p.Approximate, Uncertain: p.Uncertain}, first: p, last: p}, ""
 	case 2:
 	default:
-		return Date{}, "an interval has exactly one /"
+		return parsedDate{}, "an interval has exactly one /"
 	}
 	if parts[0] == "" || parts[1] == "" {
-		return Date{}, "unknown interval ends are not supported"
+		return parsedDate{}, "unknown interval ends are not supported"
 	}
 	a, reason := parseDatePoint(parts[0])
 	if reason != "" {
-		return Date{}, "interval start: " + reason
+		return parsedDate{}, "interval start: " + reason
 	}
 	b, reason := parseDatePoint(parts[1])
 	if reason != "" {
-		return Date{}, "interval end: " + reason
+		return parsedDate{}, "interval end: " + reason
 	}
-	if !b.end.After(a.start) {
-		return Date{}, "interval ends before it starts"
+	if !b.End.After(a.Start) {
+		return parsedDate{}, "interval ends before it starts"
 	}
-	prec := a.precision
-	if precisionRank[b.precision] < precisionRank[prec] {
-		prec = b.precision
+	prec := a.Precision
+	if b.Precision.Rank() < prec.Rank() {
+		prec = b.Precision
 	}
-	return Date{EDTF: s, Start: a.start, End: b.end, Precision: prec,
-		Approximate: a.approximate || b.approximate, Uncertain: a.uncertain || b.uncertain}, ""
+	return parsedDate{Date: Date{EDTF: s, Start: a.Start, End: b.End, Precision: prec,
+		Approximate: a.Approximate || b.Approximate, Uncertain: a.Uncertain || b.Uncertain},
+		first: a, last: b, interval: true}, ""
 }
 
-// datePoint is one parsed single date: the period it covers and its qualifiers.
-type datePoint struct {
-	start, end             time.Time
-	precision              Precision
-	approximate, uncertain bool
+// DatePoint is one end of a Date as its EDTF text wrote it: the precision and
+// qualifiers of that end alone, its calendar and clock fields in the offset it was
+// written in (so "18:00+04:00" stays 18:00, not 14:00 UTC), and the UTC period it
+// covers. Encoders that show a date as written read it from Date.Ends rather than
+// parsing the text again.
+type DatePoint struct {
+	Precision              Precision
+	Year                   int
+	Month, Day             int    // 0 when coarser than Precision
+	Hour, Minute, Second   int    // 0 when coarser than Precision
+	Offset                 string // as written: "" (none, read as UTC), "Z" or "±hh:mm"
+	Approximate, Uncertain bool
+	Start, End             time.Time // the UTC interval [Start, End) this end covers
+}
+
+// Location is the fixed zone the point was written in: UTC when the text gave no
+// offset or "Z", else a zone named by the offset as written.
+func (p DatePoint) Location() *time.Location {
+	if p.Offset == "" || p.Offset == "Z" {
+		return time.UTC
+	}
+	wall := time.Date(p.Year, time.Month(p.Month), p.Day, p.Hour, p.Minute, p.Second, 0, time.UTC)
+	return time.FixedZone(p.Offset, int(wall.Sub(p.Start)/time.Second))
+}
+
+// Ends returns the ends of d as its text wrote them: for a single date one point twice
+// and interval false, for an interval A/B the points A and B. They come from the same
+// parse as ParseDate (a Date read from the database keeps only the text and the
+// columns, so the text is read again here). A Date whose EDTF text is missing or
+// invalid (built by hand rather than by ParseDate) gives its Start at its Precision
+// (day when unset), in UTC.
+func (d Date) Ends() (first, last DatePoint, interval bool) {
+	if d.EDTF != "" {
+		if p, err := parse(d.EDTF); err == nil {
+			return p.first, p.last, p.interval
+		}
+	}
+	p := DatePoint{Precision: d.Precision, Approximate: d.Approximate, Uncertain: d.Uncertain,
+		Start: d.Start.UTC(), End: d.End.UTC()}
+	if p.Precision.Rank() == 0 {
+		p.Precision = PrecisionDay
+	}
+	t, r := p.Start, p.Precision.Rank()
+	p.Year = t.Year()
+	if r >= PrecisionMonth.Rank() {
+		p.Month = int(t.Month())
+	}
+	if r >= PrecisionDay.Rank() {
+		p.Day = t.Day()
+	}
+	if r >= PrecisionMinute.Rank() {
+		p.Hour, p.Minute, p.Offset = t.Hour(), t.Minute(), "Z"
+	}
+	if r >= PrecisionSecond.Rank() {
+		p.Second = t.Second()
+	}
+	return p, p, false
 }
 
 // parseDatePoint parses one single date (no interval) with its optional qualifier.
-func parseDatePoint(s string) (datePoint, string) {
-	var p datePoint
+func parseDatePoint(s string) (DatePoint, string) {
+	var p DatePoint
 	qualified := false
 	switch s[len(s)-1] {
 	case '?':
-		p.uncertain, qualified = true, true
+		p.Uncertain, qualified = true, true
 	case '~':
-		p.approximate, qualified = true, true
+		p.Approximate, qualified = true, true
 	case '%':
-		p.uncertain, p.approximate, qualified = true, true, true
+		p.Uncertain, p.Approximate, qualified = true, true, true
 	}
 	if qualified {
 		s = s[:len(s)-1]
@@ -384,11 +454,12 @@ func parseDatePoint(s string) (datePoint, string) {
 		return p, "year must have 4 digits (0000-9999)"
 	}
 	year := atoi(s[:4])
+	p.Year = year
 	rest := s[4:]
 	if rest == "" {
-		p.precision = PrecisionYear
-		p.start = time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
-		p.end = p.start.AddDate(1, 0, 0)
+		p.Precision = PrecisionYear
+		p.Start = time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
+		p.End = p.Start.AddDate(1, 0, 0)
 		return p, ""
 	}
 
@@ -410,11 +481,12 @@ func parseDatePoint(s string) (datePoint, string) {
 	if month < 1 || month > 12 {
 		return p, "month must be 01-12"
 	}
+	p.Month = month
 	rest = rest[2:]
 	if rest == "" {
-		p.precision = PrecisionMonth
-		p.start = time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
-		p.end = p.start.AddDate(0, 1, 0)
+		p.Precision = PrecisionMonth
+		p.Start = time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+		p.End = p.Start.AddDate(0, 1, 0)
 		return p, ""
 	}
 
@@ -430,11 +502,12 @@ func parseDatePoint(s string) (datePoint, string) {
 	if last := daysIn(year, month); day < 1 || day > last {
 		return p, fmt.Sprintf("day must be 01-%02d in %04d-%02d", last, year, month)
 	}
+	p.Day = day
 	rest = rest[2:]
 	if rest == "" {
-		p.precision = PrecisionDay
-		p.start = time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-		p.end = p.start.AddDate(0, 0, 1)
+		p.Precision = PrecisionDay
+		p.Start = time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+		p.End = p.Start.AddDate(0, 0, 1)
 		return p, ""
 	}
 
@@ -456,8 +529,9 @@ func parseDatePoint(s string) (datePoint, string) {
 	if minute > 59 {
 		return p, "minute must be 00-59"
 	}
+	p.Hour, p.Minute = hour, minute
 	rest = rest[5:]
-	p.precision = PrecisionMinute
+	p.Precision = PrecisionMinute
 	if rest != "" && rest[0] == ':' {
 		rest = rest[1:]
 		if leadingDigits(rest) != 2 {
@@ -467,8 +541,9 @@ func parseDatePoint(s string) (datePoint, string) {
 		if second > 59 {
 			return p, "second must be 00-59"
 		}
+		p.Second = second
 		rest = rest[2:]
-		p.precision = PrecisionSecond
+		p.Precision = PrecisionSecond
 	}
 	if rest != "" && (rest[0] == '.' || rest[0] == ',') {
 		return p, "fractional seconds are not supported"
@@ -497,12 +572,13 @@ func parseDatePoint(s string) (datePoint, string) {
 	default:
 		return p, "offset must be Z or ±hh:mm"
 	}
-	p.start = time.Date(year, time.Month(month), day, hour, minute, second, 0,
+	p.Offset = rest
+	p.Start = time.Date(year, time.Month(month), day, hour, minute, second, 0,
 		time.FixedZone("", offset)).UTC()
-	if p.precision == PrecisionMinute {
-		p.end = p.start.Add(time.Minute)
+	if p.Precision == PrecisionMinute {
+		p.End = p.Start.Add(time.Minute)
 	} else {
-		p.end = p.start.Add(time.Second)
+		p.End = p.Start.Add(time.Second)
 	}
 	return p, ""
 }
