@@ -268,10 +268,16 @@ type item struct {
 	derived bool
 	follows *followingRelation
 	target  *item
-	// imported is set once the record is stored or found unchanged.
-	imported bool
-	// wait is its waiting state while it waits.
-	wait *waitState
+	// imported is set once the record is stored or found unchanged; done, once it is
+	// stored, unchanged or refused.
+	imported, done bool
+	// wait is its waiting state while it waits (or is released and not looked at
+	// again yet); waited is set once it has waited.
+	wait   *waitState
+	waited bool
+	// fetched is the seq of the window whose cache last learnt what it names, for a
+	// record that waits beyond the window that read it.
+	fetched int
 }
 
 func (im *importer) counts(kind string) *ImportCounts {
@@ -406,10 +412,14 @@ func checkMeta(rec ImportRecord) error {
 }
 
 // admit imports it, unless it must wait for a later line, and then whatever was waiting
-// for it, in the order they were released.
+// for it, in the order they were released. A cancelled import stops here too: one
+// line may release all that waits.
 func (im *importer) admit(ctx context.Context, it *item) error {
 	queue := []*item{it}
 	for len(queue) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		it := queue[0]
 		queue = queue[1:]
 		held, released, err := im.hold(ctx, it)
