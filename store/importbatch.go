@@ -184,7 +184,11 @@ func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any, state
 	if same {
 		return actUnchanged, nil
 	}
+	// The line path resolves the record afresh: references given as slugs must not keep
+	// the ids this window resolved them to (a concurrent import may have stored those
+	// slugs under other ids since).
 	undo()
+	unresolve(e)
 	return actSlow, nil
 }
 
