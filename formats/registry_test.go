@@ -138,7 +138,7 @@ func TestRegistryEntityErrors(t *testing.T) {
 	for _, c := range []struct{ format, entity, field, msg string }{
 		{"timelinejs", "participants", "entity", "applies to format=csv only; other formats export events"},
 		{"ndjson", "actors", "entity", "must be one of events, participants, statements"},
-		{"xml", "", "format", "must be one of ndjson, json, csv, geojson, jsonld, ics, timelinejs"},
+		{"xml", "", "format", "must be one of " + strings.Join(formats.Names(formats.AtExport), ", ")},
 	} {
 		_, _, err := formats.NewExporterAt(formats.AtExport, c.format, c.entity)
 		var me *models.Error
