@@ -99,8 +99,17 @@ type exportCSV struct {
 	text    []bool // per column: whether it holds text, which csvText guards
 }
 
-func (x *exportCSV) ContentType() string   { return "text/csv; charset=utf-8" }
-func (x *exportCSV) FileExtension() string { return "csv" }
+// newCSV is the csv encoder of an entity's table (one of ExportCSVEntities; anything
+// else, "" included, is the events table).
+func newCSV(entity string) eventEncoder {
+	switch entity {
+	case "participants":
+		return &exportCSV{columns: ExportParticipantColumns, rows: exportParticipantRows}
+	case "statements":
+		return &exportCSV{columns: ExportStatementColumns, rows: exportStatementRows}
+	}
+	return &exportCSV{columns: ExportEventColumns, rows: exportEventRows}
+}
 
 func (x *exportCSV) Begin(w io.Writer) error {
 	if err := x.begin(w); err != nil {

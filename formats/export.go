@@ -15,10 +15,11 @@ import (
 )
 
 // This file holds what the streaming export encoders behind GET /export share: the
-// Exporter interface, NewExporter, the buffered output and the cell helpers. Each
-// encoder has its own file: ndjson.go, json.go, csv.go, geojson.go, jsonld.go, ics.go.
-// The caller (the export handler, or `parley export`) reads events from the store one
-// at a time, with participants' actors, the location, the sources and the statements
+// Exporter interface, NewExporter, the Export runner, the buffered output and the cell
+// helpers. Each encoder has its own file (ndjson.go, json.go, csv.go, geojson.go,
+// jsonld.go, ics.go, timelinejs.go) and its line in the registry (registry.go), which
+// holds its name, media type and file extension. The caller (the export handler, or
+// `parley export`) runs Export, which reads events from the store one at a time, with participants' actors, the location, the sources and the statements
 // embedded, in the order to write, and hands each to Exporter.Event. No encoder keeps an
 // event after Event returns, nor anything that grows with the number of events, so an
 // export takes the same memory for ten events as for ten million.
@@ -26,8 +27,9 @@ import (
 // ndjson is the lossless format: every other one maps parley's model onto a vocabulary
 // that lacks some of it (see NewExporter and each format's file).
 
-// ExportFormats lists the export formats, as the API spells them.
-var ExportFormats = []string{"ndjson", "json", "csv", "geojson", "jsonld", "ics"}
+// ExportFormats lists the formats NewExporter makes (those of `parley export`), as the
+// API spells them; GET /export offers these and timelinejs (Names(AtExport)).
+var ExportFormats = Names(AtCLI)
 
 // Exporter writes events to w in one format; Begin, then Event per event, then End.
 // Output is buffered: End flushes it, and a stream abandoned before End (the client
@@ -45,6 +47,23 @@ type Exporter interface {
 	// End closes the document and flushes the output.
 	End() error
 }
+
+// eventEncoder is what each format's file writes: an Exporter without the media type
+// and the file extension, which the registry holds.
+type eventEncoder interface {
+	Begin(w io.Writer) error
+	Event(e *models.Event) error
+	End() error
+}
+
+// exporter is an eventEncoder with its registry entry.
+type exporter struct {
+	eventEncoder
+	format *Format
+}
+
+func (x exporter) ContentType() string   { return x.format.MediaType }
+func (x exporter) FileExtension() string { return x.format.Extension }
 
 // NewExporter returns the exporter for format (one of ExportFormats). Entity picks the
 // table of the csv format (one of ExportCSVEntities, "" meaning "events"); the other
@@ -124,36 +143,71 @@ type Exporter interface {
 // TRANSP is TRANSPARENT: the events are not the subscriber's busy time. Lines end with
 // CRLF and are folded at 75 octets.
 func NewExporter(format, entity string) (Exporter, error) {
-	if entity != "" && entity != "events" && (format != "csv" || !slices.Contains(ExportCSVEntities, entity)) {
-		msg := fmt.Sprintf("must be one of %s", strings.Join(ExportCSVEntities, ", "))
-		if format != "csv" && slices.Contains(ExportCSVEntities, entity) {
-			msg = "applies to format=csv only; other formats export events"
+	_, x, err := NewExporterAt(AtCLI, format, entity)
+	return x, err
+}
+
+// NewExporterAt returns the format a place (AtExport or AtCLI) offers under the name
+// format, and its exporter for entity ("" meaning the format's first, "events"). An
+// unknown format or entity gives a *models.Error with code EINVALID naming the query
+// parameter.
+func NewExporterAt(at Endpoint, format, entity string) (Format, Exporter, error) {
+	f, ok := Lookup(at, format)
+	if !ok || f.export == nil {
+		return Format{}, nil, &models.Error{Code: models.EINVALID, Message: "invalid export format",
+			Fields: []models.FieldError{{Field: "format", Message: "must be one of " + strings.Join(Names(at), ", ")}}}
+	}
+	if entity != "" && !slices.Contains(f.Entities, entity) {
+		var all, takers []string
+		for _, g := range Formats(at) {
+			for _, e := range g.Entities {
+				if !slices.Contains(all, e) {
+					all = append(all, e)
+				}
+			}
+			if g.export != nil && slices.Contains(g.Entities, entity) {
+				takers = append(takers, "format="+g.Name)
+			}
 		}
-		return nil, &models.Error{Code: models.EINVALID, Message: "invalid export entity",
+		msg := fmt.Sprintf("must be one of %s", strings.Join(all, ", "))
+		if len(takers) > 0 {
+			msg = fmt.Sprintf("applies to %s only; other formats export events", strings.Join(takers, ", "))
+		}
+		return Format{}, nil, &models.Error{Code: models.EINVALID, Message: "invalid export entity",
 			Fields: []models.FieldError{{Field: "entity", Message: msg}}}
 	}
-	switch format {
-	case "ndjson":
-		return &exportNDJSON{}, nil
-	case "json":
-		return &exportJSONArray{}, nil
-	case "csv":
-		switch entity {
-		case "participants":
-			return &exportCSV{columns: ExportParticipantColumns, rows: exportParticipantRows}, nil
-		case "statements":
-			return &exportCSV{columns: ExportStatementColumns, rows: exportStatementRows}, nil
-		}
-		return &exportCSV{columns: ExportEventColumns, rows: exportEventRows}, nil
-	case "geojson":
-		return &exportGeoJSON{}, nil
-	case "jsonld":
-		return &exportJSONLD{}, nil
-	case "ics":
-		return &exportICS{}, nil
+	if entity == "" {
+		entity = f.Entities[0]
 	}
-	return nil, &models.Error{Code: models.EINVALID, Message: "invalid export format",
-		Fields: []models.FieldError{{Field: "format", Message: "must be one of " + strings.Join(ExportFormats, ", ")}}}
+	return f, exporter{eventEncoder: f.export(entity), format: &f}, nil
+}
+
+// Export runs one export: Begin on w, every event src yields (it calls its argument
+// once per event, in the order to write, and stops at its first error), then End. After
+// each event written it calls row, if not nil, with the number written so far: the
+// handler flushes and pushes its write deadline every store.StreamBatch rows, the CLI
+// counts its progress. It returns the number of events written, also on error; an error
+// leaves the document unfinished (no End), for the caller to abort (a truncated
+// download) or report.
+func Export(w io.Writer, x Exporter, src func(func(*models.Event) error) error, row func(n int)) (int, error) {
+	if err := x.Begin(w); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := src(func(e *models.Event) error {
+		if err := x.Event(e); err != nil {
+			return err
+		}
+		n++
+		if row != nil {
+			row(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, x.End()
 }
 
 // exportBufferSize is the output buffer of every exporter.

@@ -13,9 +13,6 @@ import (
 // exportGeoJSON writes a FeatureCollection of the located events.
 type exportGeoJSON struct{ exportBase }
 
-func (x *exportGeoJSON) ContentType() string   { return "application/geo+json" }
-func (x *exportGeoJSON) FileExtension() string { return "geojson" }
-
 func (x *exportGeoJSON) Begin(w io.Writer) error {
 	if err := x.begin(w); err != nil {
 		return err

@@ -16,8 +16,8 @@ const (
 	GraphGEXF      = "gexf"
 )
 
-// GraphFormats lists the graph formats, the default first.
-var GraphFormats = []string{GraphD3, GraphCytoscape, GraphGEXF}
+// GraphFormats lists the graph formats, the default first (the registry's AtGraph).
+var GraphFormats = Names(AtGraph)
 
 // D3Graph is what d3-force takes: d3.forceSimulation(g.nodes) with
 // d3.forceLink(g.links).id(d => d.id); value is the number of shared events.

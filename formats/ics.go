@@ -14,9 +14,6 @@ import (
 // exportICS writes a VCALENDAR: the wrapper by hand, each VEVENT through golang-ical.
 type exportICS struct{ exportBase }
 
-func (x *exportICS) ContentType() string   { return "text/calendar; charset=utf-8" }
-func (x *exportICS) FileExtension() string { return "ics" }
-
 // icsConfig is RFC 5545's serialisation: CRLF line ends, lines folded at 75 octets.
 var icsConfig = &ics.SerializationConfiguration{MaxLength: 75, PropertyMaxLength: 75, NewLine: "\r\n"}
 

@@ -9,9 +9,6 @@ import (
 // exportJSONArray writes the event JSONs as one array.
 type exportJSONArray struct{ exportBase }
 
-func (x *exportJSONArray) ContentType() string   { return "application/json" }
-func (x *exportJSONArray) FileExtension() string { return "json" }
-
 func (x *exportJSONArray) Begin(w io.Writer) error {
 	if err := x.begin(w); err != nil {
 		return err

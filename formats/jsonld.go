@@ -11,9 +11,6 @@ import (
 // exportJSONLD writes a schema.org graph of Events.
 type exportJSONLD struct{ exportBase }
 
-func (x *exportJSONLD) ContentType() string   { return "application/ld+json" }
-func (x *exportJSONLD) FileExtension() string { return "jsonld" }
-
 func (x *exportJSONLD) Begin(w io.Writer) error {
 	if err := x.begin(w); err != nil {
 		return err

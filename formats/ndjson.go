@@ -13,9 +13,6 @@ type exportNDJSON struct {
 	enc *json.Encoder
 }
 
-func (x *exportNDJSON) ContentType() string   { return "application/x-ndjson" }
-func (x *exportNDJSON) FileExtension() string { return "ndjson" }
-
 func (x *exportNDJSON) Begin(w io.Writer) error {
 	if err := x.begin(w); err != nil {
 		return err

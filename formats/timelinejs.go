@@ -1,8 +1,10 @@
 package formats
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -262,3 +264,41 @@ func TimelineJS(events []models.Event, opt TimelineOptions) TimelineJSDoc {
 	}
 	return doc
 }
+
+// exportTimelineJS streams a TimelineJS document slide by slide (GET /export with
+// format=timelinejs): the slides TimelineJS gives for each event alone, in one
+// {"events": [...]} document without a title slide.
+type exportTimelineJS struct{ exportBase }
+
+func (x *exportTimelineJS) Begin(w io.Writer) error {
+	if err := x.begin(w); err != nil {
+		return err
+	}
+	_, err := x.w.WriteString(`{"events":[`)
+	return err
+}
+
+func (x *exportTimelineJS) Event(e *models.Event) error {
+	if err := x.check(e); err != nil {
+		return err
+	}
+	doc := TimelineJS([]models.Event{*e}, TimelineOptions{})
+	for _, s := range doc.Events {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		if x.n > 0 {
+			if _, err := x.w.WriteString(",\n"); err != nil {
+				return err
+			}
+		}
+		x.n++
+		if _, err := x.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *exportTimelineJS) End() error { return x.end("]}\n") }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -83,21 +82,15 @@ func (h *Export) Events(c *gin.Context) {
 	q := newQuery(c, append(names, "actor", "match", "format", "entity")...)
 	f := parseEventFilter(q, true)
 	format, entity := q.one("format"), q.one("entity")
+	var fm formats.Format
 	var enc formats.Exporter
-	switch {
-	case format == "timelinejs":
-		enc = &timelineExporter{}
-		if entity != "" {
-			q.v.Add("entity", "applies to format=csv only")
-		}
-	case format == "":
-		q.v.Add("format", "is required: one of %v", append(slices.Clone(formats.ExportFormats), "timelinejs"))
-	default:
-		e, err := formats.NewExporter(format, entity)
-		if err != nil {
+	if format == "" {
+		q.v.Add("format", "is required: one of %v", formats.Names(formats.AtExport))
+	} else {
+		var err error
+		if fm, enc, err = formats.NewExporterAt(formats.AtExport, format, entity); err != nil {
 			q.v.Merge("", err)
 		}
-		enc = e
 	}
 	if f.Sort == "relevance" {
 		q.v.Add("sort", "exports are in date or update order")
@@ -110,29 +103,20 @@ func (h *Export) Events(c *gin.Context) {
 		f.Sort = "date"
 	}
 	f.Include = store.Include{Participants: true, Location: true, Statements: true, Sources: true}
-	name := fmt.Sprintf("parley-events-%s.%s", time.Now().UTC().Format("20060102"), enc.FileExtension())
-	if entity != "" && entity != "events" {
-		name = fmt.Sprintf("parley-%s-%s.csv", entity, time.Now().UTC().Format("20060102"))
+	if entity == "" {
+		entity = fm.Entities[0]
 	}
-	stream(c, enc.ContentType(), name, func(w io.Writer) error {
-		if err := enc.Begin(w); err != nil {
-			return err
-		}
-		n := 0
-		defer func() { h.counters.Exported(format, n) }()
-		err := h.store.StreamEvents(c.Request.Context(), f, func(e *models.Event) error {
-			if err := enc.Event(e); err != nil {
-				return err
-			}
-			if n++; n%store.StreamBatch == 0 {
+	name := fmt.Sprintf("parley-%s-%s.%s", entity, time.Now().UTC().Format("20060102"), fm.Extension)
+	stream(c, fm.MediaType, name, func(w io.Writer) error {
+		n, err := formats.Export(w, enc, func(each func(*models.Event) error) error {
+			return h.store.StreamEvents(c.Request.Context(), f, each)
+		}, func(n int) {
+			if n%store.StreamBatch == 0 {
 				flush(c)
 			}
-			return nil
 		})
-		if err != nil {
-			return err
-		}
-		return enc.End()
+		h.counters.Exported(format, n)
+		return err
 	})
 }
 
@@ -283,41 +267,4 @@ func flush(c *gin.Context) {
 	rc := http.NewResponseController(c.Writer)
 	_ = rc.Flush()
 	_ = rc.SetWriteDeadline(time.Now().Add(StreamWriteWindow)) // not every writer has deadlines (tests' recorders)
-}
-
-// timelineExporter streams a TimelineJS document slide by slide.
-type timelineExporter struct {
-	w     io.Writer
-	first bool
-}
-
-func (t *timelineExporter) ContentType() string   { return "application/json" }
-func (t *timelineExporter) FileExtension() string { return "json" }
-func (t *timelineExporter) Begin(w io.Writer) error {
-	t.w, t.first = w, true
-	_, err := io.WriteString(w, `{"events":[`)
-	return err
-}
-func (t *timelineExporter) Event(e *models.Event) error {
-	doc := formats.TimelineJS([]models.Event{*e}, formats.TimelineOptions{})
-	for _, s := range doc.Events {
-		b, err := json.Marshal(s)
-		if err != nil {
-			return err
-		}
-		if !t.first {
-			if _, err := io.WriteString(t.w, ",\n"); err != nil {
-				return err
-			}
-		}
-		t.first = false
-		if _, err := t.w.Write(b); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-func (t *timelineExporter) End() error {
-	_, err := io.WriteString(t.w, "]}\n")
-	return err
 }

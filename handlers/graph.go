@@ -2,10 +2,9 @@ package handlers
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/formats"
@@ -54,10 +53,11 @@ func (h *Graph) Get(c *gin.Context) {
 	f := parseEventFilter(q, true)
 	format := q.one("format")
 	if format == "" {
-		format = formats.GraphD3
+		format = formats.Names(formats.AtGraph)[0]
 	}
-	if !slices.Contains(formats.GraphFormats, format) {
-		q.v.Add("format", "must be one of d3, cytoscape, gexf")
+	fm, ok := formats.Lookup(formats.AtGraph, format)
+	if !ok {
+		q.v.Add("format", "must be one of %s", strings.Join(formats.Names(formats.AtGraph), ", "))
 	}
 	minWeight := int64(1)
 	if s := q.one("min_weight"); s != "" {
@@ -76,12 +76,10 @@ func (h *Graph) Get(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	switch format {
-	case formats.GraphCytoscape:
-		c.JSON(http.StatusOK, formats.Cytoscape(g))
-	case formats.GraphGEXF:
-		stream(c, "application/gexf+xml; charset=utf-8", "parley-graph.gexf", func(w io.Writer) error { return formats.GEXF(w, g) })
-	default:
-		c.JSON(http.StatusOK, formats.D3(g))
+	doc := fm.Graph(g)
+	if write, ok := doc.(formats.WriteFunc); ok {
+		stream(c, fm.MediaType, "parley-graph."+fm.Extension, write)
+		return
 	}
+	c.JSON(http.StatusOK, doc)
 }

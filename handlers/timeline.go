@@ -3,7 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/formats"
@@ -22,9 +22,6 @@ type Timeline struct{ store TimelineStore }
 
 // NewTimeline binds the timeline handler to a store.
 func NewTimeline(s TimelineStore) *Timeline { return &Timeline{store: s} }
-
-// The timeline formats.
-var timelineFormats = []string{"parley", "timelinejs", "vis"}
 
 // Get godoc
 //
@@ -59,10 +56,11 @@ func (h *Timeline) Get(c *gin.Context) {
 	f := parseEventFilter(q, true)
 	format := q.one("format")
 	if format == "" {
-		format = "parley"
+		format = formats.Names(formats.AtTimeline)[0]
 	}
-	if !slices.Contains(timelineFormats, format) {
-		q.v.Add("format", "must be one of parley, timelinejs, vis")
+	fm, ok := formats.Lookup(formats.AtTimeline, format)
+	if !ok {
+		q.v.Add("format", "must be one of %s", strings.Join(formats.Names(formats.AtTimeline), ", "))
 	}
 	opt := formats.TimelineOptions{GroupBy: q.one("group_by"), Title: q.one("title")}
 	if !formats.ValidGroupBy(opt.GroupBy) {
@@ -83,7 +81,7 @@ func (h *Timeline) Get(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if format == "parley" {
+	if fm.Timeline == nil {
 		respondList(c, p)
 		return
 	}
@@ -104,9 +102,5 @@ func (h *Timeline) Get(c *gin.Context) {
 		return
 	}
 	setNextLink(c, p.NextCursor)
-	if format == "timelinejs" {
-		c.JSON(http.StatusOK, formats.TimelineJS(p.Items, opt))
-		return
-	}
-	c.JSON(http.StatusOK, formats.Vis(p.Items, opt))
+	c.JSON(http.StatusOK, fm.Timeline(p.Items, opt))
 }

@@ -199,7 +199,7 @@ func exportCmd(cfg *config) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Export events (--format ndjson|json|csv|geojson|jsonld|ics) or everything (--format bundle) to stdout or --out",
+		Short: "Export events (--format " + strings.Join(formats.Names(formats.AtCLI), "|") + ") or everything (--format bundle) to stdout or --out",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			w := cmd.OutOrStdout()
@@ -225,7 +225,7 @@ func exportCmd(cfg *config) *cobra.Command {
 					}
 					return b.Flush()
 				}
-				enc, err := formats.NewExporter(format, entity)
+				_, enc, err := formats.NewExporterAt(formats.AtCLI, format, entity)
 				if err != nil {
 					return err
 				}
@@ -249,18 +249,15 @@ func exportCmd(cfg *config) *cobra.Command {
 					f.Sort = "date"
 				}
 				f.Include = store.Include{Participants: true, Location: true, Statements: true, Sources: true}
-				if err := enc.Begin(bw); err != nil {
-					return err
-				}
-				if err := st.StreamEvents(ctx, f, func(e *models.Event) error { p.row(); return enc.Event(e) }); err != nil {
-					return err
-				}
-				return enc.End()
+				_, err = formats.Export(bw, enc, func(each func(*models.Event) error) error {
+					return st.StreamEvents(ctx, f, each)
+				}, func(int) { p.row() })
+				return err
 			})
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&format, "format", "ndjson", "bundle, "+strings.Join(formats.ExportFormats, ", "))
+	fl.StringVar(&format, "format", formats.Names(formats.AtCLI)[0], "bundle, "+strings.Join(formats.Names(formats.AtCLI), ", "))
 	fl.StringVar(&entity, "entity", "", "csv only: events, participants or statements")
 	fl.StringVar(&out, "out", "", "write to this file instead of stdout")
 	fl.StringSliceVar(&actors, "actor", nil, "participant id or slug (repeatable)")

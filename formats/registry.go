@@ -1,0 +1,123 @@
+package formats
+
+import (
+	"io"
+	"slices"
+
+	"github.com/parley-api/parley/models"
+)
+
+// Endpoint is a set of the places that offer output formats. The registry below says,
+// for each format, where it is offered; handlers and the CLI ask it rather than keeping
+// lists of their own.
+type Endpoint uint8
+
+// The places that offer formats.
+const (
+	// AtExport is GET /api/v1/export: events streamed as a download.
+	AtExport Endpoint = 1 << iota
+	// AtCLI is `parley export`: the same stream, to a file or stdout.
+	AtCLI
+	// AtTimeline is GET /api/v1/timeline: one page of events as a timeline document.
+	AtTimeline
+	// AtGraph is GET /api/v1/graph: the co-participation network.
+	AtGraph
+)
+
+// Format is one output format: what it is called, what it is sent as, what it takes,
+// and the encoders that write it, one per kind of place that offers it.
+type Format struct {
+	// Name is the format as the API's format parameter and the CLI's --format spell it.
+	Name string
+	// MediaType is the Content-Type of the output.
+	MediaType string
+	// Extension is the usual file extension of the output, without the dot.
+	Extension string
+	// Entities are what it takes, as the export's entity parameter spells it; an
+	// export's default, "events", is first.
+	Entities []string
+	// Endpoints are the places that offer it.
+	Endpoints Endpoint
+
+	// export makes the streaming encoder of an entity (one of Entities), for AtExport
+	// and AtCLI.
+	export func(entity string) eventEncoder
+	// Timeline builds the /timeline document from one page of events; nil for the
+	// API's own list of events, which the handler writes (format=parley).
+	Timeline func([]models.Event, TimelineOptions) any
+	// Graph builds the /graph document: a value sent as JSON, or a WriteFunc that
+	// writes the document itself (sent as a download).
+	Graph func(*models.Graph) any
+}
+
+// WriteFunc is a document that writes itself, for a format that is not JSON.
+type WriteFunc func(w io.Writer) error
+
+// Streams reports whether the format is written event by event as the events are read,
+// in constant memory (the export formats), rather than built whole from one page.
+func (f *Format) Streams() bool { return f.export != nil }
+
+// registry holds every output format. The order is the order of each place's list (the
+// OpenAPI enums, the error messages), and each place's first format is its default.
+var registry = []Format{
+	{Name: "ndjson", MediaType: "application/x-ndjson", Extension: "ndjson", Entities: events, Endpoints: AtExport | AtCLI,
+		export: func(string) eventEncoder { return &exportNDJSON{} }},
+	{Name: "json", MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtExport | AtCLI,
+		export: func(string) eventEncoder { return &exportJSONArray{} }},
+	{Name: "csv", MediaType: "text/csv; charset=utf-8", Extension: "csv", Entities: ExportCSVEntities, Endpoints: AtExport | AtCLI,
+		export: newCSV},
+	{Name: "geojson", MediaType: "application/geo+json", Extension: "geojson", Entities: events, Endpoints: AtExport | AtCLI,
+		export: func(string) eventEncoder { return &exportGeoJSON{} }},
+	{Name: "jsonld", MediaType: "application/ld+json", Extension: "jsonld", Entities: events, Endpoints: AtExport | AtCLI,
+		export: func(string) eventEncoder { return &exportJSONLD{} }},
+	{Name: "ics", MediaType: "text/calendar; charset=utf-8", Extension: "ics", Entities: events, Endpoints: AtExport | AtCLI,
+		export: func(string) eventEncoder { return &exportICS{} }},
+	{Name: "parley", MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtTimeline},
+	{Name: "timelinejs", MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtExport | AtTimeline,
+		export:   func(string) eventEncoder { return &exportTimelineJS{} },
+		Timeline: func(e []models.Event, opt TimelineOptions) any { return TimelineJS(e, opt) }},
+	{Name: "vis", MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtTimeline,
+		Timeline: func(e []models.Event, opt TimelineOptions) any { return Vis(e, opt) }},
+	{Name: GraphD3, MediaType: "application/json", Extension: "json", Entities: actors, Endpoints: AtGraph,
+		Graph: func(g *models.Graph) any { return D3(g) }},
+	{Name: GraphCytoscape, MediaType: "application/json", Extension: "json", Entities: actors, Endpoints: AtGraph,
+		Graph: func(g *models.Graph) any { return Cytoscape(g) }},
+	{Name: GraphGEXF, MediaType: "application/gexf+xml; charset=utf-8", Extension: "gexf", Entities: actors, Endpoints: AtGraph,
+		Graph: func(g *models.Graph) any { return WriteFunc(func(w io.Writer) error { return GEXF(w, g) }) }},
+}
+
+// events and actors are the Entities of most formats: the events exported, and the
+// actors of the co-participation graph (its nodes; its edges are shared events).
+var (
+	events = []string{"events"}
+	actors = []string{"actors"}
+)
+
+// Formats lists the formats offered at a place, in order, its default first.
+func Formats(at Endpoint) []Format {
+	var out []Format
+	for _, f := range registry {
+		if f.Endpoints&at != 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Names lists the names of the formats offered at a place, in order, its default first.
+func Names(at Endpoint) []string {
+	var out []string
+	for _, f := range Formats(at) {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+// Lookup returns the format a place offers under name.
+func Lookup(at Endpoint, name string) (Format, bool) {
+	i := slices.IndexFunc(registry, func(f Format) bool { return f.Name == name && f.Endpoints&at != 0 })
+	if i < 0 {
+		return Format{}, false
+	}
+	return registry[i], true
+}
