@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -131,7 +132,14 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 		return nil, err
 	}
 	r.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", spec) })
-	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+	ui := ginSwagger.WrapHandler(swaggerFiles.Handler)
+	r.GET("/swagger/*any", func(c *gin.Context) {
+		if c.Param("any") == "/doc.json" {
+			c.Data(http.StatusOK, "application/json; charset=utf-8", []byte(swaggerDoc()))
+			return
+		}
+		ui(c)
+	})
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
 
 	v1 := r.Group("/api/v1")
@@ -229,7 +237,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 // the bearer scheme, which operations need a key, and their 401 and 403 answers.
 func openAPI3(privateReads bool) ([]byte, error) {
 	var v2 openapi2.T
-	if err := json.Unmarshal([]byte(docs.SwaggerInfo.ReadDoc()), &v2); err != nil {
+	if err := json.Unmarshal([]byte(swaggerDoc()), &v2); err != nil {
 		return nil, err
 	}
 	v3, err := openapi2conv.ToV3(&v2)
@@ -291,6 +299,10 @@ func openAPI3(privateReads bool) ([]byte, error) {
 	}
 	return json.Marshal(v3)
 }
+
+// swaggerDoc is the generated Swagger 2 document, rendered once: swag's ReadDoc writes to
+// the shared docs.SwaggerInfo, so servers built or serving at once would race on it.
+var swaggerDoc = sync.OnceValue(func() string { return docs.SwaggerInfo.ReadDoc() })
 
 // pathParam matches an OpenAPI path parameter, {id}, to turn it into gin's :id.
 var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
