@@ -19,9 +19,9 @@ test:
 test-pg:
 	PARLEY_TEST_POSTGRES_URL='$(PARLEY_TEST_POSTGRES_URL)' $(GO) test -count=1 ./...
 
-## docs: regenerate docs/ (the //go:generate line of cmd/parley/main.go, from the root)
+## docs: regenerate docs/ (the //go:generate line of cmd/parley/main.go)
 docs:
-	go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g server.go -d api,handlers,models,store,formats -o docs --overridesFile .swaggo --outputTypes go,json
+	go generate ./cmd/parley
 
 ## ci: what CI runs: gofmt, vet, docs freshness, build, race tests on SQLite and PostgreSQL, smoke test
 ci:

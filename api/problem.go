@@ -29,11 +29,8 @@ var statusOf = map[models.ErrorCode]int{
 	models.EINTERNAL:        http.StatusInternalServerError,
 }
 
-// fail records err for the problems middleware and stops the chain.
-func fail(c *gin.Context, err error) {
-	_ = c.Error(err)
-	c.Abort()
-}
+// fail is handlers.Fail, for the middleware.
+var fail = handlers.Fail
 
 // ProblemContentType is the media type of RFC 9457 error bodies.
 const ProblemContentType = "application/problem+json"

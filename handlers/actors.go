@@ -57,12 +57,12 @@ func (h *Actors) List(c *gin.Context) {
 		Sort:      q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
 	}
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	p, err := h.store.ListActors(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	respondList(c, p)
@@ -186,12 +186,12 @@ func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
 func (h *Actors) Events(c *gin.Context) {
 	f, err := eventFilter(c, false)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	p, err := h.store.ActorEvents(c.Request.Context(), c.Param("id"), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	respondList(c, p)
@@ -220,12 +220,12 @@ func (h *Actors) Events(c *gin.Context) {
 func (h *Actors) Statements(c *gin.Context) {
 	f, err := statementFilter(c, false)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	p, err := h.store.ActorStatements(c.Request.Context(), c.Param("id"), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	respondList(c, p)
@@ -258,12 +258,12 @@ func (h *Actors) Network(c *gin.Context) {
 	q := newQuery(c, names...)
 	f := parseEventFilter(q, false)
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	n, err := h.store.ActorNetwork(c.Request.Context(), c.Param("id"), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, n)

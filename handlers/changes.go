@@ -34,12 +34,12 @@ func (h *Changes) List(c *gin.Context) {
 	q := newQuery(c, "since", "limit")
 	since, limit := q.one("since"), q.int("limit")
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	p, err := h.store.Changes(c.Request.Context(), since, limit)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, p)

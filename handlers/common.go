@@ -34,8 +34,9 @@ type List[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// fail hands err to the problem middleware and stops the chain.
-func fail(c *gin.Context, err error) {
+// Fail hands err to the problem middleware (api) and stops the chain: how a handler or a
+// middleware answers with an error.
+func Fail(c *gin.Context, err error) {
 	_ = c.Error(err)
 	c.Abort()
 }

@@ -44,7 +44,7 @@ type HistoryStore interface {
 func respondAt(c *gin.Context, h HistoryStore, kind string, at time.Time) {
 	rev, err := h.StateAt(c.Request.Context(), kind, c.Param("id"), at)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.Header("X-Parley-Version", strconv.Itoa(rev.Version))
@@ -53,17 +53,17 @@ func respondAt(c *gin.Context, h HistoryStore, kind string, at time.Time) {
 
 func (h *crud[T, P]) doCreate(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var v T
 	if err := decode(c, &v); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	e := P(&v)
 	if err := h.create(c.Request.Context(), e); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	setETag(c, e.GetMeta().Version)
@@ -75,7 +75,7 @@ func (h *crud[T, P]) doGet(c *gin.Context) {
 	q := newQuery(c, "at")
 	at := q.time("at")
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if at != nil {
@@ -84,7 +84,7 @@ func (h *crud[T, P]) doGet(c *gin.Context) {
 	}
 	e, err := h.get(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if notModified(c, e.GetMeta().Version) {
@@ -96,17 +96,17 @@ func (h *crud[T, P]) doGet(c *gin.Context) {
 
 func (h *crud[T, P]) doReplace(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var v T
 	if err := decode(c, &v); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	h.finishReplace(c, P(&v), ifVersion)
@@ -114,7 +114,7 @@ func (h *crud[T, P]) doReplace(c *gin.Context) {
 
 func (h *crud[T, P]) finishReplace(c *gin.Context, e P, ifVersion int) {
 	if err := h.replace(c.Request.Context(), c.Param("id"), e, ifVersion); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	setETag(c, e.GetMeta().Version)
@@ -125,47 +125,47 @@ func (h *crud[T, P]) finishReplace(c *gin.Context, e P, ifVersion int) {
 // result as a PUT would, guarded by the version it read.
 func (h *crud[T, P]) doPatch(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	patch, err := readBody(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	// Strict parse of the patch itself: an object, no duplicate or invalid members.
 	var obj map[string]json.RawMessage
 	if err := models.UnmarshalStrict(patch, &obj); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	cur, err := h.get(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if ifVersion > 0 && cur.GetMeta().Version != ifVersion {
-		fail(c, models.Errorf(models.EPRECONDITION, "the entity is at version %d, not %d: read it again", cur.GetMeta().Version, ifVersion))
+		Fail(c, models.Errorf(models.EPRECONDITION, "the entity is at version %d, not %d: read it again", cur.GetMeta().Version, ifVersion))
 		return
 	}
 	doc, err := json.Marshal(cur)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	merged, err := jsonpatch.MergePatch(doc, patch)
 	if err != nil {
-		fail(c, models.Errorf(models.EINVALID, "the body is not a JSON merge patch"))
+		Fail(c, models.Errorf(models.EINVALID, "the body is not a JSON merge patch"))
 		return
 	}
 	var v T
 	if err := models.UnmarshalStrict(merged, &v); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	h.finishReplace(c, P(&v), cur.GetMeta().Version)
@@ -173,16 +173,16 @@ func (h *crud[T, P]) doPatch(c *gin.Context) {
 
 func (h *crud[T, P]) doDelete(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	ifVersion, err := ifMatch(c)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if err := h.remove(c.Request.Context(), c.Param("id"), ifVersion); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)

@@ -142,12 +142,12 @@ func include(q *query) store.Include {
 func (h *Events) List(c *gin.Context) {
 	f, err := eventFilter(c, true)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	p, err := h.store.ListEvents(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	respondList(c, p)
@@ -193,7 +193,7 @@ func (h *Events) Get(c *gin.Context) {
 		q.v.Add("include", "cannot embed entities in an event as it was (at=)")
 	}
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if at != nil {
@@ -202,7 +202,7 @@ func (h *Events) Get(c *gin.Context) {
 	}
 	e, err := h.store.GetEvent(c.Request.Context(), c.Param("id"), inc)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	// The version tags the event itself: with embedded entities it says nothing of them.
@@ -281,12 +281,12 @@ func (h *Events) Delete(c *gin.Context) { h.crud.doDelete(c) }
 //	@Router			/api/v1/events/{id}/related [get]
 func (h *Events) Related(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	r, err := h.store.RelatedEvents(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, r)

@@ -96,7 +96,7 @@ func (h *Export) Events(c *gin.Context) {
 		q.v.Add("sort", "exports are in date or update order")
 	}
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if f.Sort == "" {
@@ -130,7 +130,7 @@ func (h *Export) Events(c *gin.Context) {
 //	@Router			/api/v1/export/bundle [get]
 func (h *Export) Bundle(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	name := fmt.Sprintf("parley-bundle-%s.ndjson", time.Now().UTC().Format("20060102"))
@@ -180,19 +180,19 @@ func (h *Export) Import(c *gin.Context) {
 	// the client may never send.
 	if h.MaxImportBytes > 0 && c.Request.ContentLength > h.MaxImportBytes {
 		c.Header("Connection", "close")
-		fail(c, models.Errorf(models.ETOOLARGE, "the bundle exceeds %d bytes (Content-Length: %d)", h.MaxImportBytes, c.Request.ContentLength))
+		Fail(c, models.Errorf(models.ETOOLARGE, "the bundle exceeds %d bytes (Content-Length: %d)", h.MaxImportBytes, c.Request.ContentLength))
 		return
 	}
 	q := newQuery(c, "dry_run", "atomic")
 	dry, atomic := q.bool("dry_run"), q.bool("atomic")
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	// A bundle is NDJSON; refusing other types catches a file sent as a form (curl's
 	// --data-binary default) or the wrong file.
 	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || !slices.Contains(bundleTypes, mt) {
-		fail(c, models.Errorf(models.EUNSUPPORTED, "a bundle is NDJSON: send Content-Type: %s", formats.BundleContentType))
+		Fail(c, models.Errorf(models.EUNSUPPORTED, "a bundle is NDJSON: send Content-Type: %s", formats.BundleContentType))
 		return
 	}
 	opt := store.ImportOptions{DryRun: dry != nil && *dry, Atomic: atomic == nil || *atomic}
@@ -224,7 +224,7 @@ func (h *Export) Import(c *gin.Context) {
 		return store.ImportRecord{Line: r.Line, Kind: r.Type, Entity: r.Entity, Stated: r.Stated, Err: r.Err}, nil
 	}, opt)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if rep.Committed {

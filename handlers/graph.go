@@ -68,12 +68,12 @@ func (h *Graph) Get(c *gin.Context) {
 		minWeight = n
 	}
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	g, err := h.store.CoParticipationGraph(c.Request.Context(), f, minWeight)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	doc := fm.Graph(g)

@@ -49,11 +49,11 @@ func (h *Health) Ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := h.store.Ping(ctx); err != nil {
-		fail(c, &models.Error{Code: models.EUNAVAILABLE, Message: "the database does not answer", Err: err})
+		Fail(c, &models.Error{Code: models.EUNAVAILABLE, Message: "the database does not answer", Err: err})
 		return
 	}
 	if pending, err := h.store.Pending(ctx); err != nil || pending {
-		fail(c, &models.Error{Code: models.EUNAVAILABLE, Message: "the database schema is not migrated", Err: err})
+		Fail(c, &models.Error{Code: models.EUNAVAILABLE, Message: "the database schema is not migrated", Err: err})
 		return
 	}
 	c.JSON(http.StatusOK, Status{Status: "ok"})

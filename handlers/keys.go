@@ -47,17 +47,17 @@ type CreatedKey struct {
 //	@Router			/api/v1/keys [post]
 func (h *Keys) Create(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	var in NewKey
 	if err := decode(c, &in); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	k, secret, err := h.store.CreateKey(c.Request.Context(), in.Name, in.Scope)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
@@ -75,12 +75,12 @@ func (h *Keys) Create(c *gin.Context) {
 //	@Router			/api/v1/keys [get]
 func (h *Keys) List(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	keys, err := h.store.ListKeys(c.Request.Context())
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, List[models.APIKey]{Items: keys})
@@ -99,12 +99,12 @@ func (h *Keys) List(c *gin.Context) {
 //	@Router			/api/v1/keys/{id} [delete]
 func (h *Keys) Revoke(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	k, err := h.store.RevokeKey(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, k)

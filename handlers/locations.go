@@ -51,12 +51,12 @@ func (h *Locations) List(c *gin.Context) {
 		Sort:      q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
 	}
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	p, err := h.store.ListLocations(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	respondList(c, p)

@@ -41,7 +41,7 @@ func (h *Revisions) List(c *gin.Context) {
 	q := newQuery(c, "limit", "cursor")
 	f := store.RevisionFilter{Limit: q.int("limit"), Cursor: q.one("cursor")}
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	// The route is /api/v1/<collection>/:id/revisions; the kind is the collection's singular.
@@ -49,7 +49,7 @@ func (h *Revisions) List(c *gin.Context) {
 	kind := strings.TrimSuffix(parts[0], "s")
 	p, err := h.store.Revisions(c.Request.Context(), kind, c.Param("id"), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	respondList(c, p)

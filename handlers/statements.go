@@ -68,12 +68,12 @@ func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, e
 func (h *Statements) List(c *gin.Context) {
 	f, err := statementFilter(c, true)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	p, err := h.store.ListStatements(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	respondList(c, p)

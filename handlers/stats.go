@@ -51,12 +51,12 @@ func (h *Stats) Events(c *gin.Context) {
 		q.v.Add("interval", "is required: day, week, month or year")
 	}
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	st, err := h.store.EventStats(c.Request.Context(), f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, st)

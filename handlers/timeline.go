@@ -67,7 +67,7 @@ func (h *Timeline) Get(c *gin.Context) {
 		q.v.Add("group_by", "must be one of type, actor, location")
 	}
 	if err := q.err(); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if f.Limit == 0 {
@@ -78,7 +78,7 @@ func (h *Timeline) Get(c *gin.Context) {
 	ctx := c.Request.Context()
 	p, err := h.store.ListEvents(ctx, f)
 	if err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	if fm.Timeline == nil {
@@ -98,7 +98,7 @@ func (h *Timeline) Get(c *gin.Context) {
 		}
 	}
 	if opt.Actors, err = h.store.ActorsByID(ctx, ids); err != nil {
-		fail(c, err)
+		Fail(c, err)
 		return
 	}
 	setNextLink(c, p.NextCursor)
