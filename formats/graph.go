@@ -8,14 +8,6 @@ import (
 	"github.com/parley-api/parley/models"
 )
 
-// The graph formats: d3-force (nodes and links), Cytoscape.js (elements) and GEXF, the
-// XML format Gephi opens natively.
-const (
-	GraphD3        = "d3"
-	GraphCytoscape = "cytoscape"
-	GraphGEXF      = "gexf"
-)
-
 // GraphFormats lists the graph formats, the default first (the registry's AtGraph).
 var GraphFormats = Names(AtGraph)
 

@@ -57,32 +57,70 @@ type WriteFunc func(w io.Writer) error
 // in constant memory (the export formats), rather than built whole from one page.
 func (f *Format) Streams() bool { return f.export != nil }
 
+// The names each place offers, as typed constants: the handlers' swag annotations name
+// these types, so the OpenAPI enums come from here, and a test holds them equal to the
+// registry. Adding a format is its encoder's file and this file.
+type (
+	// ExportName is a format of GET /api/v1/export.
+	ExportName string
+	// TimelineName is a format of GET /api/v1/timeline.
+	TimelineName string
+	// GraphName is a format of GET /api/v1/graph.
+	GraphName string
+)
+
+// The export formats, in the registry's order.
+const (
+	ExportNDJSON     ExportName = "ndjson"
+	ExportJSON       ExportName = "json"
+	ExportCSV        ExportName = "csv"
+	ExportGeoJSON    ExportName = "geojson"
+	ExportJSONLD     ExportName = "jsonld"
+	ExportICS        ExportName = "ics"
+	ExportTimelineJS ExportName = "timelinejs"
+)
+
+// The timeline formats, in the registry's order.
+const (
+	TimelineParley     TimelineName = "parley"
+	TimelineTimelineJS TimelineName = "timelinejs"
+	TimelineVis        TimelineName = "vis"
+)
+
+// The graph formats, in the registry's order: d3-force (nodes and links), Cytoscape.js
+// (elements) and GEXF, the XML format Gephi opens natively.
+const (
+	GraphD3        GraphName = "d3"
+	GraphCytoscape GraphName = "cytoscape"
+	GraphGEXF      GraphName = "gexf"
+)
+
 // registry holds every output format. The order is the order of each place's list (the
 // OpenAPI enums, the error messages), and each place's first format is its default.
 var registry = []Format{
-	{Name: "ndjson", MediaType: "application/x-ndjson", Extension: "ndjson", Entities: events, Endpoints: AtExport | AtCLI,
+	{Name: string(ExportNDJSON), MediaType: "application/x-ndjson", Extension: "ndjson", Entities: events, Endpoints: AtExport | AtCLI,
 		export: func(string) eventEncoder { return &exportNDJSON{} }},
-	{Name: "json", MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtExport | AtCLI,
+	{Name: string(ExportJSON), MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtExport | AtCLI,
 		export: func(string) eventEncoder { return &exportJSONArray{} }},
-	{Name: "csv", MediaType: "text/csv; charset=utf-8", Extension: "csv", Entities: ExportCSVEntities, Endpoints: AtExport | AtCLI,
+	{Name: string(ExportCSV), MediaType: "text/csv; charset=utf-8", Extension: "csv", Entities: ExportCSVEntities, Endpoints: AtExport | AtCLI,
 		export: newCSV},
-	{Name: "geojson", MediaType: "application/geo+json", Extension: "geojson", Entities: events, Endpoints: AtExport | AtCLI,
+	{Name: string(ExportGeoJSON), MediaType: "application/geo+json", Extension: "geojson", Entities: events, Endpoints: AtExport | AtCLI,
 		export: func(string) eventEncoder { return &exportGeoJSON{} }},
-	{Name: "jsonld", MediaType: "application/ld+json", Extension: "jsonld", Entities: events, Endpoints: AtExport | AtCLI,
+	{Name: string(ExportJSONLD), MediaType: "application/ld+json", Extension: "jsonld", Entities: events, Endpoints: AtExport | AtCLI,
 		export: func(string) eventEncoder { return &exportJSONLD{} }},
-	{Name: "ics", MediaType: "text/calendar; charset=utf-8", Extension: "ics", Entities: events, Endpoints: AtExport | AtCLI,
+	{Name: string(ExportICS), MediaType: "text/calendar; charset=utf-8", Extension: "ics", Entities: events, Endpoints: AtExport | AtCLI,
 		export: func(string) eventEncoder { return &exportICS{} }},
-	{Name: "parley", MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtTimeline},
-	{Name: "timelinejs", MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtExport | AtTimeline,
+	{Name: string(TimelineParley), MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtTimeline},
+	{Name: string(ExportTimelineJS), MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtExport | AtTimeline,
 		export:   func(string) eventEncoder { return &exportTimelineJS{} },
 		Timeline: func(e []models.Event, opt TimelineOptions) any { return TimelineJS(e, opt) }},
-	{Name: "vis", MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtTimeline,
+	{Name: string(TimelineVis), MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtTimeline,
 		Timeline: func(e []models.Event, opt TimelineOptions) any { return Vis(e, opt) }},
-	{Name: GraphD3, MediaType: "application/json", Extension: "json", Entities: actors, Endpoints: AtGraph,
+	{Name: string(GraphD3), MediaType: "application/json", Extension: "json", Entities: actors, Endpoints: AtGraph,
 		Graph: func(g *models.Graph) any { return D3(g) }},
-	{Name: GraphCytoscape, MediaType: "application/json", Extension: "json", Entities: actors, Endpoints: AtGraph,
+	{Name: string(GraphCytoscape), MediaType: "application/json", Extension: "json", Entities: actors, Endpoints: AtGraph,
 		Graph: func(g *models.Graph) any { return Cytoscape(g) }},
-	{Name: GraphGEXF, MediaType: "application/gexf+xml; charset=utf-8", Extension: "gexf", Entities: actors, Endpoints: AtGraph,
+	{Name: string(GraphGEXF), MediaType: "application/gexf+xml; charset=utf-8", Extension: "gexf", Entities: actors, Endpoints: AtGraph,
 		Graph: func(g *models.Graph) any { return WriteFunc(func(w io.Writer) error { return GEXF(w, g) }) }},
 }
 

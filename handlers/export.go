@@ -58,7 +58,7 @@ func (noCounters) Imported(string, string, int) {}
 //	@Description	The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. In csv, a text cell starting with =, +, -, @, tab or carriage return gets a leading single quote against formula injection (OWASP), while the numbers parley writes (latitude, longitude, counts, versions) stay plain numbers. A client that disconnects cancels the query.
 //	@Tags			export
 //	@Produce		json,application/problem+json,application/x-ndjson,text/csv,application/geo+json,application/ld+json,text/calendar
-//	@Param			format		query		string		true	"Output format"	Enums(ndjson, json, csv, geojson, jsonld, ics, timelinejs)
+//	@Param			format		query		formats.ExportName	true	"Output format"
 //	@Param			entity		query		string		false	"csv only: one row per event, participant or statement"	Enums(events, participants, statements)
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)

@@ -29,7 +29,7 @@ func NewGraph(s GraphStore) *Graph { return &Graph{store: s} }
 //	@Description	Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d => d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File > Open).
 //	@Tags			research
 //	@Produce		json,application/problem+json,application/gexf+xml
-//	@Param			format		query		string		false	"Output format"	Enums(d3, cytoscape, gexf)	default(d3)
+//	@Param			format		query		formats.GraphName	false	"Output format"	default(d3)
 //	@Param			min_weight	query		int			false	"Only edges with at least this many shared events"	default(1)	minimum(1)
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)

@@ -29,7 +29,7 @@ func NewTimeline(s TimelineStore) *Timeline { return &Timeline{store: s} }
 //	@Description	The /events filters, in date order, as parley JSON (with everything embedded), a Knight Lab TimelineJS3 document or vis-timeline items and groups. Up to `limit` events (default 500); a `Link: rel="next"` header points at the rest.
 //	@Tags			research
 //	@Produce		json,application/problem+json
-//	@Param			format		query		string		false	"Output format"	Enums(parley, timelinejs, vis)	default(parley)
+//	@Param			format		query		formats.TimelineName	false	"Output format"	default(parley)
 //	@Param			group_by	query		string		false	"Lanes: TimelineJS group / vis groups (actor: the first participant)"	Enums(type, actor, location)
 //	@Param			title		query		string		false	"Headline of the TimelineJS title slide"
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
