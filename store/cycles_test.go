@@ -382,42 +382,19 @@ func TestImportRefusesCycles(t *testing.T) {
 // which they then point both forwards and backwards.
 func reorder(t *testing.T, bundle []byte, inline bool) []byte {
 	t.Helper()
-	type rec struct {
-		Type string          `json:"type"`
-		Data json.RawMessage `json:"data"`
-	}
-	var recs []rec
+	var recs []bundleLine
 	for _, l := range strings.Split(strings.TrimSpace(string(bundle)), "\n") {
-		var r rec
+		var r bundleLine
 		must(t, json.Unmarshal([]byte(l), &r))
 		recs = append(recs, r)
 	}
-	byKind := map[string][]rec{}
+	byKind := map[string][]bundleLine{}
 	for _, r := range recs {
 		byKind[r.Type] = append(byKind[r.Type], r)
 	}
 	if inline {
-		rels := map[string][]map[string]string{}
-		for _, r := range byKind["relation"] {
-			var x struct {
-				EventID   string `json:"event_id"`
-				Type      string `json:"type"`
-				RelatedID string `json:"related_id"`
-			}
-			must(t, json.Unmarshal(r.Data, &x))
-			rels[x.EventID] = append(rels[x.EventID], map[string]string{"type": x.Type, "event_id": x.RelatedID})
-		}
+		byKind["event"] = inlineRelations(t, append(byKind["event"], byKind["relation"]...))
 		delete(byKind, "relation")
-		for i, r := range byKind["event"] {
-			var m map[string]any
-			must(t, json.Unmarshal(r.Data, &m))
-			if rs := rels[m["id"].(string)]; rs != nil {
-				m["relations"] = rs
-			}
-			d, err := json.Marshal(m)
-			must(t, err)
-			byKind["event"][i].Data = d
-		}
 	}
 	var out bytes.Buffer
 	for _, kind := range []string{"actor", "location", "source", "event", "relation", "statement"} {
@@ -603,4 +580,45 @@ func TestParallelSlugOnlyImports(t *testing.T) {
 	if got := fingerprint(t, s)["actors"]; got != trials*actors {
 		t.Fatalf("%d actors stored, want %d", got, trials*actors)
 	}
+}
+
+// bundleLine is one record of a bundle, as the tests rearrange them.
+type bundleLine struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data"`
+}
+
+// inlineRelations moves the relation records among lines into the events they start
+// from, as those events' relations, and returns the other lines in their order.
+func inlineRelations(t *testing.T, lines []bundleLine) []bundleLine {
+	t.Helper()
+	rels := map[string][]map[string]string{}
+	var out []bundleLine
+	for _, r := range lines {
+		if r.Type != "relation" {
+			out = append(out, r)
+			continue
+		}
+		var x struct {
+			EventID   string `json:"event_id"`
+			Type      string `json:"type"`
+			RelatedID string `json:"related_id"`
+		}
+		must(t, json.Unmarshal(r.Data, &x))
+		rels[x.EventID] = append(rels[x.EventID], map[string]string{"type": x.Type, "event_id": x.RelatedID})
+	}
+	for i, r := range out {
+		if r.Type != "event" {
+			continue
+		}
+		var m map[string]any
+		must(t, json.Unmarshal(r.Data, &m))
+		if rs := rels[m["id"].(string)]; rs != nil {
+			m["relations"] = rs
+			d, err := json.Marshal(m)
+			must(t, err)
+			out[i].Data = d
+		}
+	}
+	return out
 }

@@ -163,7 +163,14 @@ func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error
 
 // where applies every condition.
 func (c *eventConds) where(q *gorm.DB) *gorm.DB {
-	return c.others(c.participation(q))
+	q = c.others(c.participation(q))
+	if c.f.From != nil {
+		q = q.Where("events.date_end > ?", c.f.From.Start)
+	}
+	if c.f.To != nil {
+		q = q.Where("events.date_start < ?", c.f.To.End)
+	}
+	return q
 }
 
 // participation applies the actor and role conditions: those the single-actor scan
@@ -190,7 +197,8 @@ func (c *eventConds) participation(q *gorm.DB) *gorm.DB {
 	return q
 }
 
-// others applies every condition but participation.
+// others applies every condition but participation and the date range, which the
+// single-actor scan answers on its participation rows' copy of the event's dates.
 func (c *eventConds) others(q *gorm.DB) *gorm.DB {
 	f := c.f
 	if c.searchCond != "" {
@@ -211,12 +219,6 @@ func (c *eventConds) others(q *gorm.DB) *gorm.DB {
 	}
 	if len(c.tags) > 0 {
 		q = q.Where(allOf("events.id", "event_tags", "event_id", "tag", len(c.tags)), c.tags)
-	}
-	if f.From != nil {
-		q = q.Where("events.date_end > ?", f.From.Start)
-	}
-	if f.To != nil {
-		q = q.Where("events.date_start < ?", f.To.End)
 	}
 	if len(c.sources) > 0 {
 		q = q.Where("EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = events.id AND es.source_id IN ?)", c.sources)

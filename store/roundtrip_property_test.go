@@ -270,13 +270,9 @@ func (g *graph) participants() []models.Participant {
 // events; with inline, relations go into their events' lines instead.
 func shuffleBundle(t *testing.T, bundle []byte, rng *rand.Rand, inline bool) []byte {
 	t.Helper()
-	type rec struct {
-		Type string          `json:"type"`
-		Data json.RawMessage `json:"data"`
-	}
-	byKind := map[string][]rec{}
+	byKind := map[string][]bundleLine{}
 	for _, l := range strings.Split(strings.TrimSpace(string(bundle)), "\n") {
-		var r rec
+		var r bundleLine
 		must(t, json.Unmarshal([]byte(l), &r))
 		kind := r.Type
 		if kind == "relation" {
@@ -285,32 +281,7 @@ func shuffleBundle(t *testing.T, bundle []byte, rng *rand.Rand, inline bool) []b
 		byKind[kind] = append(byKind[kind], r)
 	}
 	if inline {
-		rels := map[string][]map[string]string{}
-		var events []rec
-		for _, r := range byKind["event"] {
-			if r.Type != "relation" {
-				events = append(events, r)
-				continue
-			}
-			var x struct {
-				EventID   string `json:"event_id"`
-				Type      string `json:"type"`
-				RelatedID string `json:"related_id"`
-			}
-			must(t, json.Unmarshal(r.Data, &x))
-			rels[x.EventID] = append(rels[x.EventID], map[string]string{"type": x.Type, "event_id": x.RelatedID})
-		}
-		for i, r := range events {
-			var m map[string]any
-			must(t, json.Unmarshal(r.Data, &m))
-			if rs := rels[m["id"].(string)]; rs != nil {
-				m["relations"] = rs
-				d, err := json.Marshal(m)
-				must(t, err)
-				events[i].Data = d
-			}
-		}
-		byKind["event"] = events
+		byKind["event"] = inlineRelations(t, byKind["event"])
 	}
 	var out bytes.Buffer
 	for _, kind := range []string{"actor", "location", "source", "event", "statement"} {
