@@ -71,9 +71,9 @@ func hostileRoutes(t *testing.T) (paths []string, documented []string) {
 				p = prefix + id + strings.TrimPrefix(p, prefix+":id")
 			}
 		}
-		if strings.Contains(p, ":") {
-			t.Fatalf("no id to fill %s with: add one to hostileIDs", r.Path)
-		}
+		// A kind without an entity of the built-in story gets an id that names nothing:
+		// the caps are checked before the look-up.
+		p = strings.Replace(p, ":id", models.NewID().String(), 1)
 		paths = append(paths, p)
 	}
 	doc, err := loadSpec()

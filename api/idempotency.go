@@ -15,12 +15,16 @@ import (
 	"github.com/parley-api/parley/store"
 )
 
-// idempotentRoutes are the creates an Idempotency-Key makes safe to retry. Key creation
-// is not among them: its answer holds a secret, which must not be stored.
-var idempotentRoutes = map[string]bool{
-	"/api/v1/actors": true, "/api/v1/locations": true, "/api/v1/sources": true,
-	"/api/v1/events": true, "/api/v1/statements": true,
-}
+// idempotentRoutes are the creates an Idempotency-Key makes safe to retry: every kind's
+// collection. Key creation is not among them: its answer holds a secret, which must not
+// be stored.
+var idempotentRoutes = func() map[string]bool {
+	out := map[string]bool{}
+	for _, k := range models.Kinds {
+		out["/api/v1/"+k.Plural] = true
+	}
+	return out
+}()
 
 // replayedHeaders are the response headers a replay repeats.
 var replayedHeaders = []string{"Content-Type", "Location", "ETag"}

@@ -143,56 +143,23 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
 
 	v1 := r.Group("/api/v1")
-	revs := handlers.NewRevisions(st)
-
-	actors := handlers.NewActors(st)
-	v1.GET("/actors", actors.List)
-	v1.POST("/actors", actors.Create)
-	v1.GET("/actors/:id", actors.Get)
-	v1.PUT("/actors/:id", actors.Replace)
-	v1.PATCH("/actors/:id", actors.Patch)
-	v1.DELETE("/actors/:id", actors.Delete)
-	v1.GET("/actors/:id/events", actors.Events)
-	v1.GET("/actors/:id/statements", actors.Statements)
-	v1.GET("/actors/:id/revisions", revs.List)
-	v1.GET("/actors/:id/network", actors.Network)
-
-	locations := handlers.NewLocations(st)
-	v1.GET("/locations", locations.List)
-	v1.POST("/locations", locations.Create)
-	v1.GET("/locations/:id", locations.Get)
-	v1.PUT("/locations/:id", locations.Replace)
-	v1.PATCH("/locations/:id", locations.Patch)
-	v1.DELETE("/locations/:id", locations.Delete)
-	v1.GET("/locations/:id/revisions", revs.List)
-
-	sources := handlers.NewSources(st)
-	v1.GET("/sources", sources.List)
-	v1.POST("/sources", sources.Create)
-	v1.GET("/sources/:id", sources.Get)
-	v1.PUT("/sources/:id", sources.Replace)
-	v1.PATCH("/sources/:id", sources.Patch)
-	v1.DELETE("/sources/:id", sources.Delete)
-	v1.GET("/sources/:id/revisions", revs.List)
-
-	events := handlers.NewEvents(st)
-	v1.GET("/events", events.List)
-	v1.POST("/events", events.Create)
-	v1.GET("/events/:id", events.Get)
-	v1.PUT("/events/:id", events.Replace)
-	v1.PATCH("/events/:id", events.Patch)
-	v1.DELETE("/events/:id", events.Delete)
-	v1.GET("/events/:id/revisions", revs.List)
-	v1.GET("/events/:id/related", events.Related)
-
-	statements := handlers.NewStatements(st)
-	v1.GET("/statements", statements.List)
-	v1.POST("/statements", statements.Create)
-	v1.GET("/statements/:id", statements.Get)
-	v1.PUT("/statements/:id", statements.Replace)
-	v1.PATCH("/statements/:id", statements.Patch)
-	v1.DELETE("/statements/:id", statements.Delete)
-	v1.GET("/statements/:id/revisions", revs.List)
+	resources, err := handlers.Resources(st)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range resources {
+		base := "/" + res.Kind.Plural
+		v1.GET(base, res.List)
+		v1.POST(base, res.Create)
+		v1.GET(base+"/:id", res.Get)
+		v1.PUT(base+"/:id", res.Replace)
+		v1.PATCH(base+"/:id", res.Patch)
+		v1.DELETE(base+"/:id", res.Delete)
+		v1.GET(base+"/:id/revisions", handlers.NewRevisions(st, res.Kind).List)
+		for _, x := range res.Extra {
+			v1.GET(base+x.Path, x.Handle)
+		}
+	}
 
 	maxImport := opt.MaxImportBytes
 	if maxImport <= 0 {
@@ -296,6 +263,11 @@ func openAPI3(privateReads bool) ([]byte, error) {
 				}
 			}
 		}
+	}
+	// Each kind's collection is a tag, described once in models.Kinds.
+	v3.Tags = nil
+	for _, k := range models.Kinds {
+		v3.Tags = append(v3.Tags, &openapi3.Tag{Name: k.Plural, Description: k.About})
 	}
 	return json.Marshal(v3)
 }

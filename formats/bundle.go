@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/parley-api/parley/models"
 )
@@ -12,9 +13,9 @@ import (
 // BundleContentType is the media type of bundles: one JSON record per line.
 const BundleContentType = "application/x-ndjson"
 
-// BundleRecord is one line of a bundle: {"type": …, "data": …}. Types are actor,
-// location, source, event, relation and statement; data is the entity as the API
-// returns it (a relation: {"event_id", "type", "related_id"}).
+// BundleRecord is one line of a bundle: {"type": …, "data": …}. A type is a kind's
+// name (models.Kinds) or relation; data is the entity as the API returns it (a
+// relation: {"event_id", "type", "related_id"}).
 type BundleRecord struct {
 	Type string          `json:"type"`
 	Data json.RawMessage `json:"data" swaggertype:"object"`
@@ -44,6 +45,11 @@ func (b *BundleWriter) Write(kind string, v any) error {
 	return b.w.WriteByte('\n')
 }
 
+// BundleTypes lists the record types a bundle may hold: the kinds, then relation.
+func BundleTypes() string {
+	return strings.Join(append(models.KindNames(), models.RelationRecordType), ", ")
+}
+
 // Flush writes what is buffered.
 func (b *BundleWriter) Flush() error { return b.w.Flush() }
 
@@ -68,7 +74,7 @@ func NewBundleReader(r io.Reader) *BundleReader {
 type DecodedRecord struct {
 	Line   int
 	Type   string
-	Entity any // *models.Actor, *models.Location, *models.Source, *models.Event, *models.Statement, *models.RelationRecord
+	Entity any // what a kind's New makes, or a *models.RelationRecord
 	// Stated says which meta members the line named (nil for a relation).
 	Stated *models.MetaMembers
 	Err    error
@@ -108,21 +114,12 @@ func decodeBundleLine(line int, raw []byte) DecodedRecord {
 	}
 	out := DecodedRecord{Line: line, Type: rec.Type}
 	var v any
-	switch rec.Type {
-	case "actor":
-		v = &models.Actor{}
-	case "location":
-		v = &models.Location{}
-	case "source":
-		v = &models.Source{}
-	case "event":
-		v = &models.Event{}
-	case "statement":
-		v = &models.Statement{}
-	case "relation":
+	if k, ok := models.KindNamed(rec.Type); ok {
+		v = k.New()
+	} else if rec.Type == models.RelationRecordType {
 		v = &models.RelationRecord{}
-	default:
-		out.Err = models.Errorf(models.EUNPROCESSABLE, "unknown record type %q (want actor, location, source, event, relation or statement)", rec.Type)
+	} else {
+		out.Err = models.Errorf(models.EUNPROCESSABLE, "unknown record type %q (want one of %s)", rec.Type, BundleTypes())
 		return out
 	}
 	if len(rec.Data) == 0 {

@@ -28,10 +28,17 @@ type Actors struct {
 	crud  crud[models.Actor, *models.Actor]
 }
 
+var _ = resource(models.KindActor, func(s ActorStore) Resource {
+	h := NewActors(s)
+	return Resource{Collection: h, Extra: []Route{
+		{"/:id/events", h.Events}, {"/:id/statements", h.Statements}, {"/:id/network", h.Network},
+	}}
+})
+
 // NewActors binds the actor handlers to a store.
 func NewActors(s ActorStore) *Actors {
 	return &Actors{store: s, crud: crud[models.Actor, *models.Actor]{
-		path: "/actors", kind: "actor", history: s, create: s.CreateActor, get: s.GetActor, replace: s.ReplaceActor, remove: s.DeleteActor,
+		kind: models.KindActor, history: s, create: s.CreateActor, get: s.GetActor, replace: s.ReplaceActor, remove: s.DeleteActor,
 	}}
 }
 

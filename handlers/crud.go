@@ -12,36 +12,31 @@ import (
 	"github.com/parley-api/parley/models"
 )
 
-// entity is what the generic handlers need of a model.
-type entity interface {
-	GetMeta() *models.Meta
-}
-
 // crud holds the store calls of one resource; the exported, annotated handlers of each
 // resource call its methods, so the flow decode → validate → store → respond exists once.
 type crud[T any, P interface {
 	*T
-	entity
+	models.Entity
 }] struct {
-	path    string // collection path under /api/v1, e.g. "/actors"
+	// kind is the entity's kind: its collection path and its revisions' entity type.
+	kind    *models.Kind
 	create  func(context.Context, P) error
 	get     func(context.Context, string) (P, error)
 	replace func(context.Context, string, P, int) error
 	remove  func(context.Context, string, int) error
-	// kind names the entity in revisions ("actor"); history reads its past states.
-	kind    string
+	// history reads past states.
 	history HistoryStore
 }
 
 // HistoryStore is what reading an entity as it was needs of the store.
 type HistoryStore interface {
-	StateAt(ctx context.Context, kind, ref string, at time.Time) (*models.Revision, error)
+	StateAt(ctx context.Context, kind *models.Kind, ref string, at time.Time) (*models.Revision, error)
 }
 
 // respondAt answers with the entity's state at time at, from its revisions: the body is
 // the state the revision recorded, with the version it had then in X-Parley-Version (no
 // ETag: If-Match needs the current version).
-func respondAt(c *gin.Context, h HistoryStore, kind string, at time.Time) {
+func respondAt(c *gin.Context, h HistoryStore, kind *models.Kind, at time.Time) {
 	rev, err := h.StateAt(c.Request.Context(), kind, c.Param("id"), at)
 	if err != nil {
 		Fail(c, err)
@@ -67,7 +62,7 @@ func (h *crud[T, P]) doCreate(c *gin.Context) {
 		return
 	}
 	setETag(c, e.GetMeta().Version)
-	c.Header("Location", "/api/v1"+h.path+"/"+e.GetMeta().ID.String())
+	c.Header("Location", "/api/v1/"+h.kind.Plural+"/"+e.GetMeta().ID.String())
 	c.JSON(http.StatusCreated, e)
 }
 

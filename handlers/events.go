@@ -27,13 +27,18 @@ type Events struct {
 	crud  crud[models.Event, *models.Event]
 }
 
+var _ = resource(models.KindEvent, func(s EventStore) Resource {
+	h := NewEvents(s)
+	return Resource{Collection: h, Extra: []Route{{"/:id/related", h.Related}}}
+})
+
 // NewEvents binds the event handlers to a store.
 func NewEvents(s EventStore) *Events {
 	get := func(ctx context.Context, ref string) (*models.Event, error) {
 		return s.GetEvent(ctx, ref, store.Include{})
 	}
 	return &Events{store: s, crud: crud[models.Event, *models.Event]{
-		path: "/events", kind: "event", history: s, create: s.CreateEvent, get: get, replace: s.ReplaceEvent, remove: s.DeleteEvent,
+		kind: models.KindEvent, history: s, create: s.CreateEvent, get: get, replace: s.ReplaceEvent, remove: s.DeleteEvent,
 	}}
 }
 
@@ -197,7 +202,7 @@ func (h *Events) Get(c *gin.Context) {
 		return
 	}
 	if at != nil {
-		respondAt(c, h.store, "event", *at)
+		respondAt(c, h.store, models.KindEvent, *at)
 		return
 	}
 	e, err := h.store.GetEvent(c.Request.Context(), c.Param("id"), inc)

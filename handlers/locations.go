@@ -20,14 +20,21 @@ type LocationStore interface {
 
 // Locations serves /locations.
 type Locations struct {
-	store LocationStore
-	crud  crud[models.Location, *models.Location]
+	catalog[models.Location, *models.Location, store.LocationFilter]
 }
+
+var _ = resource(models.KindLocation, func(s LocationStore) Resource { return Resource{Collection: NewLocations(s)} })
 
 // NewLocations binds the location handlers to a store.
 func NewLocations(s LocationStore) *Locations {
-	return &Locations{store: s, crud: crud[models.Location, *models.Location]{
-		path: "/locations", kind: "location", history: s, create: s.CreateLocation, get: s.GetLocation, replace: s.ReplaceLocation, remove: s.DeleteLocation,
+	return &Locations{catalog[models.Location, *models.Location, store.LocationFilter]{
+		crud: crud[models.Location, *models.Location]{kind: models.KindLocation, history: s,
+			create: s.CreateLocation, get: s.GetLocation, replace: s.ReplaceLocation, remove: s.DeleteLocation},
+		list:   s.ListLocations,
+		params: []string{"country"},
+		filter: func(q *query, sort, cursor string, limit int) store.LocationFilter {
+			return store.LocationFilter{Countries: q.countries("country"), Sort: sort, Cursor: cursor, Limit: limit}
+		},
 	}}
 }
 
@@ -44,23 +51,7 @@ func NewLocations(s LocationStore) *Locations {
 //	@Success		200		{object}	List[models.Location]
 //	@Failure		400		{object}	Problem
 //	@Router			/api/v1/locations [get]
-func (h *Locations) List(c *gin.Context) {
-	q := newQuery(c, "country", "sort", "limit", "cursor")
-	f := store.LocationFilter{
-		Countries: q.countries("country"),
-		Sort:      q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
-	}
-	if err := q.err(); err != nil {
-		Fail(c, err)
-		return
-	}
-	p, err := h.store.ListLocations(c.Request.Context(), f)
-	if err != nil {
-		Fail(c, err)
-		return
-	}
-	respondList(c, p)
-}
+func (h *Locations) List(c *gin.Context) { h.doList(c) }
 
 // Create godoc
 //

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/models"
@@ -11,14 +10,17 @@ import (
 
 // RevisionStore is what the revision handler needs of the store.
 type RevisionStore interface {
-	Revisions(context.Context, string, string, store.RevisionFilter) (store.Page[models.Revision], error)
+	Revisions(context.Context, *models.Kind, string, store.RevisionFilter) (store.Page[models.Revision], error)
 }
 
-// Revisions serves /{collection}/{id}/revisions.
-type Revisions struct{ store RevisionStore }
+// Revisions serves /{collection}/{id}/revisions for one kind.
+type Revisions struct {
+	store RevisionStore
+	kind  *models.Kind
+}
 
-// NewRevisions binds the revision handler to a store.
-func NewRevisions(s RevisionStore) *Revisions { return &Revisions{store: s} }
+// NewRevisions binds the revision handler of kind k to a store.
+func NewRevisions(s RevisionStore, k *models.Kind) *Revisions { return &Revisions{store: s, kind: k} }
 
 // List godoc
 //
@@ -44,10 +46,7 @@ func (h *Revisions) List(c *gin.Context) {
 		Fail(c, err)
 		return
 	}
-	// The route is /api/v1/<collection>/:id/revisions; the kind is the collection's singular.
-	parts := strings.Split(strings.TrimPrefix(c.FullPath(), "/api/v1/"), "/")
-	kind := strings.TrimSuffix(parts[0], "s")
-	p, err := h.store.Revisions(c.Request.Context(), kind, c.Param("id"), f)
+	p, err := h.store.Revisions(c.Request.Context(), h.kind, c.Param("id"), f)
 	if err != nil {
 		Fail(c, err)
 		return

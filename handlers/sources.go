@@ -20,14 +20,21 @@ type SourceStore interface {
 
 // Sources serves /sources.
 type Sources struct {
-	store SourceStore
-	crud  crud[models.Source, *models.Source]
+	catalog[models.Source, *models.Source, store.SourceFilter]
 }
+
+var _ = resource(models.KindSource, func(s SourceStore) Resource { return Resource{Collection: NewSources(s)} })
 
 // NewSources binds the source handlers to a store.
 func NewSources(s SourceStore) *Sources {
-	return &Sources{store: s, crud: crud[models.Source, *models.Source]{
-		path: "/sources", kind: "source", history: s, create: s.CreateSource, get: s.GetSource, replace: s.ReplaceSource, remove: s.DeleteSource,
+	return &Sources{catalog[models.Source, *models.Source, store.SourceFilter]{
+		crud: crud[models.Source, *models.Source]{kind: models.KindSource, history: s,
+			create: s.CreateSource, get: s.GetSource, replace: s.ReplaceSource, remove: s.DeleteSource},
+		list:   s.ListSources,
+		params: []string{"outlet"},
+		filter: func(q *query, sort, cursor string, limit int) store.SourceFilter {
+			return store.SourceFilter{Outlets: q.strings("outlet"), Sort: sort, Cursor: cursor, Limit: limit}
+		},
 	}}
 }
 
@@ -44,23 +51,7 @@ func NewSources(s SourceStore) *Sources {
 //	@Success		200		{object}	List[models.Source]
 //	@Failure		400		{object}	Problem
 //	@Router			/api/v1/sources [get]
-func (h *Sources) List(c *gin.Context) {
-	q := newQuery(c, "outlet", "sort", "limit", "cursor")
-	f := store.SourceFilter{
-		Outlets: q.strings("outlet"),
-		Sort:    q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
-	}
-	if err := q.err(); err != nil {
-		Fail(c, err)
-		return
-	}
-	p, err := h.store.ListSources(c.Request.Context(), f)
-	if err != nil {
-		Fail(c, err)
-		return
-	}
-	respondList(c, p)
-}
+func (h *Sources) List(c *gin.Context) { h.doList(c) }
 
 // Create godoc
 //

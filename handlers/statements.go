@@ -24,10 +24,12 @@ type Statements struct {
 	crud  crud[models.Statement, *models.Statement]
 }
 
+var _ = resource(models.KindStatement, func(s StatementStore) Resource { return Resource{Collection: NewStatements(s)} })
+
 // NewStatements binds the statement handlers to a store.
 func NewStatements(s StatementStore) *Statements {
 	return &Statements{store: s, crud: crud[models.Statement, *models.Statement]{
-		path: "/statements", kind: "statement", history: s, create: s.CreateStatement, get: s.GetStatement, replace: s.ReplaceStatement, remove: s.DeleteStatement,
+		kind: models.KindStatement, history: s, create: s.CreateStatement, get: s.GetStatement, replace: s.ReplaceStatement, remove: s.DeleteStatement,
 	}}
 }
 

@@ -26,11 +26,15 @@ type StatementSource struct {
 	Position    int `gorm:"not null"`
 }
 
-// AllTables lists every GORM model that maps to a table, in dependency order; the
-// schema test checks each against the migrated database.
+// AllTables lists every GORM model that maps to a table, in dependency order: each
+// kind's table and its children, then revisions and keys. The schema test checks each
+// against the migrated database.
 func AllTables() []any {
-	return []any{&Actor{}, &Location{}, &Source{}, &Event{}, &Participant{}, &Relation{},
-		&EventTag{}, &EventSource{}, &Statement{}, &StatementTag{}, &StatementSource{}, &Revision{}, &APIKey{}}
+	var out []any
+	for _, k := range Kinds {
+		out = append(append(out, k.New()), k.Children...)
+	}
+	return append(out, &Revision{}, &APIKey{})
 }
 
 // RelationRecord is an event relation on its own, as a bundle carries it after every

@@ -7,25 +7,26 @@ import (
 	"gorm.io/gorm"
 )
 
-var actorSpec = &spec[models.Actor, *models.Actor]{
-	kind:     "actor",
-	table:    "actors",
+var actorSpec = stored(&spec[models.Actor, *models.Actor]{
+	kind:     models.KindActor,
 	slug:     func(a *models.Actor) *string { return &a.Slug },
 	slugBase: func(a *models.Actor) string { return a.Name },
-	resolve: func(ctx context.Context, tx *gorm.DB, a, old *models.Actor, v *models.Validation) error {
-		if err := newResolver(ctx, tx, v).ref("actors", "actor", "affiliation_id", a.Affiliation); err != nil {
+	resolve: func(r *resolver, a, old *models.Actor) error {
+		if err := r.ref(models.KindActor, "affiliation_id", a.Affiliation); err != nil {
 			return err
 		}
 		if a.Affiliation != nil && a.Affiliation.Resolved() && a.Affiliation.ID == a.ID {
-			v.Add("affiliation_id", "an actor cannot be its own affiliation")
+			r.v.Add("affiliation_id", "an actor cannot be its own affiliation")
 			return nil
 		}
 		if old != nil && changed(old.Affiliation, a.Affiliation) {
-			return affiliations.checkCycle(tx, a.ID, a.Affiliation.ID, v)
+			return affiliations.checkCycle(r.tx, a.ID, a.Affiliation.ID, r.v)
 		}
 		return nil
 	},
-}
+	refs:    func(a *models.Actor) []*models.Ref { return []*models.Ref{a.Affiliation} },
+	selfRef: func(a *models.Actor) *models.Ref { return a.Affiliation },
+})
 
 // ActorFilter selects actors for ListActors.
 type ActorFilter struct {

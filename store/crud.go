@@ -24,31 +24,31 @@ func authorOf(ctx context.Context) string {
 	return "anonymous"
 }
 
-// entity is what the generic CRUD needs of a model.
-type entity interface {
-	GetMeta() *models.Meta
-	Validate() error
-}
-
-// spec describes one stored entity type to the generic CRUD: its table, its slug and the
-// hooks for references and child rows. Everything here is code, never request input.
+// spec is how the store keeps one kind of entity: the kind (its table, child tables and
+// names, from models.Kinds) and the hooks for its references and child rows. Everything
+// here is code, never request input. Each spec registers itself with stored.
 type spec[T any, P interface {
 	*T
-	entity
+	models.Entity
 }] struct {
-	kind  string // singular name in messages and revisions: "event"
-	table string
+	kind *models.Kind
 	// slug returns the slug field, nil for entities without one.
 	slug func(P) *string
 	// slugBase is the text a missing slug is derived from.
 	slugBase func(P) string
-	// resolve turns slug references into ids and reports missing ones into v. old is the
+	// resolve hands each reference of e to r (which resolves it, or only collects it for
+	// an import window) and adds e's checks that need resolved ids to r.v. old is the
 	// stored state on an update and nil on a create, so that checks which only a change
 	// can break (a parent cycle) run only then.
-	resolve func(ctx context.Context, tx *gorm.DB, e, old P, v *models.Validation) error
-	// childTables hold child rows keyed by childKey; an update replaces them.
-	childTables []string
-	childKey    string
+	resolve func(r *resolver, e, old P) error
+	// refs lists every reference of e, so that an import can take back the ids it
+	// resolved slugs to.
+	refs func(e P) []*models.Ref
+	// selfRef is e's reference to another entity of its kind (kind.SelfRef), nil if none.
+	selfRef func(e P) *models.Ref
+	// relations is e's list of relations to others of its kind, which a bundle carries
+	// as records of their own after every entity of the kind; nil when it has none.
+	relations func(e P) *[]models.Relation
 	// insertRows inserts new main rows; nil inserts the entities as they are.
 	insertRows func(tx *gorm.DB, es []P) error
 	// normalize puts e's lists in the form they are stored in (sorted tags, empty
@@ -70,7 +70,7 @@ func (sp *spec[T, P]) hasSlug() bool { return sp.slug != nil }
 
 // find loads one entity by id or slug, without children.
 func (sp *spec[T, P]) find(tx *gorm.DB, ref string, lock bool) (P, error) {
-	q := tx.Table(sp.table)
+	q := tx.Table(sp.kind.Table)
 	if lock && tx.Dialector.Name() == "postgres" {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
@@ -79,15 +79,15 @@ func (sp *spec[T, P]) find(tx *gorm.DB, ref string, lock bool) (P, error) {
 	} else if sp.hasSlug() && models.ValidateSlug(ref) == nil {
 		q = q.Where("slug = ?", ref)
 	} else {
-		return nil, models.NotFound(sp.kind, ref)
+		return nil, models.NotFound(sp.kind.Name, ref)
 	}
 	var out T
 	err := q.Take(&out).Error
 	if err == gorm.ErrRecordNotFound {
-		return nil, models.NotFound(sp.kind, ref)
+		return nil, models.NotFound(sp.kind.Name, ref)
 	}
 	if err != nil {
-		return nil, dbError(err, sp.kind)
+		return nil, dbError(err, sp.kind.Name)
 	}
 	return &out, nil
 }
@@ -100,7 +100,7 @@ func (sp *spec[T, P]) get(ctx context.Context, db *gorm.DB, ref string) (P, erro
 	}
 	if sp.loadChildren != nil {
 		if err := sp.loadChildren(db.WithContext(ctx), []P{e}); err != nil {
-			return nil, dbError(err, sp.kind)
+			return nil, dbError(err, sp.kind.Name)
 		}
 	}
 	return e, nil
@@ -108,7 +108,7 @@ func (sp *spec[T, P]) get(ctx context.Context, db *gorm.DB, ref string) (P, erro
 
 // prepare fills a missing slug, then checks e and that its slug is free; any problem is
 // a 422 or 409. old is the stored state on an update, nil on a create.
-func (sp *spec[T, P]) prepare(ctx context.Context, tx *gorm.DB, e, old P) error {
+func (sp *spec[T, P]) prepare(tx *gorm.DB, cache refCache, e, old P) error {
 	derived := false
 	if sp.hasSlug() {
 		slug := sp.slug(e)
@@ -116,8 +116,8 @@ func (sp *spec[T, P]) prepare(ctx context.Context, tx *gorm.DB, e, old P) error 
 			if tx.Dialector.Name() == "postgres" {
 				// Serialise slug derivation per table, so that two concurrent creates of
 				// "Witkoff" get "witkoff" and "witkoff-2" rather than a conflict.
-				if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", sp.table+".slug").Error; err != nil {
-					return dbError(err, sp.kind)
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", sp.kind.Table+".slug").Error; err != nil {
+					return dbError(err, sp.kind.Name)
 				}
 			}
 			s, err := sp.freeSlug(tx, sp.slugBase(e), e.GetMeta().ID)
@@ -127,32 +127,33 @@ func (sp *spec[T, P]) prepare(ctx context.Context, tx *gorm.DB, e, old P) error 
 			*slug, derived = s, true
 		}
 	}
-	if err := sp.check(ctx, tx, e, old); err != nil {
+	if err := sp.check(tx, cache, e, old); err != nil {
 		return err
 	}
 	// A derived slug was just found free; a kept one was already unique.
 	if sp.hasSlug() && !derived && (old == nil || *sp.slug(old) != *sp.slug(e)) {
 		var n int64
-		if err := tx.Table(sp.table).Where("slug = ? AND id <> ?", *sp.slug(e), e.GetMeta().ID).Count(&n).Error; err != nil {
-			return dbError(err, sp.kind)
+		if err := tx.Table(sp.kind.Table).Where("slug = ? AND id <> ?", *sp.slug(e), e.GetMeta().ID).Count(&n).Error; err != nil {
+			return dbError(err, sp.kind.Name)
 		}
 		if n > 0 {
-			return &models.Error{Code: models.ECONFLICT, Message: fmt.Sprintf("%s slug %q is taken", sp.kind, *sp.slug(e)),
-				Fields: []models.FieldError{{Field: "slug", Message: "is already used by another " + sp.kind}}}
+			return &models.Error{Code: models.ECONFLICT, Message: fmt.Sprintf("%s slug %q is taken", sp.kind.Name, *sp.slug(e)),
+				Fields: []models.FieldError{{Field: "slug", Message: "is already used by another " + sp.kind.Name}}}
 		}
 	}
 	return nil
 }
 
-// check validates e and resolves its references (a 422 listing every problem).
-func (sp *spec[T, P]) check(ctx context.Context, tx *gorm.DB, e, old P) error {
+// check validates e and resolves its references (a 422 listing every problem), with
+// the references cache knows (nil: none).
+func (sp *spec[T, P]) check(tx *gorm.DB, cache refCache, e, old P) error {
 	v := models.NewValidation(models.EUNPROCESSABLE)
 	if err := e.Validate(); err != nil {
 		v.Merge("", err)
 	}
 	if sp.resolve != nil {
-		if err := sp.resolve(ctx, tx, e, old, v); err != nil {
-			return dbError(err, sp.kind)
+		if err := sp.resolve(lookupResolver(tx, v, cache), e, old); err != nil {
+			return dbError(err, sp.kind.Name)
 		}
 	}
 	return v.Err()
@@ -162,13 +163,13 @@ func (sp *spec[T, P]) check(ctx context.Context, tx *gorm.DB, e, old P) error {
 func (sp *spec[T, P]) freeSlug(tx *gorm.DB, base string, self models.ID) (string, error) {
 	base = models.Slugify(base)
 	if base == "" {
-		base = sp.kind
+		base = sp.kind.Name
 	}
 	var taken []string
-	err := tx.Table(sp.table).Where("(slug = ? OR slug LIKE ?) AND id <> ?", base, base+"-%", self).
+	err := tx.Table(sp.kind.Table).Where("(slug = ? OR slug LIKE ?) AND id <> ?", base, base+"-%", self).
 		Pluck("slug", &taken).Error
 	if err != nil {
-		return "", dbError(err, sp.kind)
+		return "", dbError(err, sp.kind.Name)
 	}
 	used := map[string]bool{}
 	for _, t := range taken {
@@ -199,18 +200,18 @@ func (sp *spec[T, P]) create(ctx context.Context, db *gorm.DB, e P) error {
 			*sp.slug(e) = ""
 		}
 		var n int64
-		if err := tx.Table(sp.table).Where("id = ?", m.ID).Count(&n).Error; err != nil {
+		if err := tx.Table(sp.kind.Table).Where("id = ?", m.ID).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
-			return &models.Error{Code: models.ECONFLICT, Message: fmt.Sprintf("%s %s already exists", sp.kind, m.ID),
+			return &models.Error{Code: models.ECONFLICT, Message: fmt.Sprintf("%s %s already exists", sp.kind.Name, m.ID),
 				Fields: []models.FieldError{{Field: "id", Message: "is already used"}}}
 		}
-		if err := sp.prepare(ctx, tx, e, nil); err != nil {
+		if err := sp.prepare(tx, nil, e, nil); err != nil {
 			return err
 		}
 		return sp.insertNew(ctx, tx, []P{e})
-	}), sp.kind)
+	}), sp.kind.Name)
 }
 
 // insertBatch is how many rows one INSERT carries: few round trips, and far below
@@ -232,7 +233,7 @@ func (sp *spec[T, P]) insertNew(ctx context.Context, tx *gorm.DB, es []P) error 
 	if sp.insertRows != nil {
 		err = sp.insertRows(tx, es)
 	} else {
-		err = tx.Table(sp.table).CreateInBatches(es, insertBatch).Error
+		err = tx.Table(sp.kind.Table).CreateInBatches(es, insertBatch).Error
 	}
 	if err != nil {
 		return err
@@ -249,7 +250,7 @@ func (sp *spec[T, P]) insertNew(ctx context.Context, tx *gorm.DB, es []P) error 
 	}
 	revs := make([]models.Revision, len(es))
 	for i, e := range es {
-		r, err := newRevision(ctx, sp.kind, e.GetMeta(), models.ActionCreate, e)
+		r, err := newRevision(ctx, sp.kind.Name, e.GetMeta(), models.ActionCreate, e)
 		if err != nil {
 			return err
 		}
@@ -265,11 +266,11 @@ func (sp *spec[T, P]) update(ctx context.Context, tx *gorm.DB, old, e P) error {
 		sp.normalize(e)
 	}
 	m := e.GetMeta()
-	if err := tx.Table(sp.table).Select("*").Where("id = ?", m.ID).Updates(e).Error; err != nil {
+	if err := tx.Table(sp.kind.Table).Select("*").Where("id = ?", m.ID).Updates(e).Error; err != nil {
 		return err
 	}
-	for _, t := range sp.childTables {
-		if err := tx.Exec("DELETE FROM "+t+" WHERE "+sp.childKey+" = ?", m.ID).Error; err != nil {
+	for _, t := range childTables(sp.kind) {
+		if err := tx.Exec("DELETE FROM "+t+" WHERE "+sp.kind.ChildKey+" = ?", m.ID).Error; err != nil {
 			return err
 		}
 	}
@@ -283,7 +284,7 @@ func (sp *spec[T, P]) update(ctx context.Context, tx *gorm.DB, old, e P) error {
 			return err
 		}
 	}
-	return writeRevision(ctx, tx, sp.kind, m, models.ActionUpdate, e)
+	return writeRevision(ctx, tx, sp.kind.Name, m, models.ActionUpdate, e)
 }
 
 // replace overwrites the entity addressed by ref with e (PUT semantics). When
@@ -298,18 +299,18 @@ func (sp *spec[T, P]) replace(ctx context.Context, db *gorm.DB, ref string, e P,
 		}
 		cm := cur.GetMeta()
 		if ifVersion > 0 && cm.Version != ifVersion {
-			return models.Errorf(models.EPRECONDITION, "%s %s is at version %d, not %d: read it again", sp.kind, cm.ID, cm.Version, ifVersion)
+			return models.Errorf(models.EPRECONDITION, "%s %s is at version %d, not %d: read it again", sp.kind.Name, cm.ID, cm.Version, ifVersion)
 		}
 		m := e.GetMeta()
 		if !m.ID.IsZero() && m.ID != cm.ID {
 			return &models.Error{Code: models.EUNPROCESSABLE, Message: "validation failed",
-				Fields: []models.FieldError{{Field: "id", Message: "does not match the " + sp.kind + " addressed"}}}
+				Fields: []models.FieldError{{Field: "id", Message: "does not match the " + sp.kind.Name + " addressed"}}}
 		}
 		m.ID, m.CreatedAt, m.Version, m.UpdatedAt = cm.ID, cm.CreatedAt, cm.Version+1, now()
 		if sp.hasSlug() && *sp.slug(e) == "" {
 			*sp.slug(e) = *sp.slug(cur)
 		}
-		if err := sp.prepare(ctx, tx, e, cur); err != nil {
+		if err := sp.prepare(tx, nil, e, cur); err != nil {
 			return err
 		}
 		same, err := sp.unchanged(tx, cur, e)
@@ -317,7 +318,7 @@ func (sp *spec[T, P]) replace(ctx context.Context, db *gorm.DB, ref string, e P,
 			return err
 		}
 		return sp.update(ctx, tx, cur, e)
-	}), sp.kind)
+	}), sp.kind.Name)
 }
 
 // unchanged reports whether the prepared e equals the stored cur, children included;
@@ -352,17 +353,17 @@ func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVer
 		}
 		m := cur.GetMeta()
 		if ifVersion > 0 && m.Version != ifVersion {
-			return models.Errorf(models.EPRECONDITION, "%s %s is at version %d, not %d: read it again", sp.kind, m.ID, m.Version, ifVersion)
+			return models.Errorf(models.EPRECONDITION, "%s %s is at version %d, not %d: read it again", sp.kind.Name, m.ID, m.Version, ifVersion)
 		}
 		if sp.loadChildren != nil {
 			if err := sp.loadChildren(tx, []P{cur}); err != nil {
 				return err
 			}
 		}
-		res := tx.Exec("DELETE FROM "+sp.table+" WHERE id = ?", m.ID)
+		res := tx.Exec("DELETE FROM "+sp.kind.Table+" WHERE id = ?", m.ID)
 		if res.Error != nil {
-			if models.ErrorCodeOf(dbError(res.Error, sp.kind)) == models.ECONFLICT {
-				return models.Errorf(models.ECONFLICT, "%s %s is still referenced by other entities; remove those references first", sp.kind, m.ID)
+			if models.ErrorCodeOf(dbError(res.Error, sp.kind.Name)) == models.ECONFLICT {
+				return models.Errorf(models.ECONFLICT, "%s %s is still referenced by other entities; remove those references first", sp.kind.Name, m.ID)
 			}
 			return res.Error
 		}
@@ -373,8 +374,8 @@ func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVer
 		}
 		m.Version++
 		m.UpdatedAt = now()
-		return writeRevision(ctx, tx, sp.kind, m, models.ActionDelete, cur)
-	}), sp.kind)
+		return writeRevision(ctx, tx, sp.kind.Name, m, models.ActionDelete, cur)
+	}), sp.kind.Name)
 }
 
 // writeRevision stores the entity's whole state after the change (before, for a delete).
@@ -392,98 +393,4 @@ func newRevision(ctx context.Context, kind string, m *models.Meta, action models
 		ID: models.NewID(), EntityType: kind, EntityID: m.ID, Version: m.Version,
 		Action: action, Author: authorOf(ctx), CreatedAt: m.UpdatedAt, Data: data,
 	}, err
-}
-
-// resolver checks references inside one transaction, caching what it has seen.
-type resolver struct {
-	tx   *gorm.DB
-	v    *models.Validation
-	seen map[string]models.ID
-	// collect, when set, only records each reference (see collectRefs).
-	collect func(table string, ref models.Ref)
-}
-
-func newResolver(ctx context.Context, tx *gorm.DB, v *models.Validation) *resolver {
-	r := &resolver{tx: tx, v: v, seen: cacheOf(ctx)}
-	if r.seen == nil {
-		r.seen = map[string]models.ID{}
-	}
-	r.collect, _ = ctx.Value(collectKey{}).(func(string, models.Ref))
-	return r
-}
-
-type refCacheKey struct{}
-
-// withRefCache shares one reference cache among the writes done with ctx, so that an
-// import window resolves each actor, location, source or event once, not once per line.
-// It holds rows that exist in the transaction (found, or written by the import); the
-// importer forgets the entries of rows it rolls back.
-func withRefCache(ctx context.Context) context.Context {
-	return context.WithValue(ctx, refCacheKey{}, map[string]models.ID{})
-}
-
-func cacheOf(ctx context.Context) map[string]models.ID {
-	c, _ := ctx.Value(refCacheKey{}).(map[string]models.ID)
-	return c
-}
-
-type collectKey struct{}
-
-// collectRefs returns a context under which resolving references only hands each one to
-// fn: the importer learns what a window refers to, then looks it all up at once.
-func collectRefs(ctx context.Context, fn func(table string, ref models.Ref)) context.Context {
-	return context.WithValue(ctx, collectKey{}, fn)
-}
-
-// remember records that table holds id under slug (which may be empty).
-func remember(ctx context.Context, table string, id models.ID, slug string) {
-	if c := cacheOf(ctx); c != nil {
-		c[table+"\x00"+id.String()] = id
-		if slug != "" {
-			c[table+"\x00"+slug] = id
-		}
-	}
-}
-
-// forget drops what remember recorded.
-func forget(ctx context.Context, table string, id models.ID, slug string) {
-	if c := cacheOf(ctx); c != nil {
-		delete(c, table+"\x00"+id.String())
-		if slug != "" {
-			delete(c, table+"\x00"+slug)
-		}
-	}
-}
-
-// ref resolves r against table, reporting a missing target under field.
-func (r *resolver) ref(table, kind, field string, ref *models.Ref) error {
-	if ref == nil || (ref.ID.IsZero() && ref.Slug == "") {
-		return nil
-	}
-	if r.collect != nil {
-		r.collect(table, *ref)
-		return nil
-	}
-	key := table + "\x00" + ref.String()
-	if id, ok := r.seen[key]; ok {
-		ref.ID = id
-		return nil
-	}
-	var ids []models.ID
-	q := r.tx.Table(table)
-	if ref.Resolved() {
-		q = q.Where("id = ?", ref.ID)
-	} else {
-		q = q.Where("slug = ?", ref.Slug)
-	}
-	if err := q.Limit(1).Pluck("id", &ids).Error; err != nil {
-		return err
-	}
-	if len(ids) == 0 {
-		r.v.Add(field, "no %s with id or slug %q", kind, ref.String())
-		return nil
-	}
-	ref.ID = ids[0]
-	r.seen[key] = ids[0]
-	return nil
 }

@@ -473,7 +473,7 @@ func TestImportStatedZeroMeta(t *testing.T) {
 		// the id.
 		var buf bytes.Buffer
 		w := formats.NewBundleWriter(&buf)
-		must(t, w.Write(store.BundleActor, &models.Actor{Meta: models.Meta{ID: models.NewID(), Version: 1}, Slug: "norway", Name: "Norway",
+		must(t, w.Write(models.KindActor.Name, &models.Actor{Meta: models.Meta{ID: models.NewID(), Version: 1}, Slug: "norway", Name: "Norway",
 			Kind: models.ActorState, Aliases: models.StringList{}, ExternalIDs: models.StringMap{}}))
 		must(t, w.Flush())
 		if !strings.Contains(buf.String(), `"created_at":"`+zero+`","updated_at":"`+zero+`"`) {

@@ -11,14 +11,11 @@ import (
 	"gorm.io/gorm"
 )
 
-var eventSpec = &spec[models.Event, *models.Event]{
-	kind:           "event",
-	table:          "events",
+var eventSpec = stored(&spec[models.Event, *models.Event]{
+	kind:           models.KindEvent,
 	slug:           func(e *models.Event) *string { return &e.Slug },
 	slugBase:       func(e *models.Event) string { return e.Title },
 	resolve:        resolveEvent,
-	childTables:    []string{"event_participants", "event_tags", "event_sources", "event_relations"},
-	childKey:       "event_id",
 	normalize:      normalizeEvent,
 	insertRows:     insertEventRows,
 	insertChildren: insertEventChildren,
@@ -29,6 +26,21 @@ var eventSpec = &spec[models.Event, *models.Event]{
 		}
 		return refreshEventSearch(tx, cur.ID)
 	},
+	refs:      eventRefs,
+	selfRef:   func(e *models.Event) *models.Ref { return e.Parent },
+	relations: func(e *models.Event) *[]models.Relation { return &e.Relations },
+})
+
+// eventRefs lists every reference of e.
+func eventRefs(e *models.Event) []*models.Ref {
+	out := append([]*models.Ref{e.Location, e.Parent}, e.Sources...)
+	for i := range e.Participants {
+		out = append(out, &e.Participants[i].Actor, e.Participants[i].Represents)
+	}
+	for i := range e.Relations {
+		out = append(out, &e.Relations[i].Related)
+	}
+	return out
 }
 
 // insertEventRows inserts new events with their search text; a new event has no
@@ -39,33 +51,33 @@ func insertEventRows(tx *gorm.DB, es []*models.Event) error {
 	})
 }
 
-func resolveEvent(ctx context.Context, tx *gorm.DB, e, old *models.Event, v *models.Validation) error {
-	r := newResolver(ctx, tx, v)
-	if err := r.ref("locations", "location", "location_id", e.Location); err != nil {
+func resolveEvent(r *resolver, e, old *models.Event) error {
+	v := r.v
+	if err := r.ref(models.KindLocation, "location_id", e.Location); err != nil {
 		return err
 	}
-	if err := r.ref("events", "event", "parent_id", e.Parent); err != nil {
+	if err := r.ref(models.KindEvent, "parent_id", e.Parent); err != nil {
 		return err
 	}
 	for i := range e.Participants {
 		p := &e.Participants[i]
 		f := fmt.Sprintf("participants[%d]", i)
-		if err := r.ref("actors", "actor", f+".actor_id", &p.Actor); err != nil {
+		if err := r.ref(models.KindActor, f+".actor_id", &p.Actor); err != nil {
 			return err
 		}
-		if err := r.ref("actors", "actor", f+".represents_id", p.Represents); err != nil {
+		if err := r.ref(models.KindActor, f+".represents_id", p.Represents); err != nil {
 			return err
 		}
 	}
 	for i, src := range e.Sources {
-		if err := r.ref("sources", "source", fmt.Sprintf("source_ids[%d]", i), src); err != nil {
+		if err := r.ref(models.KindSource, fmt.Sprintf("source_ids[%d]", i), src); err != nil {
 			return err
 		}
 	}
 	for i := range e.Relations {
 		rel := &e.Relations[i]
 		f := fmt.Sprintf("relations[%d].event_id", i)
-		if err := r.ref("events", "event", f, &rel.Related); err != nil {
+		if err := r.ref(models.KindEvent, f, &rel.Related); err != nil {
 			return err
 		}
 		if rel.Related.ID == e.ID {
@@ -103,7 +115,7 @@ func resolveEvent(ctx context.Context, tx *gorm.DB, e, old *models.Event, v *mod
 	// Only an update can close a cycle: nothing refers to an event before it exists.
 	// An unchanged parent keeps the chain as it was.
 	if old != nil && changed(old.Parent, e.Parent) {
-		return series.checkCycle(tx, e.ID, e.Parent.ID, v)
+		return series.checkCycle(r.tx, e.ID, e.Parent.ID, v)
 	}
 	return nil
 }

@@ -145,7 +145,11 @@ func countAll(t *testing.T, s *store.Store) counts {
 // revisions returns the whole history of one entity.
 func revisions(t *testing.T, s *store.Store, kind, ref string) []models.Revision {
 	t.Helper()
-	p, err := s.Revisions(bg, kind, ref, store.RevisionFilter{Limit: store.MaxLimit})
+	k, ok := models.KindNamed(kind)
+	if !ok {
+		t.Fatalf("no kind %q", kind)
+	}
+	p, err := s.Revisions(bg, k, ref, store.RevisionFilter{Limit: store.MaxLimit})
 	must(t, err)
 	return p.Items
 }

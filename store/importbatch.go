@@ -23,8 +23,14 @@ const (
 type windowKind interface {
 	// load reads the stored rows the window's records of this type name.
 	load(ctx context.Context, tx *gorm.DB, es []any) error
-	// refs resolves e's references under a collecting context (see collectRefs).
-	refs(ctx context.Context, tx *gorm.DB, e any)
+	// refs hands e's references to r (a collecting resolver).
+	refs(r *resolver, e any)
+	// ownSlug is e's slug, "" when it has none.
+	ownSlug(e any) string
+	// selfRefs are the references e makes into its own kind's table (a relation: both
+	// its events), which a later line may bring: hard ones it needs in before it, and
+	// relations, which may follow it.
+	selfRefs(e any) (hard []models.Ref, rels *[]models.Relation)
 	// decide checks e, in line order; an error is the line's rejection (or fatal).
 	// stated is what e's record states of its meta.
 	decide(ctx context.Context, tx *gorm.DB, e any, stated models.MetaMembers) (importAction, error)
@@ -35,36 +41,41 @@ type windowKind interface {
 	// drop forgets the records of a flush that was rolled back, and takes back what
 	// decide filled in (an id, timestamps), so that importing them on their own starts
 	// from the record as read.
-	drop(ctx context.Context)
+	drop()
 	// restore imports e on its own.
 	restore(ctx context.Context, tx *gorm.DB, e any, stated models.MetaMembers) (restoreOutcome, error)
 }
 
-func newWindowKind(kind string) windowKind {
-	switch kind {
-	case "actor":
-		return newSpecWindow(actorSpec)
-	case "location":
-		return newSpecWindow(locationSpec)
-	case "source":
-		return newSpecWindow(sourceSpec)
-	case "event":
-		return newSpecWindow(eventSpec)
-	case "statement":
-		return newSpecWindow(statementSpec)
-	case "relation":
-		return &relationWindow{stored: map[relationKey]bool{}, pending: map[relationKey]bool{}, written: map[relationKey]bool{}}
+// newWindowKind handles the records of type kind (a kind's name, or a relation) in a
+// window whose reference cache is cache; nil for an unknown type.
+func newWindowKind(kind string, cache refCache) windowKind {
+	if kind == models.RelationRecordType {
+		return &relationWindow{cache: cache, stored: map[relationKey]bool{}, pending: map[relationKey]bool{}, written: map[relationKey]bool{}}
+	}
+	if k, ok := models.KindNamed(kind); ok {
+		return storeOf(k).newWindow(cache)
 	}
 	return nil
+}
+
+// importOrder is the order in which new rows of one window are inserted: each type
+// refers only to the ones before it (or to itself); relations come last.
+func importOrder() []string { return append(models.KindNames(), models.RelationRecordType) }
+
+func (sp *spec[T, P]) entityKind() *models.Kind { return sp.kind }
+
+func (sp *spec[T, P]) newWindow(cache refCache) windowKind {
+	return &specWindow[T, P]{sp: sp, cache: cache, stored: map[string]P{}, pending: map[string]P{}, written: map[string]bool{}}
 }
 
 // specWindow handles the entities of one spec in a window. Keys are ids and slugs as
 // strings, which never collide: a slug is never UUID-shaped.
 type specWindow[T any, P interface {
 	*T
-	entity
+	models.Entity
 }] struct {
-	sp *spec[T, P]
+	sp    *spec[T, P]
+	cache refCache
 	// stored holds the rows as stored, by key: loaded, or inserted by a flush.
 	stored map[string]P
 	// pending holds new entities waiting for the flush, by key.
@@ -73,13 +84,6 @@ type specWindow[T any, P interface {
 	written map[string]bool
 	// undo puts back the pending entities as their records gave them.
 	undo []func()
-}
-
-func newSpecWindow[T any, P interface {
-	*T
-	entity
-}](sp *spec[T, P]) *specWindow[T, P] {
-	return &specWindow[T, P]{sp: sp, stored: map[string]P{}, pending: map[string]P{}, written: map[string]bool{}}
 }
 
 // keys are the id and slug e is found by.
@@ -107,7 +111,7 @@ func (w *specWindow[T, P]) load(ctx context.Context, tx *gorm.DB, es []any) erro
 		}
 	}
 	var rows []P
-	q := tx.Table(w.sp.table)
+	q := tx.Table(w.sp.kind.Table)
 	switch {
 	case len(slugs) > 0:
 		q = q.Where("id IN ? OR slug IN ?", ids, slugs)
@@ -128,15 +132,30 @@ func (w *specWindow[T, P]) load(ctx context.Context, tx *gorm.DB, es []any) erro
 		for _, k := range w.keys(r) {
 			w.stored[k] = r
 		}
-		remember(ctx, w.sp.table, r.GetMeta().ID, w.sp.slugOf(r))
+		w.cache.remember(w.sp.kind.Table, r.GetMeta().ID, w.sp.slugOf(r))
 	}
 	return nil
 }
 
-func (w *specWindow[T, P]) refs(ctx context.Context, tx *gorm.DB, a any) {
+func (w *specWindow[T, P]) refs(r *resolver, a any) {
 	if w.sp.resolve != nil {
-		_ = w.sp.resolve(ctx, tx, a.(P), nil, models.NewValidation(models.EUNPROCESSABLE))
+		_ = w.sp.resolve(r, a.(P), nil)
 	}
+}
+
+func (w *specWindow[T, P]) ownSlug(a any) string { return w.sp.slugOf(a.(P)) }
+
+func (w *specWindow[T, P]) selfRefs(a any) (hard []models.Ref, rels *[]models.Relation) {
+	e := a.(P)
+	if w.sp.selfRef != nil {
+		if r := w.sp.selfRef(e); r != nil {
+			hard = append(hard, *r)
+		}
+	}
+	if w.sp.relations != nil {
+		rels = w.sp.relations(e)
+	}
+	return hard, rels
 }
 
 func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any, stated models.MetaMembers) (importAction, error) {
@@ -163,7 +182,7 @@ func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any, state
 	undo := sp.snapshot(e)
 	if cur == nil {
 		fillNewMeta(m, stated)
-		if err := sp.check(ctx, tx, e, nil); err != nil {
+		if err := sp.check(tx, w.cache, e, nil); err != nil {
 			undo()
 			return actNew, err
 		}
@@ -172,12 +191,12 @@ func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any, state
 		}
 		w.undo = append(w.undo, func() {
 			undo()
-			unresolve(e)
+			sp.unresolve(e)
 		})
-		remember(ctx, sp.table, m.ID, slug)
+		w.cache.remember(sp.kind.Table, m.ID, slug)
 		return actNew, nil
 	}
-	same, err := sp.merge(ctx, tx, cur, e, stated)
+	same, err := sp.merge(tx, w.cache, cur, e, stated)
 	if err != nil {
 		return actUnchanged, err
 	}
@@ -188,35 +207,20 @@ func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any, state
 	// the ids this window resolved them to (a concurrent import may have stored those
 	// slugs under other ids since).
 	undo()
-	unresolve(e)
+	sp.unresolve(e)
 	return actSlow, nil
 }
 
 // unresolve forgets the ids that references given as slugs were resolved to, which a
 // rolled-back batch may have taken with it.
-func unresolve(e any) {
-	refs := func(rs ...*models.Ref) {
-		for _, r := range rs {
-			if r != nil && r.Slug != "" {
-				r.ID = models.ID{}
-			}
-		}
+func (sp *spec[T, P]) unresolve(e P) {
+	if sp.refs == nil {
+		return
 	}
-	switch x := e.(type) {
-	case *models.Actor:
-		refs(x.Affiliation)
-	case *models.Event:
-		refs(x.Location, x.Parent)
-		refs(x.Sources...)
-		for i := range x.Participants {
-			refs(&x.Participants[i].Actor, x.Participants[i].Represents)
+	for _, r := range sp.refs(e) {
+		if r != nil && r.Slug != "" {
+			r.ID = models.ID{}
 		}
-		for i := range x.Relations {
-			refs(&x.Relations[i].Related)
-		}
-	case *models.Statement:
-		refs(&x.Speaker, x.Event)
-		refs(x.Sources...)
 	}
 }
 
@@ -244,9 +248,9 @@ func (w *specWindow[T, P]) settle() {
 	w.undo = nil
 }
 
-func (w *specWindow[T, P]) drop(ctx context.Context) {
+func (w *specWindow[T, P]) drop() {
 	for _, e := range w.pending {
-		forget(ctx, w.sp.table, e.GetMeta().ID, w.sp.slugOf(e))
+		w.cache.forget(w.sp.kind.Table, e.GetMeta().ID, w.sp.slugOf(e))
 	}
 	clear(w.pending)
 	// Without this, a slug-only record keeps the id decide gave it, and on its own it
@@ -260,7 +264,7 @@ func (w *specWindow[T, P]) drop(ctx context.Context) {
 
 func (w *specWindow[T, P]) restore(ctx context.Context, tx *gorm.DB, a any, stated models.MetaMembers) (restoreOutcome, error) {
 	e := a.(P)
-	o, err := w.sp.restore(ctx, tx, e, stated)
+	o, err := w.sp.restore(ctx, tx, w.cache, e, stated)
 	// restore only fills in keys (an id, a slug), so the keys after it cover those before.
 	for _, k := range w.keys(e) {
 		w.written[k] = true
@@ -276,6 +280,7 @@ type relationKey struct {
 
 // relationWindow handles the relation records of a window.
 type relationWindow struct {
+	cache                    refCache
 	stored, pending, written map[relationKey]bool
 }
 
@@ -298,17 +303,22 @@ func (w *relationWindow) load(_ context.Context, tx *gorm.DB, es []any) error {
 	return nil
 }
 
-func (w *relationWindow) refs(ctx context.Context, tx *gorm.DB, a any) {
-	_ = checkRelation(ctx, tx, a.(*models.RelationRecord))
+func (w *relationWindow) refs(r *resolver, a any) { _ = resolveRelation(r, a.(*models.RelationRecord)) }
+
+func (w *relationWindow) ownSlug(any) string { return "" }
+
+func (w *relationWindow) selfRefs(a any) ([]models.Ref, *[]models.Relation) {
+	r := a.(*models.RelationRecord)
+	return []models.Ref{{ID: r.EventID}, {ID: r.RelatedID}}, nil
 }
 
-func (w *relationWindow) decide(ctx context.Context, tx *gorm.DB, a any, _ models.MetaMembers) (importAction, error) {
+func (w *relationWindow) decide(_ context.Context, tx *gorm.DB, a any, _ models.MetaMembers) (importAction, error) {
 	r := a.(*models.RelationRecord)
 	k := keyOf(r)
 	if w.written[k] {
 		return actSlow, nil
 	}
-	if err := checkRelation(ctx, tx, r); err != nil {
+	if err := checkRelation(tx, w.cache, r); err != nil {
 		return actNew, err
 	}
 	if w.stored[k] || w.pending[k] {
@@ -334,10 +344,10 @@ func (w *relationWindow) settle() {
 	clear(w.pending)
 }
 
-func (w *relationWindow) drop(context.Context) { clear(w.pending) }
+func (w *relationWindow) drop() { clear(w.pending) }
 
-func (w *relationWindow) restore(ctx context.Context, tx *gorm.DB, a any, _ models.MetaMembers) (restoreOutcome, error) {
+func (w *relationWindow) restore(_ context.Context, tx *gorm.DB, a any, _ models.MetaMembers) (restoreOutcome, error) {
 	r := a.(*models.RelationRecord)
 	w.written[keyOf(r)] = true
-	return restoreRelation(ctx, tx, r)
+	return restoreRelation(tx, w.cache, r)
 }

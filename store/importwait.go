@@ -15,14 +15,27 @@ import (
 // (it lists affiliations and parents first, relations after every event).
 const maxWaiting = 20 * importWindow
 
-// kindTables is the table each record type is stored in; relations are event rows.
-var kindTables = map[string]string{
-	"actor": "actors", "location": "locations", "source": "sources", "event": "events", "statement": "statements",
+// recordTable is the table records of type kind are stored in, "" for a relation (a
+// row of its events).
+func recordTable(kind string) string {
+	if k, ok := models.KindNamed(kind); ok {
+		return k.Table
+	}
+	return ""
 }
 
-// waitTable is the table whose rows a record type may name before their line: its own
-// (an actor's affiliation, an event's parent and relations), and events for a relation.
-var waitTable = map[string]string{"actor": "actors", "event": "events", "relation": "events"}
+// waitTable is the table whose rows a record of type kind may name before their line:
+// its own, for a kind whose entities name others of theirs (an actor's affiliation, an
+// event's parent and relations), and the events a relation links.
+func waitTable(kind string) string {
+	if kind == models.RelationRecordType {
+		return models.KindEvent.Table
+	}
+	if k, ok := models.KindNamed(kind); ok && k.SelfRef != "" {
+		return k.Table
+	}
+	return ""
+}
 
 // waitRoom holds the records that wait for a later line.
 //
@@ -112,11 +125,9 @@ type followingRelation struct {
 	rel   models.Relation
 }
 
-func key(table string, ref models.Ref) string { return table + "\x00" + ref.String() }
-
 // ownKeys are the keys other records find rec's entity by.
-func ownKeys(rec ImportRecord) []string {
-	table := kindTables[rec.Kind]
+func (im *importer) ownKeys(rec ImportRecord) []string {
+	table := recordTable(rec.Kind)
 	if table == "" {
 		return nil
 	}
@@ -124,40 +135,10 @@ func ownKeys(rec ImportRecord) []string {
 	if m := metaOf(rec.Entity); m != nil && !m.ID.IsZero() {
 		out = append(out, table+"\x00"+m.ID.String())
 	}
-	var slug string
-	switch e := rec.Entity.(type) {
-	case *models.Actor:
-		slug = e.Slug
-	case *models.Location:
-		slug = e.Slug
-	case *models.Source:
-		slug = e.Slug
-	case *models.Event:
-		slug = e.Slug
-	}
-	if slug != "" {
+	if slug := im.kind(rec.Kind).ownSlug(rec.Entity); slug != "" {
 		out = append(out, table+"\x00"+slug)
 	}
 	return out
-}
-
-// selfRefs are the references rec makes into its waitTable: those it needs in before it
-// (hard), and an event's relations, which it only needs to know are coming.
-func selfRefs(rec ImportRecord) (hard []models.Ref, rels []models.Relation) {
-	switch e := rec.Entity.(type) {
-	case *models.Actor:
-		if e.Affiliation != nil {
-			hard = append(hard, *e.Affiliation)
-		}
-	case *models.Event:
-		if e.Parent != nil {
-			hard = append(hard, *e.Parent)
-		}
-		rels = e.Relations
-	case *models.RelationRecord:
-		hard = append(hard, models.Ref{ID: e.EventID}, models.Ref{ID: e.RelatedID})
-	}
-	return hard, rels
 }
 
 func emptyRef(r models.Ref) bool { return r.ID.IsZero() && r.Slug == "" }
@@ -190,22 +171,22 @@ func (im *importer) hold(ctx context.Context, it *item) (held bool, released []*
 		}
 		it.fetched = im.seq
 	}
-	cache := cacheOf(ctx)
-	own := ownKeys(rec)
-	known := func(k string) bool {
-		_, ok := cache[k]
-		return ok || slices.Contains(own, k)
-	}
+	own := im.ownKeys(rec)
+	known := func(k string) bool { return im.cache.has(k) || slices.Contains(own, k) }
 	on := map[string]waitKind{}
 	var follow []int
 	doomed := false
-	table := waitTable[rec.Kind]
-	hard, rels := selfRefs(rec)
+	table := waitTable(rec.Kind)
+	hard, relp := im.kind(rec.Kind).selfRefs(rec.Entity)
+	var rels []models.Relation
+	if relp != nil {
+		rels = *relp
+	}
 	for _, ref := range hard {
 		if emptyRef(ref) {
 			continue
 		}
-		switch k := key(table, ref); {
+		switch k := refKey(table, ref); {
 		case known(k):
 		case wr.isHeld(k) || !wr.final:
 			on[k] = waitLater
@@ -217,7 +198,7 @@ func (im *importer) hold(ctx context.Context, it *item) (held bool, released []*
 		if emptyRef(r.Related) {
 			continue
 		}
-		switch k := key(table, r.Related); {
+		switch k := refKey(table, r.Related); {
 		case known(k):
 		case wr.isHeld(k):
 			follow = append(follow, i)
@@ -238,12 +219,11 @@ func (im *importer) hold(ctx context.Context, it *item) (held bool, released []*
 		}
 		// Every other reference: one to a waiting record waits for it, one to a
 		// record that is nowhere dooms the line.
-		ev, _ := rec.Entity.(*models.Event)
-		if ev != nil {
-			ev.Relations = nil
+		if relp != nil {
+			*relp = nil
 		}
-		im.kind(rec.Kind).refs(collectRefs(ctx, func(table string, ref models.Ref) {
-			k := key(table, ref)
+		im.kind(rec.Kind).refs(collectingResolver(im.tx, func(kind *models.Kind, ref models.Ref) {
+			k := refKey(kind.Table, ref)
 			if _, waits := on[k]; waits || known(k) {
 				return
 			}
@@ -252,9 +232,9 @@ func (im *importer) hold(ctx context.Context, it *item) (held bool, released []*
 			} else {
 				doomed = true
 			}
-		}), im.tx, rec.Entity)
-		if ev != nil {
-			ev.Relations = rels
+		}), rec.Entity)
+		if relp != nil {
+			*relp = rels
 		}
 	}
 	waits := len(on) > 0 || len(after) > 0
@@ -268,7 +248,7 @@ func (im *importer) hold(ctx context.Context, it *item) (held bool, released []*
 		return true, wr.add(it, own, on, after), nil
 	}
 	if len(follow) > 0 {
-		wr.setAside(it, rels, follow)
+		wr.setAside(it, table, relp, follow)
 	}
 	return false, nil, nil
 }
@@ -278,7 +258,7 @@ func (im *importer) hold(ctx context.Context, it *item) (held bool, released []*
 func (wr *waitRoom) add(it *item, own []string, on map[string]waitKind, after []*item) []*item {
 	ws := &waitState{it: it, on: on, after: after}
 	if h, ref := hierarchyOf(it.rec.Entity); ref != nil {
-		if k := key(h.table, *ref); !emptyRef(*ref) {
+		if k := refKey(h.table, *ref); !emptyRef(*ref) {
 			if _, ok := on[k]; ok {
 				ws.hier = k
 			}
@@ -384,21 +364,21 @@ func (wr *waitRoom) firstHolder(k string) *item {
 	return nil
 }
 
-// setAside takes the relations at idx (in increasing order) out of the event's, to
-// follow their events.
-func (wr *waitRoom) setAside(it *item, rels []models.Relation, idx []int) {
-	ev := it.rec.Entity.(*models.Event)
+// setAside takes the relations at idx (in increasing order) out of the entity's (in
+// *relp), to follow the entities of table they name.
+func (wr *waitRoom) setAside(it *item, table string, relp *[]models.Relation, idx []int) {
+	rels := *relp
 	kept := make([]models.Relation, 0, len(rels)-len(idx))
 	for i, r := range rels {
 		if len(idx) > 0 && idx[0] == i {
 			idx = idx[1:]
-			k := key("events", r.Related)
+			k := refKey(table, r.Related)
 			wr.follow[k] = append(wr.follow[k], &followingRelation{from: it, index: i, rel: r})
 			continue
 		}
 		kept = append(kept, r)
 	}
-	ev.Relations = kept
+	*relp = kept
 }
 
 // release ends what waited for it, now that it is done (ok: stored or unchanged, else
@@ -415,7 +395,7 @@ func (im *importer) release(it *item, ok bool) []*item {
 		}
 	}
 	delete(wr.turn, it)
-	for _, k := range ownKeys(it.rec) {
+	for _, k := range im.ownKeys(it.rec) {
 		switch {
 		case ok:
 			for how := range waitKinds {
@@ -453,7 +433,7 @@ func (im *importer) finish(ctx context.Context) error {
 	if wr.n == 0 && len(wr.follow) == 0 {
 		return nil
 	}
-	ctx = withRefCache(ctx)
+	im.cache = refCache{}
 	im.seq++
 	im.kinds = map[string]windowKind{}
 	wr.final = true

@@ -7,12 +7,11 @@ import (
 	"gorm.io/gorm"
 )
 
-var locationSpec = &spec[models.Location, *models.Location]{
-	kind:     "location",
-	table:    "locations",
+var locationSpec = stored(&spec[models.Location, *models.Location]{
+	kind:     models.KindLocation,
 	slug:     func(l *models.Location) *string { return &l.Slug },
 	slugBase: func(l *models.Location) string { return l.Name },
-}
+})
 
 // LocationFilter selects locations for ListLocations.
 type LocationFilter struct {

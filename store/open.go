@@ -63,6 +63,9 @@ const DefaultURL = "sqlite:parley.db"
 // Open connects to the database named by rawURL: "postgres://…" or "postgresql://…" for
 // PostgreSQL; "sqlite:PATH", "file:PATH" or a bare path for SQLite. It does not migrate.
 func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
+	if err := checkKinds(); err != nil {
+		return nil, err
+	}
 	dialect, dsn, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -247,10 +250,11 @@ func (s *Store) sqlDB() (*sql.DB, error) { return s.db.DB() }
 // that PostgreSQL and SQLite store and return the same value.
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
-// IsEmpty reports whether the database holds no actors and no events, so that first
-// start knows to load the built-in dataset.
+// IsEmpty reports whether the database holds no entity of any kind, so that first start
+// knows to load the built-in dataset.
 func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
-	for _, t := range []string{"actors", "events"} {
+	for _, k := range models.Kinds {
+		t := k.Table
 		// Count ignores Limit: fetch one id instead of counting the table.
 		var ids []models.ID
 		if err := s.db.WithContext(ctx).Table(t).Limit(1).Pluck("id", &ids).Error; err != nil {
@@ -269,15 +273,19 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 func (s *Store) Fingerprint(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
 	db := s.db.WithContext(ctx)
-	for _, t := range []string{"actors", "locations", "sources", "events", "statements", "event_participants",
-		"event_relations", "event_tags", "event_sources", "statement_tags", "statement_sources", "revisions"} {
+	var tables []string
+	for _, k := range models.Kinds {
+		tables = append(tables, kindTables(k)...)
+	}
+	for _, t := range append(tables, "revisions") {
 		var n int64
 		if err := db.Table(t).Count(&n).Error; err != nil {
 			return nil, dbError(err, t)
 		}
 		out[t] = n
 	}
-	for _, t := range []string{"actors", "locations", "sources", "events", "statements"} {
+	for _, k := range models.Kinds {
+		t := k.Table
 		var sum *int64
 		if err := db.Table(t).Select("SUM(version)").Scan(&sum).Error; err != nil {
 			return nil, dbError(err, t)

@@ -292,7 +292,7 @@ func TestListParameterErrors(t *testing.T) {
 				return err
 			}},
 			{"revisions", func(so, c string, l int) error {
-				_, err := s.Revisions(bg, "actor", "a", store.RevisionFilter{Cursor: c, Limit: l})
+				_, err := s.Revisions(bg, models.KindActor, "a", store.RevisionFilter{Cursor: c, Limit: l})
 				return err
 			}},
 		}

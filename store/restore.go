@@ -71,10 +71,6 @@ const importWindow = 500
 // windowSize is importWindow, but for tests that make a small bundle span windows.
 var windowSize = importWindow
 
-// importOrder is the order in which new rows of one window are inserted: each type
-// refers only to the ones before it (or to itself).
-var importOrder = []string{"actor", "location", "source", "event", "statement", "relation"}
-
 // Import upserts the records next yields (io.EOF ends them) in one transaction: an
 // entity whose id (or, without one, slug) exists is updated, or left alone when nothing
 // differs, so importing the same bundle twice changes nothing; ids, versions and
@@ -154,14 +150,15 @@ func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), o
 // statistics itself.
 const analyzeAfter = 1000
 
-// importTables are the tables an import of each record type writes.
-var importTables = map[string][]string{
-	"actor":     {"actors"},
-	"location":  {"locations"},
-	"source":    {"sources"},
-	"event":     {"events", "event_participants", "event_tags", "event_sources", "event_relations"},
-	"statement": {"statements", "statement_tags", "statement_sources"},
-	"relation":  {"event_relations"},
+// importTables are the tables an import of records of type kind writes.
+func importTables(kind string) []string {
+	if kind == models.RelationRecordType {
+		return []string{tableOf(&models.Relation{})}
+	}
+	if k, ok := models.KindNamed(kind); ok {
+		return kindTables(k)
+	}
+	return nil
 }
 
 // analyze refreshes the planner's statistics of the tables a large import wrote. Without
@@ -171,13 +168,13 @@ var importTables = map[string][]string{
 func (s *Store) analyze(ctx context.Context, rep *ImportReport) error {
 	written := 0
 	tables := []string{"revisions"}
-	for _, kind := range importOrder {
+	for _, kind := range importOrder() {
 		c := rep.Counts[kind]
 		if c == nil || c.Created+c.Updated == 0 {
 			continue
 		}
 		written += c.Created + c.Updated
-		for _, t := range importTables[kind] {
+		for _, t := range importTables(kind) {
 			if !slices.Contains(tables, t) {
 				tables = append(tables, t)
 			}
@@ -247,6 +244,8 @@ type importer struct {
 	tx       *gorm.DB
 	rep      *ImportReport
 	rejected int
+	// cache holds the references known to exist, for the current window.
+	cache refCache
 	// seq numbers the windows; kinds and run belong to the current one: how it handles
 	// each record type, and its new records waiting for the batch insert.
 	seq   int
@@ -314,7 +313,7 @@ func fatal(err error) bool {
 func (im *importer) kind(kind string) windowKind {
 	w := im.kinds[kind]
 	if w == nil {
-		if w = newWindowKind(kind); w != nil {
+		if w = newWindowKind(kind, im.cache); w != nil {
 			im.kinds[kind] = w
 		}
 	}
@@ -325,7 +324,7 @@ func (im *importer) kind(kind string) windowKind {
 // cache, the rows its records name) lives as long as the window: an import's memory does
 // not grow with its size, but for the records that wait for a later line (maxWaiting).
 func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
-	ctx = withRefCache(ctx)
+	im.cache = refCache{}
 	im.seq++
 	im.kinds = map[string]windowKind{}
 	grouped := map[string][]any{}
@@ -335,7 +334,7 @@ func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
 		}
 	}
 	for kind, es := range grouped {
-		w := newWindowKind(kind)
+		w := newWindowKind(kind, im.cache)
 		if w == nil {
 			continue
 		}
@@ -483,9 +482,9 @@ func (im *importer) prefetch(ctx context.Context, recs []ImportRecord) error {
 		slugs map[string]bool
 	}
 	wants := map[string]*wanted{}
-	cache := cacheOf(ctx)
-	collect := collectRefs(ctx, func(table string, ref models.Ref) {
-		if _, ok := cache[table+"\x00"+ref.String()]; ok {
+	collect := collectingResolver(im.tx, func(k *models.Kind, ref models.Ref) {
+		table := k.Table
+		if im.cache.has(refKey(table, ref)) {
 			return
 		}
 		w := wants[table]
@@ -501,7 +500,7 @@ func (im *importer) prefetch(ctx context.Context, recs []ImportRecord) error {
 	})
 	for _, rec := range recs {
 		if w := im.kinds[rec.Kind]; w != nil && rec.Err == nil {
-			w.refs(collect, im.tx, rec.Entity)
+			w.refs(collect, rec.Entity)
 		}
 	}
 	for table, w := range wants {
@@ -511,7 +510,7 @@ func (im *importer) prefetch(ctx context.Context, recs []ImportRecord) error {
 				return err
 			}
 			for _, id := range found {
-				remember(ctx, table, id, "")
+				im.cache.remember(table, id, "")
 			}
 		}
 		for chunk := range slices.Chunk(slices.Collect(maps.Keys(w.slugs)), insertBatch) {
@@ -523,7 +522,7 @@ func (im *importer) prefetch(ctx context.Context, recs []ImportRecord) error {
 				return err
 			}
 			for _, f := range found {
-				remember(ctx, table, f.ID, f.Slug)
+				im.cache.remember(table, f.ID, f.Slug)
 			}
 		}
 	}
@@ -543,7 +542,7 @@ func (im *importer) flush(ctx context.Context) error {
 		return err
 	}
 	var err error
-	for _, kind := range importOrder {
+	for _, kind := range importOrder() {
 		var es []any
 		for _, it := range run {
 			if it.rec.Kind == kind {
@@ -575,7 +574,7 @@ func (im *importer) flush(ctx context.Context) error {
 		return err
 	}
 	for _, w := range im.kinds {
-		w.drop(ctx)
+		w.drop()
 	}
 	for _, it := range run {
 		ok, err := im.slow(ctx, it)
@@ -638,7 +637,7 @@ const (
 // restore upserts e by id (or, without an id, by slug): created when new, left alone when
 // equal to what is stored, else overwritten. Meta that stated names (a bundle's) is kept,
 // zero values included; the rest gets what a normal write would give.
-func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P, stated models.MetaMembers) (restoreOutcome, error) {
+func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, cache refCache, e P, stated models.MetaMembers) (restoreOutcome, error) {
 	m := e.GetMeta()
 	var cur P
 	switch {
@@ -657,21 +656,21 @@ func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P, stated mode
 	}
 	if cur == nil {
 		fillNewMeta(m, stated)
-		if err := sp.prepare(ctx, tx, e, nil); err != nil {
+		if err := sp.prepare(tx, cache, e, nil); err != nil {
 			return 0, err
 		}
 		if err := sp.insertNew(ctx, tx, []P{e}); err != nil {
-			return 0, dbError(err, sp.kind)
+			return 0, dbError(err, sp.kind.Name)
 		}
-		remember(ctx, sp.table, m.ID, sp.slugOf(e))
+		cache.remember(sp.kind.Table, m.ID, sp.slugOf(e))
 		return restoredCreated, nil
 	}
 	if sp.loadChildren != nil {
 		if err := sp.loadChildren(tx, []P{cur}); err != nil {
-			return 0, dbError(err, sp.kind)
+			return 0, dbError(err, sp.kind.Name)
 		}
 	}
-	same, err := sp.merge(ctx, tx, cur, e, stated)
+	same, err := sp.merge(tx, cache, cur, e, stated)
 	if err != nil || same {
 		return restoredUnchanged, err
 	}
@@ -683,10 +682,10 @@ func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, e P, stated mode
 		m.UpdatedAt = now()
 	}
 	if err := sp.update(ctx, tx, cur, e); err != nil {
-		return 0, dbError(err, sp.kind)
+		return 0, dbError(err, sp.kind.Name)
 	}
-	forget(ctx, sp.table, cm.ID, sp.slugOf(cur))
-	remember(ctx, sp.table, m.ID, sp.slugOf(e))
+	cache.forget(sp.kind.Table, cm.ID, sp.slugOf(cur))
+	cache.remember(sp.kind.Table, m.ID, sp.slugOf(e))
 	return restoredUpdated, nil
 }
 
@@ -710,17 +709,17 @@ func fillNewMeta(m *models.Meta, stated models.MetaMembers) {
 // merge makes e what importing it over the stored cur would store (cur's id, its slug
 // and relations where e has none, its meta where e states no version, its timestamps
 // where e states none), checks it, and says whether that equals cur.
-func (sp *spec[T, P]) merge(ctx context.Context, tx *gorm.DB, cur, e P, stated models.MetaMembers) (same bool, err error) {
+func (sp *spec[T, P]) merge(tx *gorm.DB, cache refCache, cur, e P, stated models.MetaMembers) (same bool, err error) {
 	m, cm := e.GetMeta(), cur.GetMeta()
 	m.ID = cm.ID
-	if ev, ok := any(e).(*models.Event); ok && ev.Relations == nil {
+	if sp.relations != nil && *sp.relations(e) == nil {
 		// A bundle carries relations as records of their own: keep the stored ones.
-		ev.Relations = any(cur).(*models.Event).Relations
+		*sp.relations(e) = *sp.relations(cur)
 	}
 	if sp.hasSlug() && *sp.slug(e) == "" {
 		*sp.slug(e) = *sp.slug(cur)
 	}
-	if err := sp.prepare(ctx, tx, e, cur); err != nil {
+	if err := sp.prepare(tx, cache, e, cur); err != nil {
 		return false, err
 	}
 	if !stated.Version {
@@ -743,18 +742,17 @@ func (sp *spec[T, P]) merge(ctx context.Context, tx *gorm.DB, cur, e P, stated m
 func (sp *spec[T, P]) snapshot(e P) func() {
 	m := e.GetMeta()
 	meta, slug := *m, sp.slugOf(e)
-	ev, isEvent := any(e).(*models.Event)
 	var rels []models.Relation
-	if isEvent {
-		rels = ev.Relations
+	if sp.relations != nil {
+		rels = *sp.relations(e)
 	}
 	return func() {
 		*m = meta
 		if sp.hasSlug() {
 			*sp.slug(e) = slug
 		}
-		if isEvent {
-			ev.Relations = rels
+		if sp.relations != nil {
+			*sp.relations(e) = rels
 		}
 	}
 }
@@ -776,30 +774,38 @@ func sameJSON(a, b any) (bool, error) {
 	return string(x) == string(y), err
 }
 
-// checkRelation validates a relation record and resolves the two events it links.
-func checkRelation(ctx context.Context, tx *gorm.DB, r *models.RelationRecord) error {
+// checkRelation validates a relation record and resolves the two events it links, with
+// the references cache knows.
+func checkRelation(tx *gorm.DB, cache refCache, r *models.RelationRecord) error {
 	v := models.NewValidation(models.EUNPROCESSABLE)
-	if !r.Type.Valid() {
-		v.Add("type", "must be one of %v", models.RelationTypes)
-	}
-	if r.EventID == r.RelatedID {
-		v.Add("related_id", "an event cannot relate to itself")
-	}
-	res := newResolver(ctx, tx, v)
-	for _, ref := range []struct {
-		field string
-		id    models.ID
-	}{{"event_id", r.EventID}, {"related_id", r.RelatedID}} {
-		if err := res.ref("events", "event", ref.field, models.RefTo(ref.id)); err != nil {
-			return dbError(err, "relation")
-		}
+	if err := resolveRelation(lookupResolver(tx, v, cache), r); err != nil {
+		return dbError(err, "relation")
 	}
 	return v.Err()
 }
 
+// resolveRelation checks a relation record into r.v and hands r the two events it links.
+func resolveRelation(r *resolver, rec *models.RelationRecord) error {
+	if !rec.Type.Valid() {
+		r.v.Add("type", "must be one of %v", models.RelationTypes)
+	}
+	if rec.EventID == rec.RelatedID {
+		r.v.Add("related_id", "an event cannot relate to itself")
+	}
+	for _, ref := range []struct {
+		field string
+		id    models.ID
+	}{{"event_id", rec.EventID}, {"related_id", rec.RelatedID}} {
+		if err := r.ref(models.KindEvent, ref.field, models.RefTo(ref.id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // restoreRelation adds a relation between two existing events unless it is there.
-func restoreRelation(ctx context.Context, tx *gorm.DB, r *models.RelationRecord) (restoreOutcome, error) {
-	if err := checkRelation(ctx, tx, r); err != nil {
+func restoreRelation(tx *gorm.DB, cache refCache, r *models.RelationRecord) (restoreOutcome, error) {
+	if err := checkRelation(tx, cache, r); err != nil {
 		return 0, err
 	}
 	var n int64

@@ -60,12 +60,12 @@ func TestRevisions(t *testing.T) {
 				}
 			}
 			// Paged: two pages of two, oldest first.
-			p1, err := s.Revisions(bg, "actor", a.ID.String(), store.RevisionFilter{Limit: 2})
+			p1, err := s.Revisions(bg, models.KindActor, a.ID.String(), store.RevisionFilter{Limit: 2})
 			must(t, err)
 			if p1.NextCursor == "" {
 				t.Fatal("no next cursor after 2 of 4 revisions")
 			}
-			p2, err := s.Revisions(bg, "actor", a.ID.String(), store.RevisionFilter{Limit: 2, Cursor: p1.NextCursor})
+			p2, err := s.Revisions(bg, models.KindActor, a.ID.String(), store.RevisionFilter{Limit: 2, Cursor: p1.NextCursor})
 			must(t, err)
 			var versions []int
 			for _, r := range append(p1.Items, p2.Items...) {
@@ -75,11 +75,11 @@ func TestRevisions(t *testing.T) {
 			wantEqual(t, "last cursor", p2.NextCursor, "")
 
 			// Gone by slug, still there by id; a wrong kind or unknown id is not found.
-			_, err = s.Revisions(bg, "actor", "russia", store.RevisionFilter{})
+			_, err = s.Revisions(bg, models.KindActor, "russia", store.RevisionFilter{})
 			wantErr(t, err, models.ENOTFOUND)
-			_, err = s.Revisions(bg, "location", a.ID.String(), store.RevisionFilter{})
+			_, err = s.Revisions(bg, models.KindLocation, a.ID.String(), store.RevisionFilter{})
 			wantErr(t, err, models.ENOTFOUND)
-			_, err = s.Revisions(bg, "actor", models.NewID().String(), store.RevisionFilter{})
+			_, err = s.Revisions(bg, models.KindActor, models.NewID().String(), store.RevisionFilter{})
 			wantErr(t, err, models.ENOTFOUND)
 		})
 

@@ -8,14 +8,13 @@ import (
 	"gorm.io/gorm"
 )
 
-var sourceSpec = &spec[models.Source, *models.Source]{
-	kind:  "source",
-	table: "sources",
-	slug:  func(s *models.Source) *string { return &s.Slug },
+var sourceSpec = stored(&spec[models.Source, *models.Source]{
+	kind: models.KindSource,
+	slug: func(s *models.Source) *string { return &s.Slug },
 	slugBase: func(s *models.Source) string {
 		return strings.TrimSpace(s.Outlet + " " + s.Title)
 	},
-}
+})
 
 // SourceFilter selects sources for ListSources.
 type SourceFilter struct {

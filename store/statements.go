@@ -8,12 +8,12 @@ import (
 	"gorm.io/gorm"
 )
 
-var statementSpec = &spec[models.Statement, *models.Statement]{
-	kind:           "statement",
-	table:          "statements",
-	resolve:        resolveStatement,
-	childTables:    []string{"statement_tags", "statement_sources"},
-	childKey:       "statement_id",
+var statementSpec = stored(&spec[models.Statement, *models.Statement]{
+	kind:    models.KindStatement,
+	resolve: resolveStatement,
+	refs: func(st *models.Statement) []*models.Ref {
+		return append([]*models.Ref{&st.Speaker, st.Event}, st.Sources...)
+	},
 	normalize:      normalizeStatement,
 	insertRows:     insertStatementRows,
 	insertChildren: insertStatementChildren,
@@ -29,7 +29,7 @@ var statementSpec = &spec[models.Statement, *models.Statement]{
 		return refreshEventSearch(tx, events...)
 	},
 	afterWrite: afterStatementWrite,
-}
+})
 
 func insertStatementRows(tx *gorm.DB, sts []*models.Statement) error {
 	return insertWithSearch(tx, "statements", sts, func(st *models.Statement) string {
@@ -54,22 +54,21 @@ func afterStatementWrite(tx *gorm.DB, old, cur *models.Statement) error {
 	return refreshEventSearch(tx, events...)
 }
 
-func resolveStatement(ctx context.Context, tx *gorm.DB, st, _ *models.Statement, v *models.Validation) error {
-	r := newResolver(ctx, tx, v)
-	if err := r.ref("actors", "actor", "speaker_id", &st.Speaker); err != nil {
+func resolveStatement(r *resolver, st, _ *models.Statement) error {
+	if err := r.ref(models.KindActor, "speaker_id", &st.Speaker); err != nil {
 		return err
 	}
-	if err := r.ref("events", "event", "event_id", st.Event); err != nil {
+	if err := r.ref(models.KindEvent, "event_id", st.Event); err != nil {
 		return err
 	}
 	seen := map[models.ID]bool{}
 	for i, src := range st.Sources {
 		f := fmt.Sprintf("source_ids[%d]", i)
-		if err := r.ref("sources", "source", f, src); err != nil {
+		if err := r.ref(models.KindSource, f, src); err != nil {
 			return err
 		}
 		if src.Resolved() && seen[src.ID] {
-			v.Add(f, "cites the same source twice")
+			r.v.Add(f, "cites the same source twice")
 		}
 		seen[src.ID] = true
 	}

@@ -37,70 +37,61 @@ func (s *Store) StreamEvents(ctx context.Context, f EventFilter, fn func(*models
 	}
 }
 
-// Bundle record types, in the order a bundle lists them.
-const (
-	BundleActor     = "actor"
-	BundleLocation  = "location"
-	BundleSource    = "source"
-	BundleEvent     = "event"
-	BundleRelation  = "relation"
-	BundleStatement = "statement"
-)
-
-// StreamBundle calls fn with every entity of the database in dependency order: actors
-// (affiliations before the actors that point at them), locations, sources, events
-// (series before their rounds; without their relations), relations, statements. Each
-// kind is read in id order, a batch at a time. Reading it back with Import into an empty
-// database reproduces every row, id, version and timestamp.
+// StreamBundle calls fn with every entity of the database, kind by kind in the order of
+// models.Kinds, each in id order a batch at a time: entities that name others of their
+// kind after those (affiliations before the actors that point at them, series before
+// their rounds), and relations, as records of their own, after every entity of their
+// kind. Reading it back with Import into an empty database reproduces every row, id,
+// version and timestamp.
 func (s *Store) StreamBundle(ctx context.Context, fn func(kind string, v any) error) error {
 	db := s.db.WithContext(ctx)
-	if err := streamByLevel(db, "actors", "affiliation_id", func(ids []models.ID) error {
-		var rows []models.Actor
-		if err := db.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
-			return err
+	for _, k := range models.Kinds {
+		if err := storeOf(k).streamBundle(db, fn); err != nil {
+			return dbError(err, "bundle")
 		}
-		return each(rows, func(a *models.Actor) error { return fn(BundleActor, a) })
-	}); err != nil {
-		return dbError(err, "bundle")
 	}
-	if err := streamTable[models.Location](db, "locations", nil, func(l *models.Location) error { return fn(BundleLocation, l) }); err != nil {
-		return dbError(err, "bundle")
-	}
-	if err := streamTable[models.Source](db, "sources", nil, func(x *models.Source) error { return fn(BundleSource, x) }); err != nil {
-		return dbError(err, "bundle")
-	}
-	if err := streamByLevel(db, "events", "parent_id", func(ids []models.ID) error {
-		var rows []models.Event
-		if err := db.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
-			return err
+	return nil
+}
+
+// streamBundle hands every entity of the kind to fn, with its children.
+func (sp *spec[T, P]) streamBundle(db *gorm.DB, fn func(kind string, v any) error) error {
+	load := func(tx *gorm.DB, rows []T) error {
+		if sp.loadChildren == nil {
+			return nil
 		}
-		ptrs := make([]*models.Event, len(rows))
+		ptrs := make([]P, len(rows))
 		for i := range rows {
 			ptrs[i] = &rows[i]
 		}
-		if err := loadEventChildren(db, ptrs); err != nil {
-			return err
+		return sp.loadChildren(tx, ptrs)
+	}
+	emit := func(e *T) error {
+		if sp.relations != nil {
+			*sp.relations(e) = nil
 		}
-		return each(rows, func(e *models.Event) error {
-			e.Relations = nil
-			return fn(BundleEvent, e)
+		return fn(sp.kind.Name, e)
+	}
+	var err error
+	if sp.kind.SelfRef == "" {
+		err = streamTable(db, sp.kind.Table, load, emit)
+	} else {
+		err = streamByLevel(db, sp.kind.Table, sp.kind.SelfRef, func(ids []models.ID) error {
+			var rows []T
+			if err := db.Table(sp.kind.Table).Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+				return err
+			}
+			if err := load(db, rows); err != nil {
+				return err
+			}
+			return each(rows, emit)
 		})
-	}); err != nil {
-		return dbError(err, "bundle")
 	}
-	if err := streamRelations(db, func(r *models.Relation) error {
-		return fn(BundleRelation, &models.RelationRecord{EventID: r.EventID, Type: r.Type, RelatedID: r.Related.ID})
-	}); err != nil {
-		return dbError(err, "bundle")
+	if err != nil || sp.relations == nil {
+		return err
 	}
-	err := streamTable[models.Statement](db, "statements", func(tx *gorm.DB, rows []models.Statement) error {
-		ptrs := make([]*models.Statement, len(rows))
-		for i := range rows {
-			ptrs[i] = &rows[i]
-		}
-		return loadStatementChildren(tx, ptrs)
-	}, func(st *models.Statement) error { return fn(BundleStatement, st) })
-	return dbError(err, "bundle")
+	return streamRelations(db, func(r *models.Relation) error {
+		return fn(models.RelationRecordType, &models.RelationRecord{EventID: r.EventID, Type: r.Type, RelatedID: r.Related.ID})
+	})
 }
 
 func each[T any](rows []T, fn func(*T) error) error {
