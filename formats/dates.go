@@ -7,30 +7,6 @@ import (
 	"github.com/parley-api/parley/models"
 )
 
-// rank orders precisions from coarse (1) to fine (5), as models.Precision.Rank does.
-func rank(p models.Precision) int { return p.Rank() }
-
-// datePoint is the part of a models.DatePoint the JSON-LD encoder in export.go writes,
-// under the names it reads; it is copied from Date.Ends, never parsed here.
-type datePoint struct {
-	precision        models.Precision
-	year, month, day int
-	zone             string
-	src              models.DatePoint
-}
-
-// clock renders the time of day of a minute- or second-precision point.
-func (p datePoint) clock() string { return clock(p.src) }
-
-// splitDate is models.Date.Ends in the shape export.go reads.
-func splitDate(d models.Date) (a, b datePoint, interval bool) {
-	first, last, interval := d.Ends()
-	view := func(p models.DatePoint) datePoint {
-		return datePoint{precision: p.Precision, year: p.Year, month: p.Month, day: p.Day, zone: p.Offset, src: p}
-	}
-	return view(first), view(last), interval
-}
-
 // zoneLabel names the offset for people: "UTC", "UTC+04:00", or "" when the text gave
 // none (a floating local time).
 func zoneLabel(p models.DatePoint) string {

@@ -68,7 +68,7 @@ func icsEventOf(e *models.Event) *ics.VEvent {
 		v.SetModifiedAt(e.UpdatedAt)
 	}
 	v.SetSummary(icsText(e.Title))
-	if rank(e.Date.Precision) >= rank(models.PrecisionMinute) {
+	if e.Date.Precision.Rank() >= models.PrecisionMinute.Rank() {
 		v.SetStartAt(e.Date.Start)
 		if e.Date.End.After(e.Date.Start) {
 			v.SetEndAt(e.Date.End)

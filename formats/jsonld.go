@@ -307,20 +307,20 @@ func ldDates(d models.Date) (start, end string) {
 	if d.IsZero() {
 		return "", ""
 	}
-	a, b, _ := splitDate(d)
+	a, b, _ := d.Ends()
 	return exportISOPoint(a), exportISOPoint(b)
 }
 
 // exportISOPoint writes one end of a date as ISO 8601 at its precision, the time of day
 // in the offset it was written in.
-func exportISOPoint(p datePoint) string {
-	switch rank(p.precision) {
+func exportISOPoint(p models.DatePoint) string {
+	switch p.Precision.Rank() {
 	case 1:
-		return fmt.Sprintf("%04d", p.year)
+		return fmt.Sprintf("%04d", p.Year)
 	case 2:
-		return fmt.Sprintf("%04d-%02d", p.year, p.month)
+		return fmt.Sprintf("%04d-%02d", p.Year, p.Month)
 	case 3:
-		return fmt.Sprintf("%04d-%02d-%02d", p.year, p.month, p.day)
+		return fmt.Sprintf("%04d-%02d-%02d", p.Year, p.Month, p.Day)
 	}
-	return fmt.Sprintf("%04d-%02d-%02dT%s%s", p.year, p.month, p.day, p.clock(), p.zone)
+	return fmt.Sprintf("%04d-%02d-%02dT%s%s", p.Year, p.Month, p.Day, clock(p), p.Offset)
 }
