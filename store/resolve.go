@@ -110,7 +110,3 @@ func (r *resolver) ref(k *models.Kind, field string, ref *models.Ref) error {
 	r.cache[key] = ids[0]
 	return nil
 }
-
-// checking reports whether the resolver checks (rather than only collects), so that a
-// hook skips checks that need resolved ids.
-func (r *resolver) checking() bool { return r.mode == resolveLookup }

@@ -55,6 +55,7 @@ type config struct {
 	stmtTimeout time.Duration
 	clientConc  int
 	queueWait   time.Duration
+	pprofAddr   string
 }
 
 func newRoot() *cobra.Command {
@@ -149,6 +150,11 @@ func serveCmd(cfg *config) *cobra.Command {
 				if err := seedIfEmpty(ctx, cfg.seed, st, log); err != nil {
 					return err
 				}
+				if cfg.pprofAddr != "" {
+					if _, err := servePprof(ctx, cfg.pprofAddr, log); err != nil {
+						return err
+					}
+				}
 				h, err := api.New(st, log, api.Options{
 					MaxImportBytes: cfg.maxImport, PrivateReads: !cfg.publicRead,
 					RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, CORSOrigins: cfg.cors,
@@ -173,6 +179,7 @@ func serveCmd(cfg *config) *cobra.Command {
 	cmd.Flags().DurationVar(&cfg.reqTimeout, "request-timeout", 30*time.Second, "limit on each API request but export and import; its database work is cancelled (env PARLEY_REQUEST_TIMEOUT)")
 	cmd.Flags().DurationVar(&cfg.stmtTimeout, "statement-timeout", 30*time.Second, "PostgreSQL statement_timeout of every statement the server runs (each page of an export too; imports lift it); 0 for none (env PARLEY_STATEMENT_TIMEOUT)")
 	cmd.Flags().IntVar(&cfg.clientConc, "client-concurrency", 8, "API requests one client address may have running at once; more get 429; 0 for no bound (env PARLEY_CLIENT_CONCURRENCY)")
+	cmd.Flags().StringVar(&cfg.pprofAddr, "pprof-addr", "", "serve Go's profiler (net/http/pprof) at /debug/pprof/ on this loopback address, e.g. 127.0.0.1:6060; off when empty (env PARLEY_PPROF_ADDR)")
 	cmd.Flags().DurationVar(&cfg.queueWait, "queue-wait", api.DefaultQueueWait, "how long a request waits for a free database connection before a retryable 503 (env PARLEY_QUEUE_WAIT)")
 	return cmd
 }
