@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+	"gorm.io/gorm/schema"
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/parley-api/parley/models"
 	"gorm.io/gorm"
@@ -330,9 +333,15 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Even
 			page.Items[i] = r.Event
 		}
 	default:
-		base, sorts := db.Table("events"), eventSorts
+		base, sorts := db.Table("events").Select(eventColumns()), eventSorts
+		if conds.fewMatches {
+			// The matches first, behind an OFFSET 0 fence the planner does not see through,
+			// then the page sorted from them (see searchProbe).
+			base = db.Table("(SELECT * FROM events WHERE "+conds.searchCond+" OFFSET 0) AS events", conds.searchArgs...).
+				Select(eventColumns())
+		}
 		if conds.actorScan() {
-			base, sorts, where = db.Table("events").Select("events.*").
+			base, sorts, where = db.Table("events").Select(eventColumns()).
 				Joins("JOIN event_participants k ON k.event_id = events.id AND k.actor_id = ?", conds.actors[0]),
 				actorScanSorts, conds.actorScanWhere
 		}
@@ -482,3 +491,19 @@ func (s *Store) ActorEvents(ctx context.Context, ref string, f EventFilter) (Pag
 	f.Actors, f.MatchAll = []string{a.ID.String()}, false
 	return s.ListEvents(ctx, f)
 }
+
+// eventColumns lists the columns a models.Event reads, qualified: a page fetches those,
+// not the search text and its tsvector, which only a WHERE clause needs.
+var eventColumns = sync.OnceValue(func() string {
+	s, err := schema.Parse(&models.Event{}, &schemas, schema.NamingStrategy{})
+	if err != nil {
+		panic(fmt.Sprintf("store: the columns of events: %v", err))
+	}
+	var cols []string
+	for _, f := range s.Fields {
+		if f.DBName != "" && f.Readable {
+			cols = append(cols, "events."+f.DBName)
+		}
+	}
+	return strings.Join(cols, ", ")
+})

@@ -20,3 +20,11 @@ func TraceSQLForTest(s *Store, fn func(sql string)) {
 	_ = s.db.Callback().Query().After("gorm:query").Register("test:trace_query", trace)
 	_ = s.db.Callback().Row().After("gorm:row").Register("test:trace_row", trace)
 }
+
+// SetSearchProbeForTest sets how many full-text matches count as many, and returns the
+// function that puts it back.
+func SetSearchProbeForTest(n int) func() {
+	old := searchProbe
+	searchProbe = n
+	return func() { searchProbe = old }
+}
