@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"gorm.io/gorm/schema"
 	"reflect"
@@ -185,8 +186,18 @@ func nonNil[T any](xs []T) []T {
 	return xs
 }
 
+// eventChildren reads the four child tables of a set of events in one statement, each
+// row tagged with its table (k): participants (0), tags (1), sources (2), relations (3),
+// each in the order the event keeps them. One round trip instead of four, scanned
+// without GORM's reflection: a page of events spent a third of its CPU there.
+const eventChildren = `SELECT 0 AS k, event_id, actor_id AS a, represents_id AS b, role AS t, position AS pos FROM event_participants WHERE event_id IN ?
+UNION ALL SELECT 1, event_id, NULL, NULL, tag, 0 FROM event_tags WHERE event_id IN ?
+UNION ALL SELECT 2, event_id, source_id, NULL, '', position FROM event_sources WHERE event_id IN ?
+UNION ALL SELECT 3, event_id, related_id, NULL, type, 0 FROM event_relations WHERE event_id IN ?
+ORDER BY k, event_id, pos, t, a`
+
 // loadEventChildren fills participants, tags, sources and relations of a page of events
-// with one query per child table.
+// with one query (eventChildren).
 func loadEventChildren(tx *gorm.DB, es []*models.Event) error {
 	if len(es) == 0 {
 		return nil
@@ -198,39 +209,42 @@ func loadEventChildren(tx *gorm.DB, es []*models.Event) error {
 		byID[e.ID] = e
 		e.Participants, e.Tags, e.Sources, e.Relations = []models.Participant{}, []string{}, []*models.Ref{}, []models.Relation{}
 	}
-	var ps []models.Participant
-	if err := tx.Where("event_id IN ?", ids).Order("event_id, position").Find(&ps).Error; err != nil {
+	rows, err := tx.Raw(eventChildren, ids, ids, ids, ids).Rows()
+	if err != nil {
 		return err
 	}
-	for _, p := range ps {
-		e := byID[p.EventID]
-		e.Participants = append(e.Participants, p)
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k, pos int
+			event  models.ID
+			a, b   sql.Null[models.ID]
+			t      string
+		)
+		if err := rows.Scan(&k, &event, &a, &b, &t, &pos); err != nil {
+			return err
+		}
+		e := byID[event]
+		if e == nil {
+			continue
+		}
+		switch k {
+		case 0:
+			p := models.Participant{EventID: event, Actor: models.Ref{ID: a.V}, Role: models.Role(t), Position: pos,
+				EventStart: e.Date.Start, EventEnd: e.Date.End}
+			if b.Valid {
+				p.Represents = models.RefTo(b.V)
+			}
+			e.Participants = append(e.Participants, p)
+		case 1:
+			e.Tags = append(e.Tags, t)
+		case 2:
+			e.Sources = append(e.Sources, models.RefTo(a.V))
+		case 3:
+			e.Relations = append(e.Relations, models.Relation{EventID: event, Type: models.RelationType(t), Related: models.Ref{ID: a.V}})
+		}
 	}
-	var tags []models.EventTag
-	if err := tx.Where("event_id IN ?", ids).Order("event_id, tag").Find(&tags).Error; err != nil {
-		return err
-	}
-	for _, t := range tags {
-		e := byID[t.EventID]
-		e.Tags = append(e.Tags, t.Tag)
-	}
-	var srcs []models.EventSource
-	if err := tx.Where("event_id IN ?", ids).Order("event_id, position").Find(&srcs).Error; err != nil {
-		return err
-	}
-	for _, s := range srcs {
-		e := byID[s.EventID]
-		e.Sources = append(e.Sources, models.RefTo(s.SourceID))
-	}
-	var rels []models.Relation
-	if err := tx.Where("event_id IN ?", ids).Order("event_id, type, related_id").Find(&rels).Error; err != nil {
-		return err
-	}
-	for _, r := range rels {
-		e := byID[r.EventID]
-		e.Relations = append(e.Relations, r)
-	}
-	return nil
+	return rows.Err()
 }
 
 // Include names the related entities to embed in events.
@@ -260,6 +274,9 @@ type EventFilter struct {
 	Limit     int
 	Cursor    string
 	Include   Include
+	// actorIDs, when set, are Actors already resolved (by ActorEvents, which had to find
+	// its actor to answer 404): not looked up again.
+	actorIDs []models.ID
 }
 
 var eventSorts = []sortKey{
@@ -488,7 +505,7 @@ func (s *Store) ActorEvents(ctx context.Context, ref string, f EventFilter) (Pag
 	if err != nil {
 		return Page[models.Event]{}, err
 	}
-	f.Actors, f.MatchAll = []string{a.ID.String()}, false
+	f.Actors, f.MatchAll, f.actorIDs = []string{a.ID.String()}, false, []models.ID{a.ID}
 	return s.ListEvents(ctx, f)
 }
 

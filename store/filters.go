@@ -45,7 +45,7 @@ func uniq[T comparable](xs []T) []T {
 // lookupRefs resolves filter references given as ids or slugs, in one query whatever
 // their number, and returns each distinct id once. An unknown one is a 400, since a
 // filter on something that does not exist is almost always a typo.
-func lookupRefs(tx *gorm.DB, table, kind, field string, refs []string) ([]models.ID, error) {
+func lookupRefs(tx *gorm.DB, k *models.Kind, field string, refs []string) ([]models.ID, error) {
 	if len(refs) == 0 {
 		return nil, nil
 	}
@@ -76,7 +76,7 @@ func lookupRefs(tx *gorm.DB, table, kind, field string, refs []string) ([]models
 		ID   models.ID
 		Slug string
 	}
-	q := tx.Table(table).Select("id, slug")
+	q := tx.Table(k.Table).Select("id, slug")
 	switch {
 	case len(ids) > 0 && len(slugs) > 0:
 		q = q.Where("id IN ? OR slug IN ?", ids, slugs)
@@ -86,7 +86,7 @@ func lookupRefs(tx *gorm.DB, table, kind, field string, refs []string) ([]models
 		q = q.Where("slug IN ?", slugs)
 	}
 	if err := q.Scan(&rows).Error; err != nil {
-		return nil, dbError(err, kind)
+		return nil, dbError(err, k.Name)
 	}
 	byID, bySlug := map[models.ID]bool{}, map[string]models.ID{}
 	for _, r := range rows {
@@ -100,7 +100,7 @@ func lookupRefs(tx *gorm.DB, table, kind, field string, refs []string) ([]models
 			id, ok = bySlug[r.Slug]
 		}
 		if !ok {
-			v.Add(field, "no %s with id or slug %q", kind, r.String())
+			v.Add(field, "no %s with id or slug %q", k.Name, r.String())
 			continue
 		}
 		out = append(out, id)
@@ -127,7 +127,8 @@ type eventConds struct {
 	searchArgs                         []any
 	// fewMatches says the full-text query matches fewer than searchProbe events (on
 	// PostgreSQL): a page in date order is then sorted from the matches the GIN index
-	// finds, not met on a walk of the date index that may cross every event.
+	// finds, not met on a walk of the date index that may cross every event. A query of
+	// common words (wordStats) is not probed: its walk is short.
 	fewMatches bool
 }
 
@@ -136,7 +137,7 @@ type eventConds struct {
 // order meets a page of matches within a few thousand rows (one event in a hundred, at a
 // million, matches). PostgreSQL's planner cannot tell the two apart: it prices a rare
 // word like a common one, and walked a million-event index backwards for 10 to 30 s.
-var searchProbe = 10000
+var searchProbe = 5000
 
 // eventConditions checks the filter's counts, resolves its references and returns the
 // conditions. Each filter adds one condition whatever the number of its values.
@@ -147,17 +148,19 @@ func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error
 	}
 	c := &eventConds{f: f, tags: uniq(f.Tags)}
 	var err error
-	if c.actors, err = lookupRefs(db, "actors", "actor", "actor", f.Actors); err != nil {
+	if f.actorIDs != nil {
+		c.actors = f.actorIDs
+	} else if c.actors, err = lookupRefs(db, models.KindActor, "actor", f.Actors); err != nil {
 		return nil, err
 	}
-	if c.locations, err = lookupRefs(db, "locations", "location", "location", f.Locations); err != nil {
+	if c.locations, err = lookupRefs(db, models.KindLocation, "location", f.Locations); err != nil {
 		return nil, err
 	}
-	if c.sources, err = lookupRefs(db, "sources", "source", "source", f.Sources); err != nil {
+	if c.sources, err = lookupRefs(db, models.KindSource, "source", f.Sources); err != nil {
 		return nil, err
 	}
 	if f.Parent != "" {
-		if c.parent, err = lookupRefs(db, "events", "event", "parent", []string{f.Parent}); err != nil {
+		if c.parent, err = lookupRefs(db, models.KindEvent, "parent", []string{f.Parent}); err != nil {
 			return nil, err
 		}
 	}
@@ -168,7 +171,7 @@ func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error
 			return nil, err
 		}
 		c.searchCond, c.searchArgs = matchCondition(db, "events", sq)
-		if s.dialect == Postgres {
+		if s.dialect == Postgres && !s.words.surelyMany(db, sq) {
 			var n int64
 			err := db.Raw("SELECT count(*) FROM (SELECT 1 FROM events WHERE "+c.searchCond+" LIMIT ?) m",
 				append(slices.Clone(c.searchArgs), searchProbe)...).Scan(&n).Error

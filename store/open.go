@@ -40,6 +40,8 @@ type Store struct {
 	// statement timeout: a migration of a large database may take minutes.
 	dsn         string
 	stmtTimeout time.Duration
+	// words caches how common the words of events' search text are (PostgreSQL).
+	words wordStats
 }
 
 // Options tune Open; the zero value is fine.

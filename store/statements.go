@@ -172,13 +172,13 @@ func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[mod
 	if err := checkFilterCounts(map[string]int{"speaker": len(f.Speakers), "tag": len(f.Tags)}); err != nil {
 		return Page[models.Statement]{}, err
 	}
-	speakers, err := lookupRefs(db, "actors", "actor", "speaker", f.Speakers)
+	speakers, err := lookupRefs(db, models.KindActor, "speaker", f.Speakers)
 	if err != nil {
 		return Page[models.Statement]{}, err
 	}
 	var event []models.ID
 	if f.Event != "" {
-		if event, err = lookupRefs(db, "events", "event", "event", []string{f.Event}); err != nil {
+		if event, err = lookupRefs(db, models.KindEvent, "event", []string{f.Event}); err != nil {
 			return Page[models.Statement]{}, err
 		}
 	}
