@@ -68,8 +68,13 @@ func TestKindsRoutesAndDocument(t *testing.T) {
 		if !slices.Contains(tags, k.Plural) {
 			t.Errorf("kind %s has no tag in the document", k.Name)
 		}
-		op := doc.Paths.Find(base).Post
-		if op == nil || op.Parameters.GetByInAndName("header", "Idempotency-Key") == nil {
+		item := doc.Paths.Find(base)
+		if item == nil || item.Post == nil {
+			t.Errorf("kind %s: no create in the document", k.Name)
+			continue
+		}
+		op := item.Post
+		if op.Parameters.GetByInAndName("header", "Idempotency-Key") == nil {
 			t.Errorf("kind %s: its create takes no Idempotency-Key", k.Name)
 		}
 		for _, tag := range op.Tags {

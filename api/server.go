@@ -155,7 +155,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 		v1.PUT(base+"/:id", res.Replace)
 		v1.PATCH(base+"/:id", res.Patch)
 		v1.DELETE(base+"/:id", res.Delete)
-		v1.GET(base+"/:id/revisions", handlers.NewRevisions(st, res.Kind).List)
+		v1.GET(base+"/:id/revisions", res.Revisions)
 		for _, x := range res.Extra {
 			v1.GET(base+x.Path, x.Handle)
 		}

@@ -10,6 +10,7 @@ import (
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
 )
 
 // crud holds the store calls of one resource; the exported, annotated handlers of each
@@ -28,9 +29,11 @@ type crud[T any, P interface {
 	history HistoryStore
 }
 
-// HistoryStore is what reading an entity as it was needs of the store.
+// HistoryStore is what reading an entity's history, and the entity as it was, needs of
+// the store.
 type HistoryStore interface {
 	StateAt(ctx context.Context, kind *models.Kind, ref string, at time.Time) (*models.Revision, error)
+	Revisions(ctx context.Context, kind *models.Kind, ref string, f store.RevisionFilter) (store.Page[models.Revision], error)
 }
 
 // respondAt answers with the entity's state at time at, from its revisions: the body is
@@ -164,6 +167,22 @@ func (h *crud[T, P]) doPatch(c *gin.Context) {
 		return
 	}
 	h.finishReplace(c, P(&v), cur.GetMeta().Version)
+}
+
+// doRevisions lists the entity's history, oldest first.
+func (h *crud[T, P]) doRevisions(c *gin.Context) {
+	q := newQuery(c, "limit", "cursor")
+	f := store.RevisionFilter{Limit: q.int("limit"), Cursor: q.one("cursor")}
+	if err := q.err(); err != nil {
+		Fail(c, err)
+		return
+	}
+	p, err := h.history.Revisions(c.Request.Context(), h.kind, c.Param("id"), f)
+	if err != nil {
+		Fail(c, err)
+		return
+	}
+	respondList(c, p)
 }
 
 func (h *crud[T, P]) doDelete(c *gin.Context) {

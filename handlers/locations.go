@@ -141,3 +141,18 @@ func (h *Locations) Patch(c *gin.Context) { h.crud.doPatch(c) }
 //	@Failure		428	{object}	Problem
 //	@Router			/api/v1/locations/{id} [delete]
 func (h *Locations) Delete(c *gin.Context) { h.crud.doDelete(c) }
+
+// Revisions godoc
+//
+//	@Summary		History of an entity
+//	@Description	Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.
+//	@Tags			revisions
+//	@Produce		json,application/problem+json
+//	@Param			id		path		string	true	"Id (or slug while the entity exists)"
+//	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
+//	@Param			cursor	query		string	false	"Opaque cursor"
+//	@Success		200		{object}	List[models.Revision]
+//	@Failure		400		{object}	Problem
+//	@Failure		404		{object}	Problem
+//	@Router			/api/v1/locations/{id}/revisions [get]
+func (h *Locations) Revisions(c *gin.Context) { h.doRevisions(c) }

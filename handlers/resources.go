@@ -8,7 +8,8 @@ import (
 )
 
 // Collection is what every kind's handlers serve under /api/v1/{plural}: the list and
-// the create, and read, replace, patch and delete of one entity at /{id}.
+// the create, read, replace, patch and delete of one entity at /{id}, and its history
+// at /{id}/revisions.
 type Collection interface {
 	List(*gin.Context)
 	Create(*gin.Context)
@@ -16,6 +17,7 @@ type Collection interface {
 	Replace(*gin.Context)
 	Patch(*gin.Context)
 	Delete(*gin.Context)
+	Revisions(*gin.Context)
 }
 
 // Route is one more GET route of a kind, below its collection ("/:id/events").
@@ -25,7 +27,7 @@ type Route struct {
 }
 
 // Resource is the handlers of one kind: its collection and its other routes. The
-// server mounts each at the kind's plural, with the kind's revisions.
+// server mounts each at the kind's plural.
 type Resource struct {
 	Kind *models.Kind
 	Collection

@@ -44,7 +44,7 @@ func TestKindsRegistry(t *testing.T) {
 			t.Errorf("a kind is named like the bundle's relation records")
 		}
 	}
-	if _, ok := KindNamed("treaty"); ok {
+	if _, ok := KindNamed("no-such-kind"); ok {
 		t.Error("KindNamed found a kind that is not in Kinds")
 	}
 }

@@ -142,6 +142,17 @@ func serveCmd(cfg *config) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cfg.withStore(cmd, func(ctx context.Context, st *store.Store, log *slog.Logger) error {
+				// The handler first: a server that cannot be built (a kind without
+				// handlers) stops before it writes to the database.
+				h, err := api.New(st, log, api.Options{
+					MaxImportBytes: cfg.maxImport, PrivateReads: !cfg.publicRead,
+					RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, CORSOrigins: cfg.cors,
+					TrustedProxies: cfg.proxies, RequestTimeout: cfg.reqTimeout,
+					ClientConcurrency: cfg.clientConc, MaxInFlight: st.Stats().MaxOpenConnections, QueueWait: cfg.queueWait,
+				})
+				if err != nil {
+					return err
+				}
 				n, err := st.MigrateUp(ctx)
 				if err != nil {
 					return err
@@ -154,15 +165,6 @@ func serveCmd(cfg *config) *cobra.Command {
 					if _, err := servePprof(ctx, cfg.pprofAddr, log); err != nil {
 						return err
 					}
-				}
-				h, err := api.New(st, log, api.Options{
-					MaxImportBytes: cfg.maxImport, PrivateReads: !cfg.publicRead,
-					RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, CORSOrigins: cfg.cors,
-					TrustedProxies: cfg.proxies, RequestTimeout: cfg.reqTimeout,
-					ClientConcurrency: cfg.clientConc, MaxInFlight: st.Stats().MaxOpenConnections, QueueWait: cfg.queueWait,
-				})
-				if err != nil {
-					return err
 				}
 				return api.Serve(ctx, cfg.addr, h, log)
 			})
