@@ -125,11 +125,11 @@ func (e *env) prepare(ctx context.Context, w *readWorkload) error {
 	w.path = first + "&" + url.Values{"cursor": {page.NextCursor}}.Encode()
 	var start time.Time
 	var id [16]byte
-	err = e.pool.QueryRow(ctx, `SELECT date_start, id FROM (`+actorPage+`) p ORDER BY date_start DESC, id DESC OFFSET 49 LIMIT 1`, e.hot).Scan(&start, &id)
+	err = e.pool.QueryRow(ctx, `SELECT date_start, id FROM (`+actorPage+`) p ORDER BY date_start DESC, id DESC OFFSET 49 LIMIT 1`, e.ids[e.hot]).Scan(&start, &id)
 	if err != nil {
 		return fmt.Errorf("page 1's last row: %w", err)
 	}
-	w.args = []any{e.hot, start, id}
+	w.args = []any{e.ids[e.hot], start, id}
 	return nil
 }
 

@@ -46,6 +46,7 @@ type env struct {
 	hot, hot2        string // the two actors in most events
 	median, rare     string
 	hotCount         int64
+	ids              map[string][16]byte // actor ids by slug
 	graphYear        int
 	events           int
 	importBundle     []byte // the import workload's bundle
@@ -110,6 +111,7 @@ func setup(ctx context.Context, o *options, out io.Writer, logf func(string, ...
 		return e, err
 	}
 	pcfg.MaxConns = poolSize
+	pcfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	if e.pool, err = pgxpool.NewWithConfig(ctx, pcfg); err != nil {
 		return e, err
 	}
@@ -205,24 +207,29 @@ func firstProblem(rep *store.ImportReport) any {
 
 // pickActors finds the actors of the list workloads from the participation counts.
 func (e *env) pickActors(ctx context.Context) error {
-	rows, err := e.pool.Query(ctx, `SELECT a.slug, count(*) FROM event_participants p JOIN actors a ON a.id = p.actor_id
-		GROUP BY a.slug ORDER BY count(*) DESC, a.slug`)
+	rows, err := e.pool.Query(ctx, `SELECT a.slug, a.id, count(*) FROM event_participants p JOIN actors a ON a.id = p.actor_id
+		GROUP BY a.slug, a.id ORDER BY count(*) DESC, a.slug`)
 	if err != nil {
 		return err
 	}
 	type ac struct {
 		slug string
+		id   [16]byte
 		n    int64
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ac, error) {
 		var a ac
-		return a, r.Scan(&a.slug, &a.n)
+		return a, r.Scan(&a.slug, &a.id, &a.n)
 	})
 	if err != nil {
 		return err
 	}
 	if len(list) < 3 {
 		return fmt.Errorf("only %d actors take part in events", len(list))
+	}
+	e.ids = make(map[string][16]byte, len(list))
+	for _, a := range list {
+		e.ids[a.slug] = a.id
 	}
 	e.hot, e.hotCount, e.hot2 = list[0].slug, list[0].n, list[1].slug
 	e.median, e.rare = list[len(list)/2].slug, list[len(list)-1].slug

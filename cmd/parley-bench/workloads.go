@@ -34,30 +34,34 @@ const eventDoc = `json_build_object('id', e.id, 'version', e.version, 'created_a
   'relations', COALESCE((SELECT json_agg(json_build_object('type', r.type, 'event_id', r.related_id) ORDER BY r.type, r.related_id)
     FROM event_relations r WHERE r.event_id = e.id), '[]'))`
 
-// actorID resolves an actor slug inside a statement, as parley resolves the filter.
-const actorID = `(SELECT id FROM actors WHERE slug = $1)`
-
-// firstRole keeps one participation row per event when an actor has several roles in it,
-// as parley's single-actor scan does.
-const firstRole = `NOT EXISTS (SELECT 1 FROM event_participants d WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role)`
+// actorID is the actor of a statement: the raw side is given ids (looked up once at
+// setup), where parley resolves the slug of each request with a query of its own, and
+// its pool plans every statement for the values given (plan_cache_mode
+// force_custom_plan): with the generator's skew, a generic plan of an actor's page
+// sorts all of the top actor's events.
+//
+// Unlike parley's single-actor scan, the raw statements do not drop an actor's second
+// role in one event (NOT EXISTS … d.role < k.role): bench.Generate never gives an actor
+// two roles in one event, so the answers are the same.
+const actorID = `$1::uuid`
 
 // actorPage is one page of an actor's events, newest first (the single-actor scan).
 const actorPage = `SELECT e.date_start, e.id, ` + eventDoc + `
 FROM event_participants k JOIN events e ON e.id = k.event_id
-WHERE k.actor_id = ` + actorID + ` AND ` + firstRole + `
+WHERE k.actor_id = ` + actorID + `
 ORDER BY k.event_start DESC, k.event_id DESC LIMIT 51`
 
 // actorPage2 is the page after the row whose start and id are $2 and $3.
 const actorPage2 = `SELECT e.date_start, e.id, ` + eventDoc + `
 FROM event_participants k JOIN events e ON e.id = k.event_id
-WHERE k.actor_id = ` + actorID + ` AND ` + firstRole + ` AND (k.event_start, k.event_id) < ($2, $3)
+WHERE k.actor_id = ` + actorID + ` AND (k.event_start, k.event_id) < ($2, $3)
 ORDER BY k.event_start DESC, k.event_id DESC LIMIT 51`
 
 // bothActors is the newest page of the events two actors both took part in.
 const bothActors = `SELECT e.date_start, e.id, ` + eventDoc + `
 FROM events e
 WHERE e.id IN (SELECT a.event_id FROM event_participants a JOIN event_participants b ON b.event_id = a.event_id
-  WHERE a.actor_id = ` + actorID + ` AND b.actor_id = (SELECT id FROM actors WHERE slug = $2))
+  WHERE a.actor_id = ` + actorID + ` AND b.actor_id = $2::uuid)
 ORDER BY e.date_start DESC, e.id DESC LIMIT 51`
 
 const searchByDate = `SELECT e.date_start, e.id, ` + eventDoc + `
@@ -97,7 +101,7 @@ var (
 const timelineVis = `SELECT e.slug, e.title, e.date_edtf, e.date_start, e.date_end, e.date_precision, e.date_approximate,
   e.date_uncertain, e.type, e.status, l.name, e.summary
 FROM event_participants k JOIN events e ON e.id = k.event_id LEFT JOIN locations l ON l.id = e.location_id
-WHERE k.actor_id = ` + actorID + ` AND ` + firstRole + `
+WHERE k.actor_id = ` + actorID + `
 ORDER BY k.event_start, k.event_id LIMIT 501`
 
 // network is the actor's co-participants with their actor, most shared first.
@@ -123,7 +127,7 @@ UNION ALL
 func (e *env) readWorkloads() []readWorkload {
 	ev := func(q url.Values) string { return "/api/v1/events?" + q.Encode() }
 	list := func(name, actor string) readWorkload {
-		return readWorkload{name: name, path: ev(url.Values{"actor": {actor}}), sql: actorPage, args: []any{actor},
+		return readWorkload{name: name, path: ev(url.Values{"actor": {actor}}), sql: actorPage, args: []any{e.ids[actor]},
 			counts: []string{"items"}, rowCap: 50}
 	}
 	search := func(name, q, sort string) readWorkload {
@@ -139,7 +143,7 @@ func (e *env) readWorkloads() []readWorkload {
 		if groupBy != "" {
 			q.Set("group_by", groupBy)
 		}
-		return readWorkload{name: name, path: "/api/v1/stats/events?" + q.Encode(), sql: sql, args: []any{e.hot}, counts: []string{"buckets"}}
+		return readWorkload{name: name, path: "/api/v1/stats/events?" + q.Encode(), sql: sql, args: []any{e.ids[e.hot]}, counts: []string{"buckets"}}
 	}
 	year := fmt.Sprint(e.graphYear)
 	return []readWorkload{
@@ -149,7 +153,7 @@ func (e *env) readWorkloads() []readWorkload {
 		list("list-median", e.median),
 		list("list-rare", e.rare),
 		{name: "list-two-hot-all", path: ev(url.Values{"actor": {e.hot, e.hot2}, "match": {"all"}}), sql: bothActors,
-			args: []any{e.hot, e.hot2}, counts: []string{"items"}, rowCap: 50},
+			args: []any{e.ids[e.hot], e.ids[e.hot2]}, counts: []string{"items"}, rowCap: 50},
 		search("search-rare-date", rareWord, "-date"),
 		search("search-rare-relevance", rareWord, "relevance"),
 		search("search-common-date", "peace", "-date"),
@@ -162,8 +166,8 @@ func (e *env) readWorkloads() []readWorkload {
 		stats("stats-month-hot-by-type", "type", statsByType),
 		stats("stats-month-hot-by-country", "country", statsByCountry),
 		{name: "timeline-vis-hot", path: "/api/v1/timeline?" + url.Values{"actor": {e.hot}, "format": {"vis"}}.Encode(),
-			sql: timelineVis, args: []any{e.hot}, counts: []string{"items"}, rowCap: 500},
-		{name: "network-hot", path: "/api/v1/actors/" + url.PathEscape(e.hot) + "/network", sql: network, args: []any{e.hot},
+			sql: timelineVis, args: []any{e.ids[e.hot]}, counts: []string{"items"}, rowCap: 500},
+		{name: "network-hot", path: "/api/v1/actors/" + url.PathEscape(e.hot) + "/network", sql: network, args: []any{e.ids[e.hot]},
 			counts: []string{"co_participants"}},
 		{name: "graph-year", path: "/api/v1/graph?" + url.Values{"from": {year}, "to": {year}}.Encode(),
 			sql:    fmt.Sprintf(graph, "WHERE e.date_end > $2 AND e.date_start < $3"),
