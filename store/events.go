@@ -359,7 +359,7 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Even
 		}
 		if conds.actorScan() {
 			base, sorts, where = db.Table("events").Select(eventColumns()).
-				Joins("JOIN event_participants k ON k.event_id = events.id AND k.actor_id = ?", conds.actors[0]),
+				Joins("JOIN event_participants k ON k.event_id = events.id AND k.actor_id = ?", conds.driver),
 				actorScanSorts, conds.actorScanWhere
 		}
 		page, err = list(base, listParams{f.Sort, f.Cursor, f.Limit}, sorts, where,

@@ -125,6 +125,9 @@ type eventConds struct {
 	tags                               []string
 	searchCond                         string
 	searchArgs                         []any
+	// driver is the actor whose participation rows the actor scan walks: the one actor,
+	// or with match=all the one of fewest events (see eventConditions).
+	driver models.ID
 	// fewMatches says the full-text query matches fewer than searchProbe events (on
 	// PostgreSQL): a page in date order is then sorted from the matches the GIN index
 	// finds, not met on a walk of the date index that may cross every event. A query of
@@ -161,6 +164,13 @@ func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error
 	}
 	if f.Parent != "" {
 		if c.parent, err = lookupRefs(db, models.KindEvent, "parent", []string{f.Parent}); err != nil {
+			return nil, err
+		}
+	}
+	if len(c.actors) == 1 {
+		c.driver = c.actors[0]
+	} else if len(c.actors) > 1 && f.MatchAll {
+		if c.driver, err = rarestActor(db, c.actors); err != nil {
 			return nil, err
 		}
 	}
@@ -261,12 +271,35 @@ var actorScanSorts = []sortKey{
 	{name: "date", column: "k.event_start", idCol: "k.event_id", kind: keyTime},
 }
 
-// actorScan reports whether the single-actor range scan answers the query: one actor
-// (or several that resolve to one), a date sort and no full-text query. Every other
-// filter composes with it (others), so none is ever dropped on this path.
+// actorScan reports whether the actor range scan answers the query: one actor (or
+// several that resolve to one), or several that must all take part (walking the one of
+// fewest events and checking the others on each), a date sort and no full-text query.
+// Every other filter composes with it (others), so none is ever dropped on this path.
 func (c *eventConds) actorScan() bool {
 	f := c.f
-	return len(c.actors) == 1 && f.Q == "" && (f.Sort == "" || f.Sort == "date" || f.Sort == "-date")
+	return !c.driver.IsZero() && f.Q == "" && (f.Sort == "" || f.Sort == "date" || f.Sort == "-date")
+}
+
+// rarestProbe bounds how many participation rows rarestActor counts per actor.
+const rarestProbe = 5000
+
+// rarestActor is the actor of ids with the fewest participation rows, counted up to
+// rarestProbe each on the (actor_id, event_start, event_id) index: one statement of one
+// shape, whose cost is bounded by rarestProbe times the number of actors.
+func rarestActor(db *gorm.DB, ids []models.ID) (models.ID, error) {
+	var rows []struct {
+		ID models.ID
+		N  int64
+	}
+	err := db.Raw(`SELECT a.id, (SELECT COUNT(*) FROM (SELECT 1 FROM event_participants p WHERE p.actor_id = a.id LIMIT ?) x) AS n
+		FROM actors a WHERE a.id IN ? ORDER BY n, a.id LIMIT 1`, rarestProbe, ids).Scan(&rows).Error
+	if err != nil {
+		return models.ID{}, dbError(err, "actors")
+	}
+	if len(rows) == 0 {
+		return ids[0], nil
+	}
+	return rows[0].ID, nil
 }
 
 // actorScanWhere filters the joined participation rows k and applies every other
@@ -281,6 +314,16 @@ func (c *eventConds) actorScanWhere(q *gorm.DB) *gorm.DB {
 	} else {
 		q = q.Where("NOT EXISTS (SELECT 1 FROM event_participants d " +
 			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role)")
+	}
+	if len(c.actors) > 1 {
+		// match=all: every other actor takes part too (in one of the roles, if given).
+		others := slices.DeleteFunc(slices.Clone(c.actors), func(id models.ID) bool { return id == c.driver })
+		cond, args := "d.actor_id IN ?", []any{others}
+		if len(f.Roles) > 0 {
+			cond, args = cond+" AND d.role IN ?", append(args, uniq(f.Roles))
+		}
+		q = q.Where(fmt.Sprintf("(SELECT COUNT(DISTINCT d.actor_id) FROM event_participants d WHERE d.event_id = k.event_id AND %s) = %d",
+			cond, len(others)), args...)
 	}
 	if f.From != nil {
 		q = q.Where("k.event_end > ?", f.From.Start)
