@@ -45,9 +45,26 @@ type Format struct {
 	// Timeline builds the /timeline document from one page of events; nil for the
 	// API's own list of events, which the handler writes (format=parley).
 	Timeline func([]models.Event, TimelineOptions) any
+	// Embeds says what a timeline needs embedded in its events, by its options; nil
+	// for everything (the TimelineJS slides and the API's own list show it all).
+	Embeds func(TimelineOptions) Embeds
 	// Graph builds the /graph document: a value sent as JSON, or a WriteFunc that
 	// writes the document itself (sent as a download).
 	Graph func(*models.Graph) any
+}
+
+// Embeds names the related entities an encoder reads from events: what the store must
+// load for it, and no more.
+type Embeds struct {
+	Participants, Location, Statements, Sources bool
+}
+
+// EmbedsFor is what format f needs embedded for opt.
+func (f *Format) EmbedsFor(opt TimelineOptions) Embeds {
+	if f.Embeds == nil {
+		return Embeds{Participants: true, Location: true, Statements: true, Sources: true}
+	}
+	return f.Embeds(opt)
 }
 
 // WriteFunc is a document that writes itself, for a format that is not JSON.
@@ -115,7 +132,11 @@ var registry = []Format{
 		export:   func(string) eventEncoder { return &exportTimelineJS{} },
 		Timeline: func(e []models.Event, opt TimelineOptions) any { return TimelineJS(e, opt) }},
 	{Name: string(TimelineVis), MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtTimeline,
-		Timeline: func(e []models.Event, opt TimelineOptions) any { return Vis(e, opt) }},
+		Timeline: func(e []models.Event, opt TimelineOptions) any { return Vis(e, opt) },
+		// The tooltip names the location; lanes by actor name the first participant.
+		Embeds: func(opt TimelineOptions) Embeds {
+			return Embeds{Location: true, Participants: opt.GroupBy == GroupByActor}
+		}},
 	{Name: string(GraphD3), MediaType: "application/json", Extension: "json", Entities: actors, Endpoints: AtGraph,
 		Graph: func(g *models.Graph) any { return D3(g) }},
 	{Name: string(GraphCytoscape), MediaType: "application/json", Extension: "json", Entities: actors, Endpoints: AtGraph,

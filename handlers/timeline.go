@@ -74,7 +74,8 @@ func (h *Timeline) Get(c *gin.Context) {
 		f.Limit = store.MaxLimit
 	}
 	f.Sort = "date"
-	f.Include = store.Include{Participants: true, Location: true, Statements: true, Sources: true}
+	emb := fm.EmbedsFor(opt)
+	f.Include = store.Include{Participants: emb.Participants, Location: emb.Location, Statements: emb.Statements, Sources: emb.Sources}
 	ctx := c.Request.Context()
 	p, err := h.store.ListEvents(ctx, f)
 	if err != nil {
@@ -85,9 +86,13 @@ func (h *Timeline) Get(c *gin.Context) {
 		respondList(c, p)
 		return
 	}
-	// Speakers and represented actors are not embedded in events: load them once.
+	// Speakers and represented actors are not embedded in events: load them once, for a
+	// format that shows them.
 	var ids []models.ID
 	for _, e := range p.Items {
+		if !emb.Statements {
+			break
+		}
 		for _, pt := range e.Participants {
 			if pt.Represents != nil {
 				ids = append(ids, pt.Represents.ID)

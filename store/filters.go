@@ -307,13 +307,15 @@ func rarestActor(db *gorm.DB, ids []models.ID) (models.ID, error) {
 // only the first (lowest matching role) is kept.
 func (c *eventConds) actorScanWhere(q *gorm.DB) *gorm.DB {
 	f := c.f
+	// A sub-query per row (a look-up on the primary key), not NOT EXISTS: PostgreSQL
+	// made that an anti-join over every row of the actor, six times slower for a page.
 	if len(f.Roles) > 0 {
 		roles := uniq(f.Roles)
-		q = q.Where("k.role IN ?", roles).Where("NOT EXISTS (SELECT 1 FROM event_participants d "+
-			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role AND d.role IN ?)", roles)
+		q = q.Where("k.role IN ?", roles).Where("k.role = (SELECT MIN(d.role) FROM event_participants d "+
+			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role IN ?)", roles)
 	} else {
-		q = q.Where("NOT EXISTS (SELECT 1 FROM event_participants d " +
-			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role)")
+		q = q.Where("k.role = (SELECT MIN(d.role) FROM event_participants d " +
+			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id)")
 	}
 	if len(c.actors) > 1 {
 		// match=all: every other actor takes part too (in one of the roles, if given).
