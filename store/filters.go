@@ -307,15 +307,16 @@ func rarestActor(db *gorm.DB, ids []models.ID) (models.ID, error) {
 // only the first (lowest matching role) is kept.
 func (c *eventConds) actorScanWhere(q *gorm.DB) *gorm.DB {
 	f := c.f
-	// A sub-query per row (a look-up on the primary key), not NOT EXISTS: PostgreSQL
-	// made that an anti-join over every row of the actor, six times slower for a page.
+	// NOT EXISTS, which PostgreSQL prices as keeping nearly every row: a comparison with
+	// a sub-query's MIN was priced at 0.5 % of them, and at a million events it chose to
+	// sort the top actor's 106,000 rows for a page of 500 (1.4 s instead of 22 ms).
 	if len(f.Roles) > 0 {
 		roles := uniq(f.Roles)
-		q = q.Where("k.role IN ?", roles).Where("k.role = (SELECT MIN(d.role) FROM event_participants d "+
-			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role IN ?)", roles)
+		q = q.Where("k.role IN ?", roles).Where("NOT EXISTS (SELECT 1 FROM event_participants d "+
+			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role AND d.role IN ?)", roles)
 	} else {
-		q = q.Where("k.role = (SELECT MIN(d.role) FROM event_participants d " +
-			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id)")
+		q = q.Where("NOT EXISTS (SELECT 1 FROM event_participants d " +
+			"WHERE d.event_id = k.event_id AND d.actor_id = k.actor_id AND d.role < k.role)")
 	}
 	if len(c.actors) > 1 {
 		// match=all: every other actor takes part too (in one of the roles, if given).
