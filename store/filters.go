@@ -194,6 +194,15 @@ func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error
 	return c, nil
 }
 
+// none reports whether the filter selects every event: then a caller need not name the
+// events at all (a sub-query of every event id cost a semi-join over all of them).
+func (c *eventConds) none() bool {
+	f := c.f
+	return len(c.actors) == 0 && len(f.Roles) == 0 && len(f.Countries) == 0 && len(c.locations) == 0 &&
+		len(f.Types) == 0 && len(f.Statuses) == 0 && len(c.tags) == 0 && len(c.sources) == 0 &&
+		len(c.parent) == 0 && c.searchCond == "" && f.From == nil && f.To == nil
+}
+
 // where applies every condition.
 func (c *eventConds) where(q *gorm.DB) *gorm.DB {
 	q = c.others(c.participation(q))

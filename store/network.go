@@ -46,11 +46,11 @@ func (s *Store) ActorNetwork(ctx context.Context, ref string, f EventFilter) (*N
 		N           int64
 		First, Last scannedTime
 	}
-	err = db.Table("event_participants me").
+	q := db.Table("event_participants me").
 		Select("o.actor_id AS actor_id, COUNT(DISTINCT me.event_id) AS n, MIN(me.event_start) AS first, MAX(me.event_start) AS last").
 		Joins("JOIN event_participants o ON o.event_id = me.event_id AND o.actor_id <> me.actor_id").
-		Where("me.actor_id = ?", a.ID).Where("me.event_id IN (?)", events).
-		Group("o.actor_id").Scan(&rows).Error
+		Where("me.actor_id = ?", a.ID)
+	err = onEvents(q, "me.event_id", events).Group("o.actor_id").Scan(&rows).Error
 	if err != nil {
 		return nil, dbError(err, "network")
 	}
@@ -102,13 +102,23 @@ func (t *scannedTime) Scan(src any) error {
 	return fmt.Errorf("store: cannot read %T %v as a time", src, src)
 }
 
-// filteredEventIDs is a sub-query of the ids of the events f selects.
+// filteredEventIDs is a sub-query of the ids of the events f selects, nil when f
+// selects every event.
 func (s *Store) filteredEventIDs(db *gorm.DB, f *EventFilter) (*gorm.DB, error) {
 	conds, err := s.eventConditions(db, f)
-	if err != nil {
+	if err != nil || conds.none() {
 		return nil, err
 	}
 	return conds.where(db.Session(&gorm.Session{NewDB: true}).Table("events").Select("events.id")), nil
+}
+
+// onEvents keeps the rows of q whose column names one of events (a filteredEventIDs
+// sub-query); nil keeps every row, without a semi-join over every event.
+func onEvents(q *gorm.DB, column string, events *gorm.DB) *gorm.DB {
+	if events == nil {
+		return q
+	}
+	return q.Where(column+" IN (?)", events)
 }
 
 // CoParticipationGraph builds the graph of the events f selects: every participating
@@ -121,20 +131,18 @@ func (s *Store) CoParticipationGraph(ctx context.Context, f EventFilter, minWeig
 		return nil, err
 	}
 	var edges []models.GraphEdge
-	err = db.Table("event_participants a").
+	err = onEvents(db.Table("event_participants a").
 		Select("a.actor_id AS source, b.actor_id AS target, COUNT(DISTINCT a.event_id) AS weight").
-		Joins("JOIN event_participants b ON b.event_id = a.event_id AND a.actor_id < b.actor_id").
-		Where("a.event_id IN (?)", events).
+		Joins("JOIN event_participants b ON b.event_id = a.event_id AND a.actor_id < b.actor_id"), "a.event_id", events).
 		Group("a.actor_id, b.actor_id").Having("COUNT(DISTINCT a.event_id) >= ?", minWeight).
 		Order("weight DESC, source, target").Scan(&edges).Error
 	if err != nil {
 		return nil, dbError(err, "graph")
 	}
 	var nodes []models.GraphNode
-	err = db.Table("event_participants p").
+	err = onEvents(db.Table("event_participants p").
 		Select("p.actor_id AS id, ac.slug AS slug, ac.name AS label, ac.kind AS kind, COUNT(DISTINCT p.event_id) AS events").
-		Joins("JOIN actors ac ON ac.id = p.actor_id").
-		Where("p.event_id IN (?)", events).
+		Joins("JOIN actors ac ON ac.id = p.actor_id"), "p.event_id", events).
 		Group("p.actor_id, ac.slug, ac.name, ac.kind").Order("ac.slug").Scan(&nodes).Error
 	if err != nil {
 		return nil, dbError(err, "graph")
