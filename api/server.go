@@ -149,7 +149,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	}
 	for _, res := range resources {
 		base := "/" + res.Kind.Plural
-		v1.GET(base, res.List)
+		v1.GET(base, lagging(st, res.List))
 		v1.POST(base, res.Create)
 		v1.GET(base+"/:id", res.Get)
 		v1.PUT(base+"/:id", res.Replace)
@@ -157,7 +157,11 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 		v1.DELETE(base+"/:id", res.Delete)
 		v1.GET(base+"/:id/revisions", res.Revisions)
 		for _, x := range res.Extra {
-			v1.GET(base+x.Path, x.Handle)
+			if x.Lagging {
+				v1.GET(base+x.Path, lagging(st, x.Handle))
+			} else {
+				v1.GET(base+x.Path, x.Handle)
+			}
 		}
 	}
 
@@ -166,14 +170,14 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 		maxImport = DefaultMaxImportBytes
 	}
 	export := handlers.NewExport(st, maxImport, m)
-	v1.GET("/export", export.Events)
-	v1.GET("/export/bundle", export.Bundle)
+	v1.GET("/export", lagging(st, export.Events))
+	v1.GET("/export/bundle", lagging(st, export.Bundle))
 	v1.POST("/import", export.Import)
-	v1.GET("/timeline", handlers.NewTimeline(st).Get)
-	v1.GET("/stats/events", handlers.NewStats(st).Events)
-	v1.GET("/graph", handlers.NewGraph(st).Get)
+	v1.GET("/timeline", lagging(st, handlers.NewTimeline(st).Get))
+	v1.GET("/stats/events", lagging(st, handlers.NewStats(st).Events))
+	v1.GET("/graph", lagging(st, handlers.NewGraph(st).Get))
 
-	v1.GET("/changes", handlers.NewChanges(st).List)
+	v1.GET("/changes", lagging(st, handlers.NewChanges(st).List))
 
 	keys := handlers.NewKeys(st)
 	v1.GET("/keys", keys.List)
@@ -195,6 +199,24 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 		}
 	}
 	return r, nil
+}
+
+// lagging lets a GET route's reads go to a read replica (store.ReplicaReads): lists,
+// exports and aggregates, which may be up to the replicas' lag bound behind the primary.
+// Every other route, a GET by id, an API key's look-up, an Idempotency-Key claim, and
+// every write, reads from the primary, so a client sees a write it was just answered
+// for. The reads of one request share one transaction on one replica.
+func lagging(st *store.Store, h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.Method != http.MethodGet {
+			h(c)
+			return
+		}
+		ctx, done := st.ReplicaReads(c.Request.Context())
+		defer done()
+		c.Request = c.Request.WithContext(ctx)
+		h(c)
+	}
 }
 
 // openAPI3 converts the swag-generated Swagger 2.0 document to OpenAPI 3. Swagger 2

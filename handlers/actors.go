@@ -31,7 +31,7 @@ type Actors struct {
 var _ = resource(models.KindActor, func(s ActorStore) Resource {
 	h := NewActors(s)
 	return Resource{Collection: h, Extra: []Route{
-		{"/:id/events", h.Events}, {"/:id/statements", h.Statements}, {"/:id/network", h.Network},
+		{"/:id/events", h.Events, true}, {"/:id/statements", h.Statements, true}, {"/:id/network", h.Network, true},
 	}}
 })
 

@@ -29,7 +29,7 @@ type Events struct {
 
 var _ = resource(models.KindEvent, func(s EventStore) Resource {
 	h := NewEvents(s)
-	return Resource{Collection: h, Extra: []Route{{"/:id/related", h.Related}}}
+	return Resource{Collection: h, Extra: []Route{{"/:id/related", h.Related, false}}}
 })
 
 // NewEvents binds the event handlers to a store.

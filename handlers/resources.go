@@ -24,6 +24,9 @@ type Collection interface {
 type Route struct {
 	Path   string
 	Handle gin.HandlerFunc
+	// Lagging marks a list that may read from a read replica (up to the replicas' lag
+	// bound behind the primary); other routes read from the primary.
+	Lagging bool
 }
 
 // Resource is the handlers of one kind: its collection and its other routes. The

@@ -64,7 +64,13 @@ func (s *Store) ActorNetwork(ctx context.Context, ref string, f EventFilter) (*N
 	}
 	out := &Network{Actor: *a, CoParticipants: make([]CoParticipant, 0, len(rows))}
 	for _, r := range rows {
-		out.CoParticipants = append(out.CoParticipants, CoParticipant{Actor: *byID[r.ActorID], SharedEvents: r.N,
+		co, ok := byID[r.ActorID]
+		if !ok || co == nil {
+			// The actor went between the two statements (they are two snapshots unless the
+			// request reads in one transaction): leave it out rather than invent it.
+			continue
+		}
+		out.CoParticipants = append(out.CoParticipants, CoParticipant{Actor: *co, SharedEvents: r.N,
 			FirstShared: r.First.Time, LastShared: r.Last.Time})
 	}
 	slices.SortFunc(out.CoParticipants, func(a, b CoParticipant) int {

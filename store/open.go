@@ -19,7 +19,6 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
-	"gorm.io/plugin/dbresolver"
 )
 
 // Dialect names the database family behind a Store.
@@ -42,6 +41,8 @@ type Store struct {
 	stmtTimeout time.Duration
 	// words caches how common the words of events' search text are (PostgreSQL).
 	words wordStats
+	// replicas are the read replicas, nil without any.
+	replicas *replicaSet
 }
 
 // Options tune Open; the zero value is fine.
@@ -50,9 +51,16 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxOpenConns caps the PostgreSQL pool (default 20).
 	MaxOpenConns int
-	// ReadReplicas are PostgreSQL URLs that serve reads outside transactions; writes and
-	// everything inside a transaction stay on the primary.
+	// ReadReplicas are PostgreSQL streaming replicas of the primary. They serve only the
+	// reads of requests that opted in with ReplicaReads, and only while fit (see
+	// replicas.go); everything else reads from the primary.
 	ReadReplicas []string
+	// ReplicaMaxLag is how far behind the primary a replica may be and still serve
+	// reads (default DefaultReplicaMaxLag).
+	ReplicaMaxLag time.Duration
+	// ReplicaCheckInterval is how often the replicas' health and lag are checked in the
+	// background (default DefaultReplicaCheckInterval).
+	ReplicaCheckInterval time.Duration
 	// StatementTimeout bounds every PostgreSQL statement on the server (0: none), so that
 	// no request can hold a connection longer, whatever happens to its client. Imports
 	// lift it inside their own transaction.
@@ -117,18 +125,25 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(n)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: db, dialect: dialect, log: log, dsn: dsn, stmtTimeout: opts.StatementTimeout}
 	if len(opts.ReadReplicas) > 0 {
-		if err := useReplicas(db, dialect, opts.ReadReplicas, opts.StatementTimeout); err != nil {
+		if dialect != Postgres {
+			_ = sqlDB.Close()
+			return nil, errors.New("store: read replicas need PostgreSQL")
+		}
+		if s.replicas, err = openReplicas(db, cfg, log, opts); err != nil {
 			_ = sqlDB.Close()
 			return nil, err
 		}
 	}
-	s := &Store{db: db, dialect: dialect, log: log, dsn: dsn, stmtTimeout: opts.StatementTimeout}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {
-		_ = sqlDB.Close()
+		_ = s.Close()
 		return nil, fmt.Errorf("store: connect %s: %w", dialect, err)
+	}
+	if s.replicas != nil {
+		s.replicas.start(pingCtx)
 	}
 	return s, nil
 }
@@ -152,25 +167,6 @@ func pgDialector(dsn string, timeout time.Duration) gorm.Dialector {
 		return err
 	})}
 	return postgres.New(cfg)
-}
-
-// useReplicas routes reads to the replicas with gorm's dbresolver (random choice per query).
-func useReplicas(db *gorm.DB, dialect Dialect, urls []string, statementTimeout time.Duration) error {
-	if dialect != Postgres {
-		return errors.New("store: read replicas need PostgreSQL")
-	}
-	replicas := make([]gorm.Dialector, 0, len(urls))
-	for _, u := range urls {
-		d, dsn, err := parseURL(u)
-		if err != nil {
-			return err
-		}
-		if d != Postgres {
-			return fmt.Errorf("store: read replica %q is not a postgres:// URL", u)
-		}
-		replicas = append(replicas, pgDialector(dsn, statementTimeout))
-	}
-	return db.Use(dbresolver.Register(dbresolver.Config{Replicas: replicas, Policy: dbresolver.RandomPolicy{}}))
 }
 
 // parseURL maps a database URL to a dialect and a driver DSN. SQLite gets foreign keys,
@@ -244,6 +240,9 @@ func (s *Store) Stats() sql.DBStats {
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	if s.replicas != nil {
+		s.replicas.close()
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

@@ -57,6 +57,7 @@ func transactOnce(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) 
 		return err
 	}
 	defer unlock()
+	wroteIn(ctx) // the request reads its writes: from the primary from now on
 	return db.WithContext(ctx).Transaction(fn)
 }
 

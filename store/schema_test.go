@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/parley-api/parley/models"
@@ -46,8 +47,9 @@ func TestMigrateDownUp(t *testing.T) {
 	})
 }
 
-// TestReadReplicas opens a store whose reads go to a replica (here the same server) and
-// checks that writes and reads both work through it.
+// TestReadReplicas opens a store whose "replica" is the primary itself: it is not a
+// standby, so the health check skips it and every read, opted in or not, goes to the
+// primary. (TestStreamingReplica in api runs a real standby.)
 func TestReadReplicas(t *testing.T) {
 	url := storetest.URL(t, store.Postgres)
 	ctx := context.Background()
@@ -59,13 +61,18 @@ func TestReadReplicas(t *testing.T) {
 	if _, err := s.MigrateUp(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if st := s.ReplicaStatus(); len(st) != 1 || st[0].Fit || !strings.Contains(st[0].Reason, "not a standby") {
+		t.Fatalf("a primary given as a replica: %+v", st)
+	}
 	a := &models.Actor{Name: "Replica Test", Kind: models.ActorState}
 	if err := s.CreateActor(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.GetActor(ctx, "replica-test")
+	rctx, done := s.ReplicaReads(ctx)
+	defer done()
+	got, err := s.GetActor(rctx, "replica-test")
 	if err != nil || got.ID != a.ID {
-		t.Fatalf("read through replica: %+v %v", got, err)
+		t.Fatalf("read with no fit replica: %+v %v", got, err)
 	}
 	if _, err := store.Open(ctx, "sqlite:"+t.TempDir()+"/x.db", store.Options{ReadReplicas: []string{url}}); err == nil {
 		t.Error("SQLite accepted read replicas")

@@ -44,6 +44,7 @@ type config struct {
 	logLevel    string
 	seed        string
 	replicas    []string
+	replicaLag  time.Duration
 	maxImport   int64
 	publicRead  bool
 	rateLimit   float64
@@ -73,7 +74,8 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&cfg.databaseURL, "database-url", store.DefaultURL, "database URL: postgres://… or a SQLite path (env PARLEY_DATABASE_URL)")
 	pf.StringVar(&cfg.logFormat, "log-format", "json", "log format: json or text (env PARLEY_LOG_FORMAT)")
 	pf.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn, error (env PARLEY_LOG_LEVEL)")
-	pf.StringSliceVar(&cfg.replicas, "read-replica-urls", nil, "comma-separated PostgreSQL replica URLs that serve reads (env PARLEY_READ_REPLICA_URLS)")
+	pf.StringSliceVar(&cfg.replicas, "read-replica-urls", nil, "comma-separated PostgreSQL streaming replica URLs that serve the reads of lists, exports, statistics, the timeline, the graph and the changes feed (env PARLEY_READ_REPLICA_URLS)")
+	pf.DurationVar(&cfg.replicaLag, "replica-max-lag", store.DefaultReplicaMaxLag, "a read replica further behind the primary than this is skipped until it catches up (env PARLEY_REPLICA_MAX_LAG)")
 	root.AddCommand(serveCmd(cfg), migrateCmd(cfg), seedCmd(cfg), importCmd(cfg), exportCmd(cfg), keysCmd(cfg), genCmd(), versionCmd())
 	return root
 }
@@ -117,7 +119,7 @@ func (c *config) withStore(cmd *cobra.Command, fn func(ctx context.Context, st *
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.databaseURL, store.Options{Logger: log, ReadReplicas: c.replicas, StatementTimeout: c.stmtTimeout})
+	st, err := store.Open(ctx, c.databaseURL, store.Options{Logger: log, ReadReplicas: c.replicas, ReplicaMaxLag: c.replicaLag, StatementTimeout: c.stmtTimeout})
 	if err != nil {
 		return err
 	}
