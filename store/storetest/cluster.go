@@ -145,7 +145,7 @@ func newCluster(t testing.TB, version string, conf ...string) *Cluster {
 	c := &Cluster{Version: version, Name: fmt.Sprintf("parleytest-%d-%d", os.Getpid(), clusterSeq.Add(1)), Port: freePort(t), t: t}
 	pgTool(t, "pg_createcluster", append([]string{version, c.Name, "-p", fmt.Sprint(c.Port)}, flagsOf(conf)...)...)
 	t.Cleanup(func() {
-		out, err := exec.Command("pg_dropcluster", "--stop", version, c.Name).CombinedOutput()
+		out, err := exec.Command("pg_dropcluster", "--stop", version, c.Name).CombinedOutput() // #nosec G204 -- the test's own cluster, named by the test
 		if err != nil {
 			t.Logf("pg_dropcluster %s: %v: %s", c.Name, err, out)
 		}
