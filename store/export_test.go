@@ -21,7 +21,7 @@ func TraceSQLForTest(s *Store, fn func(sql string)) {
 	_ = s.db.Callback().Row().After("gorm:row").Register("test:trace_row", trace)
 }
 
-// SetSearchProbeForTest sets how many full-text matches count as many, and returns the
+// SetSearchProbeForTest sets how many events the full-text probe looks at, and returns the
 // function that puts it back.
 func SetSearchProbeForTest(n int) func() {
 	old := searchProbe

@@ -135,12 +135,45 @@ type eventConds struct {
 	fewMatches bool
 }
 
-// searchProbe is how many matches the full-text probe counts up to. Below it, sorting
-// the matches costs less than walking the date index; at or above it, a walk in sort
-// order meets a page of matches within a few thousand rows (one event in a hundred, at a
-// million, matches). PostgreSQL's planner cannot tell the two apart: it prices a rare
-// word like a common one, and walked a million-event index backwards for 10 to 30 s.
-var searchProbe = 5000
+// searchProbe is how many events, first in the page's order, the full-text probe looks
+// at. When they hold a tenth of a page of matches, the walk of the date index in that
+// order finds the page within about ten times as many rows (some milliseconds); when
+// they hold fewer, the matches are sparse and are sorted from the ones the GIN index
+// finds instead. PostgreSQL's planner cannot tell the two apart: it
+// prices a rare word like a common one (and walked a million-event index backwards for
+// 10 to 30 s), and a phrase of common words like a common word.
+var searchProbe = 2000
+
+// probeOrder is the order the probe walks for each sort of a page.
+var probeOrder = map[string]string{
+	"": "date_start DESC, id DESC", "-date": "date_start DESC, id DESC", "date": "date_start, id",
+	"updated": "updated_at, id", "-updated": "updated_at DESC, id DESC",
+}
+
+// sparse reports whether the first searchProbe events in the page's order hold fewer
+// than a tenth of a page of matches: one bounded statement, an index walk of
+// searchProbe rows.
+// It looks at the search alone; other filters only make matches sparser, which the
+// walk pays for as before.
+func (c *eventConds) sparse(db *gorm.DB) (bool, error) {
+	order, ok := probeOrder[c.f.Sort]
+	if !ok {
+		order = probeOrder[""]
+	}
+	page := c.f.Limit
+	if page <= 0 {
+		page = DefaultLimit
+	}
+	need := int64(page/10 + 1)
+	var n int64
+	err := db.Raw("SELECT count(*) FROM (SELECT 1 FROM (SELECT events.search_vector FROM events ORDER BY "+order+
+		" LIMIT ?) AS events WHERE "+c.searchCond+" LIMIT ?) m",
+		append(append([]any{searchProbe}, c.searchArgs...), need)...).Scan(&n).Error
+	if err != nil {
+		return false, dbError(err, "events")
+	}
+	return n < need, nil
+}
 
 // eventConditions checks the filter's counts, resolves its references and returns the
 // conditions. Each filter adds one condition whatever the number of its values.
@@ -182,13 +215,9 @@ func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error
 		}
 		c.searchCond, c.searchArgs = matchCondition(db, "events", sq)
 		if s.dialect == Postgres && !s.words.surelyMany(db, sq) {
-			var n int64
-			err := db.Raw("SELECT count(*) FROM (SELECT 1 FROM events WHERE "+c.searchCond+" LIMIT ?) m",
-				append(slices.Clone(c.searchArgs), searchProbe)...).Scan(&n).Error
-			if err != nil {
-				return nil, dbError(err, "events")
+			if c.fewMatches, err = c.sparse(db); err != nil {
+				return nil, err
 			}
-			c.fewMatches = n < int64(searchProbe)
 		}
 	}
 	return c, nil

@@ -49,10 +49,10 @@ func TestSearchPlansAgree(t *testing.T) {
 			{Q: "ceasefire", Types: []models.EventType{models.EventCall}}, {Q: `"talks 7"`}, {Q: "grain", Sort: "updated"},
 			{Q: "nothing-matches-this"},
 		} {
-			restore := store.SetSearchProbeForTest(1) // every query has "many" matches
+			restore := store.SetSearchProbeForTest(1 << 30) // the probe sees every match: a page of them is "dense"
 			many := page(f)
 			restore()
-			restore = store.SetSearchProbeForTest(1 << 30) // every query has "few"
+			restore = store.SetSearchProbeForTest(1) // the probe sees one event: every query is "sparse"
 			few := page(f)
 			restore()
 			if !slices.Equal(many, few) {

@@ -21,7 +21,7 @@ type wordStats struct {
 // wordStatsAge is how long the statistics are used before they are read again.
 const wordStatsAge = time.Minute
 
-// surelyMany reports whether q is estimated to match at least 4 × searchProbe events,
+// surelyMany reports whether q is estimated to match at least manyShare of the events,
 // counting words as independent and a word not among the common ones as matching nothing. Phrases are never counted as many: their words may be
 // common while they are adjacent nowhere. Any doubt (no statistics, an error) says no,
 // and the probe decides.
@@ -52,8 +52,13 @@ func (w *wordStats) surelyMany(db *gorm.DB, q *searchQuery) bool {
 		}
 		est += share
 	}
-	return est*w.rows >= 4*float64(searchProbe)
+	return est >= manyShare
 }
+
+// manyShare is the share of events a query must be estimated to match to skip the
+// probe: at one event in fifty, a walk in date order meets a page of 50 within about
+// 2,500 rows, whatever the size of the database.
+const manyShare = 0.02
 
 // load reads the statistics; on any error it keeps none, so that every query is probed.
 func (w *wordStats) load(db *gorm.DB) {
