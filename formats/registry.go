@@ -57,12 +57,14 @@ type Format struct {
 // load for it, and no more.
 type Embeds struct {
 	Participants, Location, Statements, Sources bool
+	// Children are the events' own child rows: participants, tags, sources, relations.
+	Children bool
 }
 
 // EmbedsFor is what format f needs embedded for opt.
 func (f *Format) EmbedsFor(opt TimelineOptions) Embeds {
 	if f.Embeds == nil {
-		return Embeds{Participants: true, Location: true, Statements: true, Sources: true}
+		return Embeds{Participants: true, Location: true, Statements: true, Sources: true, Children: true}
 	}
 	return f.Embeds(opt)
 }
@@ -135,7 +137,8 @@ var registry = []Format{
 		Timeline: func(e []models.Event, opt TimelineOptions) any { return Vis(e, opt) },
 		// The tooltip names the location; lanes by actor name the first participant.
 		Embeds: func(opt TimelineOptions) Embeds {
-			return Embeds{Location: true, Participants: opt.GroupBy == GroupByActor}
+			byActor := opt.GroupBy == GroupByActor
+			return Embeds{Location: true, Participants: byActor, Children: byActor}
 		}},
 	{Name: string(GraphD3), MediaType: "application/json", Extension: "json", Entities: actors, Endpoints: AtGraph,
 		Graph: func(g *models.Graph) any { return D3(g) }},

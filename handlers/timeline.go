@@ -75,7 +75,8 @@ func (h *Timeline) Get(c *gin.Context) {
 	}
 	f.Sort = "date"
 	emb := fm.EmbedsFor(opt)
-	f.Include = store.Include{Participants: emb.Participants, Location: emb.Location, Statements: emb.Statements, Sources: emb.Sources}
+	f.Include = store.Include{Participants: emb.Participants, Location: emb.Location, Statements: emb.Statements,
+		Sources: emb.Sources, Bare: !emb.Children}
 	ctx := c.Request.Context()
 	p, err := h.store.ListEvents(ctx, f)
 	if err != nil {

@@ -253,6 +253,9 @@ type Include struct {
 	Location     bool
 	Sources      bool
 	Statements   bool
+	// Bare leaves out the events' own child rows (participants, tags, sources,
+	// relations), for a reader that shows none of them; Participants overrides it.
+	Bare bool
 }
 
 // EventFilter holds the /events query. Actor, location, source and parent references are
@@ -378,8 +381,10 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) (Page[models.Even
 	for i := range page.Items {
 		ptrs[i] = &page.Items[i]
 	}
-	if err := loadEventChildren(db, ptrs); err != nil {
-		return page, dbError(err, "events")
+	if !f.Include.Bare || f.Include.Participants {
+		if err := loadEventChildren(db, ptrs); err != nil {
+			return page, dbError(err, "events")
+		}
 	}
 	return page, s.embed(ctx, ptrs, f.Include)
 }
