@@ -155,10 +155,13 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 //     runs PostgreSQL may switch a prepared statement to a generic plan, priced for an
 //     average actor; for the top actor of a million events (a tenth of them) that plan
 //     sorted every one of its events for a page of 50, 5 to 100 times slower. A custom
-//     plan costs a planning per run and sees the actor.
+//     plan costs a planning per run and sees the actor;
+//   - jit = off. PostgreSQL compiles a statement whose estimated cost passes
+//     jit_above_cost; an estimate far off (an actor's events with match=all) spent 60 ms
+//     compiling a statement that ran in 2.
 func pgDialector(dsn string, timeout time.Duration) gorm.Dialector {
 	cfg := postgres.Config{DSN: dsn}
-	set := "SET plan_cache_mode = force_custom_plan"
+	set := "SET plan_cache_mode = force_custom_plan; SET jit = off"
 	if timeout > 0 {
 		set += fmt.Sprintf("; SET statement_timeout = %d", max(1, timeout.Milliseconds()))
 	}
