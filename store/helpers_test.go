@@ -124,6 +124,32 @@ func allEvents(t *testing.T, s *store.Store, sort string) []models.Event {
 	return p.Items
 }
 
+// pagedEvents follows f's pages, limit events at a time, to the end, and returns every
+// event in order.
+func pagedEvents(t *testing.T, s *store.Store, f store.EventFilter, limit int) []models.Event {
+	t.Helper()
+	var out []models.Event
+	f.Limit, f.Cursor = limit, ""
+	for {
+		p, err := s.ListEvents(bg, f)
+		must(t, err)
+		out = append(out, p.Items...)
+		if f.Cursor = p.NextCursor; f.Cursor == "" {
+			return out
+		}
+	}
+}
+
+// pagedSlugs is pagedEvents' slugs.
+func pagedSlugs(t *testing.T, s *store.Store, f store.EventFilter, limit int) []string {
+	t.Helper()
+	var out []string
+	for _, e := range pagedEvents(t, s, f, limit) {
+		out = append(out, e.Slug)
+	}
+	return out
+}
+
 // counts is how many rows each entity list returns, for before/after comparisons.
 type counts struct{ Actors, Locations, Sources, Events, Statements int }
 

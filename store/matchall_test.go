@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -18,14 +17,10 @@ import (
 func TestMatchAllPlansAgree(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
 		rng := rand.New(rand.NewPCG(7, 11)) // #nosec G404 -- test data, reproducible by design
 		var actors []string
 		for i := range 5 {
-			a := &models.Actor{Name: fmt.Sprintf("Actor %d", i), Kind: models.ActorState}
-			if err := s.CreateActor(ctx, a); err != nil {
-				t.Fatal(err)
-			}
+			a := mkActor(t, s, fmt.Sprintf("Actor %d", i), models.ActorState, "")
 			actors = append(actors, a.Slug)
 		}
 		roles := []models.Role{models.RoleHost, models.RoleDelegation, models.RoleMediator}
@@ -41,26 +36,12 @@ func TestMatchAllPlansAgree(t *testing.T) {
 					}
 				}
 			}
-			if err := s.CreateEvent(ctx, e); err != nil {
-				t.Fatal(err)
-			}
+			mkEvent(t, s, e)
 		}
 		all := func(f store.EventFilter) []string {
 			t.Helper()
-			f.MatchAll, f.Limit = true, 7
-			var out []string
-			for {
-				p, err := s.ListEvents(ctx, f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, e := range p.Items {
-					out = append(out, e.Slug)
-				}
-				if f.Cursor = p.NextCursor; f.Cursor == "" {
-					return out
-				}
-			}
+			f.MatchAll = true
+			return pagedSlugs(t, s, f, 7)
 		}
 		from, to := models.MustParseDate("2013"), models.MustParseDate("2021")
 		checked := 0

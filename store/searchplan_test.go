@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -17,33 +16,14 @@ import (
 // sets the package's probe.
 func TestSearchPlansAgree(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
 		words := []string{"ceasefire", "grain", "energy"}
 		for i := range 30 {
 			e := &models.Event{Title: fmt.Sprintf("Talks %d on %s", i, words[i%3]), Summary: words[(i+1)%3],
 				Type: []models.EventType{models.EventMeeting, models.EventCall}[i%2], Status: models.StatusHeld,
 				Date: models.MustParseDate(fmt.Sprintf("2025-%02d-%02d", 1+i%12, 1+i%27))}
-			if err := s.CreateEvent(ctx, e); err != nil {
-				t.Fatal(err)
-			}
+			mkEvent(t, s, e)
 		}
-		page := func(f store.EventFilter) []string {
-			t.Helper()
-			var out []string
-			f.Limit = 4
-			for {
-				p, err := s.ListEvents(ctx, f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, e := range p.Items {
-					out = append(out, e.Slug)
-				}
-				if f.Cursor = p.NextCursor; f.Cursor == "" {
-					return out
-				}
-			}
-		}
+		page := func(f store.EventFilter) []string { return pagedSlugs(t, s, f, 4) }
 		for _, f := range []store.EventFilter{
 			{Q: "grain"}, {Q: "grain", Sort: "date"}, {Q: "grain -energy", Sort: "-date"},
 			{Q: "ceasefire", Types: []models.EventType{models.EventCall}}, {Q: `"talks 7"`}, {Q: "grain", Sort: "updated"},

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -17,14 +16,10 @@ import (
 func TestActorStatsRecount(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
 		rng := rand.New(rand.NewPCG(3, 5)) // #nosec G404 -- test data, reproducible by design
 		var actors []string
 		for i := range 4 {
-			a := &models.Actor{Name: fmt.Sprintf("Envoy %d", i), Kind: models.ActorPerson, Country: []string{"UA", "RU", "US", ""}[i]}
-			if err := s.CreateActor(ctx, a); err != nil {
-				t.Fatal(err)
-			}
+			a := mkActor(t, s, fmt.Sprintf("Envoy %d", i), models.ActorPerson, []string{"UA", "RU", "US", ""}[i])
 			actors = append(actors, a.Slug)
 		}
 		types := []models.EventType{models.EventMeeting, models.EventCall, models.EventSummit}
@@ -39,9 +34,7 @@ func TestActorStatsRecount(t *testing.T) {
 					}
 				}
 			}
-			if err := s.CreateEvent(ctx, e); err != nil {
-				t.Fatal(err)
-			}
+			mkEvent(t, s, e)
 		}
 		from, to := models.MustParseDate("2024-03"), models.MustParseDate("2024-10")
 		for _, f := range []store.EventFilter{
@@ -51,27 +44,16 @@ func TestActorStatsRecount(t *testing.T) {
 		} {
 			want, wantType := map[string]int64{}, map[string]map[string]int64{}
 			var total int64
-			g := f
-			g.Limit = store.MaxLimit
-			for {
-				p, err := s.ListEvents(ctx, g)
-				if err != nil {
-					t.Fatal(err)
+			for _, e := range pagedEvents(t, s, f, store.MaxLimit) {
+				m := e.Date.Start.UTC().Format("2006-01")
+				want[m]++
+				if wantType[m] == nil {
+					wantType[m] = map[string]int64{}
 				}
-				for _, e := range p.Items {
-					m := e.Date.Start.UTC().Format("2006-01")
-					want[m]++
-					if wantType[m] == nil {
-						wantType[m] = map[string]int64{}
-					}
-					wantType[m][string(e.Type)]++
-					total++
-				}
-				if g.Cursor = p.NextCursor; g.Cursor == "" {
-					break
-				}
+				wantType[m][string(e.Type)]++
+				total++
 			}
-			st, err := s.EventStats(ctx, store.StatsFilter{EventFilter: f, Interval: "month", GroupBy: "type"})
+			st, err := s.EventStats(bg, store.StatsFilter{EventFilter: f, Interval: "month", GroupBy: "type"})
 			if err != nil {
 				t.Fatal(err)
 			}
