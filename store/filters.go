@@ -144,31 +144,25 @@ type eventConds struct {
 // 10 to 30 s), and a phrase of common words like a common word.
 var searchProbe = 2000
 
-// probeOrder is the order the probe walks for each sort of a page.
-var probeOrder = map[string]string{
-	"": "date_start DESC, id DESC", "-date": "date_start DESC, id DESC", "date": "date_start, id",
-	"updated": "updated_at, id", "-updated": "updated_at DESC, id DESC",
-}
-
 // sparse reports whether the first searchProbe events in the page's order hold fewer
 // than a tenth of a page of matches: one bounded statement, an index walk of
 // searchProbe rows.
 // It looks at the search alone; other filters only make matches sparser, which the
 // walk pays for as before.
 func (c *eventConds) sparse(db *gorm.DB) (bool, error) {
-	order, ok := probeOrder[c.f.Sort]
-	if !ok {
-		order = probeOrder[""]
+	sk, err := pickSort(c.f.Sort, eventSorts)
+	if err != nil {
+		sk = eventSorts[0] // relevance, or a sort the page refuses anyway
 	}
-	page := c.f.Limit
-	if page <= 0 {
-		page = DefaultLimit
+	page, err := checkLimit(c.f.Limit)
+	if err != nil {
+		return false, err
 	}
+	walk := sk.apply(db.Session(&gorm.Session{NewDB: true}).Table("events").Select("events.search_vector"), nil, searchProbe-1)
 	need := int64(page/10 + 1)
 	var n int64
-	err := db.Raw("SELECT count(*) FROM (SELECT 1 FROM (SELECT events.search_vector FROM events ORDER BY "+order+
-		" LIMIT ?) AS events WHERE "+c.searchCond+" LIMIT ?) m",
-		append(append([]any{searchProbe}, c.searchArgs...), need)...).Scan(&n).Error
+	err = db.Raw("SELECT count(*) FROM (SELECT 1 FROM (?) AS events WHERE "+c.searchCond+" LIMIT ?) m",
+		append(append([]any{walk}, c.searchArgs...), need)...).Scan(&n).Error
 	if err != nil {
 		return false, dbError(err, "events")
 	}
