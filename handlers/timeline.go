@@ -87,25 +87,24 @@ func (h *Timeline) Get(c *gin.Context) {
 		respondList(c, p)
 		return
 	}
-	// Speakers and represented actors are not embedded in events: load them once, for a
-	// format that shows them.
-	var ids []models.ID
-	for _, e := range p.Items {
-		if !emb.Statements {
-			break
-		}
-		for _, pt := range e.Participants {
-			if pt.Represents != nil {
-				ids = append(ids, pt.Represents.ID)
+	// Speakers and represented actors are not embedded in events: a format that shows
+	// statements (and so speakers) gets them loaded once.
+	if emb.Statements {
+		var ids []models.ID
+		for _, e := range p.Items {
+			for _, pt := range e.Participants {
+				if pt.Represents != nil {
+					ids = append(ids, pt.Represents.ID)
+				}
+			}
+			for _, st := range e.StatementsData {
+				ids = append(ids, st.Speaker.ID)
 			}
 		}
-		for _, st := range e.StatementsData {
-			ids = append(ids, st.Speaker.ID)
+		if opt.Actors, err = h.store.ActorsByID(ctx, ids); err != nil {
+			Fail(c, err)
+			return
 		}
-	}
-	if opt.Actors, err = h.store.ActorsByID(ctx, ids); err != nil {
-		Fail(c, err)
-		return
 	}
 	setNextLink(c, p.NextCursor)
 	c.JSON(http.StatusOK, fm.Timeline(p.Items, opt))
