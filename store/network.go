@@ -64,8 +64,8 @@ func (s *Store) ActorNetwork(ctx context.Context, ref string, f EventFilter) (*N
 	}
 	out := &Network{Actor: *a, CoParticipants: make([]CoParticipant, 0, len(rows))}
 	for _, r := range rows {
-		co, ok := byID[r.ActorID]
-		if !ok || co == nil {
+		co := byID[r.ActorID]
+		if co == nil {
 			// The actor went between the two statements (they are two snapshots unless the
 			// request reads in one transaction): leave it out rather than invent it.
 			continue
