@@ -64,6 +64,10 @@ type spec[T any, P interface {
 	// afterWrite runs last in an update (old and cur) or a delete (cur nil), to keep
 	// derived data such as search text in step.
 	afterWrite func(tx *gorm.DB, old, cur P) error
+	// beforeWrite runs first in an update (old, with its children, and next) or a delete
+	// (next nil), while the stored rows are still old's, for derived data that must take
+	// out what old contributed (the roll-ups); the function it returns runs last.
+	beforeWrite func(tx *gorm.DB, old, next P) (after func() error, err error)
 }
 
 func (sp *spec[T, P]) hasSlug() bool { return sp.slug != nil }
@@ -266,6 +270,10 @@ func (sp *spec[T, P]) update(ctx context.Context, tx *gorm.DB, old, e P) error {
 		sp.normalize(e)
 	}
 	m := e.GetMeta()
+	after, err := sp.before(tx, old, e)
+	if err != nil {
+		return err
+	}
 	if err := tx.Table(sp.kind.Table).Select("*").Where("id = ?", m.ID).Updates(e).Error; err != nil {
 		return err
 	}
@@ -284,7 +292,18 @@ func (sp *spec[T, P]) update(ctx context.Context, tx *gorm.DB, old, e P) error {
 			return err
 		}
 	}
+	if err := after(); err != nil {
+		return err
+	}
 	return writeRevision(ctx, tx, sp.kind.Name, m, models.ActionUpdate, e)
+}
+
+// before runs the beforeWrite hook, if any, and returns what must run after the write.
+func (sp *spec[T, P]) before(tx *gorm.DB, old, next P) (func() error, error) {
+	if sp.beforeWrite == nil {
+		return func() error { return nil }, nil
+	}
+	return sp.beforeWrite(tx, old, next)
 }
 
 // replace overwrites the entity addressed by ref with e (PUT semantics). When
@@ -360,6 +379,10 @@ func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVer
 				return err
 			}
 		}
+		after, err := sp.before(tx, cur, nil)
+		if err != nil {
+			return err
+		}
 		res := tx.Exec("DELETE FROM "+sp.kind.Table+" WHERE id = ?", m.ID)
 		if res.Error != nil {
 			if models.ErrorCodeOf(dbError(res.Error, sp.kind.Name)) == models.ECONFLICT {
@@ -371,6 +394,9 @@ func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVer
 			if err := sp.afterWrite(tx, cur, nil); err != nil {
 				return err
 			}
+		}
+		if err := after(); err != nil {
+			return err
 		}
 		m.Version++
 		m.UpdatedAt = now()

@@ -30,9 +30,13 @@ var eventSpec = stored(&spec[models.Event, *models.Event]{
 		}
 		return refreshEventSearch(tx, cur.ID)
 	},
-	refs:      eventRefs,
-	selfRef:   func(e *models.Event) *models.Ref { return e.Parent },
-	relations: func(e *models.Event) *[]models.Relation { return &e.Relations },
+	afterCreate: func(tx *gorm.DB, es []*models.Event) error {
+		return rollupsIn(tx, eventsIn(entityIDs(es)), allRollups)
+	},
+	beforeWrite: eventRollups,
+	refs:        eventRefs,
+	selfRef:     func(e *models.Event) *models.Ref { return e.Parent },
+	relations:   func(e *models.Event) *[]models.Relation { return &e.Relations },
 })
 
 // eventRefs lists every reference of e.

@@ -1,6 +1,10 @@
 package store
 
-import "gorm.io/gorm"
+import (
+	"fmt"
+
+	"gorm.io/gorm"
+)
 
 // ExecForTest runs SQL on s's database, for tests that need a database state the API
 // cannot make (a constraint parley does not know of, say).
@@ -27,4 +31,64 @@ func SetSearchProbeForTest(n int) func() {
 	old := searchProbe
 	searchProbe = n
 	return func() { searchProbe = old }
+}
+
+// SetRollupsForTest makes s answer histograms, networks and graphs from the roll-ups
+// (on, the default) or from the events.
+func SetRollupsForTest(s *Store, on bool) { s.noRollups = !on }
+
+// RollupDriftForTest compares every stored roll-up row with a count from the events made
+// in a transaction that is rolled back, and describes the first rows that differ.
+func RollupDriftForTest(s *Store) ([]string, error) { return rollupDrift(s.db) }
+
+// rollupDrift compares the stored roll-ups with a recount (rebuildRollups in a
+// transaction that is rolled back) and describes up to ten rows that differ.
+func rollupDrift(db *gorm.DB) ([]string, error) {
+	read := func(tx *gorm.DB) (map[string]string, error) {
+		out := map[string]string{}
+		for _, q := range []string{
+			"SELECT 'events ' || actor_id || ' ' || start_month || ' ' || end_month || ' ' || type AS k, '' || events AS v FROM rollup_events WHERE events <> 0",
+			"SELECT 'countries ' || actor_id || ' ' || start_month || ' ' || end_month || ' ' || country AS k, '' || events AS v FROM rollup_countries WHERE events <> 0",
+			"SELECT 'pairs ' || actor_id || ' ' || other_id || ' ' || start_month || ' ' || end_month AS k, events || ' ' || first_start || ' ' || last_start AS v FROM rollup_pairs WHERE events <> 0",
+		} {
+			var rows []struct{ K, V string }
+			if err := tx.Raw(q).Scan(&rows).Error; err != nil {
+				return nil, err
+			}
+			for _, r := range rows {
+				out[r.K] = r.V
+			}
+		}
+		return out, nil
+	}
+	var diffs []string
+	errRollback := fmt.Errorf("rollback")
+	err := db.Transaction(func(tx *gorm.DB) error {
+		stored, err := read(tx)
+		if err != nil {
+			return err
+		}
+		if err := rebuildRollups(tx); err != nil {
+			return err
+		}
+		want, err := read(tx)
+		if err != nil {
+			return err
+		}
+		for k, v := range want {
+			if stored[k] != v && len(diffs) < 10 {
+				diffs = append(diffs, fmt.Sprintf("%s: stored %q, recount %q", k, stored[k], v))
+			}
+		}
+		for k, v := range stored {
+			if _, ok := want[k]; !ok && len(diffs) < 10 {
+				diffs = append(diffs, fmt.Sprintf("%s: stored %q, recount none", k, v))
+			}
+		}
+		return errRollback
+	})
+	if err != nil && err != errRollback {
+		return nil, err
+	}
+	return diffs, nil
 }

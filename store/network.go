@@ -37,20 +37,7 @@ func (s *Store) ActorNetwork(ctx context.Context, ref string, f EventFilter) (*N
 		return nil, err
 	}
 	f.Actors, f.MatchAll = nil, false
-	events, err := s.filteredEventIDs(db, &f)
-	if err != nil {
-		return nil, err
-	}
-	var rows []struct {
-		ActorID     models.ID
-		N           int64
-		First, Last scannedTime
-	}
-	q := db.Table("event_participants me").
-		Select("o.actor_id AS actor_id, COUNT(DISTINCT me.event_id) AS n, MIN(me.event_start) AS first, MAX(me.event_start) AS last").
-		Joins("JOIN event_participants o ON o.event_id = me.event_id AND o.actor_id <> me.actor_id").
-		Where("me.actor_id = ?", a.ID)
-	err = onEvents(q, "me.event_id", events).Group("o.actor_id").Scan(&rows).Error
+	rows, err := s.coParticipants(db, a.ID, &f)
 	if err != nil {
 		return nil, dbError(err, "network")
 	}
@@ -82,6 +69,26 @@ func (s *Store) ActorNetwork(ctx context.Context, ref string, f EventFilter) (*N
 	return out, nil
 }
 
+// coParticipants counts the actor's shared events with each co-participant among the
+// events f selects: from the roll-ups when f is at most a range of whole months.
+func (s *Store) coParticipants(db *gorm.DB, actor models.ID, f *EventFilter) ([]networkRow, error) {
+	conds, err := s.eventConditions(db, f)
+	if err != nil {
+		return nil, err
+	}
+	if from, to, ok := conds.onlyActorAndMonths(); ok && !s.noRollups {
+		return s.rollupNetwork(db, actor, from, to)
+	}
+	events := conds.ids(db)
+	var rows []networkRow
+	q := db.Table("event_participants me").
+		Select("o.actor_id AS actor_id, COUNT(DISTINCT me.event_id) AS n, MIN(me.event_start) AS first, MAX(me.event_start) AS last").
+		Joins("JOIN event_participants o ON o.event_id = me.event_id AND o.actor_id <> me.actor_id").
+		Where("me.actor_id = ?", actor)
+	err = onEvents(q, "me.event_id", events).Group("o.actor_id").Scan(&rows).Error
+	return rows, err
+}
+
 // scannedTime reads an aggregate of a timestamp column: a time on PostgreSQL, the
 // stored text on SQLite (where MIN and MAX lose the column's type).
 type scannedTime struct{ time.Time }
@@ -96,7 +103,7 @@ func (t *scannedTime) Scan(src any) error {
 		t.Time = v.UTC()
 		return nil
 	case string:
-		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05"} {
+		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02"} {
 			if p, err := time.Parse(layout, v); err == nil {
 				t.Time = p.UTC()
 				return nil
@@ -108,17 +115,16 @@ func (t *scannedTime) Scan(src any) error {
 	return fmt.Errorf("store: cannot read %T %v as a time", src, src)
 }
 
-// filteredEventIDs is a sub-query of the ids of the events f selects, nil when f
-// selects every event.
-func (s *Store) filteredEventIDs(db *gorm.DB, f *EventFilter) (*gorm.DB, error) {
-	conds, err := s.eventConditions(db, f)
-	if err != nil || conds.none() {
-		return nil, err
+// ids is a sub-query of the ids of the events the conditions select, nil when they
+// select every event.
+func (c *eventConds) ids(db *gorm.DB) *gorm.DB {
+	if c.none() {
+		return nil
 	}
-	return conds.where(db.Session(&gorm.Session{NewDB: true}).Table("events").Select("events.id")), nil
+	return c.where(db.Session(&gorm.Session{NewDB: true}).Table("events").Select("events.id"))
 }
 
-// onEvents keeps the rows of q whose column names one of events (a filteredEventIDs
+// onEvents keeps the rows of q whose column names one of events (an eventConds.ids
 // sub-query); nil keeps every row, without a semi-join over every event.
 func onEvents(q *gorm.DB, column string, events *gorm.DB) *gorm.DB {
 	if events == nil {
@@ -132,10 +138,18 @@ func onEvents(q *gorm.DB, column string, events *gorm.DB) *gorm.DB {
 // slug order, edges by weight (heaviest first).
 func (s *Store) CoParticipationGraph(ctx context.Context, f EventFilter, minWeight int64) (*models.Graph, error) {
 	db := s.db.WithContext(ctx)
-	events, err := s.filteredEventIDs(db, &f)
+	conds, err := s.eventConditions(db, &f)
 	if err != nil {
 		return nil, err
 	}
+	if from, to, ok := conds.onlyActorAndMonths(); ok && len(conds.actors) == 0 && !s.noRollups {
+		edges, nodes, err := s.rollupGraph(db, from, to, minWeight)
+		if err != nil {
+			return nil, dbError(err, "graph")
+		}
+		return newGraph(nodes, edges), nil
+	}
+	events := conds.ids(db)
 	var edges []models.GraphEdge
 	err = onEvents(db.Table("event_participants a").
 		Select("a.actor_id AS source, b.actor_id AS target, COUNT(DISTINCT a.event_id) AS weight").
@@ -153,11 +167,16 @@ func (s *Store) CoParticipationGraph(ctx context.Context, f EventFilter, minWeig
 	if err != nil {
 		return nil, dbError(err, "graph")
 	}
+	return newGraph(nodes, edges), nil
+}
+
+// newGraph is the graph of nodes and edges, empty lists rather than none.
+func newGraph(nodes []models.GraphNode, edges []models.GraphEdge) *models.Graph {
 	if edges == nil {
 		edges = []models.GraphEdge{}
 	}
 	if nodes == nil {
 		nodes = []models.GraphNode{}
 	}
-	return &models.Graph{Nodes: nodes, Edges: edges}, nil
+	return &models.Graph{Nodes: nodes, Edges: edges}
 }

@@ -43,6 +43,9 @@ type Store struct {
 	words wordStats
 	// replicas are the read replicas, nil without any.
 	replicas *replicaSet
+	// noRollups makes reads count from the events even where the roll-ups could answer,
+	// for tests that compare the two.
+	noRollups bool
 }
 
 // Options tune Open; the zero value is fine.

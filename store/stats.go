@@ -74,59 +74,14 @@ func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	// From the events, or, for one actor, from the actor's participation rows, which
-	// carry their event's dates: an index range scan of one actor instead of a semi-join
-	// over every event. An actor's rows may repeat an event (one per role): they are
-	// counted as distinct events, not deduplicated row by row, which cost an anti-join
-	// of the actor's rows with themselves.
-	where := conds.where
-	from := func() *gorm.DB { return db.Table("events") }
-	bucket, label := bucketExpr(s.dialect, f.Interval, "events.date_start")
-	eventID, total := "events.id", "COUNT(*)"
-	// For one actor only: with match=all, checking the other actors on each of the
-	// walked rows costs more, for a whole histogram, than the grouped sub-query.
-	if len(conds.actors) == 1 && f.Q == "" {
-		where = func(q *gorm.DB) *gorm.DB { return conds.actorRows(q, false) }
-		from = func() *gorm.DB {
-			// LEFT JOIN: when no condition names the event's own columns, the planner
-			// drops the join and reads the participation index alone.
-			return db.Table("event_participants k").Joins("LEFT JOIN events ON events.id = k.event_id").
-				Where("k.actor_id = ?", conds.driver)
-		}
-		bucket, label = bucketExpr(s.dialect, f.Interval, "k.event_start")
-		eventID, total = "k.event_id", "COUNT(DISTINCT k.event_id)"
+	var rows []statsRow
+	var totals []statsTotal
+	if from, to, ok := s.rollupStatsFit(conds, f); ok {
+		rows, totals, err = s.rollupStats(db, conds, f, from, to)
+	} else {
+		rows, totals, err = s.scanStats(db, conds, f)
 	}
-	q := where(from())
-	group, count := "", total
-	switch f.GroupBy {
-	case "type":
-		group = "events.type"
-	case "actor":
-		q = q.Joins("JOIN event_participants gp ON gp.event_id = " + eventID).Joins("JOIN actors ga ON ga.id = gp.actor_id")
-		group, count = "ga.slug", "COUNT(DISTINCT "+eventID+")"
-	case "country":
-		q = q.Joins("JOIN event_participants gp ON gp.event_id = " + eventID).
-			Joins("JOIN actors ga ON ga.id = gp.actor_id AND ga.country <> ''")
-		group, count = "ga.country", "COUNT(DISTINCT "+eventID+")"
-	}
-	var rows []struct {
-		Bucket string
-		Grp    string
-		N      int64
-	}
-	if f.GroupBy != "" {
-		err = q.Select(label + " AS bucket, " + group + " AS grp, " + count + " AS n").
-			Group(bucket + ", " + group).Order("bucket, grp").Scan(&rows).Error
-		if err != nil {
-			return nil, dbError(err, "stats")
-		}
-	}
-	// Totals per bucket count each event once, whatever the grouping.
-	var totals []struct {
-		Bucket string
-		N      int64
-	}
-	if err := where(from()).Select(label + " AS bucket, " + total + " AS n").Group(bucket).Scan(&totals).Error; err != nil {
+	if err != nil {
 		return nil, dbError(err, "stats")
 	}
 	out := &Stats{Interval: f.Interval, GroupBy: f.GroupBy, Buckets: []Bucket{}}
@@ -194,6 +149,71 @@ func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 		}
 	}
 	return out, nil
+}
+
+// statsRow is one group's count in one bucket (its first day, YYYY-MM-DD).
+type statsRow struct {
+	Bucket string
+	Grp    string
+	N      int64
+}
+
+// statsTotal is one bucket's count of events.
+type statsTotal struct {
+	Bucket string
+	N      int64
+}
+
+// scanStats counts the events the conditions select, per bucket (and group), from the
+// events themselves.
+func (s *Store) scanStats(db *gorm.DB, conds *eventConds, f StatsFilter) ([]statsRow, []statsTotal, error) {
+	// From the events, or, for one actor, from the actor's participation rows, which
+	// carry their event's dates: an index range scan of one actor instead of a semi-join
+	// over every event. An actor's rows may repeat an event (one per role): they are
+	// counted as distinct events, not deduplicated row by row, which cost an anti-join
+	// of the actor's rows with themselves.
+	where := conds.where
+	from := func() *gorm.DB { return db.Table("events") }
+	bucket, label := bucketExpr(s.dialect, f.Interval, "events.date_start")
+	eventID, total := "events.id", "COUNT(*)"
+	// For one actor only: with match=all, checking the other actors on each of the
+	// walked rows costs more, for a whole histogram, than the grouped sub-query.
+	if len(conds.actors) == 1 && f.Q == "" {
+		where = func(q *gorm.DB) *gorm.DB { return conds.actorRows(q, false) }
+		from = func() *gorm.DB {
+			// LEFT JOIN: when no condition names the event's own columns, the planner
+			// drops the join and reads the participation index alone.
+			return db.Table("event_participants k").Joins("LEFT JOIN events ON events.id = k.event_id").
+				Where("k.actor_id = ?", conds.driver)
+		}
+		bucket, label = bucketExpr(s.dialect, f.Interval, "k.event_start")
+		eventID, total = "k.event_id", "COUNT(DISTINCT k.event_id)"
+	}
+	q := where(from())
+	group, count := "", total
+	switch f.GroupBy {
+	case "type":
+		group = "events.type"
+	case "actor":
+		q = q.Joins("JOIN event_participants gp ON gp.event_id = " + eventID).Joins("JOIN actors ga ON ga.id = gp.actor_id")
+		group, count = "ga.slug", "COUNT(DISTINCT "+eventID+")"
+	case "country":
+		q = q.Joins("JOIN event_participants gp ON gp.event_id = " + eventID).
+			Joins("JOIN actors ga ON ga.id = gp.actor_id AND ga.country <> ''")
+		group, count = "ga.country", "COUNT(DISTINCT "+eventID+")"
+	}
+	var rows []statsRow
+	if f.GroupBy != "" {
+		err := q.Select(label + " AS bucket, " + group + " AS grp, " + count + " AS n").
+			Group(bucket + ", " + group).Order("bucket, grp").Scan(&rows).Error
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	// Totals per bucket count each event once, whatever the grouping.
+	var totals []statsTotal
+	err := where(from()).Select(label + " AS bucket, " + total + " AS n").Group(bucket).Scan(&totals).Error
+	return rows, totals, err
 }
 
 // statsFirst is the first interval of a histogram whose from is given.

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"time"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+// The reads the roll-ups answer (see rollups.go): a histogram by month or year, an
+// actor's co-participants and the co-participation graph, for filters of at most one
+// actor and a range of whole months. Any other filter reads the events themselves.
+
+// rollupStatsFit reports whether the roll-ups answer the histogram f asks for, and the
+// range of months it covers.
+func (s *Store) rollupStatsFit(conds *eventConds, f StatsFilter) (from, to *time.Time, ok bool) {
+	if s.noRollups || (f.Interval != "month" && f.Interval != "year") || (f.GroupBy == "actor" && len(conds.actors) > 0) {
+		return nil, nil, false
+	}
+	return conds.onlyActorAndMonths()
+}
+
+// subject is the actor_id of the roll-up rows a filter reads: its actor, or every event.
+func (c *eventConds) subject() models.ID {
+	if len(c.actors) == 1 {
+		return c.actors[0]
+	}
+	return models.ID{}
+}
+
+// rollupStats counts a histogram from the roll-ups: a sum over O(months × groups) rows.
+func (s *Store) rollupStats(db *gorm.DB, conds *eventConds, f StatsFilter, from, to *time.Time) ([]statsRow, []statsTotal, error) {
+	r := rollupSQL{d: s.dialect}
+	label := "r.start_month"
+	switch {
+	case s.dialect == Postgres && f.Interval == "month":
+		label = "to_char(r.start_month, 'YYYY-MM-DD')"
+	case s.dialect == Postgres:
+		label = "to_char(r.start_month, 'YYYY') || '-01-01'"
+	case f.Interval == "year":
+		label = "substr(r.start_month, 1, 4) || '-01-01'"
+	}
+	rowsOf := func(table string) *gorm.DB {
+		q := db.Table(table + " r").Where("r.events > 0")
+		return r.inMonths(q, "r", from, to)
+	}
+	var totals []statsTotal
+	err := rowsOf("rollup_events").Where("r.actor_id = ?", conds.subject()).
+		Select(label + " AS bucket, SUM(r.events) AS n").Group(label).Scan(&totals).Error
+	if err != nil || f.GroupBy == "" {
+		return nil, totals, err
+	}
+	var q *gorm.DB
+	switch f.GroupBy {
+	case "type":
+		q = rowsOf("rollup_events").Where("r.actor_id = ?", conds.subject()).Select(label + " AS bucket, r.type AS grp, SUM(r.events) AS n").
+			Group(label + ", r.type")
+	case "country":
+		q = rowsOf("rollup_countries").Where("r.actor_id = ?", conds.subject()).Select(label + " AS bucket, r.country AS grp, SUM(r.events) AS n").
+			Group(label + ", r.country")
+	default: // actor, over every event
+		q = rowsOf("rollup_events").Joins("JOIN actors ga ON ga.id = r.actor_id").Select(label + " AS bucket, ga.slug AS grp, SUM(r.events) AS n").
+			Group(label + ", ga.slug")
+	}
+	var rows []statsRow
+	err = q.Having("SUM(r.events) > 0").Order("bucket, grp").Scan(&rows).Error
+	return rows, totals, err
+}
+
+// networkRow is one co-participant's shared events.
+type networkRow struct {
+	ActorID     models.ID
+	N           int64
+	First, Last scannedTime
+}
+
+// rollupNetwork reads an actor's co-participants from the pairs, which hold each pair
+// once (actor_id < other_id): the actor on either side.
+func (s *Store) rollupNetwork(db *gorm.DB, actor models.ID, from, to *time.Time) ([]networkRow, error) {
+	r := rollupSQL{d: s.dialect}
+	side := func(me, other string) *gorm.DB {
+		q := db.Session(&gorm.Session{NewDB: true}).Table("rollup_pairs r").
+			Select("r."+other+" AS actor_id, r.events AS events, r.first_start AS first_start, r.last_start AS last_start").
+			Where("r."+me+" = ? AND r.events > 0", actor)
+		return r.inMonths(q, "r", from, to)
+	}
+	var rows []networkRow
+	err := db.Raw(`SELECT actor_id, SUM(events) AS n, MIN(first_start) AS first, MAX(last_start) AS last
+FROM (? UNION ALL ?) x GROUP BY actor_id`, side("actor_id", "other_id"), side("other_id", "actor_id")).Scan(&rows).Error
+	return rows, err
+}
+
+// rollupGraph reads the co-participation graph from the roll-ups: edges from the pairs,
+// nodes from each actor's events.
+func (s *Store) rollupGraph(db *gorm.DB, from, to *time.Time, minWeight int64) ([]models.GraphEdge, []models.GraphNode, error) {
+	r := rollupSQL{d: s.dialect}
+	var edges []models.GraphEdge
+	err := r.inMonths(db.Table("rollup_pairs r"), "r", from, to).Where("r.events > 0").
+		Select("r.actor_id AS source, r.other_id AS target, SUM(r.events) AS weight").
+		Group("r.actor_id, r.other_id").Having("SUM(r.events) >= ?", minWeight).
+		Order("weight DESC, source, target").Scan(&edges).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	var nodes []models.GraphNode
+	err = r.inMonths(db.Table("rollup_events r"), "r", from, to).Where("r.events > 0 AND r.actor_id <> ?", models.ID{}).
+		Joins("JOIN actors ac ON ac.id = r.actor_id").
+		Select("r.actor_id AS id, ac.slug AS slug, ac.name AS label, ac.kind AS kind, SUM(r.events) AS events").
+		Group("r.actor_id, ac.slug, ac.name, ac.kind").Order("ac.slug").Scan(&nodes).Error
+	return edges, nodes, err
+}

@@ -1,0 +1,317 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/parley-api/parley/models"
+	"gorm.io/gorm"
+)
+
+// Roll-ups (migration 00007) count distinct events by actor and month, so that a
+// histogram, an actor's network and the co-participation graph read O(months) or
+// O(pairs) rows instead of every event. They are kept exact in the transaction of every
+// write: an event's contribution is taken out before it changes (rollupsOut) and put
+// back after (rollupsIn), as signed increments, which commute, so concurrent writers
+// need no more than the row locks of the upserts. The write paths are the event spec's
+// hooks (every create, replace, delete and import goes through them) and an actor's
+// country change, which moves its events between countries.
+//
+// A row is keyed by the month of its events' start and the month of their last instant
+// (date_end less a microsecond): a range of whole months [F, T) then selects exactly the
+// events the overlap filter selects, start_month < T AND end_month >= F.
+
+// allActors is the actor_id of the rows that count every event, whoever took part.
+const allActors = "00000000-0000-0000-0000-000000000000"
+
+// rollupTables says which roll-ups a change moves: an event's date, type or
+// participants move all of them, an actor's country only the countries.
+type rollupTables struct{ events, countries, pairs bool }
+
+var (
+	allRollups     = rollupTables{events: true, countries: true, pairs: true}
+	countryRollups = rollupTables{countries: true}
+)
+
+// rollupScope names the events whose contributions move: a condition on events e.
+type rollupScope struct {
+	cond string
+	args []any
+}
+
+// eventsIn scopes the events with these ids.
+func eventsIn(ids []models.ID) rollupScope { return rollupScope{cond: "e.id IN ?", args: []any{ids}} }
+
+// eventsOf scopes the events the actor takes part in.
+func eventsOf(actor models.ID) rollupScope {
+	return rollupScope{cond: "e.id IN (SELECT event_id FROM event_participants WHERE actor_id = ?)", args: []any{actor}}
+}
+
+// everyEvent scopes every event: a rebuild.
+var everyEvent = rollupScope{cond: "1 = 1"}
+
+// pairKey is one row of rollup_pairs whose first and last starts a removal may have
+// made stale.
+type pairKey struct {
+	ActorID    models.ID
+	OtherID    models.ID
+	StartMonth scannedTime
+	EndMonth   scannedTime
+}
+
+// rollupSQL is the dialect's SQL of the roll-ups.
+type rollupSQL struct {
+	d Dialect
+}
+
+// months is the SQL of the start month and the end month of events e.
+func (r rollupSQL) months() (start, end string) {
+	if r.d == Postgres {
+		return "date_trunc('month', e.date_start AT TIME ZONE 'UTC')::date",
+			"date_trunc('month', (e.date_end - interval '1 microsecond') AT TIME ZONE 'UTC')::date"
+	}
+	return "strftime('%Y-%m-01', e.date_start)", "strftime('%Y-%m-01', e.date_end, '-0.001 seconds')"
+}
+
+// all is the SQL of allActors as an actor id.
+func (r rollupSQL) all() string {
+	if r.d == Postgres {
+		return "'" + allActors + "'::uuid"
+	}
+	return "'" + allActors + "'"
+}
+
+// month is a month's first day as a parameter compared with a month column.
+func (r rollupSQL) month(t time.Time) any {
+	t = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if r.d == Postgres {
+		return t
+	}
+	return t.Format("2006-01-02")
+}
+
+// least and greatest keep the earlier (later) of a stored time and a new one.
+func (r rollupSQL) least(stored, next string) string {
+	if r.d == Postgres {
+		return "LEAST(" + stored + ", " + next + ")"
+	}
+	return "min(COALESCE(" + stored + ", " + next + "), " + next + ")"
+}
+
+func (r rollupSQL) greatest(stored, next string) string {
+	if r.d == Postgres {
+		return "GREATEST(" + stored + ", " + next + ")"
+	}
+	return "max(COALESCE(" + stored + ", " + next + "), " + next + ")"
+}
+
+// rollupsIn adds the contributions of the events sc scopes, as they are now.
+func rollupsIn(tx *gorm.DB, sc rollupScope, t rollupTables) error {
+	_, err := moveRollups(tx, sc, t, 1)
+	return err
+}
+
+// rollupsOut takes away the contributions of the events sc scopes, as they are now,
+// before they change. The pairs it returns need their first and last starts read again
+// once the change is made (fixPairs).
+func rollupsOut(tx *gorm.DB, sc rollupScope, t rollupTables) ([]pairKey, error) {
+	return moveRollups(tx, sc, t, -1)
+}
+
+// moveRollups adds sign times the contributions of the events sc scopes. Rows are
+// upserted in key order, so that two writers lock shared rows in one order.
+func moveRollups(tx *gorm.DB, sc rollupScope, t rollupTables, sign int) ([]pairKey, error) {
+	r := rollupSQL{d: Dialect(tx.Dialector.Name())}
+	sm, em := r.months()
+	// SQLite needs a WHERE in an INSERT … SELECT with an upsert (the parser would read ON
+	// CONFLICT as a join's ON): the outer queries carry "WHERE true".
+	if t.events {
+		q := fmt.Sprintf(`INSERT INTO rollup_events (actor_id, start_month, end_month, type, events)
+SELECT actor_id, sm, em, type, %[1]d * COUNT(*) FROM (
+  SELECT DISTINCT p.actor_id AS actor_id, %[2]s AS sm, %[3]s AS em, e.type AS type, e.id AS id
+  FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %[4]s
+  UNION ALL
+  SELECT %[5]s, %[2]s, %[3]s, e.type, e.id FROM events e WHERE %[4]s
+) x WHERE true GROUP BY actor_id, sm, em, type ORDER BY actor_id, sm, em, type
+ON CONFLICT (actor_id, start_month, end_month, type) DO UPDATE SET events = rollup_events.events + excluded.events`,
+			sign, sm, em, sc.cond, r.all())
+		if err := tx.Exec(q, append(append([]any{}, sc.args...), sc.args...)...).Error; err != nil {
+			return nil, err
+		}
+	}
+	if t.countries {
+		q := fmt.Sprintf(`INSERT INTO rollup_countries (actor_id, start_month, end_month, country, events)
+SELECT actor_id, sm, em, country, %[1]d * COUNT(*) FROM (
+  SELECT DISTINCT p.actor_id AS actor_id, %[2]s AS sm, %[3]s AS em, ca.country AS country, e.id AS id
+  FROM events e JOIN event_participants p ON p.event_id = e.id
+  JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
+  WHERE %[4]s
+  UNION ALL
+  SELECT DISTINCT %[5]s, %[2]s, %[3]s, ca.country, e.id
+  FROM events e JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
+  WHERE %[4]s
+) x WHERE true GROUP BY actor_id, sm, em, country ORDER BY actor_id, sm, em, country
+ON CONFLICT (actor_id, start_month, end_month, country) DO UPDATE SET events = rollup_countries.events + excluded.events`,
+			sign, sm, em, sc.cond, r.all())
+		if err := tx.Exec(q, append(append([]any{}, sc.args...), sc.args...)...).Error; err != nil {
+			return nil, err
+		}
+	}
+	if !t.pairs {
+		return nil, nil
+	}
+	q := fmt.Sprintf(`INSERT INTO rollup_pairs (actor_id, other_id, start_month, end_month, events, first_start, last_start)
+SELECT a, b, sm, em, %[1]d * COUNT(*), MIN(start), MAX(start) FROM (
+  SELECT DISTINCT p.actor_id AS a, o.actor_id AS b, %[2]s AS sm, %[3]s AS em, e.id AS id, e.date_start AS start
+  FROM events e JOIN event_participants p ON p.event_id = e.id
+  JOIN event_participants o ON o.event_id = e.id AND p.actor_id < o.actor_id
+  WHERE %[4]s
+) x WHERE true GROUP BY a, b, sm, em ORDER BY a, b, sm, em
+ON CONFLICT (actor_id, other_id, start_month, end_month) DO UPDATE SET events = rollup_pairs.events + excluded.events`,
+		sign, sm, em, sc.cond)
+	if sign > 0 {
+		q += ", first_start = " + r.least("rollup_pairs.first_start", "excluded.first_start") +
+			", last_start = " + r.greatest("rollup_pairs.last_start", "excluded.last_start")
+		return nil, tx.Exec(q, sc.args...).Error
+	}
+	var keys []pairKey
+	err := tx.Raw(q+" RETURNING actor_id, other_id, start_month, end_month", sc.args...).Scan(&keys).Error
+	return keys, err
+}
+
+// fixPairs reads again, once a change is made, the first and last starts of the pairs
+// rollupsOut took events from: the event that went may have been either. Each is one
+// range of the first actor's participation index.
+func fixPairs(tx *gorm.DB, keys []pairKey) error {
+	r := rollupSQL{d: Dialect(tx.Dialector.Name())}
+	_, em := r.months()
+	for _, k := range keys {
+		from := k.StartMonth.Time
+		to := from.AddDate(0, 1, 0)
+		shared := `FROM event_participants p JOIN event_participants o ON o.event_id = p.event_id AND o.actor_id = ?
+JOIN events e ON e.id = p.event_id
+WHERE p.actor_id = ? AND p.event_start >= ? AND p.event_start < ? AND ` + em + ` = ?`
+		args := []any{k.OtherID, k.ActorID, from, to, r.month(k.EndMonth.Time)}
+		q := "UPDATE rollup_pairs SET first_start = (SELECT MIN(e.date_start) " + shared + "), last_start = (SELECT MAX(e.date_start) " + shared +
+			") WHERE actor_id = ? AND other_id = ? AND start_month = ? AND end_month = ?"
+		all := append(append(append([]any{}, args...), args...), k.ActorID, k.OtherID, r.month(from), r.month(k.EndMonth.Time))
+		if err := tx.Exec(q, all...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rebuildRollups counts every roll-up again from the events: after a bulk load that
+// wrote the events without the write paths.
+func rebuildRollups(tx *gorm.DB) error {
+	for _, t := range []string{"rollup_events", "rollup_countries", "rollup_pairs"} {
+		if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
+			return err
+		}
+	}
+	_, err := moveRollups(tx, everyEvent, allRollups, 1)
+	return err
+}
+
+// monthRange is the range of whole months [from, to) a filter's from and to select,
+// each nil when not given; ok is false when either is not a month's first instant
+// (the roll-ups cannot answer a range that cuts a month).
+func monthRange(f *EventFilter) (from, to *time.Time, ok bool) {
+	whole := func(t time.Time) bool {
+		t = t.UTC()
+		return t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+	}
+	if f.From != nil {
+		if !whole(f.From.Start) {
+			return nil, nil, false
+		}
+		t := f.From.Start.UTC()
+		from = &t
+	}
+	if f.To != nil {
+		if !whole(f.To.End) {
+			return nil, nil, false
+		}
+		t := f.To.End.UTC()
+		to = &t
+	}
+	return from, to, true
+}
+
+// onlyActorAndMonths reports whether the filter selects by at most one actor and a
+// range of whole months, which the roll-ups answer; the range is returned.
+func (c *eventConds) onlyActorAndMonths() (from, to *time.Time, ok bool) {
+	f := c.f
+	if len(c.actors) > 1 || len(f.Roles) > 0 || len(f.Countries) > 0 || len(c.locations) > 0 || len(f.Types) > 0 ||
+		len(f.Statuses) > 0 || len(c.tags) > 0 || len(c.sources) > 0 || len(c.parent) > 0 || f.Q != "" {
+		return nil, nil, false
+	}
+	return monthRange(f)
+}
+
+// inMonths keeps the roll-up rows (alias t) of events overlapping [from, to).
+func (r rollupSQL) inMonths(q *gorm.DB, t string, from, to *time.Time) *gorm.DB {
+	if from != nil {
+		q = q.Where(t+".end_month >= ?", r.month(*from))
+	}
+	if to != nil {
+		q = q.Where(t+".start_month < ?", r.month(*to))
+	}
+	return q
+}
+
+// eventRollups is the event spec's beforeWrite: it takes out old's contributions when
+// the write changes what the roll-ups count (date, type, participants), and puts the
+// new ones back after.
+func eventRollups(tx *gorm.DB, old, next *models.Event) (func() error, error) {
+	if next != nil && !rollupsMove(old, next) {
+		return func() error { return nil }, nil
+	}
+	keys, err := rollupsOut(tx, eventsIn([]models.ID{old.ID}), allRollups)
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		if next != nil {
+			if err := rollupsIn(tx, eventsIn([]models.ID{old.ID}), allRollups); err != nil {
+				return err
+			}
+		}
+		return fixPairs(tx, keys)
+	}, nil
+}
+
+// rollupsMove reports whether replacing old (children loaded) by next changes what the
+// roll-ups count of it: its dates, its type or who took part.
+func rollupsMove(old, next *models.Event) bool {
+	if !old.Date.Start.Equal(next.Date.Start) || !old.Date.End.Equal(next.Date.End) || old.Type != next.Type {
+		return true
+	}
+	who := func(e *models.Event) map[models.ID]bool {
+		m := map[models.ID]bool{}
+		for _, p := range e.Participants {
+			m[p.Actor.ID] = true
+		}
+		return m
+	}
+	a, b := who(old), who(next)
+	if len(a) != len(b) {
+		return true
+	}
+	for id := range a {
+		if !b[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// entityIDs lists the ids of entities.
+func entityIDs[P models.Entity](es []P) []models.ID {
+	out := make([]models.ID, len(es))
+	for i, e := range es {
+		out[i] = e.GetMeta().ID
+	}
+	return out
+}
