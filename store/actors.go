@@ -24,7 +24,18 @@ var actorSpec = stored(&spec[models.Actor, *models.Actor]{
 		}
 		return nil
 	},
-	refs:    func(a *models.Actor) []*models.Ref { return []*models.Ref{a.Affiliation} },
+	refs: func(a *models.Actor) []*models.Ref { return []*models.Ref{a.Affiliation} },
+	// An actor's country is its events' participant country in the roll-ups. (An actor
+	// still taking part in events cannot be deleted.)
+	beforeWrite: func(tx *gorm.DB, old, next *models.Actor) (func() error, error) {
+		if next == nil || next.Country == old.Country {
+			return func() error { return nil }, nil
+		}
+		if _, err := rollupsOut(tx, eventsOf(old.ID), countryRollups); err != nil {
+			return nil, err
+		}
+		return func() error { return rollupsIn(tx, eventsOf(old.ID), countryRollups) }, nil
+	},
 	selfRef: func(a *models.Actor) *models.Ref { return a.Affiliation },
 })
 

@@ -108,6 +108,9 @@ func (s *Store) EventStats(ctx context.Context, f StatsFilter) (*Stats, error) {
 	seenGroup := map[string]bool{}
 	for _, r := range rows {
 		b := byStart[r.Bucket]
+		if b == nil {
+			continue // only if the counts disagree, which exact roll-ups never do
+		}
 		if b.Groups == nil {
 			b.Groups = map[string]int64{}
 		}
