@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/parley-api/parley/models"
@@ -240,14 +241,16 @@ func monthRange(f *EventFilter) (from, to *time.Time, ok bool) {
 }
 
 // onlyActorAndMonths reports whether the filter selects by at most one actor and a
-// range of whole months, which the roll-ups answer; the range is returned.
+// range of whole months, which the roll-ups answer; the range is returned. Any other
+// field set, including one added to EventFilter later, makes the events answer.
 func (c *eventConds) onlyActorAndMonths() (from, to *time.Time, ok bool) {
-	f := c.f
-	if len(c.actors) > 1 || len(f.Roles) > 0 || len(f.Countries) > 0 || len(c.locations) > 0 || len(f.Types) > 0 ||
-		len(f.Statuses) > 0 || len(c.tags) > 0 || len(c.sources) > 0 || len(c.parent) > 0 || f.Q != "" {
+	rest := *c.f
+	rest.Actors, rest.actorIDs, rest.MatchAll, rest.From, rest.To = nil, nil, false, nil, nil
+	rest.Sort, rest.Limit, rest.Cursor, rest.Include = "", 0, "", Include{}
+	if len(c.actors) > 1 || !reflect.ValueOf(rest).IsZero() {
 		return nil, nil, false
 	}
-	return monthRange(f)
+	return monthRange(c.f)
 }
 
 // inMonths keeps the roll-up rows (alias t) of events overlapping [from, to).
