@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 
 	"gorm.io/gorm"
 )
@@ -91,4 +93,44 @@ func rollupDrift(db *gorm.DB) ([]string, error) {
 		return nil, err
 	}
 	return diffs, nil
+}
+
+// PlansForTest runs fn and returns, for each query s ran meanwhile, SQLite's query plan
+// (EXPLAIN QUERY PLAN, one line per step) with the query's text. SQLite only.
+func PlansForTest(s *Store, fn func()) (map[string][]string, error) {
+	type query struct {
+		sql  string
+		vars []any
+	}
+	var mu sync.Mutex
+	var seen []query
+	record := func(db *gorm.DB) {
+		mu.Lock()
+		seen = append(seen, query{db.Statement.SQL.String(), slices.Clone(db.Statement.Vars)})
+		mu.Unlock()
+	}
+	name := fmt.Sprintf("test:plans_%p", &seen)
+	if err := s.db.Callback().Query().After("gorm:query").Register(name, record); err != nil {
+		return nil, err
+	}
+	if err := s.db.Callback().Row().After("gorm:row").Register(name, record); err != nil {
+		return nil, err
+	}
+	fn()
+	_ = s.db.Callback().Query().Remove(name)
+	_ = s.db.Callback().Row().Remove(name)
+	out := map[string][]string{}
+	for _, q := range seen {
+		var steps []struct {
+			ID, Parent, Notused int
+			Detail              string
+		}
+		if err := s.db.Session(&gorm.Session{NewDB: true}).Raw("EXPLAIN QUERY PLAN "+q.sql, q.vars...).Scan(&steps).Error; err != nil {
+			return nil, fmt.Errorf("%s: %w", q.sql, err)
+		}
+		for _, st := range steps {
+			out[q.sql] = append(out[q.sql], st.Detail)
+		}
+	}
+	return out, nil
 }

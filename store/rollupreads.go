@@ -40,12 +40,20 @@ func (s *Store) rollupStats(db *gorm.DB, conds *eventConds, f StatsFilter, from,
 	case f.Interval == "year":
 		label = "substr(r.start_month, 1, 4) || '-01-01'"
 	}
-	rowsOf := func(table string) *gorm.DB {
-		q := db.Table(table + " r").Where("r.events > 0")
-		return r.inMonths(q, "r", from, to)
+	// Each table's rows in the range, reusable: Session starts a new statement per use.
+	rowsOf := func(table string) (*gorm.DB, error) {
+		q, err := r.inMonths(db, table, "r", from, to)
+		if err != nil {
+			return nil, err
+		}
+		return q.Where("r.events > 0").Session(&gorm.Session{}), nil
+	}
+	events, err := rowsOf("rollup_events")
+	if err != nil {
+		return nil, nil, err
 	}
 	var totals []statsTotal
-	err := rowsOf("rollup_events").Where("r.actor_id = ?", conds.subject()).
+	err = events.Where("r.actor_id = ?", conds.subject()).
 		Select(label + " AS bucket, SUM(r.events) AS n").Group(label).Scan(&totals).Error
 	if err != nil || f.GroupBy == "" {
 		return nil, totals, err
@@ -53,13 +61,17 @@ func (s *Store) rollupStats(db *gorm.DB, conds *eventConds, f StatsFilter, from,
 	var q *gorm.DB
 	switch f.GroupBy {
 	case "type":
-		q = rowsOf("rollup_events").Where("r.actor_id = ?", conds.subject()).Select(label + " AS bucket, r.type AS grp, SUM(r.events) AS n").
+		q = events.Where("r.actor_id = ?", conds.subject()).Select(label + " AS bucket, r.type AS grp, SUM(r.events) AS n").
 			Group(label + ", r.type")
 	case "country":
-		q = rowsOf("rollup_countries").Where("r.actor_id = ?", conds.subject()).Select(label + " AS bucket, r.country AS grp, SUM(r.events) AS n").
+		countries, err := rowsOf("rollup_countries")
+		if err != nil {
+			return nil, nil, err
+		}
+		q = countries.Where("r.actor_id = ?", conds.subject()).Select(label + " AS bucket, r.country AS grp, SUM(r.events) AS n").
 			Group(label + ", r.country")
 	default: // actor, over every event
-		q = rowsOf("rollup_events").Joins("JOIN actors ga ON ga.id = r.actor_id").Select(label + " AS bucket, ga.slug AS grp, SUM(r.events) AS n").
+		q = events.Joins("JOIN actors ga ON ga.id = r.actor_id").Select(label + " AS bucket, ga.slug AS grp, SUM(r.events) AS n").
 			Group(label + ", ga.slug")
 	}
 	var rows []statsRow
@@ -78,15 +90,25 @@ type networkRow struct {
 // once (actor_id < other_id): the actor on either side.
 func (s *Store) rollupNetwork(db *gorm.DB, actor models.ID, from, to *time.Time) ([]networkRow, error) {
 	r := rollupSQL{d: s.dialect}
-	side := func(me, other string) *gorm.DB {
-		q := db.Session(&gorm.Session{NewDB: true}).Table("rollup_pairs r").
-			Select("r."+other+" AS actor_id, r.events AS events, r.first_start AS first_start, r.last_start AS last_start").
-			Where("r."+me+" = ? AND r.events > 0", actor)
-		return r.inMonths(q, "r", from, to)
+	side := func(me, other string) (*gorm.DB, error) {
+		q, err := r.inMonths(db.Session(&gorm.Session{NewDB: true}), "rollup_pairs", "r", from, to)
+		if err != nil {
+			return nil, err
+		}
+		return q.Select("r."+other+" AS actor_id, r.events AS events, r.first_start AS first_start, r.last_start AS last_start").
+			Where("r."+me+" = ? AND r.events > 0", actor), nil
+	}
+	mine, err := side("actor_id", "other_id")
+	if err != nil {
+		return nil, err
+	}
+	theirs, err := side("other_id", "actor_id")
+	if err != nil {
+		return nil, err
 	}
 	var rows []networkRow
-	err := db.Raw(`SELECT actor_id, SUM(events) AS n, MIN(first_start) AS first, MAX(last_start) AS last
-FROM (? UNION ALL ?) x GROUP BY actor_id`, side("actor_id", "other_id"), side("other_id", "actor_id")).Scan(&rows).Error
+	err = db.Raw(`SELECT actor_id, SUM(events) AS n, MIN(first_start) AS first, MAX(last_start) AS last
+FROM (? UNION ALL ?) x GROUP BY actor_id`, mine, theirs).Scan(&rows).Error
 	return rows, err
 }
 
@@ -94,16 +116,24 @@ FROM (? UNION ALL ?) x GROUP BY actor_id`, side("actor_id", "other_id"), side("o
 // nodes from each actor's events.
 func (s *Store) rollupGraph(db *gorm.DB, from, to *time.Time, minWeight int64) ([]models.GraphEdge, []models.GraphNode, error) {
 	r := rollupSQL{d: s.dialect}
+	pairs, err := r.inMonths(db, "rollup_pairs", "r", from, to)
+	if err != nil {
+		return nil, nil, err
+	}
 	var edges []models.GraphEdge
-	err := r.inMonths(db.Table("rollup_pairs r"), "r", from, to).Where("r.events > 0").
+	err = pairs.Where("r.events > 0").
 		Select("r.actor_id AS source, r.other_id AS target, SUM(r.events) AS weight").
 		Group("r.actor_id, r.other_id").Having("SUM(r.events) >= ?", minWeight).
 		Order("weight DESC, source, target").Scan(&edges).Error
 	if err != nil {
 		return nil, nil, err
 	}
+	actors, err := r.inMonths(db, "rollup_events", "r", from, to)
+	if err != nil {
+		return nil, nil, err
+	}
 	var nodes []models.GraphNode
-	err = r.inMonths(db.Table("rollup_events r"), "r", from, to).Where("r.events > 0 AND r.actor_id <> ?", models.ID{}).
+	err = actors.Where("r.events > 0 AND r.actor_id <> ?", models.ID{}).
 		Joins("JOIN actors ac ON ac.id = r.actor_id").
 		Select("r.actor_id AS id, ac.slug AS slug, ac.name AS label, ac.kind AS kind, SUM(r.events) AS events").
 		Group("r.actor_id, ac.slug, ac.name, ac.kind").Order("ac.slug").Scan(&nodes).Error

@@ -253,17 +253,43 @@ func (c *eventConds) onlyActorAndMonths() (from, to *time.Time, ok bool) {
 	return monthRange(c.f)
 }
 
-// inMonths keeps the roll-up rows (alias t) of events overlapping [from, to).
-func (r rollupSQL) inMonths(q *gorm.DB, t string, from, to *time.Time) *gorm.DB {
+// inMonths keeps the roll-up rows (alias t, of table) of events overlapping [from, to).
+// Overlap is two open ranges (start before to, end from from on), which no index
+// bounds; the longest span any row of the table has bounds the start from below too,
+// so that a year's rows are an index range of about a year.
+func (r rollupSQL) inMonths(db *gorm.DB, table, t string, from, to *time.Time) (*gorm.DB, error) {
+	q := db.Table(table + " " + t)
 	if from != nil {
-		q = q.Where(t+".end_month >= ?", r.month(*from))
+		var days float64
+		err := db.Session(&gorm.Session{NewDB: true}).Raw("SELECT COALESCE(MAX(" + r.span() + "), 0) FROM " + table).Scan(&days).Error
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where(t+".end_month >= ? AND "+t+".start_month >= ?", r.month(*from), r.day(from.AddDate(0, 0, -int(days)-1)))
 	}
 	if to != nil {
 		q = q.Where(t+".start_month < ?", r.month(*to))
 	}
-	return q
+	return q, nil
 }
 
+// span is the SQL of a roll-up row's span in days, end_month less start_month, which
+// an index of each table holds.
+func (r rollupSQL) span() string {
+	if r.d == Postgres {
+		return "(end_month - start_month)"
+	}
+	return "(julianday(end_month) - julianday(start_month))"
+}
+
+// day is a day as a parameter compared with a month column.
+func (r rollupSQL) day(t time.Time) any {
+	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if r.d == Postgres {
+		return t
+	}
+	return t.Format("2006-01-02")
+}
 // eventRollups is the event spec's beforeWrite: it takes out old's contributions when
 // the write changes what the roll-ups count (date, type, participants), and puts the
 // new ones back after.

@@ -16,6 +16,8 @@ CREATE TABLE rollup_events (
     PRIMARY KEY (actor_id, start_month, end_month, type)
 );
 CREATE INDEX rollup_events_month_idx ON rollup_events (start_month, actor_id);
+-- The longest span (store: inMonths bounds a range's start with it).
+CREATE INDEX rollup_events_span_idx ON rollup_events ((end_month - start_month));
 
 -- Events per actor, month and participant country: histograms by country.
 CREATE TABLE rollup_countries (
@@ -26,6 +28,7 @@ CREATE TABLE rollup_countries (
     events      bigint NOT NULL,
     PRIMARY KEY (actor_id, start_month, end_month, country)
 );
+CREATE INDEX rollup_countries_span_idx ON rollup_countries ((end_month - start_month));
 
 -- Shared events of two actors (actor_id < other_id) per month, with the starts of the
 -- first and last: the co-participation network and graph.
@@ -41,6 +44,7 @@ CREATE TABLE rollup_pairs (
 );
 CREATE INDEX rollup_pairs_other_idx ON rollup_pairs (other_id, actor_id);
 CREATE INDEX rollup_pairs_month_idx ON rollup_pairs (start_month);
+CREATE INDEX rollup_pairs_span_idx ON rollup_pairs ((end_month - start_month));
 
 -- Counted from the events already stored.
 INSERT INTO rollup_events (actor_id, start_month, end_month, type, events)
