@@ -290,6 +290,7 @@ func (r rollupSQL) day(t time.Time) any {
 	}
 	return t.Format("2006-01-02")
 }
+
 // eventRollups is the event spec's beforeWrite: it takes out old's contributions when
 // the write changes what the roll-ups count (date, type, participants), and puts the
 // new ones back after.
