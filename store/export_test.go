@@ -51,6 +51,8 @@ func rollupDrift(db *gorm.DB) ([]string, error) {
 		for _, q := range []string{
 			"SELECT 'events ' || actor_id || ' ' || start_month || ' ' || end_month || ' ' || type AS k, '' || events AS v FROM rollup_events WHERE events <> 0",
 			"SELECT 'countries ' || actor_id || ' ' || start_month || ' ' || end_month || ' ' || country AS k, '' || events AS v FROM rollup_countries WHERE events <> 0",
+			"SELECT 'actor ' || actor_id AS k, '' || events AS v FROM rollup_actor_totals WHERE events <> 0",
+			"SELECT 'pair ' || actor_id || ' ' || other_id AS k, events || ' ' || first_start || ' ' || last_start AS v FROM rollup_pair_totals WHERE events <> 0",
 			"SELECT 'pairs ' || actor_id || ' ' || other_id || ' ' || start_month || ' ' || end_month AS k, events || ' ' || first_start || ' ' || last_start AS v FROM rollup_pairs WHERE events <> 0",
 		} {
 			var rows []struct{ K, V string }

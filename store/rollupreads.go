@@ -90,8 +90,12 @@ type networkRow struct {
 // once (actor_id < other_id): the actor on either side.
 func (s *Store) rollupNetwork(db *gorm.DB, actor models.ID, from, to *time.Time) ([]networkRow, error) {
 	r := rollupSQL{d: s.dialect}
+	table := "rollup_pairs"
+	if from == nil && to == nil {
+		table = "rollup_pair_totals"
+	}
 	side := func(me, other string) (*gorm.DB, error) {
-		q, err := r.inMonths(db.Session(&gorm.Session{NewDB: true}), "rollup_pairs", "r", from, to)
+		q, err := r.inMonths(db.Session(&gorm.Session{NewDB: true}), table, "r", from, to)
 		if err != nil {
 			return nil, err
 		}
@@ -116,6 +120,9 @@ FROM (? UNION ALL ?) x GROUP BY actor_id`, mine, theirs).Scan(&rows).Error
 // nodes from each actor's events.
 func (s *Store) rollupGraph(db *gorm.DB, from, to *time.Time, minWeight int64) ([]models.GraphEdge, []models.GraphNode, error) {
 	r := rollupSQL{d: s.dialect}
+	if from == nil && to == nil {
+		return s.rollupGraphAll(db, minWeight)
+	}
 	pairs, err := r.inMonths(db, "rollup_pairs", "r", from, to)
 	if err != nil {
 		return nil, nil, err
@@ -137,5 +144,22 @@ func (s *Store) rollupGraph(db *gorm.DB, from, to *time.Time, minWeight int64) (
 		Joins("JOIN actors ac ON ac.id = r.actor_id").
 		Select("r.actor_id AS id, ac.slug AS slug, ac.name AS label, ac.kind AS kind, SUM(r.events) AS events").
 		Group("r.actor_id, ac.slug, ac.name, ac.kind").Order("ac.slug").Scan(&nodes).Error
+	return edges, nodes, err
+}
+
+// rollupGraphAll reads the graph of every event from the totals: the pairs of at least
+// minWeight shared events are an index range.
+func (s *Store) rollupGraphAll(db *gorm.DB, minWeight int64) ([]models.GraphEdge, []models.GraphNode, error) {
+	var edges []models.GraphEdge
+	err := db.Table("rollup_pair_totals r").Where("r.events >= ? AND r.events > 0", minWeight).
+		Select("r.actor_id AS source, r.other_id AS target, r.events AS weight").
+		Order("weight DESC, source, target").Scan(&edges).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	var nodes []models.GraphNode
+	err = db.Table("rollup_actor_totals r").Joins("JOIN actors ac ON ac.id = r.actor_id").Where("r.events > 0").
+		Select("r.actor_id AS id, ac.slug AS slug, ac.name AS label, ac.kind AS kind, r.events AS events").
+		Order("ac.slug").Scan(&nodes).Error
 	return edges, nodes, err
 }

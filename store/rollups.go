@@ -22,6 +22,9 @@ import (
 // (date_end less a microsecond): a range of whole months [F, T) then selects exactly the
 // events the overlap filter selects, start_month < T AND end_month >= F.
 
+// rollupTableNames are the roll-up tables.
+var rollupTableNames = []string{"rollup_events", "rollup_actor_totals", "rollup_countries", "rollup_pairs", "rollup_pair_totals"}
+
 // allActors is the actor_id of the rows that count every event, whoever took part.
 const allActors = "00000000-0000-0000-0000-000000000000"
 
@@ -139,6 +142,14 @@ ON CONFLICT (actor_id, start_month, end_month, type) DO UPDATE SET events = roll
 		if err := tx.Exec(q, append(append([]any{}, sc.args...), sc.args...)...).Error; err != nil {
 			return nil, err
 		}
+		q = fmt.Sprintf(`INSERT INTO rollup_actor_totals (actor_id, events)
+SELECT actor_id, %[1]d * COUNT(*) FROM (
+  SELECT DISTINCT p.actor_id AS actor_id, e.id AS id FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %[2]s
+) x WHERE true GROUP BY actor_id ORDER BY actor_id
+ON CONFLICT (actor_id) DO UPDATE SET events = rollup_actor_totals.events + excluded.events`, sign, sc.cond)
+		if err := tx.Exec(q, sc.args...).Error; err != nil {
+			return nil, err
+		}
 	}
 	if t.countries {
 		q := fmt.Sprintf(`INSERT INTO rollup_countries (actor_id, start_month, end_month, country, events)
@@ -161,28 +172,37 @@ ON CONFLICT (actor_id, start_month, end_month, country) DO UPDATE SET events = r
 	if !t.pairs {
 		return nil, nil
 	}
-	q := fmt.Sprintf(`INSERT INTO rollup_pairs (actor_id, other_id, start_month, end_month, events, first_start, last_start)
-SELECT a, b, sm, em, %[1]d * COUNT(*), MIN(start), MAX(start) FROM (
-  SELECT DISTINCT p.actor_id AS a, o.actor_id AS b, %[2]s AS sm, %[3]s AS em, e.id AS id, e.date_start AS start
+	// The shared events of each pair, per month and in all.
+	shared := fmt.Sprintf(`SELECT DISTINCT p.actor_id AS a, o.actor_id AS b, %[1]s AS sm, %[2]s AS em, e.id AS id, e.date_start AS start
   FROM events e JOIN event_participants p ON p.event_id = e.id
   JOIN event_participants o ON o.event_id = e.id AND p.actor_id < o.actor_id
-  WHERE %[4]s
-) x WHERE true GROUP BY a, b, sm, em ORDER BY a, b, sm, em
-ON CONFLICT (actor_id, other_id, start_month, end_month) DO UPDATE SET events = rollup_pairs.events + excluded.events`,
-		sign, sm, em, sc.cond)
+  WHERE %[3]s`, sm, em, sc.cond)
+	monthly := fmt.Sprintf(`INSERT INTO rollup_pairs (actor_id, other_id, start_month, end_month, events, first_start, last_start)
+SELECT a, b, sm, em, %d * COUNT(*), MIN(start), MAX(start) FROM (%s) x WHERE true GROUP BY a, b, sm, em ORDER BY a, b, sm, em
+ON CONFLICT (actor_id, other_id, start_month, end_month) DO UPDATE SET events = rollup_pairs.events + excluded.events`, sign, shared)
+	total := fmt.Sprintf(`INSERT INTO rollup_pair_totals (actor_id, other_id, events, first_start, last_start)
+SELECT a, b, %d * COUNT(*), MIN(start), MAX(start) FROM (%s) x WHERE true GROUP BY a, b ORDER BY a, b
+ON CONFLICT (actor_id, other_id) DO UPDATE SET events = rollup_pair_totals.events + excluded.events`, sign, shared)
 	if sign > 0 {
-		q += ", first_start = " + r.least("rollup_pairs.first_start", "excluded.first_start") +
+		monthly += ", first_start = " + r.least("rollup_pairs.first_start", "excluded.first_start") +
 			", last_start = " + r.greatest("rollup_pairs.last_start", "excluded.last_start")
-		return nil, tx.Exec(q, sc.args...).Error
+		total += ", first_start = " + r.least("rollup_pair_totals.first_start", "excluded.first_start") +
+			", last_start = " + r.greatest("rollup_pair_totals.last_start", "excluded.last_start")
+		if err := tx.Exec(monthly, sc.args...).Error; err != nil {
+			return nil, err
+		}
+		return nil, tx.Exec(total, sc.args...).Error
 	}
 	var keys []pairKey
-	err := tx.Raw(q+" RETURNING actor_id, other_id, start_month, end_month", sc.args...).Scan(&keys).Error
-	return keys, err
+	if err := tx.Raw(monthly+" RETURNING actor_id, other_id, start_month, end_month", sc.args...).Scan(&keys).Error; err != nil {
+		return nil, err
+	}
+	return keys, tx.Exec(total, sc.args...).Error
 }
 
 // fixPairs reads again, once a change is made, the first and last starts of the pairs
-// rollupsOut took events from: the event that went may have been either. Each is one
-// range of the first actor's participation index.
+// rollupsOut took events from, per month and in all: the event that went may have been
+// either. Each is one range of the first actor's participation index.
 func fixPairs(tx *gorm.DB, keys []pairKey) error {
 	r := rollupSQL{d: Dialect(tx.Dialector.Name())}
 	_, em := r.months()
@@ -200,13 +220,28 @@ WHERE p.actor_id = ? AND p.event_start >= ? AND p.event_start < ? AND ` + em + `
 			return err
 		}
 	}
+	done := map[[2]models.ID]bool{}
+	for _, k := range keys {
+		pair := [2]models.ID{k.ActorID, k.OtherID}
+		if done[pair] {
+			continue
+		}
+		done[pair] = true
+		shared := `FROM event_participants p JOIN event_participants o ON o.event_id = p.event_id AND o.actor_id = ?
+WHERE p.actor_id = ?`
+		q := "UPDATE rollup_pair_totals SET first_start = (SELECT MIN(p.event_start) " + shared + "), last_start = (SELECT MAX(p.event_start) " + shared +
+			") WHERE actor_id = ? AND other_id = ?"
+		if err := tx.Exec(q, k.OtherID, k.ActorID, k.OtherID, k.ActorID, k.ActorID, k.OtherID).Error; err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // rebuildRollups counts every roll-up again from the events: after a bulk load that
 // wrote the events without the write paths.
 func rebuildRollups(tx *gorm.DB) error {
-	for _, t := range []string{"rollup_events", "rollup_countries", "rollup_pairs"} {
+	for _, t := range rollupTableNames {
 		if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
 			return err
 		}

@@ -19,6 +19,12 @@ CREATE INDEX rollup_events_month_idx ON rollup_events (start_month, actor_id);
 -- The longest span (store: inMonths bounds a range's start with it).
 CREATE INDEX rollup_events_span_idx ON rollup_events ((end_month - start_month));
 
+-- Events per actor in all: the nodes of the whole graph.
+CREATE TABLE rollup_actor_totals (
+    actor_id    uuid PRIMARY KEY,
+    events      bigint NOT NULL
+);
+
 -- Events per actor, month and participant country: histograms by country.
 CREATE TABLE rollup_countries (
     actor_id    uuid NOT NULL,
@@ -46,6 +52,18 @@ CREATE INDEX rollup_pairs_other_idx ON rollup_pairs (other_id, actor_id);
 CREATE INDEX rollup_pairs_month_idx ON rollup_pairs (start_month);
 CREATE INDEX rollup_pairs_span_idx ON rollup_pairs ((end_month - start_month));
 
+-- Shared events of two actors in all: the whole graph and unfiltered networks.
+CREATE TABLE rollup_pair_totals (
+    actor_id    uuid NOT NULL,
+    other_id    uuid NOT NULL,
+    events      bigint NOT NULL,
+    first_start timestamptz,
+    last_start  timestamptz,
+    PRIMARY KEY (actor_id, other_id)
+);
+CREATE INDEX rollup_pair_totals_other_idx ON rollup_pair_totals (other_id, actor_id);
+CREATE INDEX rollup_pair_totals_events_idx ON rollup_pair_totals (events);
+
 -- Counted from the events already stored.
 INSERT INTO rollup_events (actor_id, start_month, end_month, type, events)
 SELECT actor_id, sm, em, type, COUNT(*) FROM (
@@ -72,7 +90,15 @@ SELECT a, b, sm, em, COUNT(*), MIN(start), MAX(start) FROM (
   JOIN event_participants o ON o.event_id = e.id AND p.actor_id < o.actor_id
 ) x GROUP BY a, b, sm, em;
 
+INSERT INTO rollup_actor_totals (actor_id, events)
+SELECT actor_id, COUNT(DISTINCT event_id) FROM event_participants GROUP BY actor_id;
+
+INSERT INTO rollup_pair_totals (actor_id, other_id, events, first_start, last_start)
+SELECT actor_id, other_id, SUM(events), MIN(first_start), MAX(last_start) FROM rollup_pairs GROUP BY actor_id, other_id;
+
 -- +goose Down
+DROP TABLE rollup_pair_totals;
+DROP TABLE rollup_actor_totals;
 DROP TABLE rollup_pairs;
 DROP TABLE rollup_countries;
 DROP TABLE rollup_events;
