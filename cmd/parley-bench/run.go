@@ -31,6 +31,7 @@ type options struct {
 	duration time.Duration
 	only     []string
 	keep     bool
+	database string // an existing, loaded database to measure instead of generating one
 	seed     uint64
 	timeout  time.Duration
 	verbose  bool
@@ -53,6 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.duration, "duration", 3*time.Second, "length of one round of a read workload (export and import repeat whole runs until it has passed)")
 	fs.StringVar(&only, "only", "", "comma-separated substrings: run only the workloads whose name contains one")
 	fs.BoolVar(&o.keep, "keep", false, "keep the benchmark's databases instead of dropping them")
+	fs.StringVar(&o.database, "database", "", "measure this existing database on the server (loaded beforehand, e.g. by bench/load100k.sql scaled up) instead of generating and importing --events; it is migrated, never dropped")
 	fs.Uint64Var(&o.seed, "seed", 1, "generator seed")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Minute, "give up after this long")
 	fs.BoolVar(&o.verbose, "v", false, "log progress and the checks of each workload")

@@ -65,7 +65,11 @@ func setup(ctx context.Context, o *options, out io.Writer, logf func(string, ...
 	e := &env{server: o.server, events: o.events, graphYear: 2015, out: out}
 	name := fmt.Sprintf("parley_bench_%d_%d", time.Now().Unix(), os.Getpid())
 	e.dbName, e.impName = name, name+"_import"
-	for _, db := range []string{e.dbName, e.impName} {
+	create := []string{e.dbName, e.impName}
+	if o.database != "" {
+		e.dbName, create = o.database, create[1:]
+	}
+	for _, db := range create {
 		if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{db}.Sanitize()); err != nil {
 			return e, fmt.Errorf("create database %s: %w", db, err)
 		}
@@ -89,23 +93,11 @@ func setup(ctx context.Context, o *options, out io.Writer, logf func(string, ...
 		return e, err
 	}
 
-	// Generate the bundle, then import it through parley's own import, timed alone.
-	start := time.Now()
-	bundle, lines, err := generate(bench.GenOptions{Events: o.events, Seed: o.seed}, true)
-	if err != nil {
-		return e, fmt.Errorf("generate: %w", err)
+	if o.database == "" {
+		if err := e.load(ctx, o, out); err != nil {
+			return e, err
+		}
 	}
-	fmt.Fprintf(out, "generated %d events (%d records, %.1f MB) in %.1fs\n", o.events, lines, float64(len(bundle))/1e6, time.Since(start).Seconds())
-	start = time.Now()
-	rep, err := importBundle(ctx, e.st, bundle)
-	if err != nil {
-		return e, fmt.Errorf("import: %w", err)
-	}
-	took := time.Since(start)
-	fmt.Fprintf(out, "parley imported %d events (%d records) in %.1fs: %.0f events/s, %.0f records/s\n",
-		rep.Counts["event"].Created, rep.Lines, took.Seconds(), float64(o.events)/took.Seconds(), float64(rep.Lines)/took.Seconds())
-	bundle = nil
-
 	pcfg, err := pgxpool.ParseConfig(e.dbURL)
 	if err != nil {
 		return e, err
@@ -114,6 +106,12 @@ func setup(ctx context.Context, o *options, out io.Writer, logf func(string, ...
 	pcfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	if e.pool, err = pgxpool.NewWithConfig(ctx, pcfg); err != nil {
 		return e, err
+	}
+	if o.database != "" {
+		if err := e.pool.QueryRow(ctx, "SELECT count(*) FROM events").Scan(&e.events); err != nil {
+			return e, err
+		}
+		fmt.Fprintf(out, "measuring %s: %d events\n", e.dbName, e.events)
 	}
 	if err := e.pickActors(ctx); err != nil {
 		return e, err
@@ -147,6 +145,25 @@ func setup(ctx context.Context, o *options, out io.Writer, logf func(string, ...
 		e.importBundle = b
 	}
 	return e, nil
+}
+
+// load generates the bundle, then imports it through parley's own import, timed alone.
+func (e *env) load(ctx context.Context, o *options, out io.Writer) error {
+	start := time.Now()
+	bundle, lines, err := generate(bench.GenOptions{Events: o.events, Seed: o.seed}, true)
+	if err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
+	fmt.Fprintf(out, "generated %d events (%d records, %.1f MB) in %.1fs\n", o.events, lines, float64(len(bundle))/1e6, time.Since(start).Seconds())
+	start = time.Now()
+	rep, err := importBundle(ctx, e.st, bundle)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	took := time.Since(start)
+	fmt.Fprintf(out, "parley imported %d events (%d records) in %.1fs: %.0f events/s, %.0f records/s\n",
+		rep.Counts["event"].Created, rep.Lines, took.Seconds(), float64(o.events)/took.Seconds(), float64(rep.Lines)/took.Seconds())
+	return nil
 }
 
 // generate writes bench.Generate's records as a bundle; mark adds rareWord to one event
