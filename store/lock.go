@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -12,9 +11,11 @@ import (
 // Several parley processes may start at once on one database (replicas of a deployment,
 // or `parley seed` beside a running server). The work each does once on a database,
 // migrating and loading the built-in dataset, runs under a lock that every process on the
-// same database takes: a session advisory lock on PostgreSQL, keyed by database and
-// schema; on SQLite the write lock of a companion file, <database>-lock, which SQLite's
-// own file locking releases when its process ends, however it ends.
+// same database takes. On PostgreSQL, Exclusive takes a transaction-scoped advisory lock,
+// keyed by database and schema, in a transaction that stays open while its function runs
+// (migrations run under goose's own lock, on a direct connection: see migrateTarget); on
+// SQLite the write lock of a companion file, <database>-lock, which SQLite's own file
+// locking releases when its process ends, however it ends.
 
 // Exclusive runs fn while holding the store's exclusive lock: parley processes sharing
 // the database run such functions one at a time, so fn may check the database and act on
@@ -46,8 +47,17 @@ func (s *Store) lockKey(ctx context.Context, name string) (int64, error) {
 	return int64(h.Sum64()), nil                           // #nosec G115 -- a hash: wrapping to negative keys is fine
 }
 
-// pgExclusive runs fn holding the session advisory lock name on one connection of the pool.
-func (s *Store) pgExclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (err error) {
+// pgExclusive runs fn holding the advisory lock name, taken with pg_advisory_xact_lock
+// in a transaction of its own that ends when fn returns.
+//
+// A session lock (pg_advisory_lock, then pg_advisory_unlock) would be wrong behind a
+// transaction pooler: outside a transaction each statement may run on another server
+// connection, so the lock would be taken on one, stay there when the pooler lends it to
+// other clients, and the unlock would run on another, where it is not held. A transaction
+// keeps its server connection until it ends, and its end releases the lock whatever
+// happens to the process, on a direct connection as well. The transaction holds one
+// connection of the pool (and of the pooler's) while fn runs its own work on others.
+func (s *Store) pgExclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
 	key, err := s.lockKey(ctx, name)
 	if err != nil {
 		return err
@@ -56,33 +66,22 @@ func (s *Store) pgExclusive(ctx context.Context, name string, fn func(ctx contex
 	if err != nil {
 		return err
 	}
-	conn, err := db.Conn(ctx)
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return dbError(err, "lock")
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
-		// A lock granted as the wait was cancelled must not stay with a pooled connection.
-		discard(conn)
+	// The transaction writes nothing: rolling it back is its end, and releases the lock.
+	defer func() { _ = tx.Rollback() }()
+	// Waiting for the lock ends with ctx, not with the statement timeout meant for
+	// requests; and the transaction idles while fn works, which an idle-in-transaction
+	// timeout must not end.
+	if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0"); err != nil {
 		return dbError(err, "lock")
 	}
-	defer func() {
-		var unlocked bool
-		uerr := conn.QueryRowContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key).Scan(&unlocked)
-		if uerr != nil || !unlocked {
-			discard(conn)
-		}
-		if uerr != nil && err == nil {
-			err = dbError(uerr, "unlock")
-		}
-	}()
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", key); err != nil {
+		return dbError(err, "lock")
+	}
 	return fn(ctx)
-}
-
-// discard makes the pool close conn rather than reuse it: closing the session is what
-// surely releases its advisory locks.
-func discard(conn *sql.Conn) {
-	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 }
 
 // sqliteLockPoll is how long one attempt at the SQLite lock file waits before the wait
