@@ -47,8 +47,8 @@ func (s *Store) lockKey(ctx context.Context, name string) (int64, error) {
 	return int64(h.Sum64()), nil                           // #nosec G115 -- a hash: wrapping to negative keys is fine
 }
 
-// pgExclusive runs fn holding the advisory lock name, taken with pg_advisory_xact_lock
-// in a transaction of its own that ends when fn returns.
+// pgExclusive runs fn holding the advisory lock name, taken with
+// pg_try_advisory_xact_lock in a transaction of its own that ends when fn returns.
 //
 // A session lock (pg_advisory_lock, then pg_advisory_unlock) would be wrong behind a
 // transaction pooler: outside a transaction each statement may run on another server
@@ -57,6 +57,9 @@ func (s *Store) lockKey(ctx context.Context, name string) (int64, error) {
 // keeps its server connection until it ends, and its end releases the lock whatever
 // happens to the process, on a direct connection as well. The transaction holds one
 // connection of the pool (and of the pooler's) while fn runs its own work on others.
+// Waiting is polling, each try a transaction of its own, rather than a blocking
+// pg_advisory_xact_lock: a waiter blocked inside a transaction would hold a server
+// connection of the pooler's small pool all along, and the holder's fn may need it.
 func (s *Store) pgExclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
 	key, err := s.lockKey(ctx, name)
 	if err != nil {
@@ -66,22 +69,51 @@ func (s *Store) pgExclusive(ctx context.Context, name string, fn func(ctx contex
 	if err != nil {
 		return err
 	}
+	wait := pgLockPollMin
+	for {
+		tx, locked, err := tryXactLock(ctx, db, key)
+		if err != nil {
+			return dbError(err, "lock")
+		}
+		if locked {
+			// The transaction writes nothing: rolling it back is its end, and releases the lock.
+			defer func() { _ = tx.Rollback() }()
+			return fn(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			return dbError(ctx.Err(), "lock")
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, pgLockPollMax)
+	}
+}
+
+// The wait between two tries at a PostgreSQL advisory lock another process holds grows
+// from pgLockPollMin to pgLockPollMax.
+const (
+	pgLockPollMin = 20 * time.Millisecond
+	pgLockPollMax = 500 * time.Millisecond
+)
+
+// tryXactLock begins a transaction and tries the advisory lock key in it; the
+// transaction is returned open when it holds the lock, and ended when not.
+func tryXactLock(ctx context.Context, db *sql.DB, key int64) (*sql.Tx, bool, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return dbError(err, "lock")
+		return nil, false, err
 	}
-	// The transaction writes nothing: rolling it back is its end, and releases the lock.
-	defer func() { _ = tx.Rollback() }()
-	// Waiting for the lock ends with ctx, not with the statement timeout meant for
-	// requests; and the transaction idles while fn works, which an idle-in-transaction
-	// timeout must not end.
-	if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0"); err != nil {
-		return dbError(err, "lock")
+	// The transaction idles while fn works: an idle-in-transaction timeout the role may
+	// have must not end it (nor the lock with it).
+	var locked bool
+	if _, err = tx.ExecContext(ctx, "SET LOCAL idle_in_transaction_session_timeout = 0"); err == nil {
+		err = tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock($1)", key).Scan(&locked)
 	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", key); err != nil {
-		return dbError(err, "lock")
+	if err != nil || !locked {
+		_ = tx.Rollback()
+		return nil, false, err
 	}
-	return fn(ctx)
+	return tx, true, nil
 }
 
 // sqliteLockPoll is how long one attempt at the SQLite lock file waits before the wait
