@@ -31,14 +31,12 @@ func (s *Store) Exclusive(ctx context.Context, fn func(ctx context.Context) erro
 }
 
 // lockKey is the PostgreSQL advisory lock key of the lock called name on the database and
-// schema s works in; other schemas (each test has its own) do not wait for it.
-func (s *Store) lockKey(ctx context.Context, name string) (int64, error) {
-	db, err := s.sqlDB() // the primary, never a read replica
-	if err != nil {
-		return 0, err
-	}
+// schema that db (a pool on the primary, never a read replica) works in; other schemas
+// (each test has its own) do not wait for it. It is read on the pool that takes the lock:
+// the migrations' own has no statement timeout.
+func lockKey(ctx context.Context, db *sql.DB, name string) (int64, error) {
 	var where string
-	err = db.QueryRowContext(ctx, "SELECT current_database() || '.' || COALESCE(current_schema(), '')").Scan(&where)
+	err := db.QueryRowContext(ctx, "SELECT current_database() || '.' || COALESCE(current_schema(), '')").Scan(&where)
 	if err != nil {
 		return 0, fmt.Errorf("store: lock %s: %w", name, err)
 	}
@@ -61,11 +59,11 @@ func (s *Store) lockKey(ctx context.Context, name string) (int64, error) {
 // pg_advisory_xact_lock: a waiter blocked inside a transaction would hold a server
 // connection of the pooler's small pool all along, and the holder's fn may need it.
 func (s *Store) pgExclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
-	key, err := s.lockKey(ctx, name)
+	db, err := s.sqlDB()
 	if err != nil {
 		return err
 	}
-	db, err := s.sqlDB()
+	key, err := lockKey(ctx, db, name)
 	if err != nil {
 		return err
 	}

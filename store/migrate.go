@@ -48,7 +48,7 @@ func (s *Store) providerOn(ctx context.Context, db *sql.DB, locked bool) (*goose
 	}
 	opts := []goose.ProviderOption{goose.WithGoMigrations(migrations.Go(s.dialect == Postgres)...)}
 	if locked && s.dialect == Postgres {
-		key, err := s.lockKey(ctx, "migrate")
+		key, err := lockKey(ctx, db, "migrate")
 		if err != nil {
 			return nil, err
 		}
