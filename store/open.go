@@ -35,10 +35,10 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	log     *slog.Logger
-	// migrateDSN is where migrations run, on a pool of their own: without the statement
-	// timeout (a migration of a large database may take minutes), and on a direct
-	// connection when the database URL leads through a transaction pooler. Empty: on the
-	// store's own pool. migrateErr, when set, is why migrations cannot run at all.
+	// migrateDSN is where migrations run, on a pool of their own (see migrationPool):
+	// a direct connection when the database URL leads through a transaction pooler.
+	// Empty (SQLite): on the store's own pool. migrateErr, when set, is why migrations
+	// cannot run at all.
 	migrateDSN string
 	migrateErr error
 	// words caches how common the words of events' search text are (PostgreSQL).
@@ -288,43 +288,43 @@ var errPooledMigrate = errors.New("store: the database URL leads through a trans
 	"migrations need a direct connection to the primary (--migrate-url, PARLEY_MIGRATE_URL)")
 
 // migrateTarget says where the migrations of a PostgreSQL store at t run (see
-// migrationPool): Options.MigrateURL when given, else the database URL on a pool of its
-// own when a statement timeout is set (migrations must not have it), else "" (the store's
-// pool). Through a transaction pooler without MigrateURL they cannot run, for three
-// reasons: goose holds a session advisory lock while it migrates, so that instances
-// starting at once apply each migration once, and a session lock taken through a
-// transaction pooler stays with a server connection lent to others and is released on
-// another, where it is not held; a migration marked NO TRANSACTION (CREATE INDEX
-// CONCURRENTLY) or one that SETs anything needs one session; and a long backfill should
-// not hold a pooled server connection. The direct URL must not itself be pooled.
+// migrationPool): Options.MigrateURL when given, else the database URL. Through a
+// transaction pooler without MigrateURL they cannot run, for three reasons: goose holds a
+// session advisory lock while it migrates, so that instances starting at once apply each
+// migration once, and a session lock taken through a transaction pooler stays with a
+// server connection lent to others and is released on another, where it is not held; a
+// migration marked NO TRANSACTION (CREATE INDEX CONCURRENTLY) or one that SETs anything
+// needs one session; and a long backfill should not hold a pooled server connection. The
+// direct URL must not itself be pooled.
 func migrateTarget(t pgTarget, opts Options) (dsn string, cannot, err error) {
-	if opts.MigrateURL != "" {
-		d, raw, err := parseURL(opts.MigrateURL)
-		if err != nil {
-			return "", nil, err
+	if opts.MigrateURL == "" {
+		if t.pooled {
+			return "", errPooledMigrate, nil
 		}
-		if d != Postgres {
-			return "", nil, fmt.Errorf("store: migration URL %s is not a postgres:// URL", redact(opts.MigrateURL))
-		}
-		m, err := parsePostgres(raw)
-		if err != nil {
-			return "", nil, err
-		}
-		if m.pooled {
-			return "", nil, fmt.Errorf("store: migration URL %s leads through a transaction pooler: migrations need a direct connection", redact(opts.MigrateURL))
-		}
-		return m.dsn, nil, nil
-	}
-	switch {
-	case t.pooled:
-		return "", errPooledMigrate, nil
-	case opts.StatementTimeout > 0:
 		return t.dsn, nil, nil
 	}
-	return "", nil, nil
+	d, raw, err := parseURL(opts.MigrateURL)
+	if err != nil {
+		return "", nil, err
+	}
+	if d != Postgres {
+		return "", nil, fmt.Errorf("store: migration URL %s is not a postgres:// URL", redact(opts.MigrateURL))
+	}
+	m, err := parsePostgres(raw)
+	if err != nil {
+		return "", nil, err
+	}
+	if m.pooled {
+		return "", nil, fmt.Errorf("store: migration URL %s leads through a transaction pooler: migrations need a direct connection", redact(opts.MigrateURL))
+	}
+	return m.dsn, nil, nil
 }
 
-// migrationPool returns the pool migrations run on and a function that releases it.
+// migrationPool returns the pool migrations run on and a function that releases it. On
+// PostgreSQL it is a pool of its own, whose sessions have no statement timeout: neither
+// the store's, meant for requests, nor the one the role or database may have as its
+// default (which parley asks for behind a pooler): a migration of a large database may
+// take minutes.
 func (s *Store) migrationPool() (*sql.DB, func(), error) {
 	if s.migrateErr != nil {
 		return nil, nil, s.migrateErr
@@ -333,10 +333,14 @@ func (s *Store) migrationPool() (*sql.DB, func(), error) {
 		db, err := s.sqlDB()
 		return db, func() {}, err
 	}
-	db, err := sql.Open("pgx", s.migrateDSN)
+	cfg, err := pgx.ParseConfig(s.migrateDSN)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("store: migration URL: %w", err)
 	}
+	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, "SET statement_timeout = 0")
+		return err
+	}))
 	return db, func() { _ = db.Close() }, nil
 }
 
