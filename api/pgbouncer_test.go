@@ -36,7 +36,7 @@ func TestPgBouncerTransactionPooling(t *testing.T) {
 	const timeout = 3 * time.Second
 	b := storetest.StartPgBouncer(t, fmt.Sprintf("statement_timeout = '%dms'", timeout.Milliseconds()), "jit = off")
 	ctx := context.Background()
-	logs := &syncBuffer{}
+	logs := &storetest.SyncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	open := func(opts store.Options) *store.Store {
 		t.Helper()
@@ -231,22 +231,4 @@ func countTrue(bs []bool) int {
 		}
 	}
 	return n
-}
-
-// syncBuffer collects log lines from every goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	sb strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.sb.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.sb.String()
 }

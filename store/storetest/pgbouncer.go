@@ -31,7 +31,7 @@ type PgBouncer struct {
 	Port int
 	// direct is the test's database on the server itself, not through PgBouncer.
 	direct string
-	log    *lockedBuffer
+	log    *SyncBuffer
 	t      testing.TB
 }
 
@@ -139,7 +139,7 @@ func StartPgBouncer(t testing.TB, settings ...string) *PgBouncer {
 		user = "postgres"
 	}
 
-	b := &PgBouncer{Database: fmt.Sprintf("parley_pgb_%d_%d", os.Getpid(), nextSeq()), Port: freePort(t), log: &lockedBuffer{}, t: t}
+	b := &PgBouncer{Database: fmt.Sprintf("parley_pgb_%d_%d", os.Getpid(), nextSeq()), Port: freePort(t), log: &SyncBuffer{}, t: t}
 	adm := adminDB(t, admin)
 	if _, err := adm.Exec("CREATE DATABASE " + b.Database); err != nil {
 		t.Fatalf("create database %s: %v", b.Database, err)
@@ -245,21 +245,22 @@ func (b *PgBouncer) waitReady(exited <-chan error) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for concurrent writes and reads.
-type lockedBuffer struct {
+// SyncBuffer collects output written from any goroutine (a process's, a logger's) for
+// a test to read.
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
 // Write appends p.
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *SyncBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.Write(p)
 }
 
 // String is everything written so far.
-func (l *lockedBuffer) String() string {
+func (l *SyncBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Clone(l.buf.String())
