@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -12,9 +11,11 @@ import (
 // Several parley processes may start at once on one database (replicas of a deployment,
 // or `parley seed` beside a running server). The work each does once on a database,
 // migrating and loading the built-in dataset, runs under a lock that every process on the
-// same database takes: a session advisory lock on PostgreSQL, keyed by database and
-// schema; on SQLite the write lock of a companion file, <database>-lock, which SQLite's
-// own file locking releases when its process ends, however it ends.
+// same database takes. On PostgreSQL, Exclusive takes a transaction-scoped advisory lock,
+// keyed by database and schema, in a transaction that stays open while its function runs
+// (migrations run under goose's own lock, on a direct connection: see migrateTarget); on
+// SQLite the write lock of a companion file, <database>-lock, which SQLite's own file
+// locking releases when its process ends, however it ends.
 
 // Exclusive runs fn while holding the store's exclusive lock: parley processes sharing
 // the database run such functions one at a time, so fn may check the database and act on
@@ -30,14 +31,12 @@ func (s *Store) Exclusive(ctx context.Context, fn func(ctx context.Context) erro
 }
 
 // lockKey is the PostgreSQL advisory lock key of the lock called name on the database and
-// schema s works in; other schemas (each test has its own) do not wait for it.
-func (s *Store) lockKey(ctx context.Context, name string) (int64, error) {
-	db, err := s.sqlDB() // the primary, never a read replica
-	if err != nil {
-		return 0, err
-	}
+// schema that db (a pool on the primary, never a read replica) works in; other schemas
+// (each test has its own) do not wait for it. It is read on the pool that takes the lock:
+// the migrations' own has no statement timeout.
+func lockKey(ctx context.Context, db *sql.DB, name string) (int64, error) {
 	var where string
-	err = db.QueryRowContext(ctx, "SELECT current_database() || '.' || COALESCE(current_schema(), '')").Scan(&where)
+	err := db.QueryRowContext(ctx, "SELECT current_database() || '.' || COALESCE(current_schema(), '')").Scan(&where)
 	if err != nil {
 		return 0, fmt.Errorf("store: lock %s: %w", name, err)
 	}
@@ -46,43 +45,73 @@ func (s *Store) lockKey(ctx context.Context, name string) (int64, error) {
 	return int64(h.Sum64()), nil                           // #nosec G115 -- a hash: wrapping to negative keys is fine
 }
 
-// pgExclusive runs fn holding the session advisory lock name on one connection of the pool.
-func (s *Store) pgExclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (err error) {
-	key, err := s.lockKey(ctx, name)
-	if err != nil {
-		return err
-	}
+// pgExclusive runs fn holding the advisory lock name, taken with
+// pg_try_advisory_xact_lock in a transaction of its own that ends when fn returns.
+//
+// A session lock (pg_advisory_lock, then pg_advisory_unlock) would be wrong behind a
+// transaction pooler: outside a transaction each statement may run on another server
+// connection, so the lock would be taken on one, stay there when the pooler lends it to
+// other clients, and the unlock would run on another, where it is not held. A transaction
+// keeps its server connection until it ends, and its end releases the lock whatever
+// happens to the process, on a direct connection as well. The transaction holds one
+// connection of the pool (and of the pooler's) while fn runs its own work on others.
+// Waiting is polling, each try a transaction of its own, rather than a blocking
+// pg_advisory_xact_lock: a waiter blocked inside a transaction would hold a server
+// connection of the pooler's small pool all along, and the holder's fn may need it.
+func (s *Store) pgExclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
 	db, err := s.sqlDB()
 	if err != nil {
 		return err
 	}
-	conn, err := db.Conn(ctx)
+	key, err := lockKey(ctx, db, name)
 	if err != nil {
-		return dbError(err, "lock")
+		return err
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
-		// A lock granted as the wait was cancelled must not stay with a pooled connection.
-		discard(conn)
-		return dbError(err, "lock")
+	wait := pgLockPollMin
+	for {
+		tx, locked, err := tryXactLock(ctx, db, key)
+		if err != nil {
+			return dbError(err, "lock")
+		}
+		if locked {
+			// The transaction writes nothing: rolling it back is its end, and releases the lock.
+			defer func() { _ = tx.Rollback() }()
+			return fn(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			return dbError(ctx.Err(), "lock")
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, pgLockPollMax)
 	}
-	defer func() {
-		var unlocked bool
-		uerr := conn.QueryRowContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key).Scan(&unlocked)
-		if uerr != nil || !unlocked {
-			discard(conn)
-		}
-		if uerr != nil && err == nil {
-			err = dbError(uerr, "unlock")
-		}
-	}()
-	return fn(ctx)
 }
 
-// discard makes the pool close conn rather than reuse it: closing the session is what
-// surely releases its advisory locks.
-func discard(conn *sql.Conn) {
-	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+// The wait between two tries at a PostgreSQL advisory lock another process holds grows
+// from pgLockPollMin to pgLockPollMax.
+const (
+	pgLockPollMin = 20 * time.Millisecond
+	pgLockPollMax = 500 * time.Millisecond
+)
+
+// tryXactLock begins a transaction and tries the advisory lock key in it; the
+// transaction is returned open when it holds the lock, and ended when not.
+func tryXactLock(ctx context.Context, db *sql.DB, key int64) (*sql.Tx, bool, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	// The transaction idles while fn works: an idle-in-transaction timeout the role may
+	// have must not end it (nor the lock with it).
+	var locked bool
+	if _, err = tx.ExecContext(ctx, "SET LOCAL idle_in_transaction_session_timeout = 0"); err == nil {
+		err = tx.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock($1)", key).Scan(&locked)
+	}
+	if err != nil || !locked {
+		_ = tx.Rollback()
+		return nil, false, err
+	}
+	return tx, true, nil
 }
 
 // sqliteLockPoll is how long one attempt at the SQLite lock file waits before the wait

@@ -48,7 +48,7 @@ func (s *Store) providerOn(ctx context.Context, db *sql.DB, locked bool) (*goose
 	}
 	opts := []goose.ProviderOption{goose.WithGoMigrations(migrations.Go(s.dialect == Postgres)...)}
 	if locked && s.dialect == Postgres {
-		key, err := s.lockKey(ctx, "migrate")
+		key, err := lockKey(ctx, db, "migrate")
 		if err != nil {
 			return nil, err
 		}
@@ -67,19 +67,11 @@ func (s *Store) providerOn(ctx context.Context, db *sql.DB, locked bool) (*goose
 // the store's exclusive lock on SQLite.
 func (s *Store) migrate(ctx context.Context, fn func(p *goose.Provider) error) error {
 	run := func(ctx context.Context) error {
-		db, err := s.sqlDB()
+		db, release, err := s.migrationPool()
 		if err != nil {
 			return err
 		}
-		if s.dialect == Postgres && s.stmtTimeout > 0 {
-			// The serving pool's statement timeout is for requests, not migrations.
-			unbounded, err := sql.Open("pgx", s.dsn)
-			if err != nil {
-				return err
-			}
-			defer unbounded.Close()
-			db = unbounded
-		}
+		defer release()
 		p, err := s.providerOn(ctx, db, true)
 		if err != nil {
 			return err

@@ -35,10 +35,12 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	log     *slog.Logger
-	// dsn and stmtTimeout let migrations run on a pool of their own without the
-	// statement timeout: a migration of a large database may take minutes.
-	dsn         string
-	stmtTimeout time.Duration
+	// migrateDSN is where migrations run, on a pool of their own (see migrationPool):
+	// a direct connection when the database URL leads through a transaction pooler.
+	// Empty (SQLite): on the store's own pool. migrateErr, when set, is why migrations
+	// cannot run at all.
+	migrateDSN string
+	migrateErr error
 	// words caches how common the words of events' search text are (PostgreSQL).
 	words wordStats
 	// replicas are the read replicas, nil without any.
@@ -66,8 +68,13 @@ type Options struct {
 	ReplicaCheckInterval time.Duration
 	// StatementTimeout bounds every PostgreSQL statement on the server (0: none), so that
 	// no request can hold a connection longer, whatever happens to its client. Imports
-	// lift it inside their own transaction.
+	// lift it inside their own transaction. Through a transaction pooler it is the
+	// database's setting instead (see pgSessionSettings), and Open warns when that differs.
 	StatementTimeout time.Duration
+	// MigrateURL is a direct connection to the primary (no transaction pooler) that
+	// migrations use; empty: the database URL. A database URL with pool_mode=transaction
+	// needs it to migrate (see migrationPool).
+	MigrateURL string
 }
 
 // DefaultURL is the embedded database a fresh machine gets.
@@ -97,9 +104,15 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 			LogLevel:                  logger.Warn,
 		}), logger.Warn},
 	}
-	var dialector gorm.Dialector
+	var (
+		dialector gorm.Dialector
+		target    pgTarget
+	)
 	if dialect == Postgres {
-		dialector = pgDialector(dsn, opts.StatementTimeout)
+		if target, err = parsePostgres(dsn); err != nil {
+			return nil, err
+		}
+		dialector = pgDialector(target, opts.StatementTimeout)
 	} else {
 		dialector = sqlite.Open(dsn)
 	}
@@ -128,7 +141,14 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		sqlDB.SetMaxIdleConns(n)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, dialect: dialect, log: log, dsn: dsn, stmtTimeout: opts.StatementTimeout}
+	s := &Store{db: db, dialect: dialect, log: log}
+	if dialect == Postgres {
+		s.migrateDSN, s.migrateErr, err = migrateTarget(target, opts)
+		if err != nil {
+			_ = sqlDB.Close()
+			return nil, err
+		}
+	}
 	if len(opts.ReadReplicas) > 0 {
 		if dialect != Postgres {
 			_ = sqlDB.Close()
@@ -145,15 +165,16 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		_ = s.Close()
 		return nil, fmt.Errorf("store: connect %s: %w", dialect, err)
 	}
+	if target.pooled {
+		s.checkPooledSettings(pingCtx, opts.StatementTimeout)
+	}
 	if s.replicas != nil {
 		s.replicas.start(pingCtx)
 	}
 	return s, nil
 }
 
-// pgDialector opens PostgreSQL with every new connection's settings made after it
-// connects (not as start-up parameters, which PgBouncer refuses):
-//   - statement_timeout, when timeout > 0;
+// pgSessionSettings are what parley wants of every PostgreSQL session:
 //   - plan_cache_mode = force_custom_plan. pgx prepares every statement, and after five
 //     runs PostgreSQL may switch a prepared statement to a generic plan, priced for an
 //     average actor; for the top actor of a million events (a tenth of them) that plan
@@ -161,18 +182,196 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 //     plan costs a planning per run and sees the actor;
 //   - jit = off. PostgreSQL compiles a statement whose estimated cost passes
 //     jit_above_cost; an estimate far off (an actor's events with match=all) spent 60 ms
-//     compiling a statement that ran in 2.
-func pgDialector(dsn string, timeout time.Duration) gorm.Dialector {
-	cfg := postgres.Config{DSN: dsn}
+//     compiling a statement that ran in 2;
+//   - statement_timeout, when the timeout is > 0.
+//
+// On a direct connection parley sets them itself, after each connection is made (as SET
+// statements: they are session state). Through a transaction pooler it cannot: a session
+// SET runs on whichever server connection the pooler lends for that one statement, stays
+// with that server connection for every other client it serves later, and the client's
+// next transaction runs on another one that never saw it. Start-up parameters do not
+// help either: PgBouncer 1.18 refuses every start-up parameter but a few it tracks itself
+// (client_encoding, DateStyle, TimeZone, standard_conforming_strings, application_name)
+// unless told to ignore it, which drops it. So behind a pooler these are the database's
+// (or the role's) own defaults, which every server connection starts with, set once by
+// the operator:
+//
+//	ALTER ROLE parley IN DATABASE parley SET statement_timeout = '30s';
+//	ALTER ROLE parley IN DATABASE parley SET jit = off;
+//
+// plan_cache_mode is then moot: without named prepared statements (see parsePostgres)
+// PostgreSQL plans every statement with its own parameters. Open checks the two
+// settings through the pooler and logs a warning when they differ. ALTER ROLE and ALTER
+// DATABASE settings are catalogue rows, so streaming replicas have them too.
+func pgSessionSettings(timeout time.Duration) string {
 	set := "SET plan_cache_mode = force_custom_plan; SET jit = off"
 	if timeout > 0 {
 		set += fmt.Sprintf("; SET statement_timeout = %d", max(1, timeout.Milliseconds()))
 	}
-	cfg.OptionOpenDB = []stdlib.OptionOpenDB{stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
-		_, err := c.Exec(ctx, set)
-		return err
-	})}
+	return set
+}
+
+// pgDialector opens PostgreSQL at t, making pgSessionSettings on every new connection
+// unless t leads through a transaction pooler.
+func pgDialector(t pgTarget, timeout time.Duration) gorm.Dialector {
+	cfg := postgres.Config{DSN: t.dsn}
+	if !t.pooled {
+		set := pgSessionSettings(timeout)
+		cfg.OptionOpenDB = []stdlib.OptionOpenDB{stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			_, err := c.Exec(ctx, set)
+			return err
+		})}
+	}
 	return postgres.New(cfg)
+}
+
+// poolModeParam is the query parameter of a postgres:// URL that says the URL leads
+// through a transaction pooler: pool_mode=transaction (PgBouncer's own words). It is
+// parley's, not libpq's or pgx's, and is removed before pgx sees the URL (pgx would send
+// it to the server as a start-up parameter, which PgBouncer refuses).
+const poolModeParam = "pool_mode"
+
+// pooledExecMode is the pgx query execution mode parley uses through a transaction
+// pooler, unless the URL names one with default_query_exec_mode.
+//
+// pgx's default, cache_statement, prepares named statements on a connection and reuses
+// them: through PgBouncer 1.18 in transaction mode the next statement may run on another
+// server connection, where the name does not exist ("prepared statement … does not
+// exist"), or on one where another client made the same name ("… already exists").
+// cache_describe uses only the unnamed statement: the first run of a query asks the
+// server for its parameter and result types (one round trip of its own), and every run,
+// that first one included, then sends parse, bind and execute together, in one round
+// trip that the pooler cannot split. It keeps what the default mode gives parley: the
+// server's parameter types (exec and simple_protocol guess them from Go types, which
+// sends a []byte as bytea) and binary results. describe_exec is unsafe: it describes and
+// executes the unnamed statement in two round trips, possibly on two server connections.
+// (PgBouncer 1.21 and later can track named statements with max_prepared_statements > 0;
+// there default_query_exec_mode=cache_statement in the URL restores pgx's default.)
+const pooledExecMode = "cache_describe"
+
+// pgTarget is one PostgreSQL URL as parley connects to it.
+type pgTarget struct {
+	dsn    string // for pgx: without pool_mode, with the execution mode a pooler needs
+	pooled bool   // the URL leads through a transaction pooler
+}
+
+// parsePostgres reads a postgres:// URL's pool_mode: transaction or session (the
+// default: a direct connection or a session pooler, where a client keeps its server
+// connection).
+func parsePostgres(raw string) (pgTarget, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return pgTarget{}, fmt.Errorf("store: database URL: %w", err)
+	}
+	q := u.Query()
+	if !q.Has(poolModeParam) {
+		return pgTarget{dsn: raw}, nil
+	}
+	mode := q.Get(poolModeParam)
+	q.Del(poolModeParam)
+	t := pgTarget{}
+	switch mode {
+	case "session":
+	case "transaction":
+		t.pooled = true
+		if !q.Has("default_query_exec_mode") {
+			q.Set("default_query_exec_mode", pooledExecMode)
+		}
+	default:
+		return pgTarget{}, fmt.Errorf("store: %s=%q in %s: want transaction or session", poolModeParam, mode, redact(raw))
+	}
+	u.RawQuery = q.Encode()
+	t.dsn = u.String()
+	return t, nil
+}
+
+// errPooledMigrate is why a store whose URL leads through a transaction pooler cannot
+// migrate without Options.MigrateURL.
+var errPooledMigrate = errors.New("store: the database URL leads through a transaction pooler (pool_mode=transaction): " +
+	"migrations need a direct connection to the primary (--migrate-url, PARLEY_MIGRATE_URL)")
+
+// migrateTarget says where the migrations of a PostgreSQL store at t run (see
+// migrationPool): Options.MigrateURL when given, else the database URL. Through a
+// transaction pooler without MigrateURL they cannot run, for three reasons: goose holds a
+// session advisory lock while it migrates, so that instances starting at once apply each
+// migration once, and a session lock taken through a transaction pooler stays with a
+// server connection lent to others and is released on another, where it is not held; a
+// migration marked NO TRANSACTION (CREATE INDEX CONCURRENTLY) or one that SETs anything
+// needs one session; and a long backfill should not hold a pooled server connection. The
+// direct URL must not itself be pooled.
+func migrateTarget(t pgTarget, opts Options) (dsn string, cannot, err error) {
+	if opts.MigrateURL == "" {
+		if t.pooled {
+			return "", errPooledMigrate, nil
+		}
+		return t.dsn, nil, nil
+	}
+	d, raw, err := parseURL(opts.MigrateURL)
+	if err != nil {
+		return "", nil, err
+	}
+	if d != Postgres {
+		return "", nil, fmt.Errorf("store: migration URL %s is not a postgres:// URL", redact(opts.MigrateURL))
+	}
+	m, err := parsePostgres(raw)
+	if err != nil {
+		return "", nil, err
+	}
+	if m.pooled {
+		return "", nil, fmt.Errorf("store: migration URL %s leads through a transaction pooler: migrations need a direct connection", redact(opts.MigrateURL))
+	}
+	return m.dsn, nil, nil
+}
+
+// migrationPool returns the pool migrations run on and a function that releases it. On
+// PostgreSQL it is a pool of its own, whose sessions have no statement timeout: neither
+// the store's, meant for requests, nor the one the role or database may have as its
+// default (which parley asks for behind a pooler): a migration of a large database may
+// take minutes.
+func (s *Store) migrationPool() (*sql.DB, func(), error) {
+	if s.migrateErr != nil {
+		return nil, nil, s.migrateErr
+	}
+	if s.migrateDSN == "" {
+		db, err := s.sqlDB()
+		return db, func() {}, err
+	}
+	cfg, err := pgx.ParseConfig(s.migrateDSN)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: migration URL: %w", err)
+	}
+	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, "SET statement_timeout = 0")
+		return err
+	}))
+	return db, func() { _ = db.Close() }, nil
+}
+
+// checkPooledSettings compares, through a transaction pooler, the session settings
+// every server connection starts with against what parley wants (see
+// pgSessionSettings), and logs a warning saying how to set them when they differ.
+func (s *Store) checkPooledSettings(ctx context.Context, timeout time.Duration) {
+	var (
+		ms        int64
+		jit, role string
+	)
+	err := s.db.WithContext(ctx).Raw("SELECT setting::bigint, current_setting('jit'), current_user FROM pg_settings WHERE name = 'statement_timeout'").
+		Row().Scan(&ms, &jit, &role)
+	if err != nil {
+		s.log.Warn("could not read the database's session settings through the pooler", "err", err)
+		return
+	}
+	var differ []string
+	if want := max(0, timeout.Milliseconds()); ms != want {
+		differ = append(differ, fmt.Sprintf("statement_timeout is %d ms, want %d ms (ALTER ROLE %s SET statement_timeout = %d)", ms, want, role, want))
+	}
+	if jit != "off" {
+		differ = append(differ, fmt.Sprintf("jit is %s, want off (ALTER ROLE %s SET jit = off)", jit, role))
+	}
+	if len(differ) > 0 {
+		s.log.Warn("through a transaction pooler parley cannot set its session settings: the database's defaults differ; "+
+			"set them for its role or database (see README, Performance and scale)", "differ", strings.Join(differ, "; "))
+	}
 }
 
 // parseURL maps a database URL to a dialect and a driver DSN. SQLite gets foreign keys,

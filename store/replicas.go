@@ -113,7 +113,14 @@ func openReplicas(db *gorm.DB, cfg *gorm.Config, log *slog.Logger, opts Options)
 			rs.close()
 			return nil, fmt.Errorf("store: read replica %q is not a postgres:// URL", redact(u))
 		}
-		rdb, err := gorm.Open(pgDialector(dsn, opts.StatementTimeout), &gorm.Config{Logger: cfg.Logger, DisableAutomaticPing: true})
+		// A replica URL may lead through a transaction pooler of its own (pool_mode=transaction):
+		// it gets the same execution mode and no session SETs (see pgSessionSettings).
+		target, err := parsePostgres(dsn)
+		if err != nil {
+			rs.close()
+			return nil, err
+		}
+		rdb, err := gorm.Open(pgDialector(target, opts.StatementTimeout), &gorm.Config{Logger: cfg.Logger, DisableAutomaticPing: true})
 		if err != nil {
 			rs.close()
 			return nil, fmt.Errorf("store: open read replica %s: %w", redact(u), err)

@@ -40,6 +40,7 @@ func main() {
 type config struct {
 	addr        string
 	databaseURL string
+	migrateURL  string
 	logFormat   string
 	logLevel    string
 	seed        string
@@ -72,6 +73,7 @@ func newRoot() *cobra.Command {
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&cfg.databaseURL, "database-url", store.DefaultURL, "database URL: postgres://… or a SQLite path (env PARLEY_DATABASE_URL)")
+	pf.StringVar(&cfg.migrateURL, "migrate-url", "", "direct postgres:// URL of the primary that migrations use; needed when --database-url leads through PgBouncer in transaction mode (pool_mode=transaction); empty: --database-url (env PARLEY_MIGRATE_URL)")
 	pf.StringVar(&cfg.logFormat, "log-format", "json", "log format: json or text (env PARLEY_LOG_FORMAT)")
 	pf.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn, error (env PARLEY_LOG_LEVEL)")
 	pf.StringSliceVar(&cfg.replicas, "read-replica-urls", nil, "comma-separated PostgreSQL streaming replica URLs that serve the reads of lists, exports, statistics, the timeline, the graph and the changes feed (env PARLEY_READ_REPLICA_URLS)")
@@ -119,7 +121,8 @@ func (c *config) withStore(cmd *cobra.Command, fn func(ctx context.Context, st *
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.databaseURL, store.Options{Logger: log, ReadReplicas: c.replicas, ReplicaMaxLag: c.replicaLag, StatementTimeout: c.stmtTimeout})
+	st, err := store.Open(ctx, c.databaseURL, store.Options{Logger: log, ReadReplicas: c.replicas, ReplicaMaxLag: c.replicaLag,
+		StatementTimeout: c.stmtTimeout, MigrateURL: c.migrateURL})
 	if err != nil {
 		return err
 	}
