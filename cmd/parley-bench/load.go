@@ -15,7 +15,7 @@ import (
 )
 
 // requestTimeout bounds one request or query of a read workload.
-const requestTimeout = time.Minute
+const requestTimeout = 3 * time.Minute
 
 // sample is what one side measured: the units (requests, or events of whole exports
 // and imports) done successfully, the latencies of the requests or runs, the time taken
@@ -70,6 +70,9 @@ func (s *sample) percentile(p float64) float64 {
 func (e *env) measureRead(ctx context.Context, w readWorkload, clients int, o *options) (Result, error) {
 	if err := e.prepare(ctx, &w); err != nil {
 		return Result{}, err
+	}
+	if w.maxClients > 0 {
+		clients = min(clients, w.maxClients)
 	}
 	var parley, raw sample
 	if err := e.check(ctx, w); err != nil {
