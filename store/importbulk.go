@@ -41,6 +41,7 @@ func (s *Store) ImportBulk(ctx context.Context, next func() (ImportRecord, error
 			}
 			return s.rebuildRollups(tx)
 		},
+		empty: true,
 	})
 }
 

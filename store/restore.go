@@ -102,6 +102,9 @@ func (s *Store) Import(ctx context.Context, next func() (ImportRecord, error), o
 // import is about to commit.
 type importStages struct {
 	before, after func(tx *gorm.DB) error
+	// empty says the database is empty once before has run: the import then keeps its
+	// own list of what is stored (importer.inserted).
+	empty bool
 }
 
 // importRecords is Import, with stages (nil for none) run in its transaction.
@@ -135,6 +138,9 @@ func (s *Store) importRecords(ctx context.Context, next func() (ImportRecord, er
 			}
 		}
 		im := &importer{tx: tx, rep: rep, wait: newWaitRoom(), s: s}
+		if stages != nil && stages.empty {
+			im.inserted = refCache{}
+		}
 		if conn != nil {
 			im.tx = copying(tx, conn)
 		}
@@ -309,6 +315,43 @@ type importer struct {
 	run   []*item
 	// wait holds the records that wait for a later line (see hold).
 	wait waitRoom
+	// inserted, for a bulk import, holds the key (as a refCache) of every entity the
+	// import inserted: the database was empty and is locked, so these are all the
+	// stored ones, and a look-up of any other finds nothing without asking the
+	// database. nil for a normal import, and once the bulk import updated an entity
+	// (whose old slug would stay here).
+	inserted refCache
+}
+
+// stored is es (records of kind) less those a bulk import knows are not stored.
+func (im *importer) stored(kind string, es []any) []any {
+	if im.inserted == nil || kind == models.RelationRecordType {
+		return es
+	}
+	var out []any
+	for _, e := range es {
+		for _, k := range im.ownKeys(ImportRecord{Kind: kind, Entity: e}) {
+			if im.inserted.has(k) {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// stores notes, for a bulk import, that rec's entity is now stored.
+func (im *importer) stores(rec ImportRecord) {
+	if im.inserted == nil {
+		return
+	}
+	m := metaOf(rec.Entity)
+	if m == nil {
+		return
+	}
+	for _, k := range im.ownKeys(rec) {
+		im.inserted[k] = m.ID
+	}
 }
 
 // item is one record on its way through the importer.
@@ -394,10 +437,13 @@ func (im *importer) window(ctx context.Context, recs []ImportRecord) error {
 		if w == nil {
 			continue
 		}
+		im.kinds[kind] = w
+		if es = im.stored(kind, es); len(es) == 0 {
+			continue
+		}
 		if err := w.load(ctx, im.tx, es); err != nil {
 			return dbError(err, kind)
 		}
-		im.kinds[kind] = w
 	}
 	if err := im.prefetch(ctx, recs); err != nil {
 		return dbError(err, "import")
@@ -540,7 +586,15 @@ func (im *importer) prefetch(ctx context.Context, recs []ImportRecord) error {
 	wants := map[string]*wanted{}
 	collect := collectingResolver(im.tx, func(k *models.Kind, ref models.Ref) {
 		table := k.Table
-		if im.cache.has(refKey(table, ref)) {
+		key := refKey(table, ref)
+		if im.cache.has(key) {
+			return
+		}
+		if im.inserted != nil {
+			// A bulk import: what this import did not insert is nowhere.
+			if id, ok := im.inserted[key]; ok {
+				im.cache[key] = id
+			}
 			return
 		}
 		w := wants[table]
@@ -623,6 +677,7 @@ func (im *importer) flush(ctx context.Context) error {
 		}
 		for _, it := range run {
 			im.counts(it.rec.Kind).Created++
+			im.stores(it.rec)
 		}
 		return tx.Exec("RELEASE SAVEPOINT batch").Error
 	}
@@ -693,8 +748,10 @@ func (im *importer) slow(ctx context.Context, it *item) (ok bool, err error) {
 	switch o {
 	case restoredCreated:
 		c.Created++
+		im.stores(rec)
 	case restoredUpdated:
 		c.Updated++
+		im.inserted = nil
 	default:
 		c.Unchanged++
 	}
