@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"io"
 	"maps"
 	"slices"
@@ -268,4 +269,110 @@ func TestImportStatementsAndRelations(t *testing.T) {
 			t.Fatalf("search for a statement's word found %d events, want its event %s", len(p.Items), quoted.Event.ID)
 		}
 	})
+}
+
+// schemaOf describes the indexes and constraints of the store's tables, to tell that a
+// bulk import left every one of them as the migrations made it.
+func schemaOf(t *testing.T, s *store.Store) string {
+	t.Helper()
+	q := `SELECT string_agg(d, E'\n' ORDER BY d) FROM (
+		SELECT replace(indexdef, ' ' || current_schema() || '.', ' ') AS d FROM pg_indexes WHERE schemaname = current_schema()
+		UNION ALL SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE connamespace = current_schema()::regnamespace) x`
+	if s.Dialect() == store.SQLite {
+		q = "SELECT group_concat(sql, char(10)) FROM (SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)"
+	}
+	got, err := store.ScalarForTest(s, q)
+	must(t, err)
+	if !strings.Contains(got, "CREATE INDEX") {
+		t.Fatalf("no secondary index found: %q", got)
+	}
+	return got
+}
+
+// failingAfter yields next's records and then, after n of them, a read error.
+func failingAfter(n int, next func() (store.ImportRecord, error)) func() (store.ImportRecord, error) {
+	return func() (store.ImportRecord, error) {
+		if n == 0 {
+			return store.ImportRecord{}, errors.New("the disk went away")
+		}
+		n--
+		return next()
+	}
+}
+
+// TestImportBulk loads a whole generated bundle with the bulk import: the database
+// ends up as the normal import leaves it (fingerprint, indexes and constraints), a
+// database with data is refused with a conflict, and a bulk import that fails half-way
+// (a read error after several windows, or a refused line) leaves the database empty
+// with every index and constraint in place.
+func TestImportBulk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports a bundle four times")
+	}
+	t.Parallel()
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			normal, bulk := storetest.Open(t, d), storetest.Open(t, d)
+			schema := schemaOf(t, bulk)
+			empty := fingerprint(t, bulk)
+
+			kinds, es := generate(t, 600, true)
+			rep, err := normal.Import(bg, records(kinds, es), store.ImportOptions{Atomic: true})
+			must(t, err)
+			if !rep.Committed {
+				t.Fatalf("normal import: %+v", rep.Problems)
+			}
+			kinds, es = generate(t, 600, true)
+			brep, err := bulk.ImportBulk(bg, records(kinds, es), store.ImportOptions{Atomic: true})
+			must(t, err)
+			if !brep.Committed || !maps.EqualFunc(brep.Counts, rep.Counts, func(a, b *store.ImportCounts) bool { return *a == *b }) {
+				t.Fatalf("bulk import: committed=%v problems=%+v", brep.Committed, brep.Problems)
+			}
+			if got, want := fingerprint(t, bulk), fingerprint(t, normal); !maps.Equal(got, want) {
+				t.Fatalf("bulk import stored %v, the normal import %v", got, want)
+			}
+			if got := schemaOf(t, bulk); got != schema {
+				t.Fatalf("bulk import changed the indexes and constraints:\n%s\nwant\n%s", got, schema)
+			}
+
+			kinds, es = generated(t, 20)
+			_, err = bulk.ImportBulk(bg, records(kinds, es), store.ImportOptions{Atomic: true})
+			if !errors.Is(err, store.ErrNotEmpty) || models.ErrorCodeOf(err) != models.ECONFLICT {
+				t.Fatalf("bulk import into a database with data: %v, want ErrNotEmpty (a conflict)", err)
+			}
+
+			fresh := storetest.Open(t, d)
+			kinds, es = generate(t, 600, true)
+			_, err = fresh.ImportBulk(bg, failingAfter(len(es)-10, records(kinds, es)), store.ImportOptions{Atomic: true})
+			if err == nil {
+				t.Fatal("a bulk import whose input failed reported no error")
+			}
+			if got := fingerprint(t, fresh); !maps.Equal(got, empty) {
+				t.Fatalf("a failed bulk import left %v", got)
+			}
+			if got := schemaOf(t, fresh); got != schema {
+				t.Fatalf("a failed bulk import changed the indexes and constraints:\n%s\nwant\n%s", got, schema)
+			}
+
+			kinds, es = generate(t, 600, true)
+			last := slices.IndexFunc(es, func(e any) bool { _, ok := e.(*models.RelationRecord); return ok })
+			if last < len(es)/2 {
+				t.Fatalf("the bundle's first relation is on line %d of %d, want one in its second half", last+1, len(es))
+			}
+			es[last].(*models.RelationRecord).Type = "invented"
+			rep, err = fresh.ImportBulk(bg, records(kinds, es), store.ImportOptions{Atomic: true})
+			must(t, err)
+			if rep.Committed || len(rep.Problems) != 1 || rep.Problems[0].Line != last+1 {
+				t.Fatalf("bulk import with a refused last line: committed=%v problems=%+v", rep.Committed, rep.Problems)
+			}
+			if got := fingerprint(t, fresh); !maps.Equal(got, empty) {
+				t.Fatalf("a refused bulk import left %v", got)
+			}
+			if got := schemaOf(t, fresh); got != schema {
+				t.Fatalf("a refused bulk import changed the indexes and constraints")
+			}
+		})
+	}
 }

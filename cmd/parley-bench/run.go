@@ -168,6 +168,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		results = append(results, r)
 	}
+	if o.selected("import-bulk") {
+		logf("import-bulk")
+		r, err := env.measureImportBulk(ctx, o)
+		if err != nil {
+			return fmt.Errorf("import-bulk: %w", err)
+		}
+		results = append(results, r)
+	}
 	printTable(stdout, results)
 	if o.jsonOut != "" {
 		b, err := json.MarshalIndent(results, "", "  ")

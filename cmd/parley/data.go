@@ -53,9 +53,9 @@ func genCmd() *cobra.Command {
 
 func importCmd(cfg *config) *cobra.Command {
 	var (
-		format        string
-		dryRun, atomc bool
-		cameo         []string
+		format              string
+		dryRun, atomc, bulk bool
+		cameo               []string
 	)
 	cmd := &cobra.Command{
 		Use:   "import FILE",
@@ -90,7 +90,11 @@ func importCmd(cfg *config) *cobra.Command {
 				default:
 					return fmt.Errorf("--format %q: want bundle or gdelt", format)
 				}
-				rep, err := st.Import(ctx, next, store.ImportOptions{DryRun: dryRun, Atomic: atomc})
+				imp := st.Import
+				if bulk {
+					imp = st.ImportBulk
+				}
+				rep, err := imp(ctx, next, store.ImportOptions{DryRun: dryRun, Atomic: atomc})
 				p.finish()
 				if err != nil {
 					return err
@@ -110,6 +114,7 @@ func importCmd(cfg *config) *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "bundle", "input format: bundle or gdelt")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "validate against the database, write nothing")
 	cmd.Flags().BoolVar(&atomc, "atomic", true, "all or nothing; --atomic=false keeps the good lines")
+	cmd.Flags().BoolVar(&bulk, "bulk", false, "first load into an empty database: indexes and foreign keys are built after the rows, in the same transaction (refused if the database holds data)")
 	cmd.Flags().StringSliceVar(&cameo, "cameo", []string{"03", "04", "05"}, "GDELT: CAMEO event code prefixes to keep")
 	return cmd
 }
