@@ -336,6 +336,11 @@ func TestImportBulk(t *testing.T) {
 			if got := schemaOf(t, bulk); got != schema {
 				t.Fatalf("bulk import changed the indexes and constraints:\n%s\nwant\n%s", got, schema)
 			}
+			drift, err := store.RollupDriftForTest(bulk)
+			must(t, err)
+			if len(drift) > 0 {
+				t.Fatalf("bulk import left the roll-ups off a recount: %v", drift)
+			}
 
 			kinds, es = generated(t, 20)
 			_, err = bulk.ImportBulk(bg, records(kinds, es), store.ImportOptions{Atomic: true})

@@ -235,7 +235,11 @@ func (s *Store) analyze(ctx context.Context, rep *ImportReport) error {
 			continue
 		}
 		written += c.Created + c.Updated
-		for _, t := range importTables(kind) {
+		more := importTables(kind)
+		if kind == models.KindEvent.Name {
+			more = append(more, rollupTableNames...) // the event spec's hooks wrote them
+		}
+		for _, t := range more {
 			if !slices.Contains(tables, t) {
 				tables = append(tables, t)
 			}
@@ -665,11 +669,6 @@ func (im *importer) flush(ctx context.Context) error {
 		if err = im.kinds[kind].flush(ctx, tx, es); err != nil {
 			break
 		}
-		if kind == models.KindEvent.Name {
-			if err = im.eventsWritten(tx, es); err != nil {
-				break
-			}
-		}
 	}
 	if err == nil {
 		for _, w := range im.kinds {
@@ -699,19 +698,6 @@ func (im *importer) flush(ctx context.Context) error {
 			return err
 		}
 		it.imported = ok
-	}
-	return nil
-}
-
-// eventsWritten keeps what is derived from events once a batch of new events (es) and
-// their participants are written: ids is the set of event ids this flush inserted.
-func (im *importer) eventsWritten(tx *gorm.DB, es []any) error {
-	ids := make([]models.ID, len(es))
-	for i, e := range es {
-		ids[i] = e.(*models.Event).ID
-	}
-	if err := im.s.rollupsIn(tx, ids); err != nil {
-		return err
 	}
 	return nil
 }
