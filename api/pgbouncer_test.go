@@ -34,7 +34,7 @@ import (
 // PgBouncer has, so they were shared between transactions.
 func TestPgBouncerTransactionPooling(t *testing.T) {
 	const timeout = 3 * time.Second
-	b := storetest.StartPgBouncer(t, fmt.Sprintf("statement_timeout = '%dms'", timeout.Milliseconds()), "jit = off")
+	b := storetest.StartPgBouncer(t, fmt.Sprintf("statement_timeout = '%dms'", timeout.Milliseconds()), "jit = off", "max_parallel_workers_per_gather = 0")
 	ctx := context.Background()
 	logs := &storetest.SyncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -167,6 +167,7 @@ func TestPgBouncerTransactionPooling(t *testing.T) {
 	for _, q := range []struct{ show, want string }{
 		{"SHOW statement_timeout", fmt.Sprintf("%ds", int(timeout.Seconds()))},
 		{"SHOW jit", "off"},
+		{"SHOW max_parallel_workers_per_gather", "0"},
 		{"SHOW plan_cache_mode", "auto"},
 	} {
 		for i, got := range b.EachServer(q.show) {

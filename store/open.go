@@ -183,6 +183,10 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 //   - jit = off. PostgreSQL compiles a statement whose estimated cost passes
 //     jit_above_cost; an estimate far off (an actor's events with match=all) spent 60 ms
 //     compiling a statement that ran in 2;
+//   - max_parallel_workers_per_gather = 0. A page of an actor's timeline (501 rows of an
+//     index walk) was planned as a Gather Merge over two workers: 885 ms on a busy
+//     2-core machine against 187 ms alone. parley's requests are many and small, and
+//     the large aggregations read the roll-ups; workers only queue behind each other;
 //   - statement_timeout, when the timeout is > 0.
 //
 // On a direct connection parley sets them itself, after each connection is made (as SET
@@ -198,13 +202,14 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 //
 //	ALTER ROLE parley IN DATABASE parley SET statement_timeout = '30s';
 //	ALTER ROLE parley IN DATABASE parley SET jit = off;
+//	ALTER ROLE parley IN DATABASE parley SET max_parallel_workers_per_gather = 0;
 //
 // plan_cache_mode is then moot: without named prepared statements (see parsePostgres)
-// PostgreSQL plans every statement with its own parameters. Open checks the two
+// PostgreSQL plans every statement with its own parameters. Open checks the other
 // settings through the pooler and logs a warning when they differ. ALTER ROLE and ALTER
 // DATABASE settings are catalogue rows, so streaming replicas have them too.
 func pgSessionSettings(timeout time.Duration) string {
-	set := "SET plan_cache_mode = force_custom_plan; SET jit = off"
+	set := "SET plan_cache_mode = force_custom_plan; SET jit = off; SET max_parallel_workers_per_gather = 0"
 	if timeout > 0 {
 		set += fmt.Sprintf("; SET statement_timeout = %d", max(1, timeout.Milliseconds()))
 	}
@@ -352,11 +357,11 @@ func (s *Store) migrationPool() (*sql.DB, func(), error) {
 // pgSessionSettings), and logs a warning saying how to set them when they differ.
 func (s *Store) checkPooledSettings(ctx context.Context, timeout time.Duration) {
 	var (
-		ms        int64
-		jit, role string
+		ms                  int64
+		jit, parallel, role string
 	)
-	err := s.db.WithContext(ctx).Raw("SELECT setting::bigint, current_setting('jit'), current_user FROM pg_settings WHERE name = 'statement_timeout'").
-		Row().Scan(&ms, &jit, &role)
+	err := s.db.WithContext(ctx).Raw("SELECT setting::bigint, current_setting('jit'), current_setting('max_parallel_workers_per_gather'), current_user "+
+		"FROM pg_settings WHERE name = 'statement_timeout'").Row().Scan(&ms, &jit, &parallel, &role)
 	if err != nil {
 		s.log.Warn("could not read the database's session settings through the pooler", "err", err)
 		return
@@ -367,6 +372,9 @@ func (s *Store) checkPooledSettings(ctx context.Context, timeout time.Duration) 
 	}
 	if jit != "off" {
 		differ = append(differ, fmt.Sprintf("jit is %s, want off (ALTER ROLE %s SET jit = off)", jit, role))
+	}
+	if parallel != "0" {
+		differ = append(differ, fmt.Sprintf("max_parallel_workers_per_gather is %s, want 0 (ALTER ROLE %s SET max_parallel_workers_per_gather = 0)", parallel, role))
 	}
 	if len(differ) > 0 {
 		s.log.Warn("through a transaction pooler parley cannot set its session settings: the database's defaults differ; "+

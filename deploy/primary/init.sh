@@ -13,6 +13,7 @@ CREATE ROLE replicator WITH REPLICATION LOGIN PASSWORD :'repl_password';
 -- lift the timeout for themselves.
 ALTER ROLE parley IN DATABASE parley SET statement_timeout = '30s';
 ALTER ROLE parley IN DATABASE parley SET jit = off;
+ALTER ROLE parley IN DATABASE parley SET max_parallel_workers_per_gather = 0;
 SQL
 
 echo "host replication replicator all scram-sha-256" >>"$PGDATA/pg_hba.conf"
