@@ -2,21 +2,77 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/parley-api/parley/models"
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 )
 
 // StreamBatch is how many rows a streaming read loads at a time: the memory a stream
 // holds whatever the total.
 const StreamBatch = 500
 
-// StreamEvents calls fn for every event f selects, in f's sort order, loading them a
-// page at a time with everything f.Include asks for. It stops at the first error fn
-// returns and when ctx is cancelled (a client that disconnects).
+// StreamEvents calls fn for every event f selects, in f's sort order, with everything
+// f.Include asks for. It stops at the first error fn returns and when ctx is cancelled (a
+// client that disconnects).
+//
+// The events come a page at a time (ListEvents, so every filter and sort means what it
+// means on /events), and one goroutine reads the next page while fn writes this one: the
+// database's work and the encoding overlap, and memory holds at most three pages
+// whatever the total. The reads stay on one goroutine, one after the other, so that a
+// request on a read replica keeps using its one transaction. The participants' actors,
+// the locations and the sources, which a few thousand rows serve across millions of
+// events, are remembered for the rest of the stream (up to streamCacheSize of each)
+// rather than read again for every page; statements are read with their tags and
+// sources in one more statement per page.
 func (s *Store) StreamEvents(ctx context.Context, f EventFilter, fn func(*models.Event) error) error {
-	f.Limit, f.Cursor = StreamBatch, ""
+	inc := f.Include
+	f.Limit, f.Cursor, f.Include = streamPage, "", Include{Bare: true}
+	pages := make(chan []models.Event, 1)
+	stop := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		defer close(pages)
+		errc <- s.readPages(ctx, f, inc, stop, pages)
+	}()
+	var err error
+	for page := range pages {
+		if err != nil {
+			continue // drain: the reader stops at its next page
+		}
+		for i := range page {
+			if err = fn(&page[i]); err != nil {
+				close(stop)
+				break
+			}
+		}
+	}
+	if rerr := <-errc; err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// streamCacheSize bounds each of the caches a stream keeps of actors, locations and
+// sources: past it a cache starts again empty, so that memory stays bounded on a
+// database with millions of them. A variable for the tests.
+var streamCacheSize = 20000
+
+// streamPage is how many events a stream reads per page (ListEvents' most). A variable
+// for the tests.
+var streamPage = StreamBatch
+
+// readPages reads the pages of f one after the other, embeds what inc asks for, and
+// sends each on pages until the last, an error, or stop.
+func (s *Store) readPages(ctx context.Context, f EventFilter, inc Include, stop <-chan struct{}, pages chan<- []models.Event) error {
+	db := s.db.WithContext(ctx)
+	c := &embedCache{actors: map[models.ID]*models.Actor{}, locations: map[models.ID]*models.Location{}, sources: map[models.ID]*models.Source{}}
 	for {
 		if err := ctx.Err(); err != nil {
 			return dbError(err, "export")
@@ -25,16 +81,128 @@ func (s *Store) StreamEvents(ctx context.Context, f EventFilter, fn func(*models
 		if err != nil {
 			return err
 		}
+		ptrs := make([]*models.Event, len(p.Items))
 		for i := range p.Items {
-			if err := fn(&p.Items[i]); err != nil {
-				return err
+			ptrs[i] = &p.Items[i]
+		}
+		if !inc.Bare || inc.Participants {
+			if err := loadEventChildren(db, ptrs); err != nil {
+				return dbError(err, "events")
 			}
+		}
+		if err := c.embed(db, ptrs, inc); err != nil {
+			return err
+		}
+		select {
+		case pages <- p.Items:
+		case <-stop:
+			return nil
 		}
 		if p.NextCursor == "" {
 			return nil
 		}
 		f.Cursor = p.NextCursor
 	}
+}
+
+// embedCache is what a stream remembers of the entities its events embed.
+type embedCache struct {
+	actors    map[models.ID]*models.Actor
+	locations map[models.ID]*models.Location
+	sources   map[models.ID]*models.Source
+}
+
+// cached returns the rows of ids from m, reading the missing ones.
+func cached[T any, P interface {
+	*T
+	GetMeta() *models.Meta
+}](db *gorm.DB, m map[models.ID]P, ids []models.ID) (map[models.ID]P, error) {
+	var missing []models.ID
+	for _, id := range ids {
+		if _, ok := m[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return m, nil
+	}
+	if len(m)+len(missing) > streamCacheSize {
+		clear(m)
+		missing = uniq(ids)
+	}
+	got, err := loadByID[T, P](db, uniq(missing))
+	if err != nil {
+		return m, err
+	}
+	maps.Copy(m, got)
+	return m, nil
+}
+
+// embed is Store.embed for a stream's page, with the caches.
+func (c *embedCache) embed(db *gorm.DB, es []*models.Event, inc Include) error {
+	if len(es) == 0 {
+		return nil
+	}
+	var ids []models.ID
+	if inc.Participants {
+		for _, e := range es {
+			for _, p := range e.Participants {
+				ids = append(ids, p.Actor.ID)
+			}
+		}
+		byID, err := cached(db, c.actors, ids)
+		if err != nil {
+			return dbError(err, "actors")
+		}
+		for _, e := range es {
+			for i := range e.Participants {
+				e.Participants[i].ActorData = byID[e.Participants[i].Actor.ID]
+			}
+		}
+	}
+	if inc.Location {
+		ids = ids[:0]
+		for _, e := range es {
+			if e.Location != nil {
+				ids = append(ids, e.Location.ID)
+			}
+		}
+		byID, err := cached(db, c.locations, ids)
+		if err != nil {
+			return dbError(err, "locations")
+		}
+		for _, e := range es {
+			if e.Location != nil {
+				e.LocationData = byID[e.Location.ID]
+			}
+		}
+	}
+	if inc.Sources {
+		ids = ids[:0]
+		for _, e := range es {
+			for _, r := range e.Sources {
+				ids = append(ids, r.ID)
+			}
+		}
+		byID, err := cached(db, c.sources, ids)
+		if err != nil {
+			return dbError(err, "sources")
+		}
+		for _, e := range es {
+			e.SourcesData = make([]models.Source, 0, len(e.Sources))
+			for _, r := range e.Sources {
+				if src := byID[r.ID]; src != nil {
+					e.SourcesData = append(e.SourcesData, *src)
+				}
+			}
+		}
+	}
+	if inc.Statements {
+		if err := loadEventStatements(db, es); err != nil {
+			return dbError(err, "statements")
+		}
+	}
+	return nil
 }
 
 // StreamBundle calls fn with every entity of the database, kind by kind in the order of
@@ -213,4 +381,87 @@ func streamRelations(db *gorm.DB, fn func(*models.Relation) error) error {
 		r := rows[len(rows)-1]
 		last = &key{r.EventID.String(), string(r.Type), r.Related.ID.String()}
 	}
+}
+
+// statementChildren reads the tags (0) and sources (1) of a set of statements in one
+// statement, each in the order the statement keeps them.
+const statementChildren = `SELECT 0 AS k, statement_id, tag AS t, NULL AS src, 0 AS pos FROM statement_tags WHERE statement_id IN ?
+UNION ALL SELECT 1, statement_id, '', source_id, position FROM statement_sources WHERE statement_id IN ?
+ORDER BY k, statement_id, pos, t`
+
+// statementColumns lists the columns a models.Statement reads: not the search text and
+// its tsvector, which a SELECT * would fetch for nothing.
+var statementColumns = sync.OnceValue(func() string {
+	s, err := schema.Parse(&models.Statement{}, &schemas, schema.NamingStrategy{})
+	if err != nil {
+		panic(fmt.Sprintf("store: the columns of statements: %v", err))
+	}
+	var cols []string
+	for _, f := range s.Fields {
+		if f.DBName != "" && f.Readable {
+			cols = append(cols, f.DBName)
+		}
+	}
+	return strings.Join(cols, ", ")
+})
+
+// loadEventStatements embeds the statements about each event, in date order, with their
+// tags and sources: two statements for the page.
+func loadEventStatements(db *gorm.DB, es []*models.Event) error {
+	ids := make([]models.ID, len(es))
+	byEvent := make(map[models.ID]*models.Event, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+		byEvent[e.ID] = e
+		e.StatementsData = []models.Statement{}
+	}
+	var sts []models.Statement
+	if err := db.Select(statementColumns()).Where("event_id IN ?", ids).Order("date_start, id").Find(&sts).Error; err != nil {
+		return err
+	}
+	if len(sts) == 0 {
+		return nil
+	}
+	sids := make([]models.ID, len(sts))
+	byID := make(map[models.ID]*models.Statement, len(sts))
+	for i := range sts {
+		st := &sts[i]
+		sids[i] = st.ID
+		byID[st.ID] = st
+		st.Tags, st.Sources = []string{}, []*models.Ref{}
+	}
+	rows, err := db.Raw(statementChildren, sids, sids).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k, pos int
+			sid    models.ID
+			tag    string
+			src    sql.Null[models.ID]
+		)
+		if err := rows.Scan(&k, &sid, &tag, &src, &pos); err != nil {
+			return err
+		}
+		st := byID[sid]
+		if st == nil {
+			continue
+		}
+		if k == 0 {
+			st.Tags = append(st.Tags, tag)
+		} else {
+			st.Sources = append(st.Sources, models.RefTo(src.V))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, st := range sts {
+		if e := byEvent[st.Event.ID]; e != nil {
+			e.StatementsData = append(e.StatementsData, st)
+		}
+	}
+	return nil
 }
