@@ -42,7 +42,8 @@ func streamFixture(t *testing.T, s *store.Store, n int) (actors []*models.Actor)
 		prev = mkEvent(t, s, e)
 		if i%2 == 0 {
 			for j := range 2 {
-				st := newStatement(actors[j], fmt.Sprintf("Said %d.%d", i, j), fmt.Sprintf("2025-%02d", 1+i%12))
+				// The second is dated before the first: date order is not creation order.
+				st := newStatement(actors[j], fmt.Sprintf("Said %d.%d", i, j), fmt.Sprintf("2025-%02d-%02d", 1+i%12, 20-j))
 				st.Event, st.Tags = refOf(e.ID), []string{"b", "a"}
 				st.Sources = []*models.Ref{refOf(srcs[2].ID), refOf(srcs[0].ID)}
 				must(t, s.CreateStatement(bg, st))
