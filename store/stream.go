@@ -23,38 +23,64 @@ const StreamBatch = 500
 // client that disconnects).
 //
 // The events come a page at a time (ListEvents, so every filter and sort means what it
-// means on /events), and one goroutine reads the next page while fn writes this one: the
-// database's work and the encoding overlap, and memory holds at most three pages
-// whatever the total. The reads stay on one goroutine, one after the other, so that a
-// request on a read replica keeps using its one transaction. The participants' actors,
-// the locations and the sources, which a few thousand rows serve across millions of
-// events, are remembered for the rest of the stream (up to streamCacheSize of each)
-// rather than read again for every page; statements are read with their tags and
-// sources in one more statement per page.
+// means on /events) through a pipeline: one goroutine reads the pages, the next loads
+// their child rows and embeds their actors, locations and sources, the next their
+// statements, while fn writes the page before. On PostgreSQL each stage runs its
+// statements on a connection of its own, so the database works on three pages at once
+// and the encoding overlaps all of it; memory holds a few pages whatever the total. A
+// request on a read replica reads in its one transaction, which takes one statement at
+// a time: there, and on SQLite, one goroutine runs the stages one after the other. The
+// participants' actors, the locations and the sources, which a few thousand rows serve
+// across millions of events, are remembered for the rest of the stream (up to
+// streamCacheSize of each) rather than read again for every page.
 func (s *Store) StreamEvents(ctx context.Context, f EventFilter, fn func(*models.Event) error) error {
 	inc := f.Include
 	f.Limit, f.Cursor, f.Include = streamPage, "", Include{Bare: true}
-	pages := make(chan []models.Event, 1)
-	stop := make(chan struct{})
-	errc := make(chan error, 1)
-	go func() {
-		defer close(pages)
-		errc <- s.readPages(ctx, f, inc, stop, pages)
-	}()
-	var err error
-	for page := range pages {
-		if err != nil {
-			continue // drain: the reader stops at its next page
-		}
-		for i := range page {
-			if err = fn(&page[i]); err != nil {
-				close(stop)
-				break
+	db := s.db.WithContext(ctx)
+	c := &embedCache{pg: s.dialect == Postgres, actors: map[models.ID]*models.Actor{}, locations: map[models.ID]*models.Location{}, sources: map[models.ID]*models.Source{}}
+	stages := []pageStage{
+		func(es []*models.Event) error { return c.children(db, es, inc) },
+		func(es []*models.Event) error {
+			if inc.Statements {
+				return dbError(loadEventStatements(db, es, c.pg), "statements")
+			}
+			return nil
+		},
+	}
+	if !c.pg || routeOf(ctx) != nil {
+		// One goroutine, one statement at a time.
+		all := stages
+		stages = []pageStage{func(es []*models.Event) error {
+			for _, st := range all {
+				if err := st(es); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+	}
+	p := newPipeline()
+	pages := p.source(func(out chan<- []models.Event) error { return s.listPages(ctx, f, p.quit, out) })
+	for _, st := range stages {
+		pages = p.stage(pages, st)
+	}
+	err := func() error {
+		for page := range pages {
+			for i := range page {
+				if err := fn(&page[i]); err != nil {
+					return err
+				}
 			}
 		}
+		return nil
+	}()
+	if err != nil {
+		p.halt()
+		for range pages { // the stages stop at their next page
+		}
 	}
-	if rerr := <-errc; err == nil {
-		err = rerr
+	if perr := p.wait(); err == nil {
+		err = perr
 	}
 	return err
 }
@@ -68,11 +94,89 @@ var streamCacheSize = 20000
 // for the tests.
 var streamPage = StreamBatch
 
-// readPages reads the pages of f one after the other, embeds what inc asks for, and
-// sends each on pages until the last, an error, or stop.
-func (s *Store) readPages(ctx context.Context, f EventFilter, inc Include, stop <-chan struct{}, pages chan<- []models.Event) error {
-	db := s.db.WithContext(ctx)
-	c := &embedCache{pg: s.dialect == Postgres, actors: map[models.ID]*models.Actor{}, locations: map[models.ID]*models.Location{}, sources: map[models.ID]*models.Source{}}
+// pageStage completes a page of events in place.
+type pageStage func([]*models.Event) error
+
+// pipeline runs a stream's goroutines: a source of pages and the stages after it, each
+// handing a page to the next through a channel of one. The first error halts them all.
+type pipeline struct {
+	quit chan struct{}
+	once sync.Once
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	err  error
+}
+
+func newPipeline() *pipeline { return &pipeline{quit: make(chan struct{})} }
+
+// halt stops every goroutine at its next page.
+func (p *pipeline) halt() { p.once.Do(func() { close(p.quit) }) }
+
+// fail records the first error and halts.
+func (p *pipeline) fail(err error) {
+	if err == nil {
+		return
+	}
+	p.mu.Lock()
+	if p.err == nil {
+		p.err = err
+	}
+	p.mu.Unlock()
+	p.halt()
+}
+
+// wait waits for every goroutine and returns the first error.
+func (p *pipeline) wait() error {
+	p.wg.Wait()
+	return p.err
+}
+
+// source runs read on a goroutine of its own; it sends pages on its channel until
+// p.quit is closed.
+func (p *pipeline) source(read func(out chan<- []models.Event) error) <-chan []models.Event {
+	out := make(chan []models.Event, 1)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer close(out)
+		p.fail(read(out))
+	}()
+	return out
+}
+
+// stage runs st on every page from in, on a goroutine of its own, and passes the page on.
+func (p *pipeline) stage(in <-chan []models.Event, st pageStage) <-chan []models.Event {
+	out := make(chan []models.Event, 1)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer close(out)
+		for page := range in {
+			select {
+			case <-p.quit:
+				continue // drain, so that the source sees quit rather than block on its send
+			default:
+			}
+			ptrs := make([]*models.Event, len(page))
+			for i := range page {
+				ptrs[i] = &page[i]
+			}
+			if err := st(ptrs); err != nil {
+				p.fail(err)
+				continue
+			}
+			select {
+			case out <- page:
+			case <-p.quit:
+			}
+		}
+	}()
+	return out
+}
+
+// listPages reads the pages of f one after the other and sends each on out until the
+// last, an error, or quit.
+func (s *Store) listPages(ctx context.Context, f EventFilter, quit <-chan struct{}, out chan<- []models.Event) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return dbError(err, "export")
@@ -81,25 +185,9 @@ func (s *Store) readPages(ctx context.Context, f EventFilter, inc Include, stop 
 		if err != nil {
 			return err
 		}
-		ptrs := make([]*models.Event, len(p.Items))
-		for i := range p.Items {
-			ptrs[i] = &p.Items[i]
-		}
-		if !inc.Bare || inc.Participants {
-			load := loadEventChildren
-			if c.pg {
-				load = loadEventChildrenPG
-			}
-			if err := load(db, ptrs); err != nil {
-				return dbError(err, "events")
-			}
-		}
-		if err := c.embed(db, ptrs, inc); err != nil {
-			return err
-		}
 		select {
-		case pages <- p.Items:
-		case <-stop:
+		case out <- p.Items:
+		case <-quit:
 			return nil
 		}
 		if p.NextCursor == "" {
@@ -143,10 +231,20 @@ func cached[T any, P interface {
 	return m, nil
 }
 
-// embed is Store.embed for a stream's page, with the caches.
-func (c *embedCache) embed(db *gorm.DB, es []*models.Event, inc Include) error {
+// children loads a page's child rows (unless inc leaves them out) and embeds the
+// actors, locations and sources inc asks for, from the caches.
+func (c *embedCache) children(db *gorm.DB, es []*models.Event, inc Include) error {
 	if len(es) == 0 {
 		return nil
+	}
+	if !inc.Bare || inc.Participants {
+		load := loadEventChildren
+		if c.pg {
+			load = loadEventChildrenPG
+		}
+		if err := load(db, es); err != nil {
+			return dbError(err, "events")
+		}
 	}
 	var ids []models.ID
 	if inc.Participants {
@@ -200,11 +298,6 @@ func (c *embedCache) embed(db *gorm.DB, es []*models.Event, inc Include) error {
 					e.SourcesData = append(e.SourcesData, *src)
 				}
 			}
-		}
-	}
-	if inc.Statements {
-		if err := loadEventStatements(db, es, c.pg); err != nil {
-			return dbError(err, "statements")
 		}
 	}
 	return nil
