@@ -2,21 +2,181 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/parley-api/parley/models"
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 )
 
 // StreamBatch is how many rows a streaming read loads at a time: the memory a stream
 // holds whatever the total.
 const StreamBatch = 500
 
-// StreamEvents calls fn for every event f selects, in f's sort order, loading them a
-// page at a time with everything f.Include asks for. It stops at the first error fn
-// returns and when ctx is cancelled (a client that disconnects).
+// StreamEvents calls fn for every event f selects, in f's sort order, with everything
+// f.Include asks for. It stops at the first error fn returns and when ctx is cancelled (a
+// client that disconnects).
+//
+// The events come a page at a time (ListEvents, so every filter and sort means what it
+// means on /events) through a pipeline: one goroutine reads the pages, the next loads
+// their child rows and embeds their actors, locations and sources, the next their
+// statements, while fn writes the page before. On PostgreSQL each stage runs its
+// statements on a connection of its own, so the database works on three pages at once
+// and the encoding overlaps all of it; memory holds a few pages whatever the total. A
+// request on a read replica reads in its one transaction, which takes one statement at
+// a time: there, and on SQLite, one goroutine runs the stages one after the other. The
+// participants' actors, the locations and the sources, which a few thousand rows serve
+// across millions of events, are remembered for the rest of the stream (up to
+// streamCacheSize of each) rather than read again for every page.
 func (s *Store) StreamEvents(ctx context.Context, f EventFilter, fn func(*models.Event) error) error {
-	f.Limit, f.Cursor = StreamBatch, ""
+	inc := f.Include
+	f.Limit, f.Cursor, f.Include = streamPage, "", Include{Bare: true}
+	db := s.db.WithContext(ctx)
+	c := &embedCache{pg: s.dialect == Postgres, actors: map[models.ID]*models.Actor{}, locations: map[models.ID]*models.Location{}, sources: map[models.ID]*models.Source{}}
+	stages := []pageStage{
+		func(es []*models.Event) error { return c.children(db, es, inc) },
+		func(es []*models.Event) error {
+			if inc.Statements {
+				return dbError(loadEventStatements(db, es, c.pg), "statements")
+			}
+			return nil
+		},
+	}
+	if !c.pg || routeOf(ctx) != nil {
+		// One goroutine, one statement at a time.
+		all := stages
+		stages = []pageStage{func(es []*models.Event) error {
+			for _, st := range all {
+				if err := st(es); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+	}
+	p := newPipeline()
+	pages := p.source(func(out chan<- []models.Event) error { return s.listPages(ctx, f, p.quit, out) })
+	for _, st := range stages {
+		pages = p.stage(pages, st)
+	}
+	err := func() error {
+		for page := range pages {
+			for i := range page {
+				if err := fn(&page[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		p.halt()
+		for range pages { // the stages stop at their next page
+		}
+	}
+	if perr := p.wait(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+// streamCacheSize bounds each of the caches a stream keeps of actors, locations and
+// sources: past it a cache starts again empty, so that memory stays bounded on a
+// database with millions of them. A variable for the tests.
+var streamCacheSize = 20000
+
+// streamPage is how many events a stream reads per page (ListEvents' most). A variable
+// for the tests.
+var streamPage = StreamBatch
+
+// pageStage completes a page of events in place.
+type pageStage func([]*models.Event) error
+
+// pipeline runs a stream's goroutines: a source of pages and the stages after it, each
+// handing a page to the next through a channel of one. The first error halts them all.
+type pipeline struct {
+	quit chan struct{}
+	once sync.Once
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	err  error
+}
+
+func newPipeline() *pipeline { return &pipeline{quit: make(chan struct{})} }
+
+// halt stops every goroutine at its next page.
+func (p *pipeline) halt() { p.once.Do(func() { close(p.quit) }) }
+
+// fail records the first error and halts.
+func (p *pipeline) fail(err error) {
+	if err == nil {
+		return
+	}
+	p.mu.Lock()
+	if p.err == nil {
+		p.err = err
+	}
+	p.mu.Unlock()
+	p.halt()
+}
+
+// wait waits for every goroutine and returns the first error.
+func (p *pipeline) wait() error {
+	p.wg.Wait()
+	return p.err
+}
+
+// source runs read on a goroutine of its own; it sends pages on its channel until
+// p.quit is closed.
+func (p *pipeline) source(read func(out chan<- []models.Event) error) <-chan []models.Event {
+	out := make(chan []models.Event, 1)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer close(out)
+		p.fail(read(out))
+	}()
+	return out
+}
+
+// stage runs st on every page from in, on a goroutine of its own, and passes the page on.
+func (p *pipeline) stage(in <-chan []models.Event, st pageStage) <-chan []models.Event {
+	out := make(chan []models.Event, 1)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer close(out)
+		for page := range in {
+			select {
+			case <-p.quit:
+				continue // drain, so that the source sees quit rather than block on its send
+			default:
+			}
+			ptrs := make([]*models.Event, len(page))
+			for i := range page {
+				ptrs[i] = &page[i]
+			}
+			if err := st(ptrs); err != nil {
+				p.fail(err)
+				continue
+			}
+			select {
+			case out <- page:
+			case <-p.quit:
+			}
+		}
+	}()
+	return out
+}
+
+// listPages reads the pages of f one after the other and sends each on out until the
+// last, an error, or quit.
+func (s *Store) listPages(ctx context.Context, f EventFilter, quit <-chan struct{}, out chan<- []models.Event) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return dbError(err, "export")
@@ -25,16 +185,122 @@ func (s *Store) StreamEvents(ctx context.Context, f EventFilter, fn func(*models
 		if err != nil {
 			return err
 		}
-		for i := range p.Items {
-			if err := fn(&p.Items[i]); err != nil {
-				return err
-			}
+		select {
+		case out <- p.Items:
+		case <-quit:
+			return nil
 		}
 		if p.NextCursor == "" {
 			return nil
 		}
 		f.Cursor = p.NextCursor
 	}
+}
+
+// embedCache is what a stream remembers of the entities its events embed.
+type embedCache struct {
+	pg        bool // PostgreSQL: the child rows are read by loadEventChildrenPG and pgStatements
+	actors    map[models.ID]*models.Actor
+	locations map[models.ID]*models.Location
+	sources   map[models.ID]*models.Source
+}
+
+// cached returns the rows of ids from m, reading the missing ones.
+func cached[T any, P interface {
+	*T
+	GetMeta() *models.Meta
+}](db *gorm.DB, m map[models.ID]P, ids []models.ID) (map[models.ID]P, error) {
+	var missing []models.ID
+	for _, id := range ids {
+		if _, ok := m[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return m, nil
+	}
+	if len(m)+len(missing) > streamCacheSize {
+		clear(m)
+		missing = uniq(ids)
+	}
+	got, err := loadByID[T, P](db, uniq(missing))
+	if err != nil {
+		return m, err
+	}
+	maps.Copy(m, got)
+	return m, nil
+}
+
+// children loads a page's child rows (unless inc leaves them out) and embeds the
+// actors, locations and sources inc asks for, from the caches.
+func (c *embedCache) children(db *gorm.DB, es []*models.Event, inc Include) error {
+	if len(es) == 0 {
+		return nil
+	}
+	if !inc.Bare || inc.Participants {
+		load := loadEventChildren
+		if c.pg {
+			load = loadEventChildrenPG
+		}
+		if err := load(db, es); err != nil {
+			return dbError(err, "events")
+		}
+	}
+	var ids []models.ID
+	if inc.Participants {
+		for _, e := range es {
+			for _, p := range e.Participants {
+				ids = append(ids, p.Actor.ID)
+			}
+		}
+		byID, err := cached(db, c.actors, ids)
+		if err != nil {
+			return dbError(err, "actors")
+		}
+		for _, e := range es {
+			for i := range e.Participants {
+				e.Participants[i].ActorData = byID[e.Participants[i].Actor.ID]
+			}
+		}
+	}
+	if inc.Location {
+		ids = ids[:0]
+		for _, e := range es {
+			if e.Location != nil {
+				ids = append(ids, e.Location.ID)
+			}
+		}
+		byID, err := cached(db, c.locations, ids)
+		if err != nil {
+			return dbError(err, "locations")
+		}
+		for _, e := range es {
+			if e.Location != nil {
+				e.LocationData = byID[e.Location.ID]
+			}
+		}
+	}
+	if inc.Sources {
+		ids = ids[:0]
+		for _, e := range es {
+			for _, r := range e.Sources {
+				ids = append(ids, r.ID)
+			}
+		}
+		byID, err := cached(db, c.sources, ids)
+		if err != nil {
+			return dbError(err, "sources")
+		}
+		for _, e := range es {
+			e.SourcesData = make([]models.Source, 0, len(e.Sources))
+			for _, r := range e.Sources {
+				if src := byID[r.ID]; src != nil {
+					e.SourcesData = append(e.SourcesData, *src)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // StreamBundle calls fn with every entity of the database, kind by kind in the order of
@@ -213,4 +479,233 @@ func streamRelations(db *gorm.DB, fn func(*models.Relation) error) error {
 		r := rows[len(rows)-1]
 		last = &key{r.EventID.String(), string(r.Type), r.Related.ID.String()}
 	}
+}
+
+// statementChildren reads the tags (0) and sources (1) of a set of statements in one
+// statement, each in the order the statement keeps them.
+const statementChildren = `SELECT 0 AS k, statement_id, tag AS t, NULL AS src, 0 AS pos FROM statement_tags WHERE statement_id IN ?
+UNION ALL SELECT 1, statement_id, '', source_id, position FROM statement_sources WHERE statement_id IN ?
+ORDER BY k, statement_id, pos, t`
+
+// statementColumns lists the columns a models.Statement reads: not the search text and
+// its tsvector, which a SELECT * would fetch for nothing.
+var statementColumns = sync.OnceValue(func() string {
+	s, err := schema.Parse(&models.Statement{}, &schemas, schema.NamingStrategy{})
+	if err != nil {
+		panic(fmt.Sprintf("store: the columns of statements: %v", err))
+	}
+	var cols []string
+	for _, f := range s.Fields {
+		if f.DBName != "" && f.Readable {
+			cols = append(cols, f.DBName)
+		}
+	}
+	return strings.Join(cols, ", ")
+})
+
+// loadEventStatements embeds the statements about each event, in date order, with their
+// tags and sources: two statements for the page.
+func loadEventStatements(db *gorm.DB, es []*models.Event, pg bool) error {
+	for _, e := range es {
+		e.StatementsData = []models.Statement{}
+	}
+	// Each statement with its event's place in es.
+	var sts []pageStatement
+	if pg {
+		ids := make([]models.ID, len(es))
+		for i, e := range es {
+			ids[i] = e.ID
+		}
+		if err := db.Raw(pgStatements(), idList(ids)).Scan(&sts).Error; err != nil {
+			return err
+		}
+	} else {
+		ids := make([]models.ID, len(es))
+		at := make(map[models.ID]int, len(es))
+		for i, e := range es {
+			ids[i], at[e.ID] = e.ID, i+1
+		}
+		var rows []models.Statement
+		if err := db.Select(statementColumns()).Where("event_id IN ?", ids).Order("date_start, id").Find(&rows).Error; err != nil {
+			return err
+		}
+		sts = make([]pageStatement, len(rows))
+		for i, st := range rows {
+			sts[i] = pageStatement{O: at[st.Event.ID], Statement: st}
+		}
+	}
+	if len(sts) == 0 {
+		return nil
+	}
+	if err := loadPageStatementChildren(db, sts, pg); err != nil {
+		return err
+	}
+	for _, st := range sts {
+		if st.O >= 1 && st.O <= len(es) {
+			e := es[st.O-1]
+			e.StatementsData = append(e.StatementsData, st.Statement)
+		}
+	}
+	return nil
+}
+
+// pageStatement is a statement and its event's place in a page (from 1).
+type pageStatement struct {
+	O int `gorm:"column:o"`
+	models.Statement
+}
+
+// loadPageStatementChildren fills the tags and sources of a page's statements.
+func loadPageStatementChildren(db *gorm.DB, sts []pageStatement, pg bool) error {
+	ids := make([]models.ID, len(sts))
+	at := make(map[models.ID]int, len(sts))
+	for i := range sts {
+		st := &sts[i].Statement
+		ids[i], at[st.ID] = st.ID, i+1
+		st.Tags, st.Sources = []string{}, []*models.Ref{}
+	}
+	var rows *sql.Rows
+	var err error
+	if pg {
+		list := idList(ids)
+		rows, err = db.Raw(pgStatementChildren, list, list).Rows()
+	} else {
+		rows, err = db.Raw(statementChildren, ids, ids).Rows()
+	}
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k, o, pos int
+			sid       models.ID
+			tag       string
+			src       sql.Null[models.ID]
+		)
+		if pg {
+			err = rows.Scan(&k, &o, &tag, &src, &pos)
+		} else {
+			err = rows.Scan(&k, &sid, &tag, &src, &pos)
+			o = at[sid]
+		}
+		if err != nil {
+			return err
+		}
+		if o < 1 || o > len(sts) {
+			continue
+		}
+		st := &sts[o-1].Statement
+		if k == 0 {
+			st.Tags = append(st.Tags, tag)
+		} else {
+			st.Sources = append(st.Sources, models.RefTo(src.V))
+		}
+	}
+	return rows.Err()
+}
+
+// On PostgreSQL a page's child rows are read by probing each table's index once per
+// event: the ids go as one text parameter, unnested, and each table is read in a
+// LATERAL sub-query behind an OFFSET 0 fence, which the planner cannot turn into a
+// join. With an IN list of 500 ids it chose to scan small child tables whole for every
+// page (event_tags, event_relations: a hash of the list, then every row), which made an
+// export quadratic: at 100,000 events the children took two thirds of its time.
+//
+// Each sub-query orders its own rows and the statement as a whole is not sorted (a sort
+// of the whole page's rows cost more than the probes): the reader needs only each
+// event's rows of each table in order, and those come from one run of one sub-query, in
+// the order it gives them.
+const pgPage = `unnest(string_to_array(?, ',')::uuid[]) WITH ORDINALITY AS x(id, o)`
+
+// pgEventChildren is eventChildren by probes, each row tagged with its event's place in
+// the page (o, from 1) rather than the event's id. It takes the id list four times.
+var pgEventChildren = strings.ReplaceAll(`SELECT 0 AS k, x.o, c.actor_id AS a, c.represents_id AS b, c.role AS t, c.position AS pos
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_participants p WHERE p.event_id = x.id ORDER BY p.position, p.role, p.actor_id OFFSET 0) c
+UNION ALL SELECT 1, x.o, NULL, NULL, c.tag, 0
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_tags t WHERE t.event_id = x.id ORDER BY t.tag OFFSET 0) c
+UNION ALL SELECT 2, x.o, c.source_id, NULL, '', c.position
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_sources s WHERE s.event_id = x.id ORDER BY s.position OFFSET 0) c
+UNION ALL SELECT 3, x.o, c.related_id, NULL, c.type, 0
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_relations r WHERE r.event_id = x.id ORDER BY r.type, r.related_id OFFSET 0) c`,
+	"PAGE", pgPage)
+
+// pgStatementChildren is statementChildren by probes, each row tagged with its
+// statement's place in the list (o, from 1). It takes the id list twice.
+var pgStatementChildren = strings.ReplaceAll(`SELECT 0 AS k, x.o, c.tag AS t, NULL::uuid AS src, 0 AS pos
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM statement_tags t WHERE t.statement_id = x.id ORDER BY t.tag OFFSET 0) c
+UNION ALL SELECT 1, x.o, '', c.source_id, c.position
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM statement_sources s WHERE s.statement_id = x.id ORDER BY s.position OFFSET 0) c`,
+	"PAGE", pgPage)
+
+// pgStatements reads the statements about a page's events by probes, each event's in
+// date order, tagged with the event's place in the page (o, from 1).
+var pgStatements = sync.OnceValue(func() string {
+	cols := strings.Split(statementColumns(), ", ")
+	for i, c := range cols {
+		cols[i] = "st." + c
+	}
+	return "SELECT x.o, " + strings.Join(cols, ", ") + " FROM " + pgPage +
+		" CROSS JOIN LATERAL (SELECT * FROM statements s WHERE s.event_id = x.id ORDER BY s.date_start, s.id OFFSET 0) st"
+})
+
+// idList is ids as the text parameter pgPage unnests.
+func idList(ids []models.ID) string {
+	var b strings.Builder
+	b.Grow(len(ids) * 37)
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(id.String())
+	}
+	return b.String()
+}
+
+// loadEventChildrenPG is loadEventChildren on PostgreSQL, by pgEventChildren.
+func loadEventChildrenPG(tx *gorm.DB, es []*models.Event) error {
+	if len(es) == 0 {
+		return nil
+	}
+	ids := make([]models.ID, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+		e.Participants, e.Tags, e.Sources, e.Relations = []models.Participant{}, []string{}, []*models.Ref{}, []models.Relation{}
+	}
+	list := idList(ids)
+	rows, err := tx.Raw(pgEventChildren, list, list, list, list).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k, o, pos int
+			a, b      sql.Null[models.ID]
+			t         string
+		)
+		if err := rows.Scan(&k, &o, &a, &b, &t, &pos); err != nil {
+			return err
+		}
+		if o < 1 || o > len(es) {
+			continue
+		}
+		e := es[o-1]
+		switch k {
+		case 0:
+			p := models.Participant{EventID: e.ID, Actor: models.Ref{ID: a.V}, Role: models.Role(t), Position: pos,
+				EventStart: e.Date.Start, EventEnd: e.Date.End}
+			if b.Valid {
+				p.Represents = models.RefTo(b.V)
+			}
+			e.Participants = append(e.Participants, p)
+		case 1:
+			e.Tags = append(e.Tags, t)
+		case 2:
+			e.Sources = append(e.Sources, models.RefTo(a.V))
+		case 3:
+			e.Relations = append(e.Relations, models.Relation{EventID: e.ID, Type: models.RelationType(t), Related: models.Ref{ID: a.V}})
+		}
+	}
+	return rows.Err()
 }
