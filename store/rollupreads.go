@@ -52,6 +52,22 @@ func (s *Store) rollupStats(db *gorm.DB, conds *eventConds, f StatsFilter, from,
 	if err != nil {
 		return nil, nil, err
 	}
+	if f.GroupBy == "type" {
+		// An event has one type: the buckets' totals are the sums of their types, and the
+		// rows are read once.
+		var rows []statsRow
+		err := events.Where("r.actor_id = ?", conds.subject()).Select(label + " AS bucket, r.type AS grp, SUM(r.events) AS n").
+			Group(label + ", r.type").Having("SUM(r.events) > 0").Order("bucket, grp").Scan(&rows).Error
+		var totals []statsTotal
+		for _, row := range rows {
+			if n := len(totals); n > 0 && totals[n-1].Bucket == row.Bucket {
+				totals[n-1].N += row.N
+			} else {
+				totals = append(totals, statsTotal{Bucket: row.Bucket, N: row.N})
+			}
+		}
+		return rows, totals, err
+	}
 	var totals []statsTotal
 	err = events.Where("r.actor_id = ?", conds.subject()).
 		Select(label + " AS bucket, SUM(r.events) AS n").Group(label).Scan(&totals).Error
@@ -60,9 +76,6 @@ func (s *Store) rollupStats(db *gorm.DB, conds *eventConds, f StatsFilter, from,
 	}
 	var q *gorm.DB
 	switch f.GroupBy {
-	case "type":
-		q = events.Where("r.actor_id = ?", conds.subject()).Select(label + " AS bucket, r.type AS grp, SUM(r.events) AS n").
-			Group(label + ", r.type")
 	case "country":
 		countries, err := rowsOf("rollup_countries")
 		if err != nil {
