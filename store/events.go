@@ -232,23 +232,30 @@ func loadEventChildren(tx *gorm.DB, es []*models.Event) error {
 		if e == nil {
 			continue
 		}
-		switch k {
-		case 0:
-			p := models.Participant{EventID: event, Actor: models.Ref{ID: a.V}, Role: models.Role(t), Position: pos,
-				EventStart: e.Date.Start, EventEnd: e.Date.End}
-			if b.Valid {
-				p.Represents = models.RefTo(b.V)
-			}
-			e.Participants = append(e.Participants, p)
-		case 1:
-			e.Tags = append(e.Tags, t)
-		case 2:
-			e.Sources = append(e.Sources, models.RefTo(a.V))
-		case 3:
-			e.Relations = append(e.Relations, models.Relation{EventID: event, Type: models.RelationType(t), Related: models.Ref{ID: a.V}})
-		}
+		addChildRow(e, k, a, b, t, pos)
 	}
 	return rows.Err()
+}
+
+// addChildRow adds one row of the event children query to e: k is the table (0
+// participants, 1 tags, 2 sources, 3 relations), a the actor, source or related event,
+// b whom a participant represents, t the role, tag or relation type.
+func addChildRow(e *models.Event, k int, a, b sql.Null[models.ID], t string, pos int) {
+	switch k {
+	case 0:
+		p := models.Participant{EventID: e.ID, Actor: models.Ref{ID: a.V}, Role: models.Role(t), Position: pos,
+			EventStart: e.Date.Start, EventEnd: e.Date.End}
+		if b.Valid {
+			p.Represents = models.RefTo(b.V)
+		}
+		e.Participants = append(e.Participants, p)
+	case 1:
+		e.Tags = append(e.Tags, t)
+	case 2:
+		e.Sources = append(e.Sources, models.RefTo(a.V))
+	case 3:
+		e.Relations = append(e.Relations, models.Relation{EventID: e.ID, Type: models.RelationType(t), Related: models.Ref{ID: a.V}})
+	}
 }
 
 // Include names the related entities to embed in events.
@@ -405,59 +412,8 @@ func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) erro
 		return nil
 	}
 	db := s.db.WithContext(ctx)
-	if inc.Participants {
-		var ids []models.ID
-		for _, e := range es {
-			for _, p := range e.Participants {
-				ids = append(ids, p.Actor.ID)
-			}
-		}
-		byID, err := loadByID[models.Actor](db, ids)
-		if err != nil {
-			return dbError(err, "actors")
-		}
-		for _, e := range es {
-			for i := range e.Participants {
-				e.Participants[i].ActorData = byID[e.Participants[i].Actor.ID]
-			}
-		}
-	}
-	if inc.Location {
-		var ids []models.ID
-		for _, e := range es {
-			if e.Location != nil {
-				ids = append(ids, e.Location.ID)
-			}
-		}
-		byID, err := loadByID[models.Location](db, ids)
-		if err != nil {
-			return dbError(err, "locations")
-		}
-		for _, e := range es {
-			if e.Location != nil {
-				e.LocationData = byID[e.Location.ID]
-			}
-		}
-	}
-	if inc.Sources {
-		var ids []models.ID
-		for _, e := range es {
-			for _, r := range e.Sources {
-				ids = append(ids, r.ID)
-			}
-		}
-		byID, err := loadByID[models.Source](db, ids)
-		if err != nil {
-			return dbError(err, "sources")
-		}
-		for _, e := range es {
-			e.SourcesData = make([]models.Source, 0, len(e.Sources))
-			for _, r := range e.Sources {
-				if src := byID[r.ID]; src != nil {
-					e.SourcesData = append(e.SourcesData, *src)
-				}
-			}
-		}
+	if err := embedRefs(es, inc, loadersOf(db)); err != nil {
+		return err
 	}
 	if inc.Statements {
 		ids := make([]models.ID, len(es))
@@ -483,6 +439,85 @@ func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) erro
 		for _, st := range sts {
 			e := byID[st.Event.ID]
 			e.StatementsData = append(e.StatementsData, st)
+		}
+	}
+	return nil
+}
+
+// embedLoaders read, by id, the actors, locations and sources events embed: straight from
+// the database for a page (loadersOf), from a stream's caches for an export.
+type embedLoaders struct {
+	actors    func(ids []models.ID) (map[models.ID]*models.Actor, error)
+	locations func(ids []models.ID) (map[models.ID]*models.Location, error)
+	sources   func(ids []models.ID) (map[models.ID]*models.Source, error)
+}
+
+// loadersOf reads what events embed from db.
+func loadersOf(db *gorm.DB) embedLoaders {
+	return embedLoaders{
+		actors: func(ids []models.ID) (map[models.ID]*models.Actor, error) { return loadByID[models.Actor](db, ids) },
+		locations: func(ids []models.ID) (map[models.ID]*models.Location, error) {
+			return loadByID[models.Location](db, ids)
+		},
+		sources: func(ids []models.ID) (map[models.ID]*models.Source, error) { return loadByID[models.Source](db, ids) },
+	}
+}
+
+// embedRefs fills the participants' actors, the location and the sources inc asks for,
+// one read of each kind for the whole page.
+func embedRefs(es []*models.Event, inc Include, ld embedLoaders) error {
+	var ids []models.ID
+	if inc.Participants {
+		for _, e := range es {
+			for _, p := range e.Participants {
+				ids = append(ids, p.Actor.ID)
+			}
+		}
+		byID, err := ld.actors(ids)
+		if err != nil {
+			return dbError(err, "actors")
+		}
+		for _, e := range es {
+			for i := range e.Participants {
+				e.Participants[i].ActorData = byID[e.Participants[i].Actor.ID]
+			}
+		}
+	}
+	if inc.Location {
+		ids = ids[:0]
+		for _, e := range es {
+			if e.Location != nil {
+				ids = append(ids, e.Location.ID)
+			}
+		}
+		byID, err := ld.locations(ids)
+		if err != nil {
+			return dbError(err, "locations")
+		}
+		for _, e := range es {
+			if e.Location != nil {
+				e.LocationData = byID[e.Location.ID]
+			}
+		}
+	}
+	if inc.Sources {
+		ids = ids[:0]
+		for _, e := range es {
+			for _, r := range e.Sources {
+				ids = append(ids, r.ID)
+			}
+		}
+		byID, err := ld.sources(ids)
+		if err != nil {
+			return dbError(err, "sources")
+		}
+		for _, e := range es {
+			e.SourcesData = make([]models.Source, 0, len(e.Sources))
+			for _, r := range e.Sources {
+				if src := byID[r.ID]; src != nil {
+					e.SourcesData = append(e.SourcesData, *src)
+				}
+			}
 		}
 	}
 	return nil

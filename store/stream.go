@@ -246,61 +246,11 @@ func (c *embedCache) children(db *gorm.DB, es []*models.Event, inc Include) erro
 			return dbError(err, "events")
 		}
 	}
-	var ids []models.ID
-	if inc.Participants {
-		for _, e := range es {
-			for _, p := range e.Participants {
-				ids = append(ids, p.Actor.ID)
-			}
-		}
-		byID, err := cached(db, c.actors, ids)
-		if err != nil {
-			return dbError(err, "actors")
-		}
-		for _, e := range es {
-			for i := range e.Participants {
-				e.Participants[i].ActorData = byID[e.Participants[i].Actor.ID]
-			}
-		}
-	}
-	if inc.Location {
-		ids = ids[:0]
-		for _, e := range es {
-			if e.Location != nil {
-				ids = append(ids, e.Location.ID)
-			}
-		}
-		byID, err := cached(db, c.locations, ids)
-		if err != nil {
-			return dbError(err, "locations")
-		}
-		for _, e := range es {
-			if e.Location != nil {
-				e.LocationData = byID[e.Location.ID]
-			}
-		}
-	}
-	if inc.Sources {
-		ids = ids[:0]
-		for _, e := range es {
-			for _, r := range e.Sources {
-				ids = append(ids, r.ID)
-			}
-		}
-		byID, err := cached(db, c.sources, ids)
-		if err != nil {
-			return dbError(err, "sources")
-		}
-		for _, e := range es {
-			e.SourcesData = make([]models.Source, 0, len(e.Sources))
-			for _, r := range e.Sources {
-				if src := byID[r.ID]; src != nil {
-					e.SourcesData = append(e.SourcesData, *src)
-				}
-			}
-		}
-	}
-	return nil
+	return embedRefs(es, inc, embedLoaders{
+		actors:    func(ids []models.ID) (map[models.ID]*models.Actor, error) { return cached(db, c.actors, ids) },
+		locations: func(ids []models.ID) (map[models.ID]*models.Location, error) { return cached(db, c.locations, ids) },
+		sources:   func(ids []models.ID) (map[models.ID]*models.Source, error) { return cached(db, c.sources, ids) },
+	})
 }
 
 // StreamBundle calls fn with every entity of the database, kind by kind in the order of
@@ -690,22 +640,7 @@ func loadEventChildrenPG(tx *gorm.DB, es []*models.Event) error {
 		if o < 1 || o > len(es) {
 			continue
 		}
-		e := es[o-1]
-		switch k {
-		case 0:
-			p := models.Participant{EventID: e.ID, Actor: models.Ref{ID: a.V}, Role: models.Role(t), Position: pos,
-				EventStart: e.Date.Start, EventEnd: e.Date.End}
-			if b.Valid {
-				p.Represents = models.RefTo(b.V)
-			}
-			e.Participants = append(e.Participants, p)
-		case 1:
-			e.Tags = append(e.Tags, t)
-		case 2:
-			e.Sources = append(e.Sources, models.RefTo(a.V))
-		case 3:
-			e.Relations = append(e.Relations, models.Relation{EventID: e.ID, Type: models.RelationType(t), Related: models.Ref{ID: a.V}})
-		}
+		addChildRow(es[o-1], k, a, b, t, pos)
 	}
 	return rows.Err()
 }
