@@ -137,6 +137,10 @@ func (s *Store) importRecords(ctx context.Context, next func() (ImportRecord, er
 				return err
 			}
 		}
+		tx, err := startStaging(tx)
+		if err != nil {
+			return err
+		}
 		im := &importer{tx: tx, rep: rep, wait: newWaitRoom(), s: s}
 		if stages != nil && stages.empty {
 			im.inserted = refCache{}
@@ -163,6 +167,9 @@ func (s *Store) importRecords(ctx context.Context, next func() (ImportRecord, er
 			}
 		}
 		if err := im.finish(ctx); err != nil {
+			return err
+		}
+		if err := mergeStaging(tx); err != nil {
 			return err
 		}
 		slices.SortStableFunc(rep.Problems, func(a, b ImportProblem) int { return a.Line - b.Line })

@@ -127,6 +127,9 @@ func rollupsOut(tx *gorm.DB, sc rollupScope, t rollupTables) ([]pairKey, error) 
 func moveRollups(tx *gorm.DB, sc rollupScope, t rollupTables, sign int) ([]pairKey, error) {
 	r := rollupSQL{d: Dialect(tx.Dialector.Name())}
 	sm, em := r.months()
+	if sign > 0 && staged(tx) {
+		return nil, stageRollups(tx, r, sc, t)
+	}
 	// SQLite needs a WHERE in an INSERT … SELECT with an upsert (the parser would read ON
 	// CONFLICT as a join's ON): the outer queries carry "WHERE true".
 	if t.events {
@@ -379,4 +382,128 @@ func entityIDs[P models.Entity](es []P) []models.ID {
 		out[i] = e.GetMeta().ID
 	}
 	return out
+}
+
+// An import adds the contributions of its events to staging tables of its own (temporary,
+// insert-only) and merges them into the roll-ups once, before it commits. Upserting them
+// batch by batch updated the same rows (every event's month, the busiest actors) once per
+// batch inside one transaction: on PostgreSQL each update adds a row version that later
+// look-ups walk until the transaction ends, and a 100k-event import slowed batch after
+// batch. Staging rows are inserted in the import's savepoints, so a batch rolled back
+// takes its rows with it.
+
+// rollupStaging is the key of the setting that marks an import's transaction.
+const rollupStaging = "parley:rollup_staging"
+
+// staged reports whether tx is an import's, whose additions go to the staging tables.
+func staged(tx *gorm.DB) bool {
+	v, ok := tx.Get(rollupStaging)
+	return ok && v == true
+}
+
+// stagingOf names the staging table of a roll-up table.
+func stagingOf(table string) string { return "staged_" + table }
+
+// startStaging creates the staging tables in tx and returns tx marked so that the event
+// hooks stage their additions.
+func startStaging(tx *gorm.DB) (*gorm.DB, error) {
+	for _, t := range rollupTableNames {
+		st := stagingOf(t)
+		if err := tx.Exec("DROP TABLE IF EXISTS " + st).Error; err != nil {
+			return nil, err
+		}
+		if err := tx.Exec("CREATE TEMP TABLE " + st + " AS SELECT * FROM " + t + " WHERE 1 = 0").Error; err != nil {
+			return nil, err
+		}
+	}
+	return tx.Set(rollupStaging, true).Session(&gorm.Session{}), nil // Session: reusable, a statement per call
+}
+
+// stageRollups inserts the contributions of the events sc scopes into the staging
+// tables: the same sums as moveRollups, without upserts.
+func stageRollups(tx *gorm.DB, r rollupSQL, sc rollupScope, t rollupTables) error {
+	sm, em := r.months()
+	two := append(append([]any{}, sc.args...), sc.args...)
+	var qs []struct {
+		sql  string
+		args []any
+	}
+	add := func(q string, args []any) {
+		qs = append(qs, struct {
+			sql  string
+			args []any
+		}{q, args})
+	}
+	if t.events {
+		add(fmt.Sprintf(`INSERT INTO staged_rollup_events (actor_id, start_month, end_month, type, events)
+SELECT actor_id, sm, em, type, COUNT(*) FROM (
+  SELECT DISTINCT p.actor_id AS actor_id, %[1]s AS sm, %[2]s AS em, e.type AS type, e.id AS id
+  FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %[3]s
+  UNION ALL
+  SELECT %[4]s, %[1]s, %[2]s, e.type, e.id FROM events e WHERE %[3]s
+) x GROUP BY actor_id, sm, em, type`, sm, em, sc.cond, r.all()), two)
+		add(fmt.Sprintf(`INSERT INTO staged_rollup_actor_totals (actor_id, events)
+SELECT p.actor_id, COUNT(DISTINCT e.id) FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %s GROUP BY p.actor_id`, sc.cond), sc.args)
+	}
+	if t.countries {
+		add(fmt.Sprintf(`INSERT INTO staged_rollup_countries (actor_id, start_month, end_month, country, events)
+SELECT actor_id, sm, em, country, COUNT(*) FROM (
+  SELECT DISTINCT p.actor_id AS actor_id, %[1]s AS sm, %[2]s AS em, ca.country AS country, e.id AS id
+  FROM events e JOIN event_participants p ON p.event_id = e.id
+  JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
+  WHERE %[3]s
+  UNION ALL
+  SELECT DISTINCT %[4]s, %[1]s, %[2]s, ca.country, e.id
+  FROM events e JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
+  WHERE %[3]s
+) x GROUP BY actor_id, sm, em, country`, sm, em, sc.cond, r.all()), two)
+	}
+	if t.pairs {
+		shared := fmt.Sprintf(`SELECT DISTINCT p.actor_id AS a, o.actor_id AS b, %[1]s AS sm, %[2]s AS em, e.id AS id, e.date_start AS start
+  FROM events e JOIN event_participants p ON p.event_id = e.id
+  JOIN event_participants o ON o.event_id = e.id AND p.actor_id < o.actor_id
+  WHERE %[3]s`, sm, em, sc.cond)
+		add(`INSERT INTO staged_rollup_pairs (actor_id, other_id, start_month, end_month, events, first_start, last_start)
+SELECT a, b, sm, em, COUNT(*), MIN(start), MAX(start) FROM (`+shared+`) x GROUP BY a, b, sm, em`, sc.args)
+		add(`INSERT INTO staged_rollup_pair_totals (actor_id, other_id, events, first_start, last_start)
+SELECT a, b, COUNT(*), MIN(start), MAX(start) FROM (`+shared+`) x GROUP BY a, b`, sc.args)
+	}
+	for _, q := range qs {
+		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeStaging adds the staging tables' sums to the roll-ups, one upsert per row, and
+// drops them.
+func mergeStaging(tx *gorm.DB) error {
+	r := rollupSQL{d: Dialect(tx.Dialector.Name())}
+	keys := map[string]string{
+		"rollup_events":       "actor_id, start_month, end_month, type",
+		"rollup_actor_totals": "actor_id",
+		"rollup_countries":    "actor_id, start_month, end_month, country",
+		"rollup_pairs":        "actor_id, other_id, start_month, end_month",
+		"rollup_pair_totals":  "actor_id, other_id",
+	}
+	for _, t := range rollupTableNames {
+		k := keys[t]
+		cols, sums, set := k+", events", "SUM(events)", "events = "+t+".events + excluded.events"
+		if t == "rollup_pairs" || t == "rollup_pair_totals" {
+			cols += ", first_start, last_start"
+			sums += ", MIN(first_start), MAX(last_start)"
+			set += ", first_start = " + r.least(t+".first_start", "excluded.first_start") +
+				", last_start = " + r.greatest(t+".last_start", "excluded.last_start")
+		}
+		q := "INSERT INTO " + t + " (" + cols + ") SELECT " + k + ", " + sums + " FROM " + stagingOf(t) +
+			" WHERE true GROUP BY " + k + " ORDER BY " + k + " ON CONFLICT (" + k + ") DO UPDATE SET " + set
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec("DROP TABLE " + stagingOf(t)).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
