@@ -404,10 +404,24 @@ func staged(tx *gorm.DB) bool {
 // stagingOf names the staging table of a roll-up table.
 func stagingOf(table string) string { return "staged_" + table }
 
+// stagedFrom is where the merge reads each roll-up's staged sums: the totals are sums of
+// the monthly rows (an event has one start month, end month and type), so only those
+// are staged.
+var stagedFrom = map[string]string{
+	"rollup_events":       "staged_rollup_events",
+	"rollup_actor_totals": "(SELECT actor_id, events FROM staged_rollup_events WHERE actor_id <> %s) s", // %s: allActors
+	"rollup_countries":    "staged_rollup_countries",
+	"rollup_pairs":        "staged_rollup_pairs",
+	"rollup_pair_totals":  "staged_rollup_pairs",
+}
+
+// stagedTables are the roll-ups an import stages.
+var stagedTables = []string{"rollup_events", "rollup_countries", "rollup_pairs"}
+
 // startStaging creates the staging tables in tx and returns tx marked so that the event
 // hooks stage their additions.
 func startStaging(tx *gorm.DB) (*gorm.DB, error) {
-	for _, t := range rollupTableNames {
+	for _, t := range stagedTables {
 		st := stagingOf(t)
 		if err := tx.Exec("DROP TABLE IF EXISTS " + st).Error; err != nil {
 			return nil, err
@@ -442,8 +456,6 @@ SELECT actor_id, sm, em, type, COUNT(*) FROM (
   UNION ALL
   SELECT %[4]s, %[1]s, %[2]s, e.type, e.id FROM events e WHERE %[3]s
 ) x GROUP BY actor_id, sm, em, type`, sm, em, sc.cond, r.all()), two)
-		add(fmt.Sprintf(`INSERT INTO staged_rollup_actor_totals (actor_id, events)
-SELECT p.actor_id, COUNT(DISTINCT e.id) FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %s GROUP BY p.actor_id`, sc.cond), sc.args)
 	}
 	if t.countries {
 		add(fmt.Sprintf(`INSERT INTO staged_rollup_countries (actor_id, start_month, end_month, country, events)
@@ -465,8 +477,6 @@ SELECT actor_id, sm, em, country, COUNT(*) FROM (
   WHERE %[3]s`, sm, em, sc.cond)
 		add(`INSERT INTO staged_rollup_pairs (actor_id, other_id, start_month, end_month, events, first_start, last_start)
 SELECT a, b, sm, em, COUNT(*), MIN(start), MAX(start) FROM (`+shared+`) x GROUP BY a, b, sm, em`, sc.args)
-		add(`INSERT INTO staged_rollup_pair_totals (actor_id, other_id, events, first_start, last_start)
-SELECT a, b, COUNT(*), MIN(start), MAX(start) FROM (`+shared+`) x GROUP BY a, b`, sc.args)
 	}
 	for _, q := range qs {
 		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
@@ -496,11 +506,17 @@ func mergeStaging(tx *gorm.DB) error {
 			set += ", first_start = " + r.least(t+".first_start", "excluded.first_start") +
 				", last_start = " + r.greatest(t+".last_start", "excluded.last_start")
 		}
-		q := "INSERT INTO " + t + " (" + cols + ") SELECT " + k + ", " + sums + " FROM " + stagingOf(t) +
+		from := stagedFrom[t]
+		if t == "rollup_actor_totals" {
+			from = fmt.Sprintf(from, r.all())
+		}
+		q := "INSERT INTO " + t + " (" + cols + ") SELECT " + k + ", " + sums + " FROM " + from +
 			" WHERE true GROUP BY " + k + " ORDER BY " + k + " ON CONFLICT (" + k + ") DO UPDATE SET " + set
 		if err := tx.Exec(q).Error; err != nil {
 			return err
 		}
+	}
+	for _, t := range stagedTables {
 		if err := tx.Exec("DROP TABLE " + stagingOf(t)).Error; err != nil {
 			return err
 		}
