@@ -127,6 +127,13 @@ func TestImportBatchRefused(t *testing.T) {
 		if got := fingerprint(t, s)["events"]; got != int64(len(evs)-1) {
 			t.Fatalf("%d events stored, want %d", got, len(evs)-1)
 		}
+		// The refused line's batch was rolled back and imported line by line: what it
+		// had staged for the roll-ups went with it.
+		drift, err := store.RollupDriftForTest(s)
+		must(t, err)
+		if len(drift) > 0 {
+			t.Fatalf("roll-ups after a batch rolled back: %v", drift)
+		}
 	})
 }
 
