@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/parley-api/parley/models"
@@ -126,81 +127,111 @@ func rollupsOut(tx *gorm.DB, sc rollupScope, t rollupTables) ([]pairKey, error) 
 // upserted in key order, so that two writers lock shared rows in one order.
 func moveRollups(tx *gorm.DB, sc rollupScope, t rollupTables, sign int) ([]pairKey, error) {
 	r := rollupSQL{d: Dialect(tx.Dialector.Name())}
-	sm, em := r.months()
 	if sign > 0 && staged(tx) {
 		return nil, stageRollups(tx, r, sc, t)
 	}
-	// SQLite needs a WHERE in an INSERT … SELECT with an upsert (the parser would read ON
-	// CONFLICT as a join's ON): the outer queries carry "WHERE true".
+	var keys []pairKey
+	for _, table := range t.names() {
+		rows, args := r.contribution(table, sc)
+		q := r.addTo(table, "("+rows+") c", sign)
+		if table == "rollup_pairs" && sign < 0 {
+			if err := tx.Raw(q+" RETURNING actor_id, other_id, start_month, end_month", args...).Scan(&keys).Error; err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := tx.Exec(q, args...).Error; err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
+}
+
+// names lists the roll-up tables a change moves.
+func (t rollupTables) names() []string {
+	var out []string
 	if t.events {
-		q := fmt.Sprintf(`INSERT INTO rollup_events (actor_id, start_month, end_month, type, events)
-SELECT actor_id, sm, em, type, %[1]d * COUNT(*) FROM (
-  SELECT DISTINCT p.actor_id AS actor_id, %[2]s AS sm, %[3]s AS em, e.type AS type, e.id AS id
-  FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %[4]s
-  UNION ALL
-  SELECT %[5]s, %[2]s, %[3]s, e.type, e.id FROM events e WHERE %[4]s
-) x WHERE true GROUP BY actor_id, sm, em, type ORDER BY actor_id, sm, em, type
-ON CONFLICT (actor_id, start_month, end_month, type) DO UPDATE SET events = rollup_events.events + excluded.events`,
-			sign, sm, em, sc.cond, r.all())
-		if err := tx.Exec(q, append(append([]any{}, sc.args...), sc.args...)...).Error; err != nil {
-			return nil, err
-		}
-		q = fmt.Sprintf(`INSERT INTO rollup_actor_totals (actor_id, events)
-SELECT actor_id, %[1]d * COUNT(*) FROM (
-  SELECT DISTINCT p.actor_id AS actor_id, e.id AS id FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %[2]s
-) x WHERE true GROUP BY actor_id ORDER BY actor_id
-ON CONFLICT (actor_id) DO UPDATE SET events = rollup_actor_totals.events + excluded.events`, sign, sc.cond)
-		if err := tx.Exec(q, sc.args...).Error; err != nil {
-			return nil, err
-		}
+		out = append(out, "rollup_events", "rollup_actor_totals")
 	}
 	if t.countries {
-		q := fmt.Sprintf(`INSERT INTO rollup_countries (actor_id, start_month, end_month, country, events)
-SELECT actor_id, sm, em, country, %[1]d * COUNT(*) FROM (
-  SELECT DISTINCT p.actor_id AS actor_id, %[2]s AS sm, %[3]s AS em, ca.country AS country, e.id AS id
-  FROM events e JOIN event_participants p ON p.event_id = e.id
-  JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
-  WHERE %[4]s
-  UNION ALL
-  SELECT DISTINCT %[5]s, %[2]s, %[3]s, ca.country, e.id
-  FROM events e JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
-  WHERE %[4]s
-) x WHERE true GROUP BY actor_id, sm, em, country ORDER BY actor_id, sm, em, country
-ON CONFLICT (actor_id, start_month, end_month, country) DO UPDATE SET events = rollup_countries.events + excluded.events`,
-			sign, sm, em, sc.cond, r.all())
-		if err := tx.Exec(q, append(append([]any{}, sc.args...), sc.args...)...).Error; err != nil {
-			return nil, err
-		}
+		out = append(out, "rollup_countries")
 	}
-	if !t.pairs {
-		return nil, nil
+	if t.pairs {
+		out = append(out, "rollup_pairs", "rollup_pair_totals")
 	}
-	// The shared events of each pair, per month and in all.
+	return out
+}
+
+// rollupKeys are the key columns of each roll-up table.
+var rollupKeys = map[string]string{
+	"rollup_events":       "actor_id, start_month, end_month, type",
+	"rollup_actor_totals": "actor_id",
+	"rollup_countries":    "actor_id, start_month, end_month, country",
+	"rollup_pairs":        "actor_id, other_id, start_month, end_month",
+	"rollup_pair_totals":  "actor_id, other_id",
+}
+
+// dated reports whether a roll-up table keeps its events' first and last start.
+func dated(table string) bool { return table == "rollup_pairs" || table == "rollup_pair_totals" }
+
+// contribution is the SQL (and its arguments) of the rows the events sc scopes count in
+// table: its key columns, events and, for the pairs, first_start and last_start.
+func (r rollupSQL) contribution(table string, sc rollupScope) (string, []any) {
+	sm, em := r.months()
+	twice := append(append([]any{}, sc.args...), sc.args...)
 	shared := fmt.Sprintf(`SELECT DISTINCT p.actor_id AS a, o.actor_id AS b, %[1]s AS sm, %[2]s AS em, e.id AS id, e.date_start AS start
   FROM events e JOIN event_participants p ON p.event_id = e.id
   JOIN event_participants o ON o.event_id = e.id AND p.actor_id < o.actor_id
   WHERE %[3]s`, sm, em, sc.cond)
-	monthly := fmt.Sprintf(`INSERT INTO rollup_pairs (actor_id, other_id, start_month, end_month, events, first_start, last_start)
-SELECT a, b, sm, em, %d * COUNT(*), MIN(start), MAX(start) FROM (%s) x WHERE true GROUP BY a, b, sm, em ORDER BY a, b, sm, em
-ON CONFLICT (actor_id, other_id, start_month, end_month) DO UPDATE SET events = rollup_pairs.events + excluded.events`, sign, shared)
-	total := fmt.Sprintf(`INSERT INTO rollup_pair_totals (actor_id, other_id, events, first_start, last_start)
-SELECT a, b, %d * COUNT(*), MIN(start), MAX(start) FROM (%s) x WHERE true GROUP BY a, b ORDER BY a, b
-ON CONFLICT (actor_id, other_id) DO UPDATE SET events = rollup_pair_totals.events + excluded.events`, sign, shared)
-	if sign > 0 {
-		monthly += ", first_start = " + r.least("rollup_pairs.first_start", "excluded.first_start") +
-			", last_start = " + r.greatest("rollup_pairs.last_start", "excluded.last_start")
-		total += ", first_start = " + r.least("rollup_pair_totals.first_start", "excluded.first_start") +
-			", last_start = " + r.greatest("rollup_pair_totals.last_start", "excluded.last_start")
-		if err := tx.Exec(monthly, sc.args...).Error; err != nil {
-			return nil, err
+	switch table {
+	case "rollup_events":
+		return fmt.Sprintf(`SELECT actor_id, sm AS start_month, em AS end_month, type, COUNT(*) AS events FROM (
+  SELECT DISTINCT p.actor_id AS actor_id, %[1]s AS sm, %[2]s AS em, e.type AS type, e.id AS id
+  FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %[3]s
+  UNION ALL
+  SELECT %[4]s, %[1]s, %[2]s, e.type, e.id FROM events e WHERE %[3]s
+) x GROUP BY actor_id, sm, em, type`, sm, em, sc.cond, r.all()), twice
+	case "rollup_actor_totals":
+		return fmt.Sprintf(`SELECT p.actor_id AS actor_id, COUNT(DISTINCT e.id) AS events
+  FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %s GROUP BY p.actor_id`, sc.cond), sc.args
+	case "rollup_countries":
+		return fmt.Sprintf(`SELECT actor_id, sm AS start_month, em AS end_month, country, COUNT(*) AS events FROM (
+  SELECT DISTINCT p.actor_id AS actor_id, %[1]s AS sm, %[2]s AS em, ca.country AS country, e.id AS id
+  FROM events e JOIN event_participants p ON p.event_id = e.id
+  JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
+  WHERE %[3]s
+  UNION ALL
+  SELECT DISTINCT %[4]s, %[1]s, %[2]s, ca.country, e.id
+  FROM events e JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
+  WHERE %[3]s
+) x GROUP BY actor_id, sm, em, country`, sm, em, sc.cond, r.all()), twice
+	case "rollup_pairs":
+		return `SELECT a AS actor_id, b AS other_id, sm AS start_month, em AS end_month, COUNT(*) AS events,
+  MIN(start) AS first_start, MAX(start) AS last_start FROM (` + shared + `) x GROUP BY a, b, sm, em`, sc.args
+	default: // rollup_pair_totals
+		return `SELECT a AS actor_id, b AS other_id, COUNT(*) AS events, MIN(start) AS first_start, MAX(start) AS last_start
+  FROM (` + shared + `) x GROUP BY a, b`, sc.args
+	}
+}
+
+// addTo is the upsert that adds sign times the rows of from (an SQL table expression with
+// table's key columns, events and, when dated, first_start and last_start) to table, in
+// key order. SQLite needs a WHERE in an INSERT … SELECT with an upsert (the parser would
+// read ON CONFLICT as a join's ON): hence "WHERE true".
+func (r rollupSQL) addTo(table, from string, sign int) string {
+	k := rollupKeys[table]
+	cols, sums := k+", events", fmt.Sprintf("%d * SUM(events)", sign)
+	set := "events = " + table + ".events + excluded.events"
+	if dated(table) {
+		cols += ", first_start, last_start"
+		sums += ", MIN(first_start), MAX(last_start)"
+		if sign > 0 { // a removal's first and last are read again by fixPairs
+			set += ", first_start = " + r.least(table+".first_start", "excluded.first_start") +
+				", last_start = " + r.greatest(table+".last_start", "excluded.last_start")
 		}
-		return nil, tx.Exec(total, sc.args...).Error
 	}
-	var keys []pairKey
-	if err := tx.Raw(monthly+" RETURNING actor_id, other_id, start_month, end_month", sc.args...).Scan(&keys).Error; err != nil {
-		return nil, err
-	}
-	return keys, tx.Exec(total, sc.args...).Error
+	return "INSERT INTO " + table + " (" + cols + ") SELECT " + k + ", " + sums + " FROM " + from +
+		" WHERE true GROUP BY " + k + " ORDER BY " + k + " ON CONFLICT (" + k + ") DO UPDATE SET " + set
 }
 
 // fixPairs reads again, once a change is made, the first and last starts of the pairs
@@ -404,18 +435,8 @@ func staged(tx *gorm.DB) bool {
 // stagingOf names the staging table of a roll-up table.
 func stagingOf(table string) string { return "staged_" + table }
 
-// stagedFrom is where the merge reads each roll-up's staged sums: the totals are sums of
-// the monthly rows (an event has one start month, end month and type), so only those
-// are staged.
-var stagedFrom = map[string]string{
-	"rollup_events":       "staged_rollup_events",
-	"rollup_actor_totals": "(SELECT actor_id, events FROM staged_rollup_events WHERE actor_id <> %s) s", // %s: allActors
-	"rollup_countries":    "staged_rollup_countries",
-	"rollup_pairs":        "staged_rollup_pairs",
-	"rollup_pair_totals":  "staged_rollup_pairs",
-}
-
-// stagedTables are the roll-ups an import stages.
+// stagedTables are the roll-ups an import stages. The totals are merged from their
+// monthly rows (an event has one start month, end month and type).
 var stagedTables = []string{"rollup_events", "rollup_countries", "rollup_pairs"}
 
 // startStaging creates the staging tables in tx and returns tx marked so that the event
@@ -434,52 +455,14 @@ func startStaging(tx *gorm.DB) (*gorm.DB, error) {
 }
 
 // stageRollups inserts the contributions of the events sc scopes into the staging
-// tables: the same sums as moveRollups, without upserts.
+// tables: the rows moveRollups would add, without upserts.
 func stageRollups(tx *gorm.DB, r rollupSQL, sc rollupScope, t rollupTables) error {
-	sm, em := r.months()
-	two := append(append([]any{}, sc.args...), sc.args...)
-	var qs []struct {
-		sql  string
-		args []any
-	}
-	add := func(q string, args []any) {
-		qs = append(qs, struct {
-			sql  string
-			args []any
-		}{q, args})
-	}
-	if t.events {
-		add(fmt.Sprintf(`INSERT INTO staged_rollup_events (actor_id, start_month, end_month, type, events)
-SELECT actor_id, sm, em, type, COUNT(*) FROM (
-  SELECT DISTINCT p.actor_id AS actor_id, %[1]s AS sm, %[2]s AS em, e.type AS type, e.id AS id
-  FROM events e JOIN event_participants p ON p.event_id = e.id WHERE %[3]s
-  UNION ALL
-  SELECT %[4]s, %[1]s, %[2]s, e.type, e.id FROM events e WHERE %[3]s
-) x GROUP BY actor_id, sm, em, type`, sm, em, sc.cond, r.all()), two)
-	}
-	if t.countries {
-		add(fmt.Sprintf(`INSERT INTO staged_rollup_countries (actor_id, start_month, end_month, country, events)
-SELECT actor_id, sm, em, country, COUNT(*) FROM (
-  SELECT DISTINCT p.actor_id AS actor_id, %[1]s AS sm, %[2]s AS em, ca.country AS country, e.id AS id
-  FROM events e JOIN event_participants p ON p.event_id = e.id
-  JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
-  WHERE %[3]s
-  UNION ALL
-  SELECT DISTINCT %[4]s, %[1]s, %[2]s, ca.country, e.id
-  FROM events e JOIN event_participants cp ON cp.event_id = e.id JOIN actors ca ON ca.id = cp.actor_id AND ca.country <> ''
-  WHERE %[3]s
-) x GROUP BY actor_id, sm, em, country`, sm, em, sc.cond, r.all()), two)
-	}
-	if t.pairs {
-		shared := fmt.Sprintf(`SELECT DISTINCT p.actor_id AS a, o.actor_id AS b, %[1]s AS sm, %[2]s AS em, e.id AS id, e.date_start AS start
-  FROM events e JOIN event_participants p ON p.event_id = e.id
-  JOIN event_participants o ON o.event_id = e.id AND p.actor_id < o.actor_id
-  WHERE %[3]s`, sm, em, sc.cond)
-		add(`INSERT INTO staged_rollup_pairs (actor_id, other_id, start_month, end_month, events, first_start, last_start)
-SELECT a, b, sm, em, COUNT(*), MIN(start), MAX(start) FROM (`+shared+`) x GROUP BY a, b, sm, em`, sc.args)
-	}
-	for _, q := range qs {
-		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
+	for _, table := range t.names() {
+		if !slices.Contains(stagedTables, table) {
+			continue
+		}
+		rows, args := r.contribution(table, sc)
+		if err := tx.Exec("INSERT INTO "+stagingOf(table)+" "+rows, args...).Error; err != nil {
 			return err
 		}
 	}
@@ -490,29 +473,15 @@ SELECT a, b, sm, em, COUNT(*), MIN(start), MAX(start) FROM (`+shared+`) x GROUP 
 // drops them.
 func mergeStaging(tx *gorm.DB) error {
 	r := rollupSQL{d: Dialect(tx.Dialector.Name())}
-	keys := map[string]string{
-		"rollup_events":       "actor_id, start_month, end_month, type",
-		"rollup_actor_totals": "actor_id",
-		"rollup_countries":    "actor_id, start_month, end_month, country",
-		"rollup_pairs":        "actor_id, other_id, start_month, end_month",
-		"rollup_pair_totals":  "actor_id, other_id",
+	from := map[string]string{
+		"rollup_events":       stagingOf("rollup_events"),
+		"rollup_actor_totals": "(SELECT actor_id, events FROM " + stagingOf("rollup_events") + " WHERE actor_id <> " + r.all() + ") s",
+		"rollup_countries":    stagingOf("rollup_countries"),
+		"rollup_pairs":        stagingOf("rollup_pairs"),
+		"rollup_pair_totals":  stagingOf("rollup_pairs"),
 	}
 	for _, t := range rollupTableNames {
-		k := keys[t]
-		cols, sums, set := k+", events", "SUM(events)", "events = "+t+".events + excluded.events"
-		if t == "rollup_pairs" || t == "rollup_pair_totals" {
-			cols += ", first_start, last_start"
-			sums += ", MIN(first_start), MAX(last_start)"
-			set += ", first_start = " + r.least(t+".first_start", "excluded.first_start") +
-				", last_start = " + r.greatest(t+".last_start", "excluded.last_start")
-		}
-		from := stagedFrom[t]
-		if t == "rollup_actor_totals" {
-			from = fmt.Sprintf(from, r.all())
-		}
-		q := "INSERT INTO " + t + " (" + cols + ") SELECT " + k + ", " + sums + " FROM " + from +
-			" WHERE true GROUP BY " + k + " ORDER BY " + k + " ON CONFLICT (" + k + ") DO UPDATE SET " + set
-		if err := tx.Exec(q).Error; err != nil {
+		if err := tx.Exec(r.addTo(t, from[t], 1)).Error; err != nil {
 			return err
 		}
 	}
