@@ -102,6 +102,14 @@ func TestNetworkGraphRelated(t *testing.T) {
 			t.Errorf("first shared with Putin: %v", n.CoParticipants[0].FirstShared)
 		}
 		c.get("/api/v1/actors/nobody/network").problem(t, 404)
+		// A limit keeps the most shared (ties by slug) and total still counts them all.
+		c.get("/api/v1/actors/donald-trump/network"+q("limit", "1")).want(t, 200, &n)
+		if len(n.CoParticipants) != 1 || n.CoParticipants[0].Actor.Slug != "vladimir-putin" || n.Total != 2 {
+			t.Errorf("Trump's network, limit 1: %d co-participants of %d", len(n.CoParticipants), n.Total)
+		}
+		for _, bad := range []string{"0", "1001", "x"} {
+			c.get("/api/v1/actors/donald-trump/network"+q("limit", bad)).problem(t, 400)
+		}
 
 		var g formats.D3Graph
 		c.get("/api/v1/graph"+q("min_weight", "3")).want(t, 200, &g)
@@ -135,6 +143,16 @@ func TestNetworkGraphRelated(t *testing.T) {
 		}
 		c.get("/api/v1/graph"+q("format", "dot")).problem(t, 400)
 		c.get("/api/v1/graph"+q("min_weight", "0")).problem(t, 400)
+		// A limit keeps the heaviest edges; the nodes are then the kept edges' actors and
+		// a header counts the edges before the cut.
+		r = c.get("/api/v1/graph" + q("min_weight", "3", "limit", "1"))
+		if err := json.Unmarshal(r.Body, &g); err != nil || r.Status != 200 || len(g.Links) != 1 || len(g.Nodes) != 2 ||
+			r.Header.Get("Parley-Total-Edges") != "3" {
+			t.Errorf("graph limit=1: %d %v, %d links, %d nodes, total %q", r.Status, err, len(g.Links), len(g.Nodes), r.Header.Get("Parley-Total-Edges"))
+		}
+		for _, bad := range []string{"0", "10001", "x"} {
+			c.get("/api/v1/graph"+q("limit", bad)).problem(t, 400)
+		}
 
 		var rel store.Related
 		c.get("/api/v1/events/abu-dhabi-trilateral-talks-day-2/related").want(t, 200, &rel)

@@ -58,7 +58,7 @@ func corsPolicy(origins []string) gin.HandlerFunc {
 	cfg := cors.Config{
 		AllowMethods:  []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"},
 		AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id"},
-		ExposeHeaders: []string{"ETag", "Link", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-Parley-Version", "X-Request-Id"},
+		ExposeHeaders: []string{"ETag", "Link", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Parley-Total-Edges", "X-Parley-Version", "X-Request-Id"},
 		MaxAge:        10 * time.Minute,
 	}
 	if len(origins) == 1 && origins[0] == "*" {

@@ -671,7 +671,7 @@ const docTemplate = `{
         },
         "/api/v1/actors/{id}/network": {
             "get": {
-                "description": "Co-participants with the number of shared events and the starts of the first and last shared event, most shared first. Takes the /events filters (except actor and match) to restrict the events counted.",
+                "description": "Co-participants with the number of shared events and the starts of the first and last shared event, most shared first (ties by slug), at most limit of them; total counts them all. Takes the /events filters (except actor and match) to restrict the events counted.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -786,6 +786,15 @@ const docTemplate = `{
                         "type": "string",
                         "description": "Full-text search",
                         "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 1000,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 100,
+                        "description": "The most co-participants answered (1-1000)",
+                        "name": "limit",
                         "in": "query"
                     }
                 ],
@@ -1913,7 +1922,7 @@ const docTemplate = `{
         },
         "/api/v1/graph": {
             "get": {
-                "description": "Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d =\u003e d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File \u003e Open).",
+                "description": "Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d =\u003e d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File \u003e Open). At most limit edges, the heaviest (ties by ids); the Parley-Total-Edges header counts them all. Nodes are every participating actor while no edge is cut, and the actors of the kept edges once some are.",
                 "produces": [
                     "application/json",
                     "application/problem+json",
@@ -1942,6 +1951,15 @@ const docTemplate = `{
                         "default": 1,
                         "description": "Only edges with at least this many shared events",
                         "name": "min_weight",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 10000,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1000,
+                        "description": "The most edges answered, heaviest first (1-10000)",
+                        "name": "limit",
                         "in": "query"
                     },
                     {
@@ -2064,6 +2082,12 @@ const docTemplate = `{
                         "description": "format=d3; format=cytoscape gives formats.CytoscapeGraph",
                         "schema": {
                             "$ref": "#/definitions/formats.D3Graph"
+                        },
+                        "headers": {
+                            "Parley-Total-Edges": {
+                                "type": "integer",
+                                "description": "Edges before the limit"
+                            }
                         }
                     },
                     "400": {
@@ -5283,6 +5307,10 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/store.CoParticipant"
                     }
+                },
+                "total": {
+                    "description": "Total counts every co-participant, of which CoParticipants holds the first limit.",
+                    "type": "integer"
                 }
             }
         },

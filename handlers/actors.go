@@ -19,7 +19,7 @@ type ActorStore interface {
 	ListActors(context.Context, store.ActorFilter) (store.Page[models.Actor], error)
 	ActorEvents(context.Context, string, store.EventFilter) (store.Page[models.Event], error)
 	ActorStatements(context.Context, string, store.StatementFilter) (store.Page[models.Statement], error)
-	ActorNetwork(context.Context, string, store.EventFilter) (*store.Network, error)
+	ActorNetwork(context.Context, string, store.EventFilter, int) (*store.Network, error)
 }
 
 // Actors serves /actors.
@@ -241,7 +241,7 @@ func (h *Actors) Statements(c *gin.Context) {
 // Network godoc
 //
 //	@Summary		Who an actor took part in events with
-//	@Description	Co-participants with the number of shared events and the starts of the first and last shared event, most shared first. Takes the /events filters (except actor and match) to restrict the events counted.
+//	@Description	Co-participants with the number of shared events and the starts of the first and last shared event, most shared first (ties by slug), at most limit of them; total counts them all. Takes the /events filters (except actor and match) to restrict the events counted.
 //	@Tags			actors
 //	@Produce		json,application/problem+json
 //	@Param			id			path		string		true	"Actor id or slug"
@@ -256,19 +256,21 @@ func (h *Actors) Statements(c *gin.Context) {
 //	@Param			source		query		[]string	false	"Cited source id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event id or slug"
 //	@Param			q			query		string		false	"Full-text search"
+//	@Param			limit		query		int			false	"The most co-participants answered (1-1000)"	default(100)	minimum(1)	maximum(1000)
 //	@Success		200			{object}	store.Network
 //	@Failure		400			{object}	Problem
 //	@Failure		404			{object}	Problem
 //	@Router			/api/v1/actors/{id}/network [get]
 func (h *Actors) Network(c *gin.Context) {
 	names := eventFilterNamesWithout("sort", "include", "limit", "cursor")
-	q := newQuery(c, names...)
+	q := newQuery(c, append(names, "limit")...)
 	f := parseEventFilter(q, false)
+	limit := q.upTo("limit", store.MaxNetwork)
 	if err := q.err(); err != nil {
 		Fail(c, err)
 		return
 	}
-	n, err := h.store.ActorNetwork(c.Request.Context(), c.Param("id"), f)
+	n, err := h.store.ActorNetwork(c.Request.Context(), c.Param("id"), f, limit)
 	if err != nil {
 		Fail(c, err)
 		return

@@ -220,6 +220,20 @@ func (q *query) int(name string) int {
 	return n
 }
 
+// upTo reads a limit of 1..max; 0 when absent, for the store's default.
+func (q *query) upTo(name string, max int) int {
+	s := q.one(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		q.v.Add(name, "must be between 1 and %d", max)
+		return 0
+	}
+	return n
+}
+
 func (q *query) bool(name string) *bool {
 	s := q.one(name)
 	if s == "" {

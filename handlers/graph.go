@@ -14,8 +14,11 @@ import (
 
 // GraphStore is what the graph needs of the store.
 type GraphStore interface {
-	CoParticipationGraph(context.Context, store.EventFilter, int64) (*models.Graph, error)
+	CoParticipationGraph(context.Context, store.EventFilter, store.GraphCut) (*models.Graph, error)
 }
+
+// totalEdgesHeader counts a graph's edges before the limit kept the heaviest.
+const totalEdgesHeader = "Parley-Total-Edges"
 
 // Graph serves /graph.
 type Graph struct{ store GraphStore }
@@ -26,11 +29,12 @@ func NewGraph(s GraphStore) *Graph { return &Graph{store: s} }
 // Get godoc
 //
 //	@Summary		Co-participation network
-//	@Description	Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d => d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File > Open).
+//	@Description	Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d => d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File > Open). At most limit edges, the heaviest (ties by ids); the Parley-Total-Edges header counts them all. Nodes are every participating actor while no edge is cut, and the actors of the kept edges once some are.
 //	@Tags			research
 //	@Produce		json,application/problem+json,application/gexf+xml
 //	@Param			format		query		formats.GraphName	false	"Output format"	default(d3)
 //	@Param			min_weight	query		int			false	"Only edges with at least this many shared events"	default(1)	minimum(1)
+//	@Param			limit		query		int			false	"The most edges answered, heaviest first (1-10000)"	default(1000)	minimum(1)	maximum(10000)
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
 //	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
@@ -45,11 +49,12 @@ func NewGraph(s GraphStore) *Graph { return &Graph{store: s} }
 //	@Param			parent		query		string		false	"Parent event"
 //	@Param			q			query		string		false	"Full-text search"
 //	@Success		200			{object}	formats.D3Graph	"format=d3; format=cytoscape gives formats.CytoscapeGraph"
+//	@Header			200			{integer}	Parley-Total-Edges	"Edges before the limit"
 //	@Failure		400			{object}	Problem
 //	@Router			/api/v1/graph [get]
 func (h *Graph) Get(c *gin.Context) {
 	names := eventFilterNamesWithout("sort", "include", "limit", "cursor")
-	q := newQuery(c, append(names, "actor", "match", "format", "min_weight")...)
+	q := newQuery(c, append(names, "actor", "match", "format", "min_weight", "limit")...)
 	f := parseEventFilter(q, true)
 	format := q.one("format")
 	if format == "" {
@@ -67,15 +72,17 @@ func (h *Graph) Get(c *gin.Context) {
 		}
 		minWeight = n
 	}
+	limit := q.upTo("limit", store.MaxGraphEdges)
 	if err := q.err(); err != nil {
 		Fail(c, err)
 		return
 	}
-	g, err := h.store.CoParticipationGraph(c.Request.Context(), f, minWeight)
+	g, err := h.store.CoParticipationGraph(c.Request.Context(), f, store.GraphCut{MinWeight: minWeight, Limit: limit})
 	if err != nil {
 		Fail(c, err)
 		return
 	}
+	c.Header(totalEdgesHeader, strconv.FormatInt(g.TotalEdges, 10))
 	doc := fm.Graph(g)
 	if write, ok := doc.(formats.WriteFunc); ok {
 		stream(c, fm.MediaType, "parley-graph."+fm.Extension, write)

@@ -22,4 +22,7 @@ type GraphEdge struct {
 type Graph struct {
 	Nodes []GraphNode `json:"nodes"`
 	Edges []GraphEdge `json:"edges"`
+	// TotalEdges counts the edges before a limit kept the heaviest; the API sends it
+	// as a header, since the plotting formats have no place for it.
+	TotalEdges int64 `json:"-"`
 }

@@ -109,7 +109,7 @@ func TestFilterShapeBounded(t *testing.T) {
 						if _, err := s.EventStats(ctx, store.StatsFilter{EventFilter: f, Interval: "year", GroupBy: "actor"}); err != nil {
 							return err
 						}
-						_, err := s.CoParticipationGraph(ctx, f, 1)
+						_, err := s.CoParticipationGraph(ctx, f, store.GraphCut{})
 						return err
 					})
 				}

@@ -161,13 +161,16 @@ func finish[T any](k sortKey, rows []T, limit int, key func(T) (any, models.ID))
 }
 
 // checkLimit applies the default and rejects values outside 1..MaxLimit.
-func checkLimit(limit int) (int, error) {
+func checkLimit(limit int) (int, error) { return checkCap(limit, DefaultLimit, MaxLimit) }
+
+// checkCap applies a limit's default (for 0) and rejects values outside 1..max.
+func checkCap(limit, def, max int) (int, error) {
 	switch {
 	case limit == 0:
-		return DefaultLimit, nil
-	case limit < 0 || limit > MaxLimit:
+		return def, nil
+	case limit < 0 || limit > max:
 		return 0, &models.Error{Code: models.EINVALID, Message: "invalid request parameters",
-			Fields: []models.FieldError{{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", MaxLimit)}}}
+			Fields: []models.FieldError{{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", max)}}}
 	}
 	return limit, nil
 }

@@ -92,16 +92,18 @@ func (s *Store) rollupStats(db *gorm.DB, conds *eventConds, f StatsFilter, from,
 	return rows, totals, err
 }
 
-// networkRow is one co-participant's shared events.
+// networkRow is one co-participant's shared events, with the number of co-participants.
 type networkRow struct {
 	ActorID     models.ID
 	N           int64
 	First, Last scannedTime
+	Total       int64
 }
 
-// rollupNetwork reads an actor's co-participants from the pairs, which hold each pair
-// once (actor_id < other_id): the actor on either side.
-func (s *Store) rollupNetwork(db *gorm.DB, actor models.ID, from, to *time.Time) ([]networkRow, error) {
+// rollupNetwork counts an actor's co-participants from the pairs, which hold each pair
+// once (actor_id < other_id): the actor on either side. It is a query of networkRow's
+// columns for coParticipants to rank.
+func (s *Store) rollupNetwork(db *gorm.DB, actor models.ID, from, to *time.Time) (*gorm.DB, error) {
 	r := rollupSQL{d: s.dialect}
 	table := "rollup_pairs"
 	if from == nil && to == nil {
@@ -123,56 +125,40 @@ func (s *Store) rollupNetwork(db *gorm.DB, actor models.ID, from, to *time.Time)
 	if err != nil {
 		return nil, err
 	}
-	var rows []networkRow
-	err = db.Raw(`SELECT actor_id, SUM(events) AS n, MIN(first_start) AS first, MAX(last_start) AS last
-FROM (? UNION ALL ?) x GROUP BY actor_id`, mine, theirs).Scan(&rows).Error
-	return rows, err
+	return db.Session(&gorm.Session{NewDB: true}).Raw(`SELECT actor_id, SUM(events) AS n, MIN(first_start) AS first, MAX(last_start) AS last
+FROM (? UNION ALL ?) y GROUP BY actor_id`, mine, theirs), nil
 }
 
 // rollupGraph reads the co-participation graph from the roll-ups: edges from the pairs,
-// nodes from each actor's events.
-func (s *Store) rollupGraph(db *gorm.DB, from, to *time.Time, minWeight int64) ([]models.GraphEdge, []models.GraphNode, error) {
+// nodes from each actor's events; the whole graph from the totals.
+func (s *Store) rollupGraph(db *gorm.DB, from, to *time.Time, minWeight int64) (graphSource, error) {
 	r := rollupSQL{d: s.dialect}
+	fresh := func() *gorm.DB { return db.Session(&gorm.Session{NewDB: true}) }
 	if from == nil && to == nil {
-		return s.rollupGraphAll(db, minWeight)
+		return graphSource{
+			edges: fresh().Table("rollup_pair_totals r").Where("r.events >= ? AND r.events > 0", minWeight).
+				Select("r.actor_id AS source, r.other_id AS target, r.events AS weight"),
+			nodes: fresh().Table("rollup_actor_totals r").Joins("JOIN actors ac ON ac.id = r.actor_id").Where("r.events > 0").
+				Select("r.actor_id AS id, ac.slug AS slug, ac.name AS label, ac.kind AS kind, r.events AS events"),
+			actor: "r.actor_id",
+		}, nil
 	}
-	pairs, err := r.inMonths(db, "rollup_pairs", "r", from, to)
+	pairs, err := r.inMonths(fresh(), "rollup_pairs", "r", from, to)
 	if err != nil {
-		return nil, nil, err
+		return graphSource{}, err
 	}
-	var edges []models.GraphEdge
-	err = pairs.Where("r.events > 0").
-		Select("r.actor_id AS source, r.other_id AS target, SUM(r.events) AS weight").
-		Group("r.actor_id, r.other_id").Having("SUM(r.events) >= ?", minWeight).
-		Order("weight DESC, source, target").Scan(&edges).Error
+	actors, err := r.inMonths(fresh(), "rollup_events", "r", from, to)
 	if err != nil {
-		return nil, nil, err
+		return graphSource{}, err
 	}
-	actors, err := r.inMonths(db, "rollup_events", "r", from, to)
-	if err != nil {
-		return nil, nil, err
-	}
-	var nodes []models.GraphNode
-	err = actors.Where("r.events > 0 AND r.actor_id <> ?", models.ID{}).
-		Joins("JOIN actors ac ON ac.id = r.actor_id").
-		Select("r.actor_id AS id, ac.slug AS slug, ac.name AS label, ac.kind AS kind, SUM(r.events) AS events").
-		Group("r.actor_id, ac.slug, ac.name, ac.kind").Order("ac.slug").Scan(&nodes).Error
-	return edges, nodes, err
-}
-
-// rollupGraphAll reads the graph of every event from the totals: the pairs of at least
-// minWeight shared events are an index range.
-func (s *Store) rollupGraphAll(db *gorm.DB, minWeight int64) ([]models.GraphEdge, []models.GraphNode, error) {
-	var edges []models.GraphEdge
-	err := db.Table("rollup_pair_totals r").Where("r.events >= ? AND r.events > 0", minWeight).
-		Select("r.actor_id AS source, r.other_id AS target, r.events AS weight").
-		Order("weight DESC, source, target").Scan(&edges).Error
-	if err != nil {
-		return nil, nil, err
-	}
-	var nodes []models.GraphNode
-	err = db.Table("rollup_actor_totals r").Joins("JOIN actors ac ON ac.id = r.actor_id").Where("r.events > 0").
-		Select("r.actor_id AS id, ac.slug AS slug, ac.name AS label, ac.kind AS kind, r.events AS events").
-		Order("ac.slug").Scan(&nodes).Error
-	return edges, nodes, err
+	return graphSource{
+		edges: pairs.Where("r.events > 0").
+			Select("r.actor_id AS source, r.other_id AS target, SUM(r.events) AS weight").
+			Group("r.actor_id, r.other_id").Having("SUM(r.events) >= ?", minWeight),
+		nodes: actors.Where("r.events > 0 AND r.actor_id <> ?", models.ID{}).
+			Joins("JOIN actors ac ON ac.id = r.actor_id").
+			Select("r.actor_id AS id, ac.slug AS slug, ac.name AS label, ac.kind AS kind, SUM(r.events) AS events").
+			Group("r.actor_id, ac.slug, ac.name, ac.kind").Having("SUM(r.events) > 0"),
+		actor: "r.actor_id",
+	}, nil
 }

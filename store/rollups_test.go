@@ -131,18 +131,55 @@ func checkRollups(t *testing.T, s *store.Store, actors []models.Actor, when stri
 			}
 		}
 		if len(f.Actors) == 0 {
-			for _, w := range []int64{1, 2} {
-				both(fmt.Sprintf("graph %s, min_weight %d", name, w), func() (any, error) {
-					return s.CoParticipationGraph(bg, f, w)
+			for _, cut := range []store.GraphCut{{MinWeight: 1}, {MinWeight: 2}, {MinWeight: 1, Limit: 3}} {
+				both(fmt.Sprintf("graph %s, %+v", name, cut), func() (any, error) {
+					g, err := s.CoParticipationGraph(bg, f, cut)
+					if err == nil {
+						checkGraphCut(t, g, cut)
+					}
+					return g, err
 				})
 			}
 		}
 	}
 	for _, a := range actors[:8] {
 		for name, f := range map[string]store.EventFilter{"every event": {}, "months": {From: &from, To: &to}} {
-			both(fmt.Sprintf("network of %s, %s", a.Slug, name), func() (any, error) {
-				return s.ActorNetwork(bg, a.ID.String(), f)
-			})
+			for _, limit := range []int{0, 2} {
+				both(fmt.Sprintf("network of %s, %s, limit %d", a.Slug, name, limit), func() (any, error) {
+					n, err := s.ActorNetwork(bg, a.ID.String(), f, limit)
+					if err == nil && limit > 0 && len(n.CoParticipants) != min(limit, int(n.Total)) {
+						t.Errorf("network of %s limited to %d: %d of %d co-participants", a.Slug, limit, len(n.CoParticipants), n.Total)
+					}
+					return n, err
+				})
+			}
+		}
+	}
+}
+
+// checkGraphCut checks a graph against its cut: no more edges than the limit, every
+// edge heavy enough, and once edges were cut, exactly the kept edges' actors as nodes.
+func checkGraphCut(t *testing.T, g *models.Graph, cut store.GraphCut) {
+	t.Helper()
+	if cut.Limit > 0 && len(g.Edges) > cut.Limit || int64(len(g.Edges)) > g.TotalEdges {
+		t.Errorf("graph cut %+v: %d edges of %d", cut, len(g.Edges), g.TotalEdges)
+	}
+	on := map[models.ID]bool{}
+	for _, e := range g.Edges {
+		if e.Weight < cut.MinWeight {
+			t.Errorf("graph cut %+v: edge of weight %d", cut, e.Weight)
+		}
+		on[e.Source], on[e.Target] = true, true
+	}
+	if int64(len(g.Edges)) == g.TotalEdges {
+		return
+	}
+	if len(g.Nodes) != len(on) {
+		t.Errorf("graph cut %+v: %d nodes for the %d actors of its edges", cut, len(g.Nodes), len(on))
+	}
+	for _, n := range g.Nodes {
+		if !on[n.ID] {
+			t.Errorf("graph cut %+v: node %s is on no kept edge", cut, n.Slug)
 		}
 	}
 }

@@ -54,18 +54,18 @@ func TestSQLitePlansSearchIndexes(t *testing.T) {
 			return err
 		},
 		"network": func() error {
-			_, err := s.ActorNetwork(bg, actors[0], store.EventFilter{})
+			_, err := s.ActorNetwork(bg, actors[0], store.EventFilter{}, 0)
 			return err
 		},
 		"graph of a year": func() error {
-			_, err := s.CoParticipationGraph(bg, store.EventFilter{From: &year, To: &year}, 1)
+			_, err := s.CoParticipationGraph(bg, store.EventFilter{From: &year, To: &year}, store.GraphCut{})
 			return err
 		},
 	}
 	// A step that reads a whole table: "SCAN <table or alias>" other than a sub-query's
-	// result ("SCAN x", "SCAN (subquery-1)") or a constant row.
+	// result ("SCAN x", "SCAN y", "SCAN (subquery-1)") or a constant row.
 	scan := regexp.MustCompile(`^SCAN (\S+)`)
-	subqueries := []string{"x", "CONSTANT"}
+	subqueries := []string{"x", "y", "CONSTANT"}
 	for name, run := range requests {
 		plans, err := store.PlansForTest(s, func() { must(t, run()) })
 		must(t, err)

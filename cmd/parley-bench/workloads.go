@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
+
+	"github.com/parley-api/parley/store"
 )
 
 // readWorkload is one GET request of parley beside the one SQL statement that answers it.
@@ -108,24 +111,29 @@ FROM event_participants k JOIN events e ON e.id = k.event_id LEFT JOIN locations
 WHERE k.actor_id = ` + actorID + `
 ORDER BY k.event_start, k.event_id LIMIT 501`
 
-// network is the actor's co-participants with their actor, most shared first.
-const network = `SELECT json_build_object('actor', to_json(a), 'shared_events', x.n, 'first_shared', x.f, 'last_shared', x.l)
+// network is the actor's co-participants with their actor, most shared first: as many
+// as parley answers by default, and how many there are.
+var network = `SELECT json_build_object('actor', to_json(a), 'shared_events', x.n, 'first_shared', x.f, 'last_shared', x.l, 'total', count(*) OVER ())
 FROM (SELECT o.actor_id, count(DISTINCT me.event_id) AS n, min(me.event_start) AS f, max(me.event_start) AS l
       FROM event_participants me JOIN event_participants o ON o.event_id = me.event_id AND o.actor_id <> me.actor_id
       WHERE me.actor_id = ` + actorID + ` GROUP BY o.actor_id) x
-JOIN actors a ON a.id = x.actor_id ORDER BY x.n DESC, a.slug`
+JOIN actors a ON a.id = x.actor_id ORDER BY x.n DESC, a.slug LIMIT ` + strconv.Itoa(store.DefaultNetwork)
 
-// graph is the co-participation graph of the events %s selects: nodes then links.
-const graph = `WITH ev AS (SELECT e.id FROM events e %s),
-links AS (SELECT a.actor_id AS s, b.actor_id AS t, count(DISTINCT a.event_id) AS w
+// graph is the co-participation graph of the events %s selects, nodes then links: the
+// heaviest links parley answers by default, and their actors once links were cut.
+var graph = `WITH ev AS (SELECT e.id FROM events e %s),
+every_link AS (SELECT a.actor_id AS s, b.actor_id AS t, count(DISTINCT a.event_id) AS w
   FROM event_participants a JOIN event_participants b ON b.event_id = a.event_id AND a.actor_id < b.actor_id
   WHERE a.event_id IN (SELECT id FROM ev) GROUP BY a.actor_id, b.actor_id HAVING count(DISTINCT a.event_id) >= $1),
+links AS (SELECT s, t, w, count(*) OVER () AS total FROM every_link ORDER BY w DESC, s, t LIMIT ` + strconv.Itoa(store.DefaultGraphEdges) + `),
 nodes AS (SELECT p.actor_id AS id, count(DISTINCT p.event_id) AS n FROM event_participants p
-  WHERE p.event_id IN (SELECT id FROM ev) GROUP BY p.actor_id)
+  WHERE p.event_id IN (SELECT id FROM ev)
+    AND (NOT EXISTS (SELECT 1 FROM links WHERE total > ` + strconv.Itoa(store.DefaultGraphEdges) + `) OR p.actor_id IN (SELECT s FROM links UNION SELECT t FROM links))
+  GROUP BY p.actor_id)
 (SELECT json_build_object('id', ac.id, 'slug', ac.slug, 'label', ac.name, 'kind', ac.kind, 'events', nodes.n)
  FROM nodes JOIN actors ac ON ac.id = nodes.id ORDER BY ac.slug)
 UNION ALL
-(SELECT json_build_object('source', s, 'target', t, 'value', w) FROM links ORDER BY w DESC, s, t)`
+(SELECT json_build_object('source', s, 'target', t, 'value', w, 'total', total) FROM links ORDER BY w DESC, s, t)`
 
 // readWorkloads lists the read workloads against this environment's data.
 func (e *env) readWorkloads() []readWorkload {
