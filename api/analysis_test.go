@@ -15,6 +15,7 @@ import (
 // TestSearchAPI asks the built-in dataset about words, phrases and exclusions, and a
 // Cyrillic event added for the purpose.
 func TestSearchAPI(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		c.do("POST", "/api/v1/events", `{"title":"Переговоры в Стамбуле","slug":"istanbul-1","type":"negotiation","status":"held","date":"2022-03-29",
 			"summary":"Делегации России и Украины обсуждали гарантии безопасности."}`).want(t, 201, nil)
@@ -49,6 +50,7 @@ func TestSearchAPI(t *testing.T) {
 
 // TestStatsAPI checks buckets, empty intervals, ISO weeks and groupings.
 func TestStatsAPI(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		var s store.Stats
 		c.get("/api/v1/stats/events"+q("interval", "month", "group_by", "type", "from", "2025-07", "to", "2026-02")).want(t, 200, &s)
@@ -85,6 +87,7 @@ func TestStatsAPI(t *testing.T) {
 
 // TestNetworkGraphRelated checks co-participation from both ends and the series links.
 func TestNetworkGraphRelated(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		var n store.Network
 		c.get("/api/v1/actors/donald-trump/network").want(t, 200, &n)
@@ -172,6 +175,7 @@ func TestNetworkGraphRelated(t *testing.T) {
 
 // TestTimelineAPI checks the three timeline formats carry every event once, in date order.
 func TestTimelineAPI(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		var pl handlers.List[models.Event]
 		c.get("/api/v1/timeline").want(t, 200, &pl)
@@ -203,6 +207,7 @@ func TestTimelineAPI(t *testing.T) {
 // TestSameAnswersOnBothDatabases loads one generated dataset into SQLite and PostgreSQL
 // and asks both the same research questions: the answers must be identical.
 func TestSameAnswersOnBothDatabases(t *testing.T) {
+	t.Parallel()
 	var clients []*client
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		s := openStore(t, d)

@@ -38,6 +38,7 @@ func wantScope(method, route string, privateReads bool) models.Scope {
 // challenge without a sufficient credential, 403 for a scope that falls short, and
 // otherwise whatever the handler says (never 401 or 403).
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	s := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
 	keys := map[string]string{"none": ""}
@@ -117,6 +118,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 // a revoked key is refused, and revisions name the key that made them. Every response
 // is checked against the OpenAPI document, 401 and 403 included.
 func TestKeysOverHTTP(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		var created handlers.CreatedKey
 		c.do("POST", "/api/v1/keys", `{"name":"newsroom","scope":"write"}`).want(t, 201, &created)

@@ -11,6 +11,7 @@ import (
 // TestBadInput sends malformed and hostile requests: each must get a 4xx problem+json
 // naming the problem, and leave the database exactly as it was.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	huge := `{"name":"` + strings.Repeat("x", 1<<20) + `","kind":"person"}`
 	inject := "x' OR '1'='1'; DROP TABLE events; --"
 	cases := []struct {
@@ -133,6 +134,7 @@ func TestBadInput(t *testing.T) {
 
 // TestNotFoundEverywhere checks every item route answers 404 for an unknown id or slug.
 func TestNotFoundEverywhere(t *testing.T) {
+	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		for _, coll := range []string{"actors", "locations", "sources", "events", "statements"} {
 			for _, ref := range []string{"no-such-thing", "01a20000-0000-7000-8000-000000000000"} {

@@ -112,6 +112,7 @@ var browserPublishOnce sync.Once
 // window fitted to all of them, in lanes when grouped. Screenshots go to the test's temp
 // dir (and, once, to /tmp/parley-timelinejs.png and /tmp/parley-vis.png).
 func TestBrowserTimelines(t *testing.T) {
+	t.Parallel()
 	chromium, node, webtest, missing := browserTools(t)
 	if len(missing) > 0 {
 		if browserInCI() {
@@ -297,6 +298,7 @@ const (
 // vis-timeline: no markup from the data may run, and the text must read as written
 // (TimelineJS lanes show < and > as ‹ and ›, see formats.plainLabel).
 func TestBrowserEscaping(t *testing.T) {
+	t.Parallel()
 	chromium, node, webtest, missing := browserTools(t)
 	if len(missing) > 0 {
 		if browserInCI() {

@@ -44,6 +44,7 @@ func importBundle(t *testing.T, c *client, body []byte, query string) store.Impo
 // imports it into an empty one of every kind in turn, and exports again: the bytes must
 // be identical, SQLite → PostgreSQL → SQLite included.
 func TestBundleRoundTrip(t *testing.T) {
+	t.Parallel()
 	origin := newClient(t, openStore(t, store.SQLite), true)
 	rep := importBundle(t, origin, genBundle(t, 300), "")
 	if !rep.Committed || len(rep.Problems) != 0 || rep.Counts["event"].Created != 300 {
@@ -98,6 +99,7 @@ func firstDiff(a, b []byte) string {
 // large file is reported by number and, atomically, nothing is written; a dry run
 // writes nothing; without atomic the good lines stay.
 func TestImportRejects(t *testing.T) {
+	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		lines := strings.Split(strings.TrimSpace(string(genBundle(t, 200))), "\n")
 		bad := len(lines) / 2
@@ -134,6 +136,7 @@ func TestImportRejects(t *testing.T) {
 // TestImportCancelled stops an import half-way (a client gone, a killed CLI): the
 // transaction is rolled back and nothing is left behind.
 func TestImportCancelled(t *testing.T) {
+	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		before := c.fingerprint()
 		ctx, cancel := context.WithCancel(context.Background())

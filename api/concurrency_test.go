@@ -19,6 +19,7 @@ import (
 // TestChangesNeedIfMatch checks that a change without If-Match is refused with 428 and
 // changes nothing, that * overwrites knowingly, and that If-None-Match saves a download.
 func TestChangesNeedIfMatch(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		before := c.fingerprint()
 		for _, tc := range []struct{ method, body string }{
@@ -57,6 +58,7 @@ func TestChangesNeedIfMatch(t *testing.T) {
 // TestConcurrentPatches sends 50 PATCHes carrying the same If-Match at once: exactly one
 // wins, the others get 412, and the history shows exactly one change.
 func TestConcurrentPatches(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		r := c.get("/api/v1/actors/ukraine")
 		etag := r.Header.Get("ETag")
@@ -113,6 +115,7 @@ func TestConcurrentPatches(t *testing.T) {
 // TestStateAt reads an entity as it was at the instants of its history: each version
 // from its revision on, nothing before it existed or once it was deleted.
 func TestStateAt(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		var a models.Actor
 		c.do("POST", "/api/v1/actors", `{"name":"Alexander Stubb","kind":"person","country":"FI"}`).want(t, 201, &a)
@@ -145,6 +148,7 @@ func TestStateAt(t *testing.T) {
 // TestChangesFeed follows the feed as a mirror would: every create, update and delete in
 // order, deletions with the last state, and resuming from next gives only what is new.
 func TestChangesFeed(t *testing.T) {
+	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		var first store.ChangePage
 		c.get("/api/v1/changes").want(t, 200, &first)

@@ -78,6 +78,7 @@ func contentionAnswer(r *response, ok ...int) error {
 // every answer is 200, 409, 412 or 422 (503 with Retry-After at worst, never 500), no
 // event ends up its own ancestor, and on PostgreSQL the retries leave no 503.
 func TestCrossPatches(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("concurrent cross-PATCHes: slow")
 	}
@@ -176,6 +177,7 @@ func blockingImport(t *testing.T, s *store.Store, actor models.Actor, release <-
 // that gives up on a write stuck behind the import is logged and counted as 499, not as
 // a 500 (or a 503 nobody received).
 func TestWritesDuringImport(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("writes behind a long import: slow")
 	}

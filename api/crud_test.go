@@ -16,6 +16,7 @@ import (
 // TestCRUD walks each collection through its whole life over HTTP: create, read by id
 // and slug, list, replace, merge-patch, stale writes, revisions, delete.
 func TestCRUD(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		coll      string
 		create    string // body
@@ -186,6 +187,7 @@ var nextLink = regexp.MustCompile(`^<([^>]+)>; rel="next"$`)
 // TestPaginationFollowsLinks pages through events by the Link header in every sort order
 // and checks the pages add up to the full listing: no duplicates, no gaps.
 func TestPaginationFollowsLinks(t *testing.T) {
+	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		for i := 0; i < 23; i++ {
 			date := "2025-0" + strconv.Itoa(1+i%7) + "-1" + strconv.Itoa(i%3) // several share a date
@@ -247,6 +249,7 @@ func TestPaginationFollowsLinks(t *testing.T) {
 
 // TestHealthAndDocs checks the operational endpoints.
 func TestHealthAndDocs(t *testing.T) {
+	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		var st handlers.Status
 		c.get("/healthz").want(t, 200, &st)
@@ -276,6 +279,7 @@ func TestHealthAndDocs(t *testing.T) {
 // roles in one event still gets the event once, in date order, with roles and dates
 // filtered on the participation rows.
 func TestActorEventsListsEachEventOnce(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		c.do("POST", "/api/v1/events", `{"title":"Erdoğan hosts talks","slug":"istanbul-talks","type":"negotiation","status":"held","date":"2025-05-16",
 			"participants":[{"actor_id":"ukraine","role":"host"},{"actor_id":"ukraine","role":"delegation"},{"actor_id":"russia","role":"delegation"}]}`).want(t, 201, nil)

@@ -16,6 +16,7 @@ import (
 // the field, and the database is unchanged; an import holding such a cycle is refused
 // by line (atomic: a 422 report and nothing written), and without atomic keeps the rest.
 func TestReferenceCyclesOverHTTP(t *testing.T) {
+	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		var a, b, cc models.Actor
 		c.do("POST", "/api/v1/actors", `{"name":"A","kind":"state"}`).want(t, 201, &a)

@@ -15,6 +15,7 @@ import (
 // TestExportFormats pulls the built-in dataset, and a filtered slice of it, in every
 // format with one request each, and reads each download back with a real parser.
 func TestExportFormats(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		count := map[string]func(t *testing.T, body []byte) int{
 			"ndjson": func(t *testing.T, b []byte) int {

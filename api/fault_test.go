@@ -86,6 +86,7 @@ func (p *faultProxy) setDown(down bool) {
 // past the client's patience), /readyz fails, and afterwards it serves again by itself;
 // every write it acknowledged is there.
 func TestDatabaseRestart(t *testing.T) {
+	t.Parallel()
 	raw := storetest.URL(t, store.Postgres)
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -77,6 +77,7 @@ func checkEventsAnswer(t *testing.T, q string, code int, contentType string, bod
 
 // TestEventsQueryCorpus runs the fuzzer's seeds on SQLite and PostgreSQL.
 func TestEventsQueryCorpus(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		var page struct {
 			NextCursor string `json:"next_cursor"`

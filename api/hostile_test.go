@@ -105,6 +105,7 @@ func hostileRoutes(t *testing.T) (paths []string, documented []string) {
 // two counts answer 200; more is a 400 problem naming the parameter and the cap; nothing
 // is a 5xx or slow, and nothing is written.
 func TestHostileParameterCounts(t *testing.T) {
+	t.Parallel()
 	paths, documented := hostileRoutes(t)
 	for _, name := range documented {
 		if hostileValues[name] == "" {

@@ -19,6 +19,7 @@ import (
 // of a 409 "still in progress" for as long as the key lives. No real handler panics on
 // purpose, so one stands in for them behind the server's own middleware.
 func TestIdempotencyKeyReleasedOnPanic(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		gin.SetMode(gin.ReleaseMode)
 		r := gin.New()

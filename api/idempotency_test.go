@@ -13,6 +13,7 @@ import (
 // the first answer instead of a duplicate, another body with the same key is refused,
 // keys are per API key, and a failed attempt can be retried.
 func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		body := `{"name":"Jonas Gahr Støre","kind":"person","country":"NO"}`
 		first := c.do("POST", "/api/v1/actors", body, "Idempotency-Key", "create-store-1")

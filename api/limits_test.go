@@ -39,6 +39,7 @@ func request(h http.Handler, method, path, remote string, hdr ...string) *httpte
 // RateLimit headers. X-Forwarded-For from an untrusted peer buys no fresh bucket; behind
 // a trusted proxy each forwarded client, and each API key, has its own.
 func TestRateLimit(t *testing.T) {
+	t.Parallel()
 	s := storetest.Open(t, store.SQLite)
 	_, key, err := s.CreateKey(t.Context(), "limited", models.ScopeRead)
 	if err != nil {
@@ -86,6 +87,7 @@ func TestRateLimit(t *testing.T) {
 
 // TestResponseHeaders checks the security headers, and CORS for an allowed origin only.
 func TestResponseHeaders(t *testing.T) {
+	t.Parallel()
 	s := storetest.Open(t, store.SQLite)
 	h := handler(t, s, api.Options{CORSOrigins: []string{"https://newsroom.example"}})
 	rec := request(h, "GET", "/api/v1/events", "192.0.2.1:1")
@@ -130,6 +132,7 @@ func TestResponseHeaders(t *testing.T) {
 // TestRequestTimeout gives API requests a deadline that has passed before the database is
 // asked: they fail fast with 503, while the streaming export is not cut short.
 func TestRequestTimeout(t *testing.T) {
+	t.Parallel()
 	s := storetest.Open(t, store.SQLite)
 	h := handler(t, s, api.Options{RequestTimeout: time.Nanosecond})
 	rec := request(h, "GET", "/api/v1/events", "192.0.2.1:1")

@@ -12,6 +12,7 @@ import (
 // the row counters hold what moved, the pool gauges are there, and request latency is
 // recorded per route.
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		c.get("/api/v1/export?format=ndjson").want(t, 200, nil)
 		rep := importBundle(t, c, genBundle(t, 20), "")

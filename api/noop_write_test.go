@@ -14,6 +14,7 @@ import (
 // only reorders tags change nothing, of every kind: 200 with the entity, the same version and ETag, no revision, nothing
 // written; a real change still moves the version on and records a revision.
 func TestWriteThatChangesNothing(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		for _, tc := range []struct {
 			coll, change string

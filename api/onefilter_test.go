@@ -36,6 +36,7 @@ var notFilters = []string{"actor", "match", "limit", "cursor"}
 // answer restricted to events the actor took part in: a filter the fast path ignored
 // would show up here.
 func TestEveryFilterWithOneActor(t *testing.T) {
+	t.Parallel()
 	doc, err := loadSpec()
 	if err != nil {
 		t.Fatal(err)

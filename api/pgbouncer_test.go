@@ -33,6 +33,7 @@ import (
 // the database's statement_timeout holds on them, and parley used more connections than
 // PgBouncer has, so they were shared between transactions.
 func TestPgBouncerTransactionPooling(t *testing.T) {
+	t.Parallel()
 	const timeout = 3 * time.Second
 	b := storetest.StartPgBouncer(t, fmt.Sprintf("statement_timeout = '%dms'", timeout.Milliseconds()), "jit = off", "max_parallel_workers_per_gather = 0")
 	ctx := context.Background()

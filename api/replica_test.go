@@ -23,6 +23,7 @@ import (
 // serves it again once it catches up; a stopped standby is skipped without a failed
 // request.
 func TestStreamingReplica(t *testing.T) {
+	t.Parallel()
 	primary, standby := storetest.StreamingReplica(t)
 	ctx := context.Background()
 	open := func(maxLag time.Duration) *store.Store {

@@ -18,6 +18,7 @@ func slugs(l handlers.List[models.Event]) []string {
 
 // TestResearcherQueries asks the built-in dataset what a researcher would ask first.
 func TestResearcherQueries(t *testing.T) {
+	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		cases := []struct {
 			name, path string

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -304,12 +305,22 @@ var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 // OpenAPI3 returns the OpenAPI 3 document served at /openapi.json (with public reads).
 func OpenAPI3() ([]byte, error) { return openAPI3(false) }
 
-// Serve listens on addr until ctx is cancelled, then stops accepting connections and
+// Listen opens the server's address. It comes before the database is migrated and
+// seeded, so that a taken port stops the server before it writes anything, with a
+// message that says what to do.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("%s is already in use (another parley, or another program, listens there): stop it, or choose another address with --addr or PARLEY_ADDR, e.g. --addr :8081", addr)
+	}
+	return ln, err
+}
+
+// Serve serves on ln until ctx is cancelled, then stops accepting connections and
 // waits up to 15 s for requests in flight to finish (their contexts are not cancelled
 // with ctx: a drained request completes), then cancels and closes what is left.
-func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
 	srv := &http.Server{
-		Addr:              addr,
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
@@ -322,10 +333,6 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
 	srv.BaseContext = func(net.Listener) context.Context { return base }
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
 	log.Info("listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

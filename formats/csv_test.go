@@ -49,6 +49,7 @@ func expCSVText(s string) string {
 }
 
 func TestExportCSVEvents(t *testing.T) {
+	t.Parallel()
 	events := expAll(t)
 	rows := expCSV(t, expExport(t, "csv", "", events), formats.ExportEventColumns)
 	if len(rows) != len(events) {
@@ -109,6 +110,7 @@ func TestExportCSVEvents(t *testing.T) {
 }
 
 func TestExportCSVParticipants(t *testing.T) {
+	t.Parallel()
 	events := expAll(t)
 	rows := expCSV(t, expExport(t, "csv", "participants", events), formats.ExportParticipantColumns)
 	n := 0
@@ -142,6 +144,7 @@ func TestExportCSVParticipants(t *testing.T) {
 }
 
 func TestExportCSVStatements(t *testing.T) {
+	t.Parallel()
 	events := expAll(t)
 	rows := expCSV(t, expExport(t, "csv", "statements", events), formats.ExportStatementColumns)
 	var want []*models.Statement

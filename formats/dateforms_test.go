@@ -44,6 +44,7 @@ var dateForms = []string{
 // qualifier), each end is what that part alone parses to, and together they make the
 // Date's interval, precision and qualifiers.
 func TestDateFormsEnds(t *testing.T) {
+	t.Parallel()
 	for _, s := range dateForms {
 		d := models.MustParseDate(s)
 		a, b, interval := d.Ends()
@@ -105,6 +106,7 @@ func isoOf(p models.DatePoint) string {
 // testdata/date-forms.golden, written before the encoders read models.Date.Ends (they
 // parsed the text a second time then), so the one parse changed no output.
 func TestDateFormsOutputs(t *testing.T) {
+	t.Parallel()
 	icsDates := regexp.MustCompile(`(?m)^DT(START|END)[^\r\n]*`)
 	var out bytes.Buffer
 	for _, s := range dateForms {

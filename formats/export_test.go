@@ -226,6 +226,7 @@ func expFind(events []models.Event, slug string) *models.Event {
 }
 
 func TestExporterRegistry(t *testing.T) {
+	t.Parallel()
 	want := map[string][2]string{
 		"ndjson":  {"application/x-ndjson", "ndjson"},
 		"json":    {"application/json", "json"},
@@ -273,6 +274,7 @@ func TestExporterRegistry(t *testing.T) {
 }
 
 func TestExporterMisuse(t *testing.T) {
+	t.Parallel()
 	for _, f := range formats.ExportFormats {
 		x, _ := formats.NewExporter(f, "")
 		if err := x.Event(&models.Event{}); err == nil {
@@ -292,6 +294,7 @@ func TestExporterMisuse(t *testing.T) {
 
 // TestExportEmpty: every format is a valid, empty document for zero events.
 func TestExportEmpty(t *testing.T) {
+	t.Parallel()
 	var arr []json.RawMessage
 	if out := expExport(t, "json", "", nil); json.Unmarshal(out, &arr) != nil || arr == nil || len(arr) != 0 {
 		t.Errorf("json: %q", out)
@@ -360,6 +363,7 @@ func expRace() bool {
 // so that an exporter keeping even part of what it wrote fails. Under the race detector,
 // which slows encoding about tenfold, 5,000 events.
 func TestExportConstantMemory(t *testing.T) {
+	t.Parallel()
 	count := 100_000
 	if expRace() || testing.Short() {
 		count = 5_000

@@ -13,6 +13,7 @@ import (
 )
 
 func TestExportGeoJSON(t *testing.T) {
+	t.Parallel()
 	events := expAll(t)
 	out := expExport(t, "geojson", "", events)
 	fc, err := geojson.UnmarshalFeatureCollection(out)

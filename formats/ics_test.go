@@ -30,6 +30,7 @@ func expICSLines(t *testing.T, out []byte) {
 }
 
 func TestExportICS(t *testing.T) {
+	t.Parallel()
 	events := expAll(t)
 	out := expExport(t, "ics", "", events)
 	expICSLines(t, out)

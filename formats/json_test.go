@@ -9,6 +9,7 @@ import (
 )
 
 func TestExportJSON(t *testing.T) {
+	t.Parallel()
 	events := expAll(t)
 	out := expExport(t, "json", "", events)
 	var got []json.RawMessage

@@ -9,6 +9,7 @@ import (
 )
 
 func TestExportJSONLD(t *testing.T) {
+	t.Parallel()
 	events := expAll(t)
 	out := expExport(t, "jsonld", "", events)
 	var doc struct {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestExportNDJSON(t *testing.T) {
+	t.Parallel()
 	events := expAll(t)
 	out := expExport(t, "ndjson", "", events)
 	sc := bufio.NewScanner(bytes.NewReader(out))

@@ -36,6 +36,7 @@ func jsonOf(t *testing.T, v any) string {
 // TestDates checks, for each precision, qualifier and kind of interval, the TimelineJS
 // start_date, end_date and display_date and the vis start, end and type.
 func TestDates(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, edtf         string
 		start, end         string // TimelineJS dates as JSON; end "" = no end_date
@@ -154,6 +155,7 @@ func TestDates(t *testing.T) {
 
 // TestDateOutOfEDTF: a Date built by hand, without EDTF text, still encodes.
 func TestDateOutOfEDTF(t *testing.T) {
+	t.Parallel()
 	d := models.MustParseDate("2026-01-23")
 	d.EDTF = ""
 	e := models.Event{Slug: "x", Title: "X", Date: d}
@@ -185,6 +187,7 @@ func itemIDs(d formats.VisDoc) []string {
 // TestOrderAndUniqueness: the order given is kept (the encoders never sort), each event
 // appears once, and ids are unique even for events without slugs or ids.
 func TestOrderAndUniqueness(t *testing.T) {
+	t.Parallel()
 	late, early, mid := ev("late", "Late", "2026-03"), ev("early", "Early", "2001"), ev("mid", "Mid", "2020-05-05")
 	noSlug := ev("", "No slug", "2020")
 	noSlug.ID = models.NewID()
@@ -221,6 +224,7 @@ func TestOrderAndUniqueness(t *testing.T) {
 
 // TestTitleSlide: the title slide exists only with a title, has no date and is escaped.
 func TestTitleSlide(t *testing.T) {
+	t.Parallel()
 	in := []models.Event{ev("a", "A", "2026"), ev("b", "B", "2026")}
 	if d := formats.TimelineJS(in, formats.TimelineOptions{}); d.Title != nil {
 		t.Errorf("title slide without a title: %+v", d.Title)
@@ -266,6 +270,7 @@ func rich() (models.Event, []models.Actor) {
 // TestSlideText: the slide body has the summary, participants with roles and whom they
 // represent, the location, the quotes only, with speakers, and the sources.
 func TestSlideText(t *testing.T) {
+	t.Parallel()
 	e, actors := rich()
 	s := formats.TimelineJS([]models.Event{e}, formats.TimelineOptions{Actors: actors}).Events[0]
 	if s.Text.Headline != "Putin meets Witkoff in Moscow" {
@@ -309,6 +314,7 @@ func TestSlideText(t *testing.T) {
 // TestFallbacks: events as the store returns them without include: participants by
 // id, no location, no quotes, no sources; Actors fills in names it knows.
 func TestFallbacks(t *testing.T) {
+	t.Parallel()
 	e, actors := rich()
 	bare := e
 	bare.LocationData, bare.StatementsData, bare.SourcesData = nil, nil, nil
@@ -358,6 +364,7 @@ func TestFallbacks(t *testing.T) {
 
 // TestEscaping: user text never reaches the documents as markup.
 func TestEscaping(t *testing.T) {
+	t.Parallel()
 	const xss = `<script>alert("x")</script>`
 	const img = `<img src=x onerror=alert(1)>`
 	a := models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: "evil", Name: img + " & Co"}
@@ -419,6 +426,7 @@ func TestEscaping(t *testing.T) {
 
 // TestGroupBy: lanes by type, first participant and location, in TimelineJS and vis.
 func TestGroupBy(t *testing.T) {
+	t.Parallel()
 	russia := models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: "russia", Name: "Russia"}
 	ukraine := models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: "ukraine", Name: "Ukraine"}
 	ad := models.Location{Meta: models.Meta{ID: models.NewID()}, Slug: "abu-dhabi", Name: "Abu Dhabi"}
@@ -502,6 +510,7 @@ func TestGroupBy(t *testing.T) {
 
 // TestTLDateDecoding: TimelineJS dates are read as TimelineJS reads them.
 func TestTLDateDecoding(t *testing.T) {
+	t.Parallel()
 	good := map[string]string{
 		`{"year":2026,"month":1,"day":23}`:             `{"year":2026,"month":1,"day":23}`,
 		`{"year":"1963","month":"8","day":"9"}`:        `{"year":1963,"month":8,"day":9}`,
@@ -534,6 +543,7 @@ func TestTLDateDecoding(t *testing.T) {
 // TimelineJSDoc, so the types accept the real format (no member unknown to them), and
 // checks that parley's output has the examples' shape. See testdata/ORIGIN.md.
 func TestOfficialExamples(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		file   string
 		events int
@@ -676,6 +686,7 @@ func embedSeed(t *testing.T) ([]models.Event, []models.Actor) {
 // TestSeedDataset encodes the built-in dataset: every event once, in order, with the
 // story's dates and quotes.
 func TestSeedDataset(t *testing.T) {
+	t.Parallel()
 	events, actors := embedSeed(t)
 	opt := formats.TimelineOptions{Title: "Abu Dhabi talks", GroupBy: formats.GroupByLocation, Actors: actors}
 	tl := formats.TimelineJS(events, opt)

@@ -25,6 +25,7 @@ func dateEqual(a, b Date) bool {
 }
 
 func TestParseDateAccepted(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in          string
 		start, end  string
@@ -105,6 +106,7 @@ func TestParseDateAccepted(t *testing.T) {
 }
 
 func TestParseDateRejected(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 	}{
@@ -199,6 +201,7 @@ func TestParseDateRejected(t *testing.T) {
 }
 
 func TestParseDateErrorMessage(t *testing.T) {
+	t.Parallel()
 	_, err := ParseDate("2025-13")
 	if got, want := err.Error(), `invalid date "2025-13": month must be 01-12`; got != want {
 		t.Errorf("error = %q, want %q", got, want)
@@ -206,6 +209,7 @@ func TestParseDateErrorMessage(t *testing.T) {
 }
 
 func TestMustParseDatePanics(t *testing.T) {
+	t.Parallel()
 	defer func() {
 		if recover() == nil {
 			t.Error("MustParseDate did not panic on a bad date")
@@ -215,6 +219,7 @@ func TestMustParseDatePanics(t *testing.T) {
 }
 
 func TestDateOverlaps(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b string
 		want bool
@@ -248,6 +253,7 @@ func TestDateOverlaps(t *testing.T) {
 }
 
 func TestDateZero(t *testing.T) {
+	t.Parallel()
 	var d Date
 	if !d.IsZero() {
 		t.Error("zero Date: IsZero() = false")
@@ -261,6 +267,7 @@ func TestDateZero(t *testing.T) {
 }
 
 func TestDateMarshalJSON(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want string
@@ -303,6 +310,7 @@ func TestDateMarshalJSON(t *testing.T) {
 }
 
 func TestDateUnmarshalJSON(t *testing.T) {
+	t.Parallel()
 	full := `"edtf":"2025-08~","start":"2025-08-01T00:00:00Z","end":"2025-09-01T00:00:00Z","precision":"month","approximate":true,"uncertain":false`
 	tests := []struct {
 		name, in string
@@ -379,6 +387,7 @@ func TestDateUnmarshalJSON(t *testing.T) {
 }
 
 func TestDateUnmarshalJSONDirect(t *testing.T) {
+	t.Parallel()
 	// Callers that bypass json.Unmarshal may hand over anything.
 	for _, in := range []string{``, `{`, `{"edtf":"2025"`, `"2025" "2026"`, `{"edtf":"2025"} x`, `null null`, `{"edtf" "2025"}`} {
 		d := MustParseDate("2024")
@@ -397,6 +406,7 @@ func TestDateUnmarshalJSONDirect(t *testing.T) {
 }
 
 func TestDateJSONInStruct(t *testing.T) {
+	t.Parallel()
 	type event struct {
 		When  Date  `json:"when"`
 		Until *Date `json:"until,omitempty"`

@@ -67,6 +67,7 @@ func dtEvent(t *testing.T, d *testFile, slug string) *models.Event {
 }
 
 func TestDatasetDecodesStrictly(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	if len(d.Actors) == 0 || len(d.Events) == 0 || len(d.Statements) == 0 {
 		t.Fatal("dataset is empty")
@@ -84,6 +85,7 @@ func TestDatasetDecodesStrictly(t *testing.T) {
 }
 
 func TestDatasetCounts(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	quotes := 0
 	for _, s := range d.Statements {
@@ -110,6 +112,7 @@ func TestDatasetCounts(t *testing.T) {
 }
 
 func TestDatasetValidates(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	check := func(kind string, i int, name string, err error) {
 		if err != nil {
@@ -134,6 +137,7 @@ func TestDatasetValidates(t *testing.T) {
 }
 
 func TestDatasetIDs(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	seen := map[models.ID]string{}
 	add := func(what string, m *models.Meta) {
@@ -178,6 +182,7 @@ func TestDatasetIDs(t *testing.T) {
 // right kind in the file, that affiliations point to actors listed earlier and parents
 // to events listed earlier (the loader inserts in file order).
 func TestDatasetReferences(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	slugs := func(kind string, list []string) map[string]int {
 		m := map[string]int{}
@@ -266,6 +271,7 @@ func TestDatasetReferences(t *testing.T) {
 }
 
 func TestDatasetCitesSources(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	cites := func(where string, refs []*models.Ref) {
 		if len(refs) == 0 {
@@ -291,6 +297,7 @@ func TestDatasetCitesSources(t *testing.T) {
 // a pair of curly quotes in the article, less at most one trailing comma or full stop
 // that closes the reporting sentence (“…,” he said).
 func TestDatasetQuotesAreVerbatim(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	article := dtArticle(t)
 	for i, s := range d.Statements {
@@ -338,6 +345,7 @@ func TestDatasetQuotesAreVerbatim(t *testing.T) {
 }
 
 func TestDatasetDates(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	check := func(where string, dt models.Date) {
 		if dt.IsZero() {
@@ -371,6 +379,7 @@ func TestDatasetDates(t *testing.T) {
 }
 
 func TestDatasetChronology(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	talks := dtEvent(t, d, "abu-dhabi-trilateral-talks")
 	day1 := dtEvent(t, d, "abu-dhabi-trilateral-talks-day-1")
@@ -424,6 +433,7 @@ func TestDatasetChronology(t *testing.T) {
 // the talks list the three states themselves, so "events where Russia and Ukraine both
 // took part" finds them, and no one the article does not name takes part.
 func TestDatasetParticipants(t *testing.T) {
+	t.Parallel()
 	d := dtLoad(t)
 	type part struct{ actor, role, represents string }
 	parts := func(e *models.Event) []part {

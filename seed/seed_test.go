@@ -14,6 +14,7 @@ import (
 // TestLoadIsIdempotent loads the dataset into an empty database of each kind, then again:
 // the second run creates nothing and leaves every row and version as it was.
 func TestLoadIsIdempotent(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		f, err := seed.Dataset()
@@ -61,6 +62,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 // as the race does not bite every time; without the lock the losers fail with a
 // conflict or see a half-loaded database.
 func TestLoadIfEmptyConcurrently(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow: several rounds of seeding")
 	}
@@ -119,6 +121,7 @@ func TestLoadIfEmptyConcurrently(t *testing.T) {
 // TestLoadConcurrently runs three `parley seed` loads at once on one empty database:
 // none fails, and between them they create every entity once.
 func TestLoadConcurrently(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow: several rounds of seeding")
 	}

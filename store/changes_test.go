@@ -15,6 +15,7 @@ import (
 // then commits a later change: the feed shows neither until the older one ends, then
 // both in transaction order, so a reader resuming from its cursor skips nothing.
 func TestChangesWaitForOlderTransactions(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t, store.Postgres)
 	s, err := store.Open(bg, url, store.Options{})
 	must(t, err)

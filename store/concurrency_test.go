@@ -19,6 +19,7 @@ const raceRounds = 12
 // the others get EPRECONDITION (never an internal error), and the history has one
 // revision per accepted write.
 func TestConcurrentReplace(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := mkActor(t, s, "Russia", models.ActorState, "RU")
 		e := mkEvent(t, s, newEvent("Meeting", "2026-01-23"))
@@ -74,6 +75,7 @@ func TestConcurrentReplace(t *testing.T) {
 // slug all succeed with distinct slugs; the client never chose the slug, so a conflict
 // on it (or an internal error) would be the server's fault.
 func TestConcurrentCreateSameName(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		const n = 6
 		for round := range raceRounds / 2 {

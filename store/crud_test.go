@@ -260,6 +260,7 @@ func lifecycles() []lifecycle {
 // TestCRUDLifecycle creates, reads (by id and slug), replaces and deletes one entity of
 // every kind, checking ids, versions, timestamps and slugs at each step.
 func TestCRUDLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		for _, c := range lifecycles() {
 			t.Run(c.kind, func(t *testing.T) {
@@ -336,6 +337,7 @@ func TestCRUDLifecycle(t *testing.T) {
 // TestSlugDerivation covers slugs derived from names: folding, collisions (-2, -3),
 // a taken explicit "-2", names with no Latin letters, and slugs on replace.
 func TestSlugDerivation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		actor := func(name, slug string) string {
 			a := newActor(name, models.ActorPerson, "")
@@ -389,6 +391,7 @@ func TestSlugDerivation(t *testing.T) {
 // TestReplaceEventChildren checks that PUT replaces participants, tags, sources and
 // relations wholesale, and that filters see the new child rows only.
 func TestReplaceEventChildren(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ua := mkActor(t, s, "Ukraine", models.ActorState, "UA")
 		ru := mkActor(t, s, "Russia", models.ActorState, "RU")
@@ -478,6 +481,7 @@ func ptrDate(s string) *models.Date {
 // TestDeleteReferenced checks that an entity something still refers to cannot be
 // deleted: ECONFLICT, the row, its children and its history unchanged.
 func TestDeleteReferenced(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ua := mkActor(t, s, "Ukraine", models.ActorState, "UA")
 		umerov := mkActor(t, s, "Rustem Umerov", models.ActorPerson, "UA")

@@ -108,6 +108,7 @@ func wantCycleRefused(t *testing.T, s *store.Store, field string, write func() e
 // of the cycle a write would close, and representation inside an event never loops;
 // relations, which are no hierarchy, may point both ways.
 func TestCyclesRefusedAtWriteTime(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := mkActor(t, s, "A", models.ActorState, "")
 		b := mkActor(t, s, "B", models.ActorOrganization, "")
@@ -189,6 +190,7 @@ func TestCyclesRefusedAtWriteTime(t *testing.T) {
 // the foreign key checks deadlock too). Trials run side by side: each deadlock costs
 // PostgreSQL's deadlock_timeout (a second) of waiting.
 func TestConcurrentCrossWritesMakeNoCycle(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow: many concurrent trials")
 	}
@@ -279,6 +281,7 @@ func assertForest(t *testing.T, s *store.Store) {
 // refused line by line: atomic, nothing is written; otherwise everything but the cycle
 // and what names it is kept, and the report names the cycle's lines.
 func TestImportRefusesCycles(t *testing.T) {
+	t.Parallel()
 	ids := func(n int) []models.ID {
 		out := make([]models.ID, n)
 		for i := range out {
@@ -414,6 +417,7 @@ func reorder(t *testing.T, bundle []byte, inline bool) []byte {
 // before their events) import, within a window and across windows, to the database the
 // bundle came from.
 func TestImportForwardReferences(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		var actors []*models.Actor
 		for i := range 5 {
@@ -467,6 +471,7 @@ func TestImportForwardReferences(t *testing.T) {
 // get the time of the import. A nil id or a version below 1 names no stored state and
 // is refused.
 func TestImportStatedZeroMeta(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		zero := "0001-01-01T00:00:00Z"
 		// The line as an export writes it: the actor's meta is all the zero value but
@@ -531,6 +536,7 @@ func TestImportStatedZeroMeta(t *testing.T) {
 // are) at once on PostgreSQL: one creates them, the other finds them unchanged, and
 // neither refuses a line because the other took its slugs.
 func TestParallelSlugOnlyImports(t *testing.T) {
+	t.Parallel()
 	s := storetest.Open(t, store.Postgres)
 	const trials, actors, events = 4, 30, 10
 	for trial := range trials {

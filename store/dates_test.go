@@ -38,6 +38,7 @@ var roundTripDates = []string{
 // dates and checks that EDTF, start, end, precision and flags come back exactly, and
 // that each date's own interval finds it.
 func TestDateRoundTrip(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		checkRoundTrip(t, s, roundTripDates)
 	})
@@ -47,6 +48,7 @@ func TestDateRoundTrip(t *testing.T) {
 // both edges, on both databases; dates whose UTC interval leaves that range ("9999"
 // ends at 10000-01-01T00:00Z) are refused by the parser, before any database sees them.
 func TestDateRoundTripExtremeYears(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		// The supported range (years 0001-9998 in UTC) round-trips exactly at both edges...
 		checkRoundTrip(t, s, []string{"0001", "0001-01-01T00:00Z", "9998", "9998-12-31", "9998-12-31T23:59:59Z", "0001-01-01T00:30-01:00"})

@@ -12,6 +12,7 @@ import (
 // TestDuplicateSlug: an explicit slug another entity of the same kind holds is a
 // conflict on "slug", on create and on replace; the same slug in another kind is fine.
 func TestDuplicateSlug(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := mkActor(t, s, "Abu Dhabi", models.ActorGroup, "")
 		l := mkLocation(t, s, "Abu Dhabi", "AE")
@@ -97,6 +98,7 @@ func TestDuplicateSlug(t *testing.T) {
 // TestDuplicateID: an explicit id that is taken is a conflict on "id" for every kind;
 // an explicit fresh id is kept.
 func TestDuplicateID(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := mkActor(t, s, "Russia", models.ActorState, "RU")
 		l := mkLocation(t, s, "Moscow", "RU")
@@ -195,6 +197,7 @@ func (f refFixture) validEvent() *models.Event {
 // TestMissingReferences: a reference to an entity that does not exist is a 422 naming
 // the exact field, for ids and slugs alike, and nothing is written.
 func TestMissingReferences(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newRefFixture(t, s)
 		target := mkEvent(t, s, newEvent("Replace target", "2026-03"))
@@ -267,6 +270,7 @@ func TestMissingReferences(t *testing.T) {
 // TestReferencesBySlug: references written as slugs are stored, returned and recorded
 // as ids.
 func TestReferencesBySlug(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newRefFixture(t, s)
 		e := newEvent("Round", "2026-01-23")
@@ -336,6 +340,7 @@ func TestReferencesBySlug(t *testing.T) {
 // TestValidationErrors: invalid content is a 422 listing every bad field, and nothing is
 // written.
 func TestValidationErrors(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newRefFixture(t, s)
 		before := countAll(t, s)
@@ -457,6 +462,7 @@ func TestValidationErrors(t *testing.T) {
 // TestStaleVersion: a replace or delete naming a version other than the stored one is
 // refused with EPRECONDITION and changes nothing.
 func TestStaleVersion(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := mkActor(t, s, "Russia", models.ActorState, "RU")
 		e := mkEvent(t, s, newEvent("Meeting", "2026-01-23"))
@@ -512,6 +518,7 @@ func TestStaleVersion(t *testing.T) {
 // TestRejectedWritesLeaveNoTrace runs refused writes of every kind against a populated
 // database and checks that rows, child rows, versions and histories are as before.
 func TestRejectedWritesLeaveNoTrace(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newRefFixture(t, s)
 		e := f.validEvent()
@@ -593,6 +600,7 @@ func TestRejectedWritesLeaveNoTrace(t *testing.T) {
 // problem and gets one field error (models.Event.Validate and the store's resolver used
 // to both report it).
 func TestDuplicateParticipantReportedOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ua := mkActor(t, s, "Ukraine", models.ActorState, "UA")
 		e := newEvent("X", "2026")

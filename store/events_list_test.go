@@ -172,6 +172,7 @@ func reversed(xs []string) []string {
 // TestListEventsFilters runs every /events filter over the dataset and checks the exact
 // events returned, in date order.
 func TestListEventsFilters(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		d := buildDataset(t, s)
 		A, L, S, E := d.actors, d.locations, d.sources, d.events
@@ -249,6 +250,7 @@ func TestListEventsFilters(t *testing.T) {
 // TestListEventsActorWithSeveralRoles: an actor with two roles in one event is listed
 // once, whichever query serves the filter, and paging never repeats it.
 func TestListEventsActorWithSeveralRoles(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		us := mkActor(t, s, "United States", models.ActorState, "US")
 		ru := mkActor(t, s, "Russia", models.ActorState, "RU")
@@ -324,6 +326,7 @@ func TestListEventsActorWithSeveralRoles(t *testing.T) {
 // TestListEventsSort checks each sort order over the dataset, ties on the date broken by
 // id (abu and day1 start together), and the default (-date).
 func TestListEventsSort(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		d := buildDataset(t, s)
 		if d.events["abu"].ID.String() > d.events["day1"].ID.String() {
@@ -354,6 +357,7 @@ func TestListEventsSort(t *testing.T) {
 // TestListEventsInclude checks that include embeds the right actors, locations, sources
 // and statements, in the right places, and nothing when not asked.
 func TestListEventsInclude(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		d := buildDataset(t, s)
 		all := store.Include{Participants: true, Location: true, Sources: true, Statements: true}

@@ -44,6 +44,7 @@ func shapeOf(t *testing.T, mu *sync.Mutex, trace *[]string, fn func() error) str
 // the filter and the cap. It would fail if the tag filter went back to one EXISTS per
 // tag, or if a cap were dropped.
 func TestFilterShapeBounded(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		var mu sync.Mutex
@@ -160,6 +161,7 @@ func fieldsOf(err error) []models.FieldError {
 // has it on every pooled connection: a statement that runs longer is stopped by the
 // server, whatever its client does.
 func TestStatementTimeout(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t, store.Postgres)
 	s, err := store.Open(context.Background(), url, store.Options{StatementTimeout: 150 * time.Millisecond, MaxOpenConns: 3})
 	if err != nil {
@@ -190,6 +192,7 @@ func TestStatementTimeout(t *testing.T) {
 // TestImportLiftsStatementTimeout imports under a statement timeout too short for any
 // of its statements: the import lifts it inside its own transaction.
 func TestImportLiftsStatementTimeout(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t, store.Postgres)
 	ctx := context.Background()
 	setup, err := store.Open(ctx, url, store.Options{})

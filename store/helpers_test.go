@@ -15,12 +15,9 @@ import (
 )
 
 // Shared helpers of the store suite. Every test runs through storetest.Each, so each
-// dialect subtest gets its own empty, migrated database and may assert exact contents.
-//
-// The tests do not call t.Parallel: models.Slugify is not yet safe for concurrent use
-// (see TestSlugifyConcurrentUse), and a create racing a create in another test could
-// panic and take the whole binary down. Once it is fixed, t.Parallel() at the top of
-// each storetest.Each test roughly halves the PostgreSQL run.
+// dialect subtest gets its own empty, migrated database and may assert exact contents;
+// the tests therefore run in parallel. The few that change package state (the search
+// probe) do not call t.Parallel, so they run before the parallel ones start.
 
 var bg = context.Background()
 

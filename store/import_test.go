@@ -92,6 +92,7 @@ func fingerprint(t *testing.T, s *store.Store) map[string]int64 {
 // importer falls back to line by line, reports exactly the offending line, keeps the
 // others when not atomic and writes nothing when atomic.
 func TestImportBatchRefused(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		must(t, store.ExecForTest(s, "CREATE UNIQUE INDEX test_refused ON events (summary) WHERE summary = 'refused'"))
 		kinds, es := generated(t, 300)
@@ -140,6 +141,7 @@ func TestImportBatchRefused(t *testing.T) {
 // TestImportLineSemantics checks that reading ahead in windows changes no outcome: each
 // case's records, all in one window, give what importing them one by one gives.
 func TestImportLineSemantics(t *testing.T) {
+	t.Parallel()
 	a1 := models.NewID()
 	actor := func(id models.ID, slug, name string) *models.Actor {
 		return &models.Actor{Meta: models.Meta{ID: id}, Slug: slug, Name: name, Kind: models.ActorState, Country: "NO"}
@@ -221,6 +223,7 @@ func TestImportLineSemantics(t *testing.T) {
 // TestImportAnalyzes checks that a large import leaves the planner statistics of what it
 // wrote up to date, as a bulk load should (autovacuum may be late, or off).
 func TestImportAnalyzes(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		kinds, es := generated(t, 1000)
 		rep, err := s.Import(bg, records(kinds, es), store.ImportOptions{Atomic: true})
@@ -244,6 +247,7 @@ func TestImportAnalyzes(t *testing.T) {
 // relation lands, and an event is found by the words of a statement about it, which
 // the batched insert of statements must have added to the event's search text.
 func TestImportStatementsAndRelations(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		kinds, es := generate(t, 600, true)
 		var quoted *models.Statement

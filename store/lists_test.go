@@ -20,6 +20,7 @@ var stmtDateOrder = []string{"ru-alaska", "z-jan", "w-abu", "z-abu", "ru-late"}
 
 // TestListStatements checks each statement filter and sort over the dataset.
 func TestListStatements(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		d := buildDataset(t, s)
 		yes, no := true, false
@@ -87,6 +88,7 @@ func TestListStatements(t *testing.T) {
 // TestActorEventsAndStatements: an actor's events and statements, by id or slug, with
 // the other filters still applying; an unknown actor is not found.
 func TestActorEventsAndStatements(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		d := buildDataset(t, s)
 		evs := func(ref string, f store.EventFilter) []string {
@@ -143,6 +145,7 @@ func TestActorEventsAndStatements(t *testing.T) {
 // TestListActorsLocationsSources checks the filters, sorts and pagination of the
 // actor, location and source lists.
 func TestListActorsLocationsSources(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		names := namer{}
 		for _, a := range []struct {

@@ -13,6 +13,7 @@ import (
 // TestLogsFailedStatements checks that the SQL log keeps what an operator needs (a failed
 // statement, with its SQL) and stays quiet for statements that succeed quickly.
 func TestLogsFailedStatements(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			var buf bytes.Buffer

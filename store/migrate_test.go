@@ -19,6 +19,7 @@ import (
 // already exists" on SQLite). The first round starts from nothing, the others from an
 // empty goose version table.
 func TestConcurrentMigrateUp(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow: several rounds of migrations from empty")
 	}

@@ -65,6 +65,7 @@ func checkPaging[T any](t *testing.T, limit int, want []models.ID, id func(T) mo
 // sort with several page sizes and checks the pages add up to one unpaginated listing
 // exactly, and that the listing itself is ordered by (key, id).
 func TestKeysetPagination(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		// Six date patterns; four of them start at 2026-01-01T00:00Z.
 		patterns := []string{"2026-01-01", "2026-01-02", "2026-01", "2026-01-02", "2025-12-31T23:00-01:00", "2026-01-01T00:00Z/2026-01-03"}
@@ -208,6 +209,7 @@ func ordered(sort string, a, b models.Event) bool {
 // TestListParameterErrors: bad cursors, limits, sorts and unknown filter references are
 // 400s (EINVALID) naming the parameter.
 func TestListParameterErrors(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		for i := range 3 {
 			mkEvent(t, s, newEvent(fmt.Sprintf("E%d", i), "2026-01-0"+fmt.Sprint(i+1)))

@@ -23,6 +23,7 @@ func (e sqliteErr) Code() int     { return int(e) }
 // again, whole, a bounded number of times, and what still fails is a 503; anything
 // else is answered at once, as it is.
 func TestTransactRetriesContention(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		for _, tc := range []struct {
 			name     string
@@ -72,6 +73,7 @@ func TestTransactRetriesContention(t *testing.T) {
 // transaction no longer than its request lasts, and never longer than BusyWait: then a
 // 503, not a 500 after SQLite's busy timeout; meanwhile reads go on.
 func TestSQLiteWritesQueueWithTheRequest(t *testing.T) {
+	t.Parallel()
 	s := storetest.Open(t, store.SQLite)
 	holding, release := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
@@ -126,6 +128,7 @@ func TestSQLiteWritesQueueWithTheRequest(t *testing.T) {
 // reports it as an interrupted statement rather than a context error. (The SQLite driver
 // interrupts statements it executes, not the steps of a query's rows.)
 func TestCancelledStatementIsNotInternal(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		runaway := "SELECT pg_sleep(30)"
 		if s.Dialect() == store.SQLite {
@@ -145,6 +148,7 @@ func TestCancelledStatementIsNotInternal(t *testing.T) {
 // and given to the next request once its lease has run out, as when the process that
 // claimed it died; a completed answer is replayed until it expires.
 func TestIdempotencyLease(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		lease := store.IdempotencyLease
 		claim := func(hash string) (*store.StoredResponse, error) {

@@ -12,6 +12,7 @@ import (
 // version, the action, the author from the context and the entity's whole state; the
 // history stays readable by id after the entity is deleted.
 func TestRevisions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		tester := store.WithAuthor(bg, "tester")
 

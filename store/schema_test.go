@@ -13,6 +13,7 @@ import (
 // TestSchemaMatchesModels migrates an empty database and checks that GORM's migrator
 // finds nothing to change: the SQL migrations and the models describe the same schema.
 func TestSchemaMatchesModels(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ddl, err := s.SchemaDrift(context.Background())
 		if err != nil {
@@ -26,6 +27,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 
 // TestMigrateDownUp rolls every migration back and applies it again.
 func TestMigrateDownUp(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		st, err := s.MigrateStatus(ctx)
@@ -51,6 +53,7 @@ func TestMigrateDownUp(t *testing.T) {
 // standby, so the health check skips it and every read, opted in or not, goes to the
 // primary. (TestStreamingReplica in api runs a real standby.)
 func TestReadReplicas(t *testing.T) {
+	t.Parallel()
 	url := storetest.URL(t, store.Postgres)
 	ctx := context.Background()
 	s, err := store.Open(ctx, url, store.Options{ReadReplicas: []string{url}})

@@ -13,6 +13,7 @@ import (
 // TestSearch runs the same queries on both databases over events and statements whose
 // words cover phrases, exclusions, alternatives, hyphens, apostrophes and Cyrillic.
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		putin := &models.Actor{Name: "Vladimir Putin", Kind: models.ActorPerson}

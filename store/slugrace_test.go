@@ -14,6 +14,7 @@ import (
 // safe for concurrent use: the same answer every time and no panic. Panics are
 // recovered here so that a failure does not take the other tests down with it.
 func TestSlugifyConcurrentUse(t *testing.T) {
+	t.Parallel()
 	const goroutines, calls = 4, 250
 	names := map[string]string{
 		"Zürich Erdoğan Talks": "zurich-erdogan-talks",

@@ -47,6 +47,7 @@ func checkEdgeBucket(t *testing.T, what string, got store.Bucket, want edgeWant,
 // are laid out and counted like any other, for every interval and grouping, with and
 // without from and to, on both databases.
 func TestStatsEdgeYears(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		a := mkActor(t, s, "Edge Republic", models.ActorState, "CH")
 		add := func(date string) {
@@ -142,6 +143,7 @@ func TestStatsEdgeYears(t *testing.T) {
 // from the data, or from one of each; and the refusal of a stated range holds on an
 // empty database.
 func TestStatsBucketCap(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		// Empty database: a stated range is laid out (or refused) all the same.
 		st, err := statsAt(s, "year", "", "0001", "5000")

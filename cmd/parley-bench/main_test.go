@@ -15,6 +15,7 @@ import (
 // PARLEY_TEST_POSTGRES_URL and checks that every workload kind was measured with a
 // positive rate on both sides and without a single error. It asserts no timings.
 func TestSmoke(t *testing.T) {
+	t.Parallel()
 	server := os.Getenv("PARLEY_TEST_POSTGRES_URL")
 	if server == "" {
 		t.Skip("PARLEY_TEST_POSTGRES_URL is not set: the harness needs a PostgreSQL server")

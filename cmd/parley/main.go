@@ -158,6 +158,11 @@ func serveCmd(cfg *config) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				ln, err := api.Listen(cfg.addr)
+				if err != nil {
+					return err
+				}
+				defer ln.Close()
 				n, err := st.MigrateUp(ctx)
 				if err != nil {
 					return err
@@ -171,7 +176,7 @@ func serveCmd(cfg *config) *cobra.Command {
 						return err
 					}
 				}
-				return api.Serve(ctx, cfg.addr, h, log)
+				return api.Serve(ctx, ln, h, log)
 			})
 		},
 	}

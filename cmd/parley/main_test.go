@@ -236,3 +236,28 @@ func TestKeysCLI(t *testing.T) {
 		t.Fatalf("a revoked key authenticates: %v", err)
 	}
 }
+
+// TestServePortTaken: serve on an address that is in use fails at once with a message
+// naming the address and --addr, and leaves the database as it was (not migrated, not
+// seeded).
+func TestServePortTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	db := filepath.Join(t.TempDir(), "taken.db")
+	_, err = run(t, context.Background(), "serve", "--addr", ln.Addr().String(), "--log-level", "error", "--database-url", db)
+	if err == nil || !strings.Contains(err.Error(), "already in use") || !strings.Contains(err.Error(), "--addr") {
+		t.Fatalf("serve on a taken port: %v", err)
+	}
+	out, err := run(t, context.Background(), "migrate", "status", "--database-url", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.Contains(line, "pending") {
+			t.Fatalf("the database was migrated before the port was checked: %q", out)
+		}
+	}
+}

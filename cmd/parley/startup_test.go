@@ -28,6 +28,7 @@ import (
 // duplicate key in `migrate up` on PostgreSQL, "table actors already exists" on SQLite,
 // or a seed conflict.
 func TestInstancesStartTogether(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow: builds the binary and starts nine instances per database")
 	}

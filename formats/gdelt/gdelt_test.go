@@ -182,6 +182,7 @@ func gdRoles(rec gdelt.Record) string {
 }
 
 func TestGDELTLayouts(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	for _, tc := range []struct {
 		name      string
@@ -240,6 +241,7 @@ func TestGDELTLayouts(t *testing.T) {
 }
 
 func TestGDELTEventTypes(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	const us, ru = "gdelt-usa-united-states", "gdelt-rus-russia"
 	p, h, m := models.RoleParticipant, models.RoleHost, models.RoleMediator
@@ -306,6 +308,7 @@ func TestGDELTEventTypes(t *testing.T) {
 }
 
 func TestGDELTOneActor(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	for _, tc := range []struct {
 		name    string
@@ -336,6 +339,7 @@ func TestGDELTOneActor(t *testing.T) {
 }
 
 func TestGDELTCAMEOFilter(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	var in strings.Builder
 	codes := []string{"036", "0311", "031", "190", "1041", "057", "14", "046"}
@@ -381,6 +385,7 @@ func TestGDELTCAMEOFilter(t *testing.T) {
 }
 
 func TestGDELTSkips(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	good := gdRow(l.v1daily, nil)
 	sixty := strings.Join(strings.Split(gdRow(l.v2, nil), "\t")[:60], "\t") + "\n"
@@ -423,6 +428,7 @@ func TestGDELTSkips(t *testing.T) {
 }
 
 func TestGDELTFIPS(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	for fips, iso := range map[string]string{
 		"UP": "UA", "RS": "RU", "US": "US", "AE": "AE", "SZ": "CH", "GM": "DE", "UK": "GB",
@@ -462,6 +468,7 @@ func TestGDELTFIPS(t *testing.T) {
 }
 
 func TestGDELTActors(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	for _, tc := range []struct {
 		code, name, country, typ, known string
@@ -528,6 +535,7 @@ func TestGDELTActors(t *testing.T) {
 }
 
 func TestGDELTDeterministicSlugs(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	// The same actors and place in a 1.0 daily row, a 1.0 historical row and a 2.0 row,
 	// in two different files, with the actors in the other order in one of them.
@@ -567,6 +575,7 @@ func TestGDELTDeterministicSlugs(t *testing.T) {
 }
 
 func TestGDELTLocations(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	for _, tc := range []struct {
 		name              string
@@ -628,6 +637,7 @@ func TestGDELTLocations(t *testing.T) {
 }
 
 func TestGDELTSources(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	for _, tc := range []struct {
 		cols        []string
@@ -671,6 +681,7 @@ func gdZip(t *testing.T, files ...[2]string) []byte {
 }
 
 func TestGDELTZip(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	sample, err := os.ReadFile(filepath.Join(gdDir, "gdelt-sample-v1-daily-geoutils-fixture.tsv"))
 	if err != nil {
@@ -714,6 +725,7 @@ func TestGDELTZip(t *testing.T) {
 }
 
 func TestGDELTSampleFile(t *testing.T) {
+	t.Parallel()
 	f, err := os.Open(filepath.Join(gdDir, "gdelt-sample-v1-daily-geoutils-fixture.tsv"))
 	if err != nil {
 		t.Fatal(err)
@@ -780,6 +792,7 @@ func TestGDELTSampleFile(t *testing.T) {
 // TestGDELTCodeBook checks every code of the CAMEO code book: its description, and a
 // summary whose verb is in the past tense.
 func TestGDELTCodeBook(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	f, err := os.Open("cameo-codefile-schrodt-icews.txt") // the embedded code book
 	if err != nil {
@@ -832,6 +845,7 @@ func TestGDELTCodeBook(t *testing.T) {
 }
 
 func TestGDELTCountries(t *testing.T) {
+	t.Parallel()
 	for code, want := range map[string]string{
 		"USA": "US", "RUS": "RU", "UKR": "UA", "ARE": "AE", "GBR": "GB", "DEU": "DE", "CHN": "CN",
 		"ROM": "RO", "ROU": "RO", "TMP": "TL", "KSV": "XK", "ZAR": "CD", "PSE": "PS", "HKG": "HK",
@@ -851,6 +865,7 @@ func TestGDELTCountries(t *testing.T) {
 }
 
 func TestGDELTLineHandling(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	row := gdRow(l.v1daily, nil)
 	t.Run("BOM, CRLF, blank lines, no final newline", func(t *testing.T) {
@@ -905,6 +920,7 @@ func (e *gdErrReader) Read(p []byte) (int, error) {
 }
 
 func TestGDELTErrors(t *testing.T) {
+	t.Parallel()
 	l := gdLoadLayouts(t)
 	in := gdRow(l.v1daily, nil) + gdRow(l.v1daily, map[string]string{"EventCode": "190"}) + gdRow(l.v1daily, nil)
 	stop := errors.New("stop")
@@ -990,6 +1006,7 @@ func (s *gdStream) Read(p []byte) (int, error) {
 }
 
 func TestGDELTConstantMemory(t *testing.T) {
+	t.Parallel()
 	const rows = 200_000
 	heap := func() uint64 {
 		runtime.GC()
