@@ -124,7 +124,12 @@ func (s *Store) MigrateStatus(ctx context.Context) ([]MigrationStatus, error) {
 	}
 	out := make([]MigrationStatus, 0, len(st))
 	for _, m := range st {
-		out = append(out, MigrationStatus{Version: m.Source.Version, Source: m.Source.Path, Applied: m.State == goose.StateApplied})
+		src := m.Source.Path
+		if src == "" {
+			// A migration written in Go (a backfill) has no file of its own in the binary.
+			src = "(Go code in the migrations package)"
+		}
+		out = append(out, MigrationStatus{Version: m.Source.Version, Source: src, Applied: m.State == goose.StateApplied})
 	}
 	return out, nil
 }
