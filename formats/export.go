@@ -149,13 +149,12 @@ func NewExporter(format, entity string) (Exporter, error) {
 
 // NewExporterAt returns the format a place (AtExport or AtCLI) offers under the name
 // format, and its exporter for entity ("" meaning the format's first, "events"). An
-// unknown format or entity gives a *models.Error with code EINVALID naming the query
-// parameter.
+// unknown format (UnknownFormat) or entity gives a *models.Error with code EINVALID
+// naming the query parameter.
 func NewExporterAt(at Endpoint, format, entity string) (Format, Exporter, error) {
 	f, ok := Lookup(at, format)
 	if !ok || f.export == nil {
-		return Format{}, nil, &models.Error{Code: models.EINVALID, Message: "invalid export format",
-			Fields: []models.FieldError{{Field: "format", Message: "must be one of " + strings.Join(Names(at), ", ")}}}
+		return Format{}, nil, UnknownFormat(at, format)
 	}
 	if entity != "" && !slices.Contains(f.Entities, entity) {
 		var all, takers []string

@@ -84,13 +84,9 @@ func (h *Export) Events(c *gin.Context) {
 	format, entity := q.one("format"), q.one("entity")
 	var fm formats.Format
 	var enc formats.Exporter
-	if format == "" {
-		q.v.Add("format", "is required: one of %v", formats.Names(formats.AtExport))
-	} else {
-		var err error
-		if fm, enc, err = formats.NewExporterAt(formats.AtExport, format, entity); err != nil {
-			q.v.Merge("", err)
-		}
+	var err error
+	if fm, enc, err = formats.NewExporterAt(formats.AtExport, format, entity); err != nil {
+		q.v.Merge("", err)
 	}
 	if f.Sort == "relevance" {
 		q.v.Add("sort", "exports are in date or update order")

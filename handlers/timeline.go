@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/formats"
@@ -60,7 +59,7 @@ func (h *Timeline) Get(c *gin.Context) {
 	}
 	fm, ok := formats.Lookup(formats.AtTimeline, format)
 	if !ok {
-		q.v.Add("format", "must be one of %s", strings.Join(formats.Names(formats.AtTimeline), ", "))
+		q.v.Merge("", formats.UnknownFormat(formats.AtTimeline, format))
 	}
 	opt := formats.TimelineOptions{GroupBy: q.one("group_by"), Title: q.one("title")}
 	if !formats.ValidGroupBy(opt.GroupBy) {
