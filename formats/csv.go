@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/parley-api/parley/models"
 )
@@ -16,8 +18,17 @@ import (
 var ExportCSVEntities = []string{"events", "participants", "statements"}
 
 // ExportEventColumns are the columns of the csv export of events (entity "events", the
-// default): one row per event. Lists inside a cell are joined with "; ". Instants are
-// RFC 3339 in UTC; booleans are "true" or "false"; an absent value is the empty cell.
+// default): one row per event. Instants are RFC 3339 in UTC; booleans are "true" or
+// "false"; an absent value is the empty cell. A cell that holds a list (tags,
+// participants, participant_ids, participant_countries, source_ids, source_urls) is
+// itself one CSV record whose separator is ";" followed by a space: "Vladimir Putin
+// (host); Steve Witkoff (envoy)". A member that contains ";", a double quote or a line
+// break, or starts or ends with a space, is written in double quotes with its quotes
+// doubled ("Smith; ""Jr."" (host)"), so every cell splits one way: with Python's
+// csv.reader([cell], delimiter=";", skipinitialspace=True), Go's csv.Reader with Comma
+// ';' and TrimLeadingSpace, or R's scan(text=cell, sep=";", quote="\"",
+// strip.white=TRUE). Strip the formula guard (see NewExporter) before splitting. The
+// long tables (entity=participants, entity=statements) have one value per cell.
 //
 //   - id, slug, title, type, cameo_code, status: the event's own fields. Read
 //     cameo_code as text: its leading zeros matter ("043").
@@ -155,8 +166,10 @@ func (x *exportCSV) End() error {
 }
 
 // csvFormulaStarts are the first characters that make a spreadsheet read a cell as a
-// formula (OWASP, CSV Injection): "=", "+", "-", "@", tab and carriage return.
-const csvFormulaStarts = "=+-@\t\r"
+// formula (OWASP, CSV Injection): "=", "+", "-", "@", tab and carriage return; and the
+// single quote itself, so that the guard can always be taken off: a text cell that
+// starts with ' has exactly one ' more than the stored text.
+const csvFormulaStarts = "=+-@\t\r'"
 
 // csvText guards a text cell against formula injection: one that starts with a
 // character of csvFormulaStarts gets a single quote before it, which spreadsheets take
@@ -193,12 +206,16 @@ func exportEventRows(e *models.Event, row []string, emit func([]string) error) e
 		}
 	}
 	start, end := exportBounds(e.Date)
+	var tags strings.Builder
+	for _, t := range e.Tags {
+		exportJoin(&tags, t)
+	}
 	vals := [...]string{
 		exportID(e.ID), e.Slug, e.Title, string(e.Type), e.CAMEO, string(e.Status),
 		e.Date.EDTF, start, end, string(e.Date.Precision),
 		strconv.FormatBool(e.Date.Approximate), strconv.FormatBool(e.Date.Uncertain),
 		exportLocationID(e), locName, locCountry, lat, lon,
-		e.Summary, strings.Join(e.Tags, exportListSep), names.String(), ids.String(), countries.String(),
+		e.Summary, tags.String(), names.String(), ids.String(), countries.String(),
 		exportSourceIDs(e.Sources, e.SourcesData), urls.String(), exportRef(e.Parent),
 		strconv.Itoa(len(e.StatementsData)), strconv.Itoa(e.Version),
 		exportTimestamp(e.CreatedAt), exportTimestamp(e.UpdatedAt),
@@ -248,14 +265,34 @@ func exportStatementRows(e *models.Event, row []string, emit func([]string) erro
 	return nil
 }
 
-// exportListSep joins the members of a list inside one csv cell.
+// exportListSep separates the members of a list inside one csv cell.
 const exportListSep = "; "
 
+// exportJoin adds a member to a list cell (see ExportEventColumns): as it is, or in
+// double quotes with its quotes doubled when it would otherwise split or read wrongly.
 func exportJoin(b *strings.Builder, s string) {
 	if b.Len() > 0 {
 		b.WriteString(exportListSep)
 	}
-	b.WriteString(s)
+	if !listMemberNeedsQuotes(s) {
+		b.WriteString(s)
+		return
+	}
+	b.WriteByte('"')
+	b.WriteString(strings.ReplaceAll(s, `"`, `""`))
+	b.WriteByte('"')
+}
+
+// listMemberNeedsQuotes reports whether a list member must be quoted: empty, holding the
+// separator, a quote or a line break, or with spaces at either end (which a reader that
+// skips the space after the separator would lose).
+func listMemberNeedsQuotes(s string) bool {
+	if s == "" || strings.ContainsAny(s, ";\"\r\n") {
+		return true
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsSpace(first) || unicode.IsSpace(last)
 }
 
 // exportLocationID is the event's location id, from the reference or the embedded data.

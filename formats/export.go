@@ -84,8 +84,9 @@ func (x exporter) FileExtension() string { return x.format.Extension }
 //     tab or a carriage return is written with a single quote (') before it, so that a
 //     spreadsheet shows it as text rather than running it; the numbers parley writes
 //     itself (CSVNumericColumns: coordinates, counts, versions) stay numbers, so a
-//     latitude of -33.9 is written as it is. Strip a leading ' from text cells to get
-//     the stored text back.
+//     latitude of -33.9 is written as it is. A text cell that starts with ' gets one
+//     more, so the rule to get the stored text back has no exception: strip one leading
+//     ' from a text cell that starts with one.
 //   - geojson (application/geo+json, RFC 7946): a FeatureCollection with one Point
 //     Feature per event whose embedded location has coordinates ([longitude, latitude]);
 //     events without them are left out, so the collection may have fewer features than
