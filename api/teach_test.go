@@ -3,8 +3,10 @@ package api_test
 import (
 	"fmt"
 	"maps"
+	"mime"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -184,6 +186,69 @@ func TestUnknownFormatListsAll(t *testing.T) {
 		p := c.get("/api/v1/export").problem(t, http.StatusBadRequest)
 		if want := "is required: one of " + strings.Join(formats.Names(formats.AtExport), ", "); len(p.Errors) != 1 || p.Errors[0].Message != want {
 			t.Errorf("/export without a format: %+v", p.Errors)
+		}
+	})
+}
+
+// TestExportFileNames: a download's Content-Disposition names what it holds, from the
+// parsed filter: the entity, the format when the extension does not say it, the dates,
+// the countries and the other filters; free text and long filters end with a hash of the
+// whole filter, so different filters never share a name; every name is plain ASCII
+// (letters, digits, hyphens) of bounded length, whatever the query held.
+func TestExportFileNames(t *testing.T) {
+	t.Parallel()
+	each(t, true, func(t *testing.T, c *client) {
+		name := func(path string) string {
+			t.Helper()
+			r := c.get(path)
+			if r.Status != 200 {
+				t.Fatalf("%s: %d %s", path, r.Status, r.Body)
+			}
+			disp, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition"))
+			if err != nil || disp != "attachment" {
+				t.Fatalf("%s: Content-Disposition %q: %v", path, r.Header.Get("Content-Disposition"), err)
+			}
+			n := params["filename"]
+			if !regexp.MustCompile(`^[a-z0-9-]{1,100}\.[a-z]+$`).MatchString(n) {
+				t.Errorf("%s: file name %q is not plain, bounded ASCII", path, n)
+			}
+			return n
+		}
+		for _, tc := range []struct{ path, want string }{
+			{"/api/v1/export" + q("format", "csv", "from", "2026-01", "to", "2026-01", "country", "RU"), "parley-events-2026-01-ru.csv"},
+			{"/api/v1/export" + q("format", "csv", "entity", "participants", "from", "2025-08", "to", "2026-01-23"), "parley-participants-2025-08-to-2026-01-23.csv"},
+			{"/api/v1/export" + q("format", "timelinejs", "actor", "vladimir-putin", "actor", "steve-witkoff", "match", "all"),
+				"parley-events-timelinejs-vladimir-putin-steve-witkoff-all.json"},
+			{"/api/v1/export" + q("format", "ics", "from", "2026-01-22", "type", "negotiation", "status", "held"), "parley-events-from-2026-01-22-negotiation-held.ics"},
+			{"/api/v1/export" + q("format", "ndjson"), "parley-events.ndjson"},
+			{"/api/v1/export" + q("format", "json"), "parley-events.json"},
+			{"/api/v1/graph" + q("format", "gexf", "country", "UA"), "parley-graph-ua.gexf"},
+		} {
+			if got := name(tc.path); got != tc.want {
+				t.Errorf("%s: file name %q, want %q", tc.path, got, tc.want)
+			}
+		}
+		// Free text, another script and hostile text: a readable part where there is
+		// one, a hash that tells them apart.
+		seen := map[string]string{}
+		for _, qv := range []string{"Abu Dhabi", "abu dhabi", "переговоры", `"; filename="../../etc/passwd`} {
+			n := name("/api/v1/export" + q("format", "json", "q", qv))
+			if !regexp.MustCompile(`^parley-events(-q-[a-z0-9-]+)?-[0-9a-f]{8}\.json$`).MatchString(n) {
+				t.Errorf("q=%q: file name %q", qv, n)
+			}
+			if other, ok := seen[n]; ok {
+				t.Errorf("q=%q and q=%q share the file name %q", qv, other, n)
+			}
+			seen[n] = qv
+		}
+		// A long filter is cut at a hyphen and keeps its hash.
+		var kv []string
+		for i := range 30 {
+			kv = append(kv, "tag", fmt.Sprintf("a-rather-long-tag-%02d", i))
+		}
+		n := name("/api/v1/export" + q(append([]string{"format", "csv"}, kv...)...))
+		if !strings.HasPrefix(n, "parley-events-a-rather-long-tag-00-") || !regexp.MustCompile(`-[0-9a-f]{8}\.csv$`).MatchString(n) {
+			t.Errorf("long filter: %q", n)
 		}
 	})
 }

@@ -84,7 +84,7 @@ func (h *Graph) Get(c *gin.Context) {
 	c.Header(totalEdgesHeader, strconv.FormatInt(g.TotalEdges, 10))
 	doc := fm.Graph(g)
 	if write, ok := doc.(formats.WriteFunc); ok {
-		stream(c, fm.MediaType, "parley-graph."+fm.Extension, write)
+		stream(c, fm.MediaType, exportFileName(fm, "graph", f), write)
 		return
 	}
 	c.JSON(http.StatusOK, doc)
