@@ -53,11 +53,11 @@ func TestDates(t *testing.T) {
 		{"day", "2026-01-22",
 			`{"year":2026,"month":1,"day":22}`, "", "22 January 2026",
 			"2026-01-22", "2026-01-23", "range", "day", "parley-precision-day"},
-		{"minute with an offset keeps the written clock time", "2026-01-23T18:00+04:00",
-			`{"year":2026,"month":1,"day":23,"hour":18,"minute":0}`, "", "23 January 2026, 18:00 (UTC+04:00)",
+		{"minute with an offset is placed at its instant in UTC", "2026-01-23T18:00+04:00",
+			`{"year":2026,"month":1,"day":23,"hour":14,"minute":0}`, "", "23 January 2026, 18:00 (UTC+04:00)",
 			"2026-01-23T18:00:00+04:00", "", "point", "minute", "parley-precision-minute"},
-		{"minute west of UTC stays on its local day", "2026-01-23T23:30-05:00",
-			`{"year":2026,"month":1,"day":23,"hour":23,"minute":30}`, "", "23 January 2026, 23:30 (UTC-05:00)",
+		{"minute west of UTC is placed on the next day in UTC", "2026-01-23T23:30-05:00",
+			`{"year":2026,"month":1,"day":24,"hour":4,"minute":30}`, "", "23 January 2026, 23:30 (UTC-05:00)",
 			"2026-01-23T23:30:00-05:00", "", "point", "minute", ""},
 		{"second at midnight UTC keeps hour 0", "2026-01-23T00:00:15Z",
 			`{"year":2026,"month":1,"day":23,"hour":0,"minute":0,"second":15}`, "", "23 January 2026, 00:00:15 (UTC)",
@@ -102,7 +102,7 @@ func TestDates(t *testing.T) {
 			`{"year":2025,"month":8}`, `{"year":2025,"month":9,"day":15}`, "August 2025 – 15 September 2025",
 			"2025-08-01", "2025-09-16", "range", "month", ""},
 		{"minute interval on one day", "2026-01-23T10:00+04:00/2026-01-23T14:00+04:00",
-			`{"year":2026,"month":1,"day":23,"hour":10,"minute":0}`, `{"year":2026,"month":1,"day":23,"hour":14,"minute":0}`,
+			`{"year":2026,"month":1,"day":23,"hour":6,"minute":0}`, `{"year":2026,"month":1,"day":23,"hour":10,"minute":0}`,
 			"23 January 2026, 10:00–14:00 (UTC+04:00)",
 			"2026-01-23T10:00:00+04:00", "2026-01-23T14:01:00+04:00", "range", "minute", ""},
 		{"minute interval over midnight", "2026-01-22T22:00Z/2026-01-23T02:00Z",
@@ -110,12 +110,20 @@ func TestDates(t *testing.T) {
 			"22 January 2026, 22:00 (UTC) – 23 January 2026, 02:00 (UTC)",
 			"2026-01-22T22:00:00Z", "2026-01-23T02:01:00Z", "range", "minute", ""},
 		{"a day to a minute", "2026-01-23/2026-01-24T10:00+04:00",
-			`{"year":2026,"month":1,"day":23}`, `{"year":2026,"month":1,"day":24,"hour":10,"minute":0}`,
+			`{"year":2026,"month":1,"day":23}`, `{"year":2026,"month":1,"day":24,"hour":6,"minute":0}`,
 			"23 January 2026 – 24 January 2026, 10:00 (UTC+04:00)",
 			"2026-01-23", "2026-01-24T10:01:00+04:00", "range", "day", ""},
 		{"an interval of one day is a single day", "2026-01-23/2026-01-23",
 			`{"year":2026,"month":1,"day":23}`, "", "23 January 2026",
 			"2026-01-23", "2026-01-24", "range", "day", ""},
+	}
+	// TimelineJS's display_date adds the time in UTC, where TimelineJS places the slide,
+	// when the text gave another offset; elsewhere it is the display date.
+	tlDisplay := map[string]string{
+		"minute with an offset is placed at its instant in UTC": "23 January 2026, 18:00 (UTC+04:00) = 14:00 UTC",
+		"minute west of UTC is placed on the next day in UTC":   "23 January 2026, 23:30 (UTC-05:00) = 24 January 2026, 04:30 UTC",
+		"minute interval on one day":                            "23 January 2026, 10:00–14:00 (UTC+04:00) = 06:00–10:00 UTC",
+		"a day to a minute":                                     "23 January 2026 – 24 January 2026, 10:00 (UTC+04:00) = 23 January 2026 – 24 January 2026, 06:00 UTC",
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,8 +142,12 @@ func TestDates(t *testing.T) {
 			if got := jsonOf(t, s.EndDate); got != tc.end {
 				t.Errorf("end_date %s, want %s", got, tc.end)
 			}
-			if s.DisplayDate != tc.display {
-				t.Errorf("display_date %q, want %q", s.DisplayDate, tc.display)
+			wantTL := tc.display
+			if d, ok := tlDisplay[tc.name]; ok {
+				wantTL = d
+			}
+			if s.DisplayDate != wantTL {
+				t.Errorf("display_date %q, want %q", s.DisplayDate, wantTL)
 			}
 			v := formats.Vis([]models.Event{e}, formats.TimelineOptions{})
 			it := v.Items[0]
