@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"mime"
@@ -251,4 +252,57 @@ func TestExportFileNames(t *testing.T) {
 			t.Errorf("long filter: %q", n)
 		}
 	})
+}
+
+// uuidRE finds a UUID in text: what a slide showed where a name belonged.
+var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// TestTimelineJSExportMatchesTimeline: GET /export?format=timelinejs and GET
+// /timeline?format=timelinejs write the same slides for the same events (one encoder,
+// the actors embedded by the store for both), with names where ids were (whom
+// participants represent, who spoke), and no UUID anywhere in a slide's text. (The
+// store's reads of those actors are counted in store.TestEmbeddedActorsFixedReads.)
+func TestTimelineJSExportMatchesTimeline(t *testing.T) {
+	t.Parallel()
+	each(t, true, func(t *testing.T, c *client) {
+		var tl, ex formats.TimelineJSDoc
+		if err := models.UnmarshalStrict(c.get("/api/v1/timeline"+q("format", "timelinejs")).want(t, 200, nil).Body, &tl); err != nil {
+			t.Fatal(err)
+		}
+		eb := c.get("/api/v1/export" + q("format", "timelinejs")).want(t, 200, nil).Body
+		if err := models.UnmarshalStrict(eb, &ex); err != nil {
+			t.Fatal(err)
+		}
+		if len(tl.Events) < 6 || len(tl.Events) != len(ex.Events) {
+			t.Fatalf("/timeline has %d slides, /export %d", len(tl.Events), len(ex.Events))
+		}
+		for i := range tl.Events {
+			a, b := tl.Events[i], ex.Events[i]
+			if a.UniqueID != b.UniqueID || a.DisplayDate != b.DisplayDate || a.Text.Headline != b.Text.Headline || a.Text.Text != b.Text.Text ||
+				jsonText(t, a.StartDate) != jsonText(t, b.StartDate) || jsonText(t, a.EndDate) != jsonText(t, b.EndDate) {
+				t.Errorf("slide %d differs:\n/timeline %+v %s\n/export   %+v %s", i, a, a.Text.Text, b, b.Text.Text)
+			}
+			if id := uuidRE.FindString(b.Text.Text); id != "" {
+				t.Errorf("%s: the exported slide shows the id %s: %s", b.UniqueID, id, b.Text.Text)
+			}
+		}
+		var all string
+		for _, s := range ex.Events {
+			all += s.Text.Text
+		}
+		for _, want := range []string{"representing Russia", "representing United States", "<cite>Yuri Ushakov, Kremlin foreign policy aide"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("the export lacks %q", want)
+			}
+		}
+	})
+}
+
+func jsonText(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -70,12 +70,12 @@ var CSVNumericColumns = []string{"latitude", "longitude", "statement_count", "ve
 //   - actor_id, actor_slug, actor_name, actor_kind (person, state, organization,
 //     delegation, group), actor_country (ISO 3166-1 alpha-2): the participant's actor.
 //   - role: host, mediator, delegation, head_of_delegation, envoy, participant or observer.
-//   - represents_id: the actor the participant represented, if stated.
+//   - represents_id, represents_name: the actor the participant represented, if stated.
 //   - position: the participant's 0-based position in the event's list.
 var ExportParticipantColumns = []string{
 	"event_id", "event_slug", "event_date_start",
 	"actor_id", "actor_slug", "actor_name", "actor_kind", "actor_country",
-	"role", "represents_id", "position",
+	"role", "represents_id", "represents_name", "position",
 }
 
 // ExportStatementColumns are the columns of the csv export of statements (entity
@@ -84,8 +84,7 @@ var ExportParticipantColumns = []string{
 //
 //   - statement_id: the statement.
 //   - event_id, event_slug: the event the statement is about.
-//   - speaker_id: the speaking actor's id (the speaker is not embedded in an event, so
-//     join with the actors export, or with the participants table, for names).
+//   - speaker_id, speaker_name: the speaking actor.
 //   - text: what was said, line breaks kept.
 //   - quote: "true" for a direct quote, "false" for a paraphrase.
 //   - attribution: who reported it as whom ("a White House official").
@@ -94,7 +93,7 @@ var ExportParticipantColumns = []string{
 //   - date_edtf, date_start, date_end: the statement's date, as for events.
 //   - source_ids: the statement's sources.
 var ExportStatementColumns = []string{
-	"statement_id", "event_id", "event_slug", "speaker_id",
+	"statement_id", "event_id", "event_slug", "speaker_id", "speaker_name",
 	"text", "quote", "attribution", "medium", "language",
 	"date_edtf", "date_start", "date_end", "source_ids",
 }
@@ -233,10 +232,14 @@ func exportParticipantRows(e *models.Event, row []string, emit func([]string) er
 		} else if !p.Actor.Resolved() {
 			slug = p.Actor.Slug
 		}
+		var represents string
+		if p.RepresentsData != nil {
+			represents = p.RepresentsData.Name
+		}
 		vals := [...]string{
 			exportID(e.ID), e.Slug, exportStart(e.Date),
 			exportActorID(p), slug, name, kind, country,
-			string(p.Role), exportRef(p.Represents), strconv.Itoa(i),
+			string(p.Role), exportRef(p.Represents), represents, strconv.Itoa(i),
 		}
 		copy(row, vals[:])
 		if err := emit(row); err != nil {
@@ -251,8 +254,12 @@ func exportStatementRows(e *models.Event, row []string, emit func([]string) erro
 	for i := range e.StatementsData {
 		s := &e.StatementsData[i]
 		start, end := exportBounds(s.Date)
+		var speaker string
+		if s.SpeakerData != nil {
+			speaker = s.SpeakerData.Name
+		}
 		vals := [...]string{
-			exportID(s.ID), exportID(e.ID), e.Slug, s.Speaker.String(),
+			exportID(s.ID), exportID(e.ID), e.Slug, s.Speaker.String(), speaker,
 			s.Text, strconv.FormatBool(s.Quote), s.Attribution, s.Medium, s.Language,
 			s.Date.EDTF, start, end,
 			exportSourceIDs(s.Sources, nil),

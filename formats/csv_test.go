@@ -128,7 +128,8 @@ func TestExportCSVParticipants(t *testing.T) {
 			found = true
 			want := map[string]string{"event_id": moscow.ID.String(), "event_date_start": "2026-01-22T00:00:00Z",
 				"actor_id": moscow.Participants[1].ActorData.ID.String(), "actor_name": "Steve Witkoff", "actor_kind": "person",
-				"actor_country": "US", "role": "envoy", "represents_id": moscow.Participants[1].Represents.ID.String(), "position": "1"}
+				"actor_country": "US", "role": "envoy", "represents_id": moscow.Participants[1].Represents.ID.String(), "represents_name": "United States",
+				"position": "1"}
 			for k, v := range want {
 				if r[k] != v {
 					t.Errorf("witkoff %s = %q, want %q", k, r[k], v)
@@ -146,6 +147,13 @@ func TestExportCSVParticipants(t *testing.T) {
 
 func TestExportCSVStatements(t *testing.T) {
 	events := expAll(t)
+	speakerName := func(s *models.Statement) string {
+		if s.SpeakerData == nil {
+			return ""
+		}
+		return expCSVText(s.SpeakerData.Name)
+	}
+	named := 0
 	rows := expCSV(t, expExport(t, "csv", "statements", events), formats.ExportStatementColumns)
 	var want []*models.Statement
 	var of []*models.Event
@@ -161,11 +169,17 @@ func TestExportCSVStatements(t *testing.T) {
 	for i, s := range want {
 		r := rows[i]
 		if r["statement_id"] != s.ID.String() || r["event_id"] != of[i].ID.String() || r["event_slug"] != of[i].Slug ||
-			r["speaker_id"] != s.Speaker.ID.String() || r["text"] != expCSVText(s.Text) || r["quote"] != strconv.FormatBool(s.Quote) ||
+			r["speaker_id"] != s.Speaker.ID.String() || r["speaker_name"] != speakerName(s) || r["text"] != expCSVText(s.Text) || r["quote"] != strconv.FormatBool(s.Quote) ||
 			r["attribution"] != s.Attribution || r["medium"] != s.Medium || r["language"] != s.Language ||
 			r["date_edtf"] != s.Date.EDTF || len(strings.Split(r["source_ids"], "; ")) != len(s.Sources) {
 			t.Errorf("row %d: %v", i, r)
 		}
+		if r["speaker_name"] != "" {
+			named++
+		}
+	}
+	if named < 14 {
+		t.Errorf("only %d statements name their speaker", named)
 	}
 	last := rows[len(rows)-1]
 	if !strings.HasPrefix(last["text"], "'"+expFormula+"\n") || last["date_start"] != "2026-02-01T00:00:00Z" || last["date_end"] != "2026-02-02T00:00:00Z" {

@@ -244,8 +244,9 @@ func TestTitleSlide(t *testing.T) {
 	}
 }
 
-// rich is an event with everything embedded, like the store returns with include=all.
-func rich() (models.Event, []models.Actor) {
+// rich is an event with everything embedded, like the store returns with include=all:
+// the participants' actors and whom they represent, the speakers of its statements.
+func rich() models.Event {
 	russia := models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: "russia", Name: "Russia", Kind: models.ActorState}
 	us := models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: "united-states", Name: "United States", Kind: models.ActorState}
 	putin := models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: "vladimir-putin", Name: "Vladimir Putin", Kind: models.ActorPerson}
@@ -259,27 +260,27 @@ func rich() (models.Event, []models.Actor) {
 	e.Location = models.RefTo(moscow.ID)
 	e.LocationData = &moscow
 	e.Participants = []models.Participant{
-		{Actor: *models.RefTo(putin.ID), Role: models.RoleHost, Represents: models.RefTo(russia.ID), ActorData: &putin},
-		{Actor: *models.RefTo(witkoff.ID), Role: models.RoleHeadOfDelegation, Represents: models.RefTo(us.ID), ActorData: &witkoff},
+		{Actor: *models.RefTo(putin.ID), Role: models.RoleHost, Represents: models.RefTo(russia.ID), ActorData: &putin, RepresentsData: &russia},
+		{Actor: *models.RefTo(witkoff.ID), Role: models.RoleHeadOfDelegation, Represents: models.RefTo(us.ID), ActorData: &witkoff, RepresentsData: &us},
 	}
 	e.StatementsData = []models.Statement{
-		{Text: "exceptionally in-depth, constructive, and extremely frank", Quote: true, Speaker: *models.RefTo(ushakov.ID)},
-		{Text: "The talks lasted for four hours.", Quote: false, Speaker: *models.RefTo(ushakov.ID)},
-		{Text: "productive", Quote: true, Speaker: *models.RefTo(wh.ID), Attribution: "a White House official", Medium: "remarks to NBC News"},
+		{Text: "exceptionally in-depth, constructive, and extremely frank", Quote: true, Speaker: *models.RefTo(ushakov.ID), SpeakerData: &ushakov},
+		{Text: "The talks lasted for four hours.", Quote: false, Speaker: *models.RefTo(ushakov.ID), SpeakerData: &ushakov},
+		{Text: "productive", Quote: true, Speaker: *models.RefTo(wh.ID), Attribution: "a White House official", Medium: "remarks to NBC News", SpeakerData: &wh},
 	}
 	e.SourcesData = []models.Source{
 		{Outlet: "Meduza", Title: "Russia and Ukraine hold talks", URL: "https://meduza.io/en/news/x?a=1&b=2", Published: models.MustParseDate("2026-01-23")},
 		{Outlet: "TASS", Published: models.MustParseDate("2026-01-23")},
 		{}, // not found by the store
 	}
-	return e, []models.Actor{russia, us, ushakov, wh}
+	return e
 }
 
 // TestSlideText: the slide body has the summary, participants with roles and whom they
 // represent, the location, the quotes only, with speakers, and the sources.
 func TestSlideText(t *testing.T) {
-	e, actors := rich()
-	s := formats.TimelineJS([]models.Event{e}, formats.TimelineOptions{Actors: actors}).Events[0]
+	e := rich()
+	s := formats.TimelineJS([]models.Event{e}, formats.TimelineOptions{}).Events[0]
 	if s.Text.Headline != "Putin meets Witkoff in Moscow" {
 		t.Errorf("headline %q", s.Text.Headline)
 	}
@@ -312,21 +313,22 @@ func TestSlideText(t *testing.T) {
 		}
 	}
 
-	it := formats.Vis([]models.Event{e}, formats.TimelineOptions{Actors: actors}).Items[0]
+	it := formats.Vis([]models.Event{e}, formats.TimelineOptions{}).Items[0]
 	if it.Title != "c. 22–23 January 2026 · Moscow: A late-night meeting in Moscow." {
 		t.Errorf("vis title %q", it.Title)
 	}
 }
 
 // TestFallbacks: events as the store returns them without include: participants by
-// id, no location, no quotes, no sources; Actors fills in names it knows.
+// id, no location, no quotes, no sources; an actor embedded elsewhere in the document
+// names it here too.
 func TestFallbacks(t *testing.T) {
-	e, actors := rich()
+	e := rich()
 	bare := e
 	bare.LocationData, bare.StatementsData, bare.SourcesData = nil, nil, nil
 	bare.Participants = slices.Clone(e.Participants)
 	for i := range bare.Participants {
-		bare.Participants[i].ActorData = nil
+		bare.Participants[i].ActorData, bare.Participants[i].RepresentsData = nil, nil
 	}
 	doc := formats.TimelineJS([]models.Event{bare}, formats.TimelineOptions{GroupBy: formats.GroupByLocation})
 	s := doc.Events[0]
@@ -345,15 +347,17 @@ func TestFallbacks(t *testing.T) {
 		t.Errorf("group %q, want %q", s.Group, formats.UnknownLocation)
 	}
 
-	// With the actors passed in, names come back.
-	s = formats.TimelineJS([]models.Event{bare}, formats.TimelineOptions{Actors: actors}).Events[0]
+	// With the actors embedded in another event of the document, names come back.
+	other := e
+	other.Slug = "other"
+	s = formats.TimelineJS([]models.Event{bare, other}, formats.TimelineOptions{}).Events[0]
 	if !strings.Contains(s.Text.Text, "(host, representing Russia)") {
-		t.Errorf("represented actor from Actors: %s", s.Text.Text)
+		t.Errorf("represented actor embedded in another event: %s", s.Text.Text)
 	}
 	// Unresolved references (slugs, e.g. from the seed file) are looked up by slug.
 	bySlug := bare
 	bySlug.Participants = []models.Participant{{Actor: *models.RefBySlug("russia"), Role: models.RoleDelegation}}
-	s = formats.TimelineJS([]models.Event{bySlug}, formats.TimelineOptions{Actors: actors}).Events[0]
+	s = formats.TimelineJS([]models.Event{bySlug, other}, formats.TimelineOptions{}).Events[0]
 	if !strings.Contains(s.Text.Text, "Russia (delegation)") {
 		t.Errorf("slug lookup: %s", s.Text.Text)
 	}
@@ -645,7 +649,7 @@ func TestOfficialExamples(t *testing.T) {
 }
 
 // embedSeed joins the built-in dataset the way the store's include does, sorted by date.
-func embedSeed(t *testing.T) ([]models.Event, []models.Actor) {
+func embedSeed(t *testing.T) []models.Event {
 	t.Helper()
 	f, err := seed.Dataset()
 	if err != nil {
@@ -667,7 +671,11 @@ func embedSeed(t *testing.T) ([]models.Event, []models.Actor) {
 	for i := range events {
 		e := &events[i]
 		for j := range e.Participants {
-			e.Participants[j].ActorData = actors[e.Participants[j].Actor.Slug]
+			p := &e.Participants[j]
+			p.ActorData = actors[p.Actor.Slug]
+			if p.Represents != nil {
+				p.RepresentsData = actors[p.Represents.Slug]
+			}
 		}
 		if e.Location != nil {
 			e.LocationData = locs[e.Location.Slug]
@@ -677,19 +685,20 @@ func embedSeed(t *testing.T) ([]models.Event, []models.Actor) {
 		}
 		for _, s := range f.Statements {
 			if s.Event != nil && s.Event.Slug == e.Slug {
+				s.SpeakerData = actors[s.Speaker.Slug]
 				e.StatementsData = append(e.StatementsData, s)
 			}
 		}
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].Date.Start.Before(events[j].Date.Start) })
-	return events, f.Actors
+	return events
 }
 
 // TestSeedDataset encodes the built-in dataset: every event once, in order, with the
 // story's dates and quotes.
 func TestSeedDataset(t *testing.T) {
-	events, actors := embedSeed(t)
-	opt := formats.TimelineOptions{Title: "Abu Dhabi talks", GroupBy: formats.GroupByLocation, Actors: actors}
+	events := embedSeed(t)
+	opt := formats.TimelineOptions{Title: "Abu Dhabi talks", GroupBy: formats.GroupByLocation}
 	tl := formats.TimelineJS(events, opt)
 	vis := formats.Vis(events, opt)
 	var want []string

@@ -234,8 +234,10 @@ var labelReplacer = strings.NewReplacer("&", "&amp;", "<", "‹", ">", "›")
 // summary, type and status, the participants with their roles and whom they represent,
 // the location, the quotes (statements with quote=true) as blockquotes with the speaker
 // or attribution and the medium, and the sources, linked when they have a URL.
-// Participants, location, statements and sources that were not embedded are shown by
-// id or left out. Group follows opt.GroupBy (see laneOf).
+// Names come from the embedded actors: each participant's actor and whom it represents,
+// each statement's speaker (see encoder). Participants, location, statements and sources
+// that were not embedded are shown by id or left out. Group follows opt.GroupBy (see
+// laneOf).
 func TimelineJS(events []models.Event, opt TimelineOptions) TimelineJSDoc {
 	en := newEncoder(events, opt)
 	list := unique(events)
@@ -271,7 +273,8 @@ func TimelineJS(events []models.Event, opt TimelineOptions) TimelineJSDoc {
 
 // exportTimelineJS streams a TimelineJS document slide by slide (GET /export with
 // format=timelinejs): the slides TimelineJS gives for each event alone, in one
-// {"events": [...]} document without a title slide.
+// {"events": [...]} document without a title slide. The store embeds in each event the
+// actors it names, as for /timeline, so the slides read the same as there.
 type exportTimelineJS struct{ exportBase }
 
 func (x *exportTimelineJS) Begin(w io.Writer) error {
