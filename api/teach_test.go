@@ -269,7 +269,7 @@ func TestTimelineJSExportMatchesTimeline(t *testing.T) {
 		if err := models.UnmarshalStrict(c.get("/api/v1/timeline"+q("format", "timelinejs")).want(t, 200, nil).Body, &tl); err != nil {
 			t.Fatal(err)
 		}
-		eb := c.get("/api/v1/export" + q("format", "timelinejs")).want(t, 200, nil).Body
+		eb := c.get("/api/v1/export"+q("format", "timelinejs")).want(t, 200, nil).Body
 		if err := models.UnmarshalStrict(eb, &ex); err != nil {
 			t.Fatal(err)
 		}
