@@ -20,26 +20,26 @@ import (
 // The errors that teach (issue 12, item 7): each says what the client needs to send next.
 
 // TestUnknownBodyFieldListsKnown: a body member the entity does not have is a 400 that
-// names it, suggests the closest known member and lists every member the object takes
+// names it, suggests the closest known member and lists the members a body sets there
 // (derived from the Go type, so a new field is listed without a list to keep), at the
 // top level and inside participants, for create, replace and patch; nothing is written.
 func TestUnknownBodyFieldListsKnown(t *testing.T) {
 	t.Parallel()
 	each(t, true, func(t *testing.T, c *client) {
 		before := c.fingerprint()
-		event := strings.Join(models.KnownMembers(reflect.TypeFor[models.Event]()), ", ")
-		participant := strings.Join(models.KnownMembers(reflect.TypeFor[models.Participant]()), ", ")
-		actor := strings.Join(models.KnownMembers(reflect.TypeFor[models.Actor]()), ", ")
+		event := strings.Join(models.BodyMembers(reflect.TypeFor[models.Event]()), ", ")
+		participant := strings.Join(models.BodyMembers(reflect.TypeFor[models.Participant]()), ", ")
+		actor := strings.Join(models.BodyMembers(reflect.TypeFor[models.Actor]()), ", ")
 		for _, tc := range []struct {
 			method, path, body, field, suggest, detail string
 		}{
 			{"POST", "/api/v1/events", `{"titel":"Talks","type":"meeting","status":"held","date":"2026-01-23"}`,
-				"titel", `did you mean "title"?`, "the fields known here are " + event},
+				"titel", `did you mean "title"?`, "the fields a body sets here are " + event},
 			{"POST", "/api/v1/events", `{"title":"Talks","type":"meeting","status":"held","date":"2026-01-23","participants":[{"actor_id":"russia","rol":"host"}]}`,
-				"participants[0].rol", `did you mean "role"?`, "the fields known in participants[0] are " + participant},
+				"participants[0].rol", `did you mean "role"?`, "the fields a body sets in participants[0] are " + participant},
 			{"PUT", "/api/v1/actors/ukraine", `{"name":"Ukraine","kind":"state","Country":"UA"}`,
-				"Country", `did you mean "country"?`, "the fields known here are " + actor},
-			{"PATCH", "/api/v1/actors/ukraine", `{"nickname":"UA"}`, "nickname", "", "the fields known here are " + actor},
+				"Country", `did you mean "country"?`, "the fields a body sets here are " + actor},
+			{"PATCH", "/api/v1/actors/ukraine", `{"nickname":"UA"}`, "nickname", "", "the fields a body sets here are " + actor},
 		} {
 			p := c.do(tc.method, tc.path, tc.body).problem(t, http.StatusBadRequest)
 			if len(p.Errors) != 1 || p.Errors[0].Field != tc.field || !strings.HasPrefix(p.Errors[0].Message, "is not a known field") ||

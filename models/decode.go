@@ -72,14 +72,14 @@ func decodeError(err error) error {
 }
 
 // unknownMember is the error for a member the decoded type does not have: the field
-// error names it (with the known member it most resembles, if any), and the detail lists
-// every member the object takes, derived from the Go type being decoded, as a query's
-// unknown parameter lists the known parameters.
+// error names it (with the member it most resembles, if any), and the detail lists the
+// members a body sets in that object (BodyMembers, derived from the Go type being
+// decoded), as a query's unknown parameter lists the known parameters.
 func unknownMember(se *jsonv2.SemanticError, field string) error {
 	ptr := string(se.JSONPointer)
 	name := ptr[strings.LastIndexByte(ptr, '/')+1:]
 	name = strings.ReplaceAll(strings.ReplaceAll(name, "~1", "/"), "~0", "~")
-	known := KnownMembers(se.GoType)
+	known := BodyMembers(se.GoType)
 	msg, detail := "is not a known field", "invalid request body"
 	if s := closest(name, known); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
@@ -89,7 +89,7 @@ func unknownMember(se *jsonv2.SemanticError, field string) error {
 		if parent := pointerToField(ptr[:strings.LastIndexByte(ptr, '/')]); parent != "" {
 			where = "in " + parent
 		}
-		detail += fmt.Sprintf("; the fields known %s are %s", where, strings.Join(known, ", "))
+		detail += fmt.Sprintf("; the fields a body sets %s are %s", where, strings.Join(known, ", "))
 	}
 	if field == "" {
 		field = name
@@ -97,11 +97,14 @@ func unknownMember(se *jsonv2.SemanticError, field string) error {
 	return &Error{Code: EINVALID, Message: detail, Fields: []FieldError{{Field: field, Message: msg}}, Err: se}
 }
 
-// KnownMembers lists the JSON object members a struct type decodes, in declaration
-// order, as encoding/json/v2 names them: the json tag's name or else the field's, the
-// fields of embedded structs inlined, fields tagged "-" and unexported ones left out.
-// It is nil for a type that is not a struct (or a pointer to one).
-func KnownMembers(t reflect.Type) []string {
+// BodyMembers lists the members a request body sets in an object of struct type t (or
+// a pointer to one), in declaration order, as encoding/json/v2 names them: the json
+// tag's name or else the field's, the fields of embedded structs (Meta) in place, fields
+// tagged "-" and unexported ones left out; and, of the members the strict decoder takes,
+// not those the server sets (tagged readonly:"true") nor those holding entities (what
+// include= embeds in responses, which Validate refuses in a body). It is nil for a type
+// that is not a struct.
+func BodyMembers(t reflect.Type) []string {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -116,12 +119,11 @@ func KnownMembers(t reflect.Type) []string {
 		if name == "-" && opts == "" {
 			continue
 		}
-		inline := strings.Contains(","+opts+",", ",inline,") || (f.Anonymous && name == "")
-		if inline {
-			out = append(out, KnownMembers(f.Type)...)
+		if strings.Contains(","+opts+",", ",inline,") || (f.Anonymous && name == "") {
+			out = append(out, BodyMembers(f.Type)...)
 			continue
 		}
-		if !f.IsExported() {
+		if !f.IsExported() || f.Tag.Get("readonly") == "true" || holdsEntityType(f.Type) {
 			continue
 		}
 		if !hasTag || name == "" {
@@ -132,7 +134,15 @@ func KnownMembers(t reflect.Type) []string {
 	return out
 }
 
-// closest is the known member name most like name: the same but for case, or within
+// holdsEntityType reports whether t is an entity, or a pointer, slice or array of them.
+func holdsEntityType(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(reflect.TypeFor[Entity]())
+}
+
+// closest is the member name most like name: the same but for case, or within
 // two edits ("titel" -> "title"); "" when none is that close.
 func closest(name string, known []string) string {
 	best, bestD := "", 3

@@ -11,20 +11,24 @@ import (
 	"github.com/parley-api/parley/models"
 )
 
-// TestKnownMembers holds KnownMembers to what the decoder does: every name it lists is
-// accepted by the strict decoder, and every member the encoder writes for a filled-in
-// entity is listed, for each kind and for the participant object inside events.
-func TestKnownMembers(t *testing.T) {
+// TestBodyMembers holds BodyMembers to what the decoder and the encoder do: every name
+// it lists is accepted by the strict decoder, and every member the encoder writes for a
+// filled-in value is listed, unless it is set by the server or embeds entities (the
+// list below), for each kind and for the participant and relation objects in events.
+func TestBodyMembers(t *testing.T) {
 	t.Parallel()
 	types := []reflect.Type{reflect.TypeFor[models.Participant](), reflect.TypeFor[models.Relation]()}
 	for _, k := range models.Kinds {
-		types = append(types, reflect.TypeOf(k.New()))
+		types = append(types, reflect.TypeOf(k.New()).Elem())
+	}
+	serverSet := []string{"version", "created_at", "updated_at"} // read-only once tagged so
+	embeds := map[reflect.Type][]string{
+		reflect.TypeFor[models.Event]():       {"location", "sources", "statements"},
+		reflect.TypeFor[models.Participant](): {"actor", "represents"},
+		reflect.TypeFor[models.Statement]():   {"speaker"},
 	}
 	for _, typ := range types {
-		if typ.Kind() == reflect.Pointer {
-			typ = typ.Elem()
-		}
-		known := models.KnownMembers(typ)
+		known := models.BodyMembers(typ)
 		if len(known) == 0 {
 			t.Fatalf("%v: no members", typ)
 		}
@@ -34,8 +38,10 @@ func TestKnownMembers(t *testing.T) {
 			if errors.As(err, &me) && len(me.Fields) > 0 && strings.Contains(me.Fields[0].Message, "not a known field") {
 				t.Errorf("%v: %q is listed but the decoder refuses it", typ, m)
 			}
+			if slices.Contains(embeds[typ], m) {
+				t.Errorf("%v: %q embeds entities, which no body sets", typ, m)
+			}
 		}
-		// Everything the encoder writes (omitempty members filled in) is listed.
 		v := reflect.New(typ)
 		fillAll(v.Elem())
 		b, err := json.Marshal(v.Interface())
@@ -47,8 +53,8 @@ func TestKnownMembers(t *testing.T) {
 			t.Fatal(err)
 		}
 		for m := range obj {
-			if !slices.Contains(known, m) {
-				t.Errorf("%v: the encoder writes %q, which KnownMembers leaves out (%v)", typ, m, known)
+			if !slices.Contains(known, m) && !slices.Contains(serverSet, m) && !slices.Contains(embeds[typ], m) {
+				t.Errorf("%v: the encoder writes %q, which BodyMembers leaves out (%v)", typ, m, known)
 			}
 		}
 	}
@@ -84,19 +90,19 @@ func fillAll(v reflect.Value) {
 }
 
 // TestUnknownFieldListsKnown checks the problem an unknown body member gives: the field
-// named, the closest known name suggested, and every known member of the object it is
-// in listed in the detail (top level, and nested in an array of objects).
+// named, the closest known name suggested, and the members a body sets in the object it
+// is in listed in the detail (top level, and nested in an array of objects).
 func TestUnknownFieldListsKnown(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		body, field, suggest, where string
 		typ                         reflect.Type
 	}{
-		{`{"titel":"Talks"}`, "titel", `did you mean "title"?`, "the fields known here are ", reflect.TypeFor[models.Event]()},
+		{`{"titel":"Talks"}`, "titel", `did you mean "title"?`, "the fields a body sets here are ", reflect.TypeFor[models.Event]()},
 		{`{"title":"Talks","participants":[{"actor_id":"putin","rolle":"host"}]}`, "participants[0].rolle", `did you mean "role"?`,
-			"the fields known in participants[0] are ", reflect.TypeFor[models.Participant]()},
-		{`{"Title":"Talks"}`, "Title", `did you mean "title"?`, "the fields known here are ", reflect.TypeFor[models.Event]()},
-		{`{"zzzzzzzz":1}`, "zzzzzzzz", "", "the fields known here are ", reflect.TypeFor[models.Event]()},
+			"the fields a body sets in participants[0] are ", reflect.TypeFor[models.Participant]()},
+		{`{"Title":"Talks"}`, "Title", `did you mean "title"?`, "the fields a body sets here are ", reflect.TypeFor[models.Event]()},
+		{`{"zzzzzzzz":1}`, "zzzzzzzz", "", "the fields a body sets here are ", reflect.TypeFor[models.Event]()},
 	}
 	for _, c := range cases {
 		var e models.Event
@@ -110,19 +116,22 @@ func TestUnknownFieldListsKnown(t *testing.T) {
 			(c.suggest != "" && !strings.Contains(f.Message, c.suggest)) || (c.suggest == "" && strings.Contains(f.Message, "did you mean")) {
 			t.Errorf("%s: field error %+v", c.body, f)
 		}
-		want := c.where + strings.Join(models.KnownMembers(c.typ), ", ")
+		want := c.where + strings.Join(models.BodyMembers(c.typ), ", ")
 		if !strings.HasSuffix(me.Message, want) {
 			t.Errorf("%s: detail %q, want it to end with %q", c.body, me.Message, want)
 		}
 	}
-	// The list is the type's: an event's members include its own and its meta's.
-	known := models.KnownMembers(reflect.TypeFor[models.Event]())
-	for _, m := range []string{"id", "version", "title", "date", "participants", "summary"} {
+	// The list is the type's: an event's members include its own and its meta's id, and
+	// leave out what it embeds.
+	known := models.BodyMembers(reflect.TypeFor[models.Event]())
+	for _, m := range []string{"id", "title", "date", "participants", "summary"} {
 		if !slices.Contains(known, m) {
 			t.Errorf("event members %v lack %q", known, m)
 		}
 	}
-	if slices.Contains(known, "Meta") || slices.Contains(known, "EventID") {
-		t.Errorf("event members %v list a Go name", known)
+	for _, m := range []string{"Meta", "EventID", "statements", "location", "sources"} {
+		if slices.Contains(known, m) {
+			t.Errorf("event members %v list %q", known, m)
+		}
 	}
 }
