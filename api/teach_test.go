@@ -306,3 +306,36 @@ func jsonText(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestExportDescriptionListsCSVColumns: the /export operation's description in the
+// published OpenAPI document names every csv column of each table, in the encoder's
+// order, so the document cannot drift from formats/csv.go.
+func TestExportDescriptionListsCSVColumns(t *testing.T) {
+	t.Parallel()
+	doc, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := doc.Paths.Find("/api/v1/export").Get
+	desc := op.Description
+	for entity, cols := range map[string][]string{
+		"events":       formats.ExportEventColumns,
+		"participants": formats.ExportParticipantColumns,
+		"statements":   formats.ExportStatementColumns,
+	} {
+		i := strings.Index(desc, "entity="+entity+" columns: ")
+		if i < 0 {
+			t.Errorf("the description has no column list for entity=%s: %s", entity, desc)
+			continue
+		}
+		rest := desc[i:]
+		for _, c := range cols {
+			j := strings.Index(rest, c)
+			if j < 0 {
+				t.Errorf("entity=%s: column %s missing or out of order in the description", entity, c)
+				break
+			}
+			rest = rest[j+len(c):]
+		}
+	}
+}
