@@ -608,6 +608,7 @@ func TestDeleteReferenced(t *testing.T) {
 // order of models.Kinds, with its first three slugs (or ids) and an ellipsis for the
 // rest; the database unchanged.
 func TestDeleteReferencedNamesFew(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		putin := mkActor(t, s, "Vladimir Putin", models.ActorPerson, "RU")
 		ru := mkActor(t, s, "Russia", models.ActorState, "RU")

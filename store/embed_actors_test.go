@@ -17,6 +17,7 @@ import (
 // number of events (participants with whom they represent, then speakers), never once
 // per event.
 func TestEmbeddedActorsFixedReads(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		const n = 12
 		for i := range n {
