@@ -85,6 +85,11 @@ type browserResult struct {
 	Groups    []string `json:"groups"`
 	Headlines []string `json:"headlines"`
 	Message   string   `json:"message"`
+	// Starts is each slide's start as TimelineJS built it (epoch ms, by unique_id),
+	// MarkerLefts its marker's offset on the time axis, DateTexts the dates the slides show.
+	Starts      map[string]float64 `json:"starts"`
+	MarkerLefts map[string]float64 `json:"markerLefts"`
+	DateTexts   []string           `json:"dateTexts"`
 	// vis-timeline
 	ItemElements    int      `json:"itemElements"`
 	VisItemElements int      `json:"visItemElements"`
@@ -124,8 +129,9 @@ func TestBrowserTimelines(t *testing.T) {
 	t.Cleanup(pages.Close)
 
 	each(t, true, func(t *testing.T, c *client) {
-		// The events as parley JSON, with everything embedded, and every actor: from
-		// these the formats package must give exactly what the endpoint serves.
+		// The events as parley JSON, with everything embedded (the actors they name
+		// included): from these the formats package must give exactly what the endpoint
+		// serves.
 		var list handlers.List[models.Event]
 		c.get("/api/v1/timeline").want(t, 200, &list)
 		if len(list.Items) < 2 {
@@ -135,8 +141,6 @@ func TestBrowserTimelines(t *testing.T) {
 		for i, e := range list.Items {
 			slugs[i] = e.Slug
 		}
-		var actors handlers.List[models.Actor]
-		c.get("/api/v1/actors?limit=500").want(t, 200, &actors)
 
 		dir := t.TempDir()
 		type variant struct {
@@ -160,7 +164,6 @@ func TestBrowserTimelines(t *testing.T) {
 				t.Fatal(err)
 			}
 			job := browserJob{Name: v.name, Kind: v.kind, Doc: path, Screenshot: filepath.Join(dir, v.name+".png")}
-			v.opt.Actors = actors.Items
 			var want any
 			if v.kind == "timelinejs" {
 				var doc formats.TimelineJSDoc
@@ -391,14 +394,104 @@ func TestBrowserEscaping(t *testing.T) {
 	}
 }
 
-// browserRender runs webtest/render.js on the jobs and decodes its report.
-func browserRender(t *testing.T, node, webtest, chromium, page string, jobs []browserJob, dir string) browserOutput {
-	t.Helper()
-	spec, err := json.Marshal(map[string]any{"page": page, "jobs": jobs})
+// TestBrowserTimelineJSInstants renders, in real TimelineJS, events written at three
+// offsets on one day (10:30+03:00, 08:00Z, 09:00-05:00) and one dated by the day:
+// in a browser in UTC each slide starts at its exact instant; in a browser in New York
+// the slides keep their true order and the spans between them (30 minutes, 6 hours)
+// on the time axis; and every slide shows the time as written and in UTC.
+func TestBrowserTimelineJSInstants(t *testing.T) {
+	chromium, node, webtest, missing := browserTools(t)
+	if len(missing) > 0 {
+		if browserInCI() {
+			t.Fatalf("CI=true and the browser test cannot run: missing %s (.ci/run installs them)", strings.Join(missing, ", "))
+		}
+		t.Skipf("browser test skipped: missing %s", strings.Join(missing, ", "))
+	}
+	pages := httptest.NewServer(http.FileServer(http.Dir(webtest)))
+	t.Cleanup(pages.Close)
+
+	events := []models.Event{
+		{Slug: "day-before", Title: "Day before", Type: models.EventMeeting, Status: models.StatusHeld, Date: models.MustParseDate("2026-01-22")},
+		{Slug: "moscow-call", Title: "Moscow call", Type: models.EventCall, Status: models.StatusHeld, Date: models.MustParseDate("2026-01-23T10:30+03:00")},
+		{Slug: "utc-call", Title: "UTC call", Type: models.EventCall, Status: models.StatusHeld, Date: models.MustParseDate("2026-01-23T08:00Z")},
+		{Slug: "washington-call", Title: "Washington call", Type: models.EventCall, Status: models.StatusHeld, Date: models.MustParseDate("2026-01-23T09:00-05:00")},
+	}
+	instant := map[string]time.Time{
+		"day-before":      time.Date(2026, 1, 22, 0, 0, 0, 0, time.UTC),
+		"moscow-call":     time.Date(2026, 1, 23, 7, 30, 0, 0, time.UTC),
+		"utc-call":        time.Date(2026, 1, 23, 8, 0, 0, 0, time.UTC),
+		"washington-call": time.Date(2026, 1, 23, 14, 0, 0, 0, time.UTC),
+	}
+	order := []string{"day-before", "moscow-call", "utc-call", "washington-call"}
+	wantTexts := []string{"23 January 2026, 10:30 (UTC+03:00) = 07:30 UTC", "23 January 2026, 08:00 (UTC)",
+		"23 January 2026, 09:00 (UTC-05:00) = 14:00 UTC"}
+
+	dir := t.TempDir()
+	b, err := json.Marshal(formats.TimelineJS(events, formats.TimelineOptions{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	specPath := filepath.Join(dir, "jobs.json")
+	doc := filepath.Join(dir, "instants.json")
+	if err := os.WriteFile(doc, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tz := range []string{"UTC", "America/New_York"} {
+		job := browserJob{Name: "instants " + tz, Kind: "timelinejs", Doc: doc, Screenshot: filepath.Join(dir, strings.ReplaceAll(tz, "/", "-")+".png")}
+		out := browserRenderIn(t, node, webtest, chromium, pages.URL+"/timeline.html", []browserJob{job}, dir, tz)
+		for _, e := range out.PageErrors {
+			t.Errorf("%s: page error: %s", tz, e)
+		}
+		if len(out.Results) != 1 || out.Results[0].Error != "" {
+			t.Fatalf("%s: %+v", tz, out.Results)
+		}
+		r := out.Results[0]
+		if len(r.Starts) != len(events) {
+			t.Fatalf("%s: TimelineJS built %d dates, want %d: %v", tz, len(r.Starts), len(events), r.Starts)
+		}
+		// The browser is in the zone asked for: the day event starts at its midnight.
+		if ny := time.Date(2026, 1, 22, 5, 0, 0, 0, time.UTC); tz != "UTC" && r.Starts["day-before"] != float64(ny.UnixMilli()) {
+			t.Errorf("%s: the day event starts at %s, want New York's midnight %s", tz, time.UnixMilli(int64(r.Starts["day-before"])).UTC(), ny)
+		}
+		for i, id := range order {
+			if tz == "UTC" && r.Starts[id] != float64(instant[id].UnixMilli()) {
+				t.Errorf("UTC: %s starts at %s, want %s", id, time.UnixMilli(int64(r.Starts[id])).UTC(), instant[id])
+			}
+			if i == 0 {
+				continue
+			}
+			prev := order[i-1]
+			if i > 1 { // the day event is placed at the viewer's midnight: only the minute ones keep exact spans
+				if got, want := r.Starts[id]-r.Starts[prev], float64(instant[id].Sub(instant[prev]).Milliseconds()); got != want {
+					t.Errorf("%s: %s starts %v ms after %s, want %v", tz, id, got, prev, want)
+				}
+			}
+			if r.MarkerLefts[id] <= r.MarkerLefts[prev] {
+				t.Errorf("%s: marker of %s at %v, not right of %s at %v", tz, id, r.MarkerLefts[id], prev, r.MarkerLefts[prev])
+			}
+		}
+		for _, w := range wantTexts {
+			if !slices.Contains(r.DateTexts, w) {
+				t.Errorf("%s: no slide shows %q: %q", tz, w, r.DateTexts)
+			}
+		}
+	}
+}
+
+// browserRender runs webtest/render.js on the jobs and decodes its report.
+func browserRender(t *testing.T, node, webtest, chromium, page string, jobs []browserJob, dir string) browserOutput {
+	t.Helper()
+	return browserRenderIn(t, node, webtest, chromium, page, jobs, dir, "")
+}
+
+// browserRenderIn is browserRender with the browser in the time zone tz ("" for the
+// machine's).
+func browserRenderIn(t *testing.T, node, webtest, chromium, page string, jobs []browserJob, dir, tz string) browserOutput {
+	t.Helper()
+	spec, err := json.Marshal(map[string]any{"page": page, "jobs": jobs, "timezone": tz})
+	if err != nil {
+		t.Fatal(err)
+	}
+	specPath := filepath.Join(dir, "jobs-"+strings.ReplaceAll(tz, "/", "-")+".json")
 	if err := os.WriteFile(specPath, spec, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -1713,7 +1713,7 @@ const docTemplate = `{
         },
         "/api/v1/export": {
             "get": {
-                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. In csv, a text cell starting with =, +, -, @, tab or carriage return gets a leading single quote against formula injection (OWASP), while the numbers parley writes (latitude, longitude, counts, versions) stay plain numbers. A client that disconnects cancels the query.",
+                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at. The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position. entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name, text, quote, attribution, medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
                 "produces": [
                     "application/json",
                     "application/problem+json",
@@ -4918,6 +4918,14 @@ const docTemplate = `{
                 "actor_id": {
                     "type": "string"
                 },
+                "represents": {
+                    "description": "RepresentsData is the actor the participant represents, embedded with ActorData.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Actor"
+                        }
+                    ]
+                },
                 "represents_id": {
                     "type": "string"
                 },
@@ -5099,6 +5107,14 @@ const docTemplate = `{
                     "items": {
                         "type": "string"
                     }
+                },
+                "speaker": {
+                    "description": "SpeakerData is the speaker, embedded with the statements of events\n(include=statements), so that a quote comes with its speaker's name; never written.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Actor"
+                        }
+                    ]
                 },
                 "speaker_id": {
                     "type": "string"

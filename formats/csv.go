@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/parley-api/parley/models"
 )
@@ -16,8 +18,17 @@ import (
 var ExportCSVEntities = []string{"events", "participants", "statements"}
 
 // ExportEventColumns are the columns of the csv export of events (entity "events", the
-// default): one row per event. Lists inside a cell are joined with "; ". Instants are
-// RFC 3339 in UTC; booleans are "true" or "false"; an absent value is the empty cell.
+// default): one row per event. Instants are RFC 3339 in UTC; booleans are "true" or
+// "false"; an absent value is the empty cell. A cell that holds a list (tags,
+// participants, participant_ids, participant_countries, source_ids, source_urls) is
+// itself one CSV record whose separator is ";" followed by a space: "Vladimir Putin
+// (host); Steve Witkoff (envoy)". A member that contains ";", a double quote or a line
+// break, or starts or ends with a space, is written in double quotes with its quotes
+// doubled ("Smith; ""Jr."" (host)"), so every cell splits one way: with Python's
+// csv.reader([cell], delimiter=";", skipinitialspace=True), Go's csv.Reader with Comma
+// ';' and TrimLeadingSpace, or R's scan(text=cell, sep=";", quote="\"",
+// strip.white=TRUE). Strip the formula guard (see NewExporter) before splitting. The
+// long tables (entity=participants, entity=statements) have one value per cell.
 //
 //   - id, slug, title, type, cameo_code, status: the event's own fields. Read
 //     cameo_code as text: its leading zeros matter ("043").
@@ -59,12 +70,12 @@ var CSVNumericColumns = []string{"latitude", "longitude", "statement_count", "ve
 //   - actor_id, actor_slug, actor_name, actor_kind (person, state, organization,
 //     delegation, group), actor_country (ISO 3166-1 alpha-2): the participant's actor.
 //   - role: host, mediator, delegation, head_of_delegation, envoy, participant or observer.
-//   - represents_id: the actor the participant represented, if stated.
+//   - represents_id, represents_name: the actor the participant represented, if stated.
 //   - position: the participant's 0-based position in the event's list.
 var ExportParticipantColumns = []string{
 	"event_id", "event_slug", "event_date_start",
 	"actor_id", "actor_slug", "actor_name", "actor_kind", "actor_country",
-	"role", "represents_id", "position",
+	"role", "represents_id", "represents_name", "position",
 }
 
 // ExportStatementColumns are the columns of the csv export of statements (entity
@@ -73,8 +84,7 @@ var ExportParticipantColumns = []string{
 //
 //   - statement_id: the statement.
 //   - event_id, event_slug: the event the statement is about.
-//   - speaker_id: the speaking actor's id (the speaker is not embedded in an event, so
-//     join with the actors export, or with the participants table, for names).
+//   - speaker_id, speaker_name: the speaking actor.
 //   - text: what was said, line breaks kept.
 //   - quote: "true" for a direct quote, "false" for a paraphrase.
 //   - attribution: who reported it as whom ("a White House official").
@@ -83,7 +93,7 @@ var ExportParticipantColumns = []string{
 //   - date_edtf, date_start, date_end: the statement's date, as for events.
 //   - source_ids: the statement's sources.
 var ExportStatementColumns = []string{
-	"statement_id", "event_id", "event_slug", "speaker_id",
+	"statement_id", "event_id", "event_slug", "speaker_id", "speaker_name",
 	"text", "quote", "attribution", "medium", "language",
 	"date_edtf", "date_start", "date_end", "source_ids",
 }
@@ -155,8 +165,10 @@ func (x *exportCSV) End() error {
 }
 
 // csvFormulaStarts are the first characters that make a spreadsheet read a cell as a
-// formula (OWASP, CSV Injection): "=", "+", "-", "@", tab and carriage return.
-const csvFormulaStarts = "=+-@\t\r"
+// formula (OWASP, CSV Injection): "=", "+", "-", "@", tab and carriage return; and the
+// single quote itself, so that the guard can always be taken off: a text cell that
+// starts with ' has exactly one ' more than the stored text.
+const csvFormulaStarts = "=+-@\t\r'"
 
 // csvText guards a text cell against formula injection: one that starts with a
 // character of csvFormulaStarts gets a single quote before it, which spreadsheets take
@@ -193,12 +205,16 @@ func exportEventRows(e *models.Event, row []string, emit func([]string) error) e
 		}
 	}
 	start, end := exportBounds(e.Date)
+	var tags strings.Builder
+	for _, t := range e.Tags {
+		exportJoin(&tags, t)
+	}
 	vals := [...]string{
 		exportID(e.ID), e.Slug, e.Title, string(e.Type), e.CAMEO, string(e.Status),
 		e.Date.EDTF, start, end, string(e.Date.Precision),
 		strconv.FormatBool(e.Date.Approximate), strconv.FormatBool(e.Date.Uncertain),
 		exportLocationID(e), locName, locCountry, lat, lon,
-		e.Summary, strings.Join(e.Tags, exportListSep), names.String(), ids.String(), countries.String(),
+		e.Summary, tags.String(), names.String(), ids.String(), countries.String(),
 		exportSourceIDs(e.Sources, e.SourcesData), urls.String(), exportRef(e.Parent),
 		strconv.Itoa(len(e.StatementsData)), strconv.Itoa(e.Version),
 		exportTimestamp(e.CreatedAt), exportTimestamp(e.UpdatedAt),
@@ -216,10 +232,14 @@ func exportParticipantRows(e *models.Event, row []string, emit func([]string) er
 		} else if !p.Actor.Resolved() {
 			slug = p.Actor.Slug
 		}
+		var represents string
+		if p.RepresentsData != nil {
+			represents = p.RepresentsData.Name
+		}
 		vals := [...]string{
 			exportID(e.ID), e.Slug, exportStart(e.Date),
 			exportActorID(p), slug, name, kind, country,
-			string(p.Role), exportRef(p.Represents), strconv.Itoa(i),
+			string(p.Role), exportRef(p.Represents), represents, strconv.Itoa(i),
 		}
 		copy(row, vals[:])
 		if err := emit(row); err != nil {
@@ -234,8 +254,12 @@ func exportStatementRows(e *models.Event, row []string, emit func([]string) erro
 	for i := range e.StatementsData {
 		s := &e.StatementsData[i]
 		start, end := exportBounds(s.Date)
+		var speaker string
+		if s.SpeakerData != nil {
+			speaker = s.SpeakerData.Name
+		}
 		vals := [...]string{
-			exportID(s.ID), exportID(e.ID), e.Slug, s.Speaker.String(),
+			exportID(s.ID), exportID(e.ID), e.Slug, s.Speaker.String(), speaker,
 			s.Text, strconv.FormatBool(s.Quote), s.Attribution, s.Medium, s.Language,
 			s.Date.EDTF, start, end,
 			exportSourceIDs(s.Sources, nil),
@@ -248,14 +272,34 @@ func exportStatementRows(e *models.Event, row []string, emit func([]string) erro
 	return nil
 }
 
-// exportListSep joins the members of a list inside one csv cell.
+// exportListSep separates the members of a list inside one csv cell.
 const exportListSep = "; "
 
+// exportJoin adds a member to a list cell (see ExportEventColumns): as it is, or in
+// double quotes with its quotes doubled when it would otherwise split or read wrongly.
 func exportJoin(b *strings.Builder, s string) {
 	if b.Len() > 0 {
 		b.WriteString(exportListSep)
 	}
-	b.WriteString(s)
+	if !listMemberNeedsQuotes(s) {
+		b.WriteString(s)
+		return
+	}
+	b.WriteByte('"')
+	b.WriteString(strings.ReplaceAll(s, `"`, `""`))
+	b.WriteByte('"')
+}
+
+// listMemberNeedsQuotes reports whether a list member must be quoted: empty, holding the
+// separator, a quote or a line break, or with spaces at either end (which a reader that
+// skips the space after the separator would lose).
+func listMemberNeedsQuotes(s string) bool {
+	if s == "" || strings.ContainsAny(s, ";\"\r\n") {
+		return true
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsSpace(first) || unicode.IsSpace(last)
 }
 
 // exportLocationID is the event's location id, from the reference or the embedded data.

@@ -54,13 +54,17 @@ func TestCSVFormulaInjection(t *testing.T) {
 		return map[string]map[string]string{
 			"events": {"slug": c + "slug", "title": c + "cmd|' /C calc'!A0", "type": c + "type", "cameo_code": c + "043",
 				"status": c + "status", "location_name": c + "Location", "location_country": c + "CL",
-				"summary": c + "SUM(1+1)*cmd|' /C calc'!A0", "tags": c + "tag; second", "participants": c + "Actor name (" + c + "role)",
-				"participant_countries": c + "AA", "source_urls": c + "https://example.org/x"},
+				"summary": c + "SUM(1+1)*cmd|' /C calc'!A0"},
 			"participants": {"event_slug": c + "slug", "actor_slug": c + "actor", "actor_name": c + "Actor name",
 				"actor_kind": c + "kind", "actor_country": c + "AA", "role": c + "role"},
 			"statements": {"event_slug": c + "slug", "text": c + "HYPERLINK(\"http://x\")", "attribution": c + "an official",
 				"medium": c + "briefing", "language": c + "en"},
 		}
+	}
+	// The list cells of injectionEvent, as members.
+	lists := func(c string) map[string][]string {
+		return map[string][]string{"tags": {c + "tag", "second"}, "participants": {c + "Actor name (" + c + "role)"},
+			"participant_countries": {c + "AA"}, "source_urls": {c + "https://example.org/x"}}
 	}
 	for _, c := range csvFormulaStarts {
 		e := injectionEvent(string(c))
@@ -90,6 +94,11 @@ func TestCSVFormulaInjection(t *testing.T) {
 					if s, ok := want[col]; ok && cell != "'"+s {
 						t.Errorf("text column %s = %q, want %q", col, cell, "'"+s)
 					}
+					if members, ok := lists(string(c))[col]; ok && entity == "events" {
+						if got := splitListCell(t, cell); !slices.Equal(got, members) {
+							t.Errorf("list column %s = %q reads as %q, want %q", col, cell, got, members)
+						}
+					}
 				}
 				if entity == "events" {
 					lat, lon := row[slices.Index(columns, "latitude")], row[slices.Index(columns, "longitude")]
@@ -100,11 +109,22 @@ func TestCSVFormulaInjection(t *testing.T) {
 			})
 		}
 	}
+	// A text that starts with the guard itself gets one more, so that stripping one
+	// always gives the text back.
+	e := injectionEvent("x")
+	e.Title = "'Tis the season"
+	recs, err := csv.NewReader(bytes.NewReader(expExport(t, "csv", "", []models.Event{e}))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := recs[1][slices.Index(formats.ExportEventColumns, "title")]; got != "''Tis the season" {
+		t.Errorf("title %q, want the guard before the quote", got)
+	}
 	// A text that merely contains those characters, or starts with anything else, is
 	// written as it is.
-	e := injectionEvent("x")
+	e = injectionEvent("x")
 	e.Title = "Talks = progress, +1 @ Geneva - day 2"
-	recs, err := csv.NewReader(bytes.NewReader(expExport(t, "csv", "", []models.Event{e}))).ReadAll()
+	recs, err = csv.NewReader(bytes.NewReader(expExport(t, "csv", "", []models.Event{e}))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

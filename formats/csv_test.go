@@ -3,6 +3,9 @@ package formats_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,10 +42,10 @@ func expCSV(t *testing.T, out []byte, columns []string) []map[string]string {
 }
 
 // expCSVText is what encoding/csv reads back for a text cell: guarded against formula
-// injection (a single quote before a leading =, +, -, @, tab or CR), and CRLF inside a
+// injection (a single quote before a leading =, +, -, @, tab, CR or '), and CRLF inside a
 // quoted field comes back as LF; nothing else changes.
 func expCSVText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune("=+-@\t\r'", rune(s[0])) {
 		s = "'" + s
 	}
 	return strings.ReplaceAll(s, "\r\n", "\n")
@@ -100,7 +103,7 @@ func TestExportCSVEvents(t *testing.T) {
 	}
 	edge := byslug["edge-no-location"]
 	if edge["location_id"] != "" || edge["latitude"] != "" || edge["title"] != expTitleQuotes ||
-		edge["tags"] != "'+1; -minus; @at" || edge["source_urls"] != "https://example.org/a?b=1,2;c=3" ||
+		edge["tags"] != "'+1; -minus; @at" || edge["source_urls"] != `"https://example.org/a?b=1,2;c=3"` ||
 		!strings.HasPrefix(edge["participants"], "Дмитрий Песков (participant); United Arab Emirates (mediator); ") {
 		t.Errorf("edge row: %v", edge)
 	}
@@ -127,7 +130,8 @@ func TestExportCSVParticipants(t *testing.T) {
 			found = true
 			want := map[string]string{"event_id": moscow.ID.String(), "event_date_start": "2026-01-22T00:00:00Z",
 				"actor_id": moscow.Participants[1].ActorData.ID.String(), "actor_name": "Steve Witkoff", "actor_kind": "person",
-				"actor_country": "US", "role": "envoy", "represents_id": moscow.Participants[1].Represents.ID.String(), "position": "1"}
+				"actor_country": "US", "role": "envoy", "represents_id": moscow.Participants[1].Represents.ID.String(), "represents_name": "United States",
+				"position": "1"}
 			for k, v := range want {
 				if r[k] != v {
 					t.Errorf("witkoff %s = %q, want %q", k, r[k], v)
@@ -146,6 +150,13 @@ func TestExportCSVParticipants(t *testing.T) {
 func TestExportCSVStatements(t *testing.T) {
 	t.Parallel()
 	events := expAll(t)
+	speakerName := func(s *models.Statement) string {
+		if s.SpeakerData == nil {
+			return ""
+		}
+		return expCSVText(s.SpeakerData.Name)
+	}
+	named := 0
 	rows := expCSV(t, expExport(t, "csv", "statements", events), formats.ExportStatementColumns)
 	var want []*models.Statement
 	var of []*models.Event
@@ -161,14 +172,107 @@ func TestExportCSVStatements(t *testing.T) {
 	for i, s := range want {
 		r := rows[i]
 		if r["statement_id"] != s.ID.String() || r["event_id"] != of[i].ID.String() || r["event_slug"] != of[i].Slug ||
-			r["speaker_id"] != s.Speaker.ID.String() || r["text"] != expCSVText(s.Text) || r["quote"] != strconv.FormatBool(s.Quote) ||
+			r["speaker_id"] != s.Speaker.ID.String() || r["speaker_name"] != speakerName(s) || r["text"] != expCSVText(s.Text) || r["quote"] != strconv.FormatBool(s.Quote) ||
 			r["attribution"] != s.Attribution || r["medium"] != s.Medium || r["language"] != s.Language ||
 			r["date_edtf"] != s.Date.EDTF || len(strings.Split(r["source_ids"], "; ")) != len(s.Sources) {
 			t.Errorf("row %d: %v", i, r)
 		}
+		if r["speaker_name"] != "" {
+			named++
+		}
+	}
+	if named < 14 {
+		t.Errorf("only %d statements name their speaker", named)
 	}
 	last := rows[len(rows)-1]
 	if !strings.HasPrefix(last["text"], "'"+expFormula+"\n") || last["date_start"] != "2026-02-01T00:00:00Z" || last["date_end"] != "2026-02-02T00:00:00Z" {
 		t.Errorf("edge statement: %v", last)
+	}
+}
+
+// splitListCell reads a list cell as its documentation says: strip the formula guard
+// (one leading '), then read the cell as one CSV record separated by ";" and a space,
+// strictly (no lazy quotes).
+func splitListCell(t *testing.T, cell string) []string {
+	t.Helper()
+	cell = strings.TrimPrefix(cell, "'")
+	if cell == "" {
+		return nil
+	}
+	r := csv.NewReader(strings.NewReader(cell))
+	r.Comma, r.TrimLeadingSpace = ';', true
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("list cell %q: %v", cell, err)
+	}
+	if len(recs) != 1 {
+		t.Fatalf("list cell %q is %d records", cell, len(recs))
+	}
+	return recs[0]
+}
+
+// TestCSVListCells: names, tags and URLs with "; ", quotes, leading spaces, line breaks
+// and formula characters come back as the same members through a strict CSV parser
+// (the file with encoding/csv, then each list cell with the recipe of
+// ExportEventColumns), and through Python's csv module when python3 is installed.
+func TestCSVListCells(t *testing.T) {
+	t.Parallel()
+	names := []string{`Smith; "Jr."`, "O'Neil", " spaced ", "=1+1", "Line\nbreak", "Plain Name"}
+	e := injectionEvent("x")
+	e.Tags = []string{"a", "b;c"}
+	e.Participants = nil
+	for i, n := range names {
+		a := &models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: fmt.Sprintf("a-%d", i), Name: n, Country: "RU"}
+		e.Participants = append(e.Participants, models.Participant{Actor: models.Ref{ID: a.ID}, Role: models.RoleParticipant, ActorData: a})
+	}
+	e.SourcesData[0].URL = "https://example.org/a;b?c=\"d\""
+	out := expExport(t, "csv", "", []models.Event{e})
+	rows := expCSV(t, out, formats.ExportEventColumns)
+	var wantParts []string
+	for _, n := range names {
+		wantParts = append(wantParts, n+" (participant)")
+	}
+	for col, want := range map[string][]string{
+		"participants": wantParts,
+		"tags":         {"a", "b;c"},
+		"source_urls":  {"https://example.org/a;b?c=\"d\""},
+	} {
+		if got := splitListCell(t, rows[0][col]); !slices.Equal(got, want) {
+			t.Errorf("%s = %q reads as %q, want %q", col, rows[0][col], got, want)
+		}
+	}
+	// The plain case stays as people read it.
+	if cell := rows[0]["participants"]; !strings.HasSuffix(cell, "; Plain Name (participant)") {
+		t.Errorf("participants %q", cell)
+	}
+	if len(strings.Split(rows[0]["participant_ids"], "; ")) != len(names) {
+		t.Errorf("participant_ids %q", rows[0]["participant_ids"])
+	}
+
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Log("python3 not installed: the Python reading is not checked")
+		return
+	}
+	script := `import csv, json, sys
+rows = list(csv.DictReader(sys.stdin, strict=True))
+def split(cell):
+    if cell.startswith("'"):
+        cell = cell[1:]
+    return next(csv.reader([cell], delimiter=";", skipinitialspace=True, strict=True)) if cell else []
+json.dump({k: split(rows[0][k]) for k in ("participants", "tags", "source_urls")}, sys.stdout)`
+	cmd := exec.Command(python, "-c", script)
+	cmd.Stdin = bytes.NewReader(out)
+	res, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python3: %v", err)
+	}
+	var got map[string][]string
+	if err := json.Unmarshal(res, &got); err != nil {
+		t.Fatalf("python3 output %s: %v", res, err)
+	}
+	if !slices.Equal(got["participants"], wantParts) || !slices.Equal(got["tags"], []string{"a", "b;c"}) ||
+		!slices.Equal(got["source_urls"], []string{"https://example.org/a;b?c=\"d\""}) {
+		t.Errorf("Python reads %q", got)
 	}
 }

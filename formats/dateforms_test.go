@@ -104,7 +104,9 @@ func isoOf(p models.DatePoint) string {
 // TestDateFormsOutputs writes every form through each encoder that shows a date
 // (display text, TimelineJS, vis-timeline, JSON-LD, iCalendar, CSV) and compares with
 // testdata/date-forms.golden, written before the encoders read models.Date.Ends (they
-// parsed the text a second time then), so the one parse changed no output.
+// parsed the text a second time then), so the one parse changed no output. Since then
+// only the TimelineJS lines changed: a time of day written at an offset is placed at
+// its instant in UTC, and display_date says so (issue 12).
 func TestDateFormsOutputs(t *testing.T) {
 	t.Parallel()
 	icsDates := regexp.MustCompile(`(?m)^DT(START|END)[^\r\n]*`)

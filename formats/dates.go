@@ -130,3 +130,55 @@ func rangeText(a, b models.DatePoint) string {
 	}
 	return full()
 }
+
+// utcPoint is p with a time of day (minute or second precision) moved to UTC, its
+// offset "Z"; coarser points are returned as written.
+func utcPoint(p models.DatePoint) models.DatePoint {
+	if p.Precision.Rank() < models.PrecisionMinute.Rank() {
+		return p
+	}
+	u := p.Start.UTC()
+	p.Year, p.Month, p.Day = u.Year(), int(u.Month()), u.Day()
+	p.Hour, p.Minute, p.Second, p.Offset = u.Hour(), u.Minute(), u.Second(), "Z"
+	return p
+}
+
+// inUTC reports whether p is written in UTC: a time of day with "Z", +00:00, -00:00 or
+// no offset (which parley reads as UTC), or a point coarser than a time of day.
+func inUTC(p models.DatePoint) bool {
+	return p.Precision.Rank() < models.PrecisionMinute.Rank() || p.Offset == "" || zoneLabel(p) == "UTC"
+}
+
+// utcPointText is a point in UTC for people: "07:30 UTC" when it falls on the day the
+// text wrote (written), else "22 January 2026, 22:00 UTC"; a point coarser than a
+// time of day as written.
+func utcPointText(p, written models.DatePoint) string {
+	if p.Precision.Rank() < models.PrecisionMinute.Rank() {
+		return pointText(p)
+	}
+	if sameDay(p, written) {
+		return clock(p) + " UTC"
+	}
+	return fmt.Sprintf("%d %s %d, %s UTC", p.Day, monthName(p.Month), p.Year, clock(p))
+}
+
+// tlDisplayDate is DisplayDate followed, when a time of day was written at an offset
+// other than UTC, by the same date in UTC, the time TimelineJS places it at (see
+// TLDate): "23 January 2026, 10:30 (UTC+03:00) = 07:30 UTC", "23 January 2026,
+// 23:30 (UTC-05:00) = 24 January 2026, 04:30 UTC", "23 January 2026, 10:00–14:00
+// (UTC+04:00) = 06:00–10:00 UTC".
+func tlDisplayDate(d models.Date) string {
+	s := DisplayDate(d)
+	a, b, interval := d.Ends()
+	if inUTC(a) && (!interval || inUTC(b)) {
+		return s
+	}
+	ua, ub := utcPoint(a), utcPoint(b)
+	if !interval || samePoint(a, b) {
+		return s + " = " + utcPointText(ua, a)
+	}
+	if ua.Precision == ub.Precision && ua.Precision.Rank() >= models.PrecisionMinute.Rank() && sameDay(ua, ub) && sameDay(ua, a) {
+		return s + " = " + clock(ua) + "–" + clock(ub) + " UTC"
+	}
+	return s + " = " + utcPointText(ua, models.DatePoint{}) + " – " + utcPointText(ub, models.DatePoint{})
+}

@@ -302,6 +302,10 @@ func (w *jsonWriter) participant(p *models.Participant) {
 		w.raw(`,"actor":`)
 		w.actor(p.ActorData)
 	}
+	if p.RepresentsData != nil {
+		w.raw(`,"represents":`)
+		w.actor(p.RepresentsData)
+	}
 	w.b = append(w.b, '}')
 }
 
@@ -414,6 +418,10 @@ func (w *jsonWriter) statement(s *models.Statement) {
 	w.refs(s.Sources)
 	w.raw(`,"tags":`)
 	w.strings(s.Tags)
+	if s.SpeakerData != nil {
+		w.raw(`,"speaker":`)
+		w.actor(s.SpeakerData)
+	}
 	w.b = append(w.b, '}')
 }
 

@@ -84,8 +84,9 @@ func (x exporter) FileExtension() string { return x.format.Extension }
 //     tab or a carriage return is written with a single quote (') before it, so that a
 //     spreadsheet shows it as text rather than running it; the numbers parley writes
 //     itself (CSVNumericColumns: coordinates, counts, versions) stay numbers, so a
-//     latitude of -33.9 is written as it is. Strip a leading ' from text cells to get
-//     the stored text back.
+//     latitude of -33.9 is written as it is. A text cell that starts with ' gets one
+//     more, so the rule to get the stored text back has no exception: strip one leading
+//     ' from a text cell that starts with one.
 //   - geojson (application/geo+json, RFC 7946): a FeatureCollection with one Point
 //     Feature per event whose embedded location has coordinates ([longitude, latitude]);
 //     events without them are left out, so the collection may have fewer features than
@@ -149,13 +150,12 @@ func NewExporter(format, entity string) (Exporter, error) {
 
 // NewExporterAt returns the format a place (AtExport or AtCLI) offers under the name
 // format, and its exporter for entity ("" meaning the format's first, "events"). An
-// unknown format or entity gives a *models.Error with code EINVALID naming the query
-// parameter.
+// unknown format (UnknownFormat) or entity gives a *models.Error with code EINVALID
+// naming the query parameter.
 func NewExporterAt(at Endpoint, format, entity string) (Format, Exporter, error) {
 	f, ok := Lookup(at, format)
 	if !ok || f.export == nil {
-		return Format{}, nil, &models.Error{Code: models.EINVALID, Message: "invalid export format",
-			Fields: []models.FieldError{{Field: "format", Message: "must be one of " + strings.Join(Names(at), ", ")}}}
+		return Format{}, nil, UnknownFormat(at, format)
 	}
 	if entity != "" && !slices.Contains(f.Entities, entity) {
 		var all, takers []string

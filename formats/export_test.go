@@ -31,8 +31,8 @@ type expSeedFile struct {
 }
 
 // expSeedEvents reads the built-in dataset and embeds what the store's include would:
-// every reference resolved to an id, participants' actors, the location, the sources
-// and the statements about each event.
+// every reference resolved to an id, participants' actors and whom they represent, the
+// location, the sources and the statements about each event with their speakers.
 func expSeedEvents(t *testing.T) []models.Event {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "seed", "dataset.json"))
@@ -77,6 +77,7 @@ func expSeedEvents(t *testing.T) []models.Event {
 	}
 	for i := range f.Statements {
 		s := &f.Statements[i]
+		s.SpeakerData = actors[s.Speaker.Slug]
 		resolve(&s.Speaker, actorID)
 		for _, r := range s.Sources {
 			resolve(r, sourceID)
@@ -90,6 +91,9 @@ func expSeedEvents(t *testing.T) []models.Event {
 		for j := range e.Participants {
 			p := &e.Participants[j]
 			p.ActorData = actors[p.Actor.Slug]
+			if p.Represents != nil {
+				p.RepresentsData = actors[p.Represents.Slug]
+			}
 			resolve(&p.Actor, actorID)
 			resolve(p.Represents, actorID)
 		}

@@ -1,8 +1,10 @@
 package formats
 
 import (
+	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/parley-api/parley/models"
 )
@@ -23,6 +25,54 @@ const (
 	// AtGraph is GET /api/v1/graph: the co-participation network.
 	AtGraph
 )
+
+// String names the place as its users reach it: "GET /api/v1/export", "parley export".
+func (e Endpoint) String() string {
+	var out []string
+	for _, p := range endpointNames {
+		if e&p.at != 0 {
+			out = append(out, p.name)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+var endpointNames = []struct {
+	at   Endpoint
+	name string
+}{
+	{AtExport, "GET /api/v1/export"}, {AtCLI, "parley export"}, {AtTimeline, "GET /api/v1/timeline"}, {AtGraph, "GET /api/v1/graph"},
+}
+
+// maxEchoedName bounds how much of an unknown format name an error repeats, so that the
+// list of the known ones always fits in the message.
+const maxEchoedName = 40
+
+// UnknownFormat is the error for a format name a place does not offer (EINVALID, on the
+// field "format"): every format the place takes, and, when the name is a format of
+// another place, which one. An empty name is "is required" with the same list.
+func UnknownFormat(at Endpoint, name string) *models.Error {
+	list := strings.Join(Names(at), ", ")
+	msg := "is required: one of " + list
+	if name != "" {
+		shown := name
+		if r := []rune(name); len(r) > maxEchoedName {
+			shown = string(r[:maxEchoedName]) + "…"
+		}
+		msg = fmt.Sprintf("%q is not one of %s", shown, list)
+		var elsewhere Endpoint
+		for _, f := range registry {
+			if f.Name == name {
+				elsewhere |= f.Endpoints &^ at
+			}
+		}
+		if elsewhere != 0 {
+			msg += fmt.Sprintf(" (%s is a format of %s)", name, elsewhere)
+		}
+	}
+	return &models.Error{Code: models.EINVALID, Message: "invalid format",
+		Fields: []models.FieldError{{Field: "format", Message: msg}}}
+}
 
 // Format is one output format: what it is called, what it is sent as, what it takes,
 // and the encoders that write it, one per kind of place that offers it.

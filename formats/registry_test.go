@@ -138,7 +138,11 @@ func TestRegistryEntityErrors(t *testing.T) {
 	for _, c := range []struct{ format, entity, field, msg string }{
 		{"timelinejs", "participants", "entity", "applies to format=csv only; other formats export events"},
 		{"ndjson", "actors", "entity", "must be one of events, participants, statements"},
-		{"xml", "", "format", "must be one of " + strings.Join(formats.Names(formats.AtExport), ", ")},
+		{"xml", "", "format", `"xml" is not one of ` + strings.Join(formats.Names(formats.AtExport), ", ")},
+		{"", "", "format", "is required: one of " + strings.Join(formats.Names(formats.AtExport), ", ")},
+		{"vis", "", "format", `"vis" is not one of ` + strings.Join(formats.Names(formats.AtExport), ", ") + " (vis is a format of GET /api/v1/timeline)"},
+		{"gexf", "", "format", `"gexf" is not one of ` + strings.Join(formats.Names(formats.AtExport), ", ") + " (gexf is a format of GET /api/v1/graph)"},
+		{strings.Repeat("x", 500), "", "format", `"` + strings.Repeat("x", 40) + `…" is not one of ` + strings.Join(formats.Names(formats.AtExport), ", ")},
 	} {
 		_, _, err := formats.NewExporterAt(formats.AtExport, c.format, c.entity)
 		var me *models.Error

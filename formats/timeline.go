@@ -17,10 +17,6 @@ type TimelineOptions struct {
 	// GroupBy picks the lanes (TimelineJS group, vis groups): "" (none), "type",
 	// "actor" or "location". See ValidGroupBy.
 	GroupBy string
-	// Actors are actors the events point at without embedding them: the speakers of
-	// statements and whom participants represent. Optional: an actor found neither here
-	// nor among the events' embedded participants is shown by its id.
-	Actors []models.Actor
 }
 
 // The GroupBy values.
@@ -45,6 +41,10 @@ const (
 )
 
 // encoder holds what both timeline encoders derive from the options and the events.
+// Names come from the actors embedded in the events (each participant's actor and whom
+// it represents, each statement's speaker), as the store embeds them for /timeline and
+// for the exports alike, so that both write the same text; an actor embedded in one
+// place is known by id and slug everywhere in the same document.
 type encoder struct {
 	opt    TimelineOptions
 	actors map[models.ID]*models.Actor
@@ -54,6 +54,9 @@ type encoder struct {
 func newEncoder(events []models.Event, opt TimelineOptions) *encoder {
 	en := &encoder{opt: opt, actors: map[models.ID]*models.Actor{}, slugs: map[string]*models.Actor{}}
 	add := func(a *models.Actor) {
+		if a == nil {
+			return
+		}
 		if _, ok := en.actors[a.ID]; !ok && !a.ID.IsZero() {
 			en.actors[a.ID] = a
 		}
@@ -61,14 +64,13 @@ func newEncoder(events []models.Event, opt TimelineOptions) *encoder {
 			en.slugs[a.Slug] = a
 		}
 	}
-	for i := range opt.Actors {
-		add(&opt.Actors[i])
-	}
 	for i := range events {
 		for _, p := range events[i].Participants {
-			if p.ActorData != nil {
-				add(p.ActorData)
-			}
+			add(p.ActorData)
+			add(p.RepresentsData)
+		}
+		for _, st := range events[i].StatementsData {
+			add(st.SpeakerData)
 		}
 	}
 	return en
@@ -96,6 +98,22 @@ func (en *encoder) participantName(p models.Participant) string {
 		return p.ActorData.Name
 	}
 	return en.actorName(p.Actor)
+}
+
+// representsName is whom a participant represents, as participantName finds names.
+func (en *encoder) representsName(p models.Participant) string {
+	if p.RepresentsData != nil {
+		return p.RepresentsData.Name
+	}
+	return en.actorName(*p.Represents)
+}
+
+// speaker is a statement's speaker: embedded, else looked up; nil when unknown.
+func (en *encoder) speaker(s *models.Statement) *models.Actor {
+	if s.SpeakerData != nil {
+		return s.SpeakerData
+	}
+	return en.actor(s.Speaker)
 }
 
 // keyed is an event to encode with its key: unique_id (TimelineJS) and id (vis).
@@ -196,7 +214,7 @@ func (en *encoder) participantsText(e *models.Event) string {
 	for _, p := range e.Participants {
 		s := en.participantName(p) + " (" + roleText(p.Role)
 		if p.Represents != nil {
-			s += ", representing " + en.actorName(*p.Represents)
+			s += ", representing " + en.representsName(p)
 		}
 		parts = append(parts, s+")")
 	}
@@ -223,7 +241,11 @@ func locationText(e *models.Event) string {
 // ("a White House official (White House)"), or the name with the actor's title
 // ("Yuri Ushakov, Kremlin foreign policy aide"); the medium follows.
 func (en *encoder) speakerText(s *models.Statement) string {
-	name := en.actorName(s.Speaker)
+	a := en.speaker(s)
+	name := s.Speaker.String()
+	if a != nil {
+		name = a.Name
+	}
 	var who string
 	switch {
 	case s.Attribution != "" && name != "" && !strings.EqualFold(name, s.Attribution):
@@ -232,7 +254,7 @@ func (en *encoder) speakerText(s *models.Statement) string {
 		who = s.Attribution
 	default:
 		who = name
-		if a := en.actor(s.Speaker); a != nil && a.Title != "" {
+		if a != nil && a.Title != "" {
 			who += ", " + a.Title
 		}
 	}

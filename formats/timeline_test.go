@@ -54,11 +54,11 @@ func TestDates(t *testing.T) {
 		{"day", "2026-01-22",
 			`{"year":2026,"month":1,"day":22}`, "", "22 January 2026",
 			"2026-01-22", "2026-01-23", "range", "day", "parley-precision-day"},
-		{"minute with an offset keeps the written clock time", "2026-01-23T18:00+04:00",
-			`{"year":2026,"month":1,"day":23,"hour":18,"minute":0}`, "", "23 January 2026, 18:00 (UTC+04:00)",
+		{"minute with an offset is placed at its instant in UTC", "2026-01-23T18:00+04:00",
+			`{"year":2026,"month":1,"day":23,"hour":14,"minute":0}`, "", "23 January 2026, 18:00 (UTC+04:00)",
 			"2026-01-23T18:00:00+04:00", "", "point", "minute", "parley-precision-minute"},
-		{"minute west of UTC stays on its local day", "2026-01-23T23:30-05:00",
-			`{"year":2026,"month":1,"day":23,"hour":23,"minute":30}`, "", "23 January 2026, 23:30 (UTC-05:00)",
+		{"minute west of UTC is placed on the next day in UTC", "2026-01-23T23:30-05:00",
+			`{"year":2026,"month":1,"day":24,"hour":4,"minute":30}`, "", "23 January 2026, 23:30 (UTC-05:00)",
 			"2026-01-23T23:30:00-05:00", "", "point", "minute", ""},
 		{"second at midnight UTC keeps hour 0", "2026-01-23T00:00:15Z",
 			`{"year":2026,"month":1,"day":23,"hour":0,"minute":0,"second":15}`, "", "23 January 2026, 00:00:15 (UTC)",
@@ -103,7 +103,7 @@ func TestDates(t *testing.T) {
 			`{"year":2025,"month":8}`, `{"year":2025,"month":9,"day":15}`, "August 2025 – 15 September 2025",
 			"2025-08-01", "2025-09-16", "range", "month", ""},
 		{"minute interval on one day", "2026-01-23T10:00+04:00/2026-01-23T14:00+04:00",
-			`{"year":2026,"month":1,"day":23,"hour":10,"minute":0}`, `{"year":2026,"month":1,"day":23,"hour":14,"minute":0}`,
+			`{"year":2026,"month":1,"day":23,"hour":6,"minute":0}`, `{"year":2026,"month":1,"day":23,"hour":10,"minute":0}`,
 			"23 January 2026, 10:00–14:00 (UTC+04:00)",
 			"2026-01-23T10:00:00+04:00", "2026-01-23T14:01:00+04:00", "range", "minute", ""},
 		{"minute interval over midnight", "2026-01-22T22:00Z/2026-01-23T02:00Z",
@@ -111,12 +111,20 @@ func TestDates(t *testing.T) {
 			"22 January 2026, 22:00 (UTC) – 23 January 2026, 02:00 (UTC)",
 			"2026-01-22T22:00:00Z", "2026-01-23T02:01:00Z", "range", "minute", ""},
 		{"a day to a minute", "2026-01-23/2026-01-24T10:00+04:00",
-			`{"year":2026,"month":1,"day":23}`, `{"year":2026,"month":1,"day":24,"hour":10,"minute":0}`,
+			`{"year":2026,"month":1,"day":23}`, `{"year":2026,"month":1,"day":24,"hour":6,"minute":0}`,
 			"23 January 2026 – 24 January 2026, 10:00 (UTC+04:00)",
 			"2026-01-23", "2026-01-24T10:01:00+04:00", "range", "day", ""},
 		{"an interval of one day is a single day", "2026-01-23/2026-01-23",
 			`{"year":2026,"month":1,"day":23}`, "", "23 January 2026",
 			"2026-01-23", "2026-01-24", "range", "day", ""},
+	}
+	// TimelineJS's display_date adds the time in UTC, where TimelineJS places the slide,
+	// when the text gave another offset; elsewhere it is the display date.
+	tlDisplay := map[string]string{
+		"minute with an offset is placed at its instant in UTC": "23 January 2026, 18:00 (UTC+04:00) = 14:00 UTC",
+		"minute west of UTC is placed on the next day in UTC":   "23 January 2026, 23:30 (UTC-05:00) = 24 January 2026, 04:30 UTC",
+		"minute interval on one day":                            "23 January 2026, 10:00–14:00 (UTC+04:00) = 06:00–10:00 UTC",
+		"a day to a minute":                                     "23 January 2026 – 24 January 2026, 10:00 (UTC+04:00) = 23 January 2026 – 24 January 2026, 06:00 UTC",
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,8 +143,12 @@ func TestDates(t *testing.T) {
 			if got := jsonOf(t, s.EndDate); got != tc.end {
 				t.Errorf("end_date %s, want %s", got, tc.end)
 			}
-			if s.DisplayDate != tc.display {
-				t.Errorf("display_date %q, want %q", s.DisplayDate, tc.display)
+			wantTL := tc.display
+			if d, ok := tlDisplay[tc.name]; ok {
+				wantTL = d
+			}
+			if s.DisplayDate != wantTL {
+				t.Errorf("display_date %q, want %q", s.DisplayDate, wantTL)
 			}
 			v := formats.Vis([]models.Event{e}, formats.TimelineOptions{})
 			it := v.Items[0]
@@ -236,8 +248,9 @@ func TestTitleSlide(t *testing.T) {
 	}
 }
 
-// rich is an event with everything embedded, like the store returns with include=all.
-func rich() (models.Event, []models.Actor) {
+// rich is an event with everything embedded, like the store returns with include=all:
+// the participants' actors and whom they represent, the speakers of its statements.
+func rich() models.Event {
 	russia := models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: "russia", Name: "Russia", Kind: models.ActorState}
 	us := models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: "united-states", Name: "United States", Kind: models.ActorState}
 	putin := models.Actor{Meta: models.Meta{ID: models.NewID()}, Slug: "vladimir-putin", Name: "Vladimir Putin", Kind: models.ActorPerson}
@@ -251,28 +264,28 @@ func rich() (models.Event, []models.Actor) {
 	e.Location = models.RefTo(moscow.ID)
 	e.LocationData = &moscow
 	e.Participants = []models.Participant{
-		{Actor: *models.RefTo(putin.ID), Role: models.RoleHost, Represents: models.RefTo(russia.ID), ActorData: &putin},
-		{Actor: *models.RefTo(witkoff.ID), Role: models.RoleHeadOfDelegation, Represents: models.RefTo(us.ID), ActorData: &witkoff},
+		{Actor: *models.RefTo(putin.ID), Role: models.RoleHost, Represents: models.RefTo(russia.ID), ActorData: &putin, RepresentsData: &russia},
+		{Actor: *models.RefTo(witkoff.ID), Role: models.RoleHeadOfDelegation, Represents: models.RefTo(us.ID), ActorData: &witkoff, RepresentsData: &us},
 	}
 	e.StatementsData = []models.Statement{
-		{Text: "exceptionally in-depth, constructive, and extremely frank", Quote: true, Speaker: *models.RefTo(ushakov.ID)},
-		{Text: "The talks lasted for four hours.", Quote: false, Speaker: *models.RefTo(ushakov.ID)},
-		{Text: "productive", Quote: true, Speaker: *models.RefTo(wh.ID), Attribution: "a White House official", Medium: "remarks to NBC News"},
+		{Text: "exceptionally in-depth, constructive, and extremely frank", Quote: true, Speaker: *models.RefTo(ushakov.ID), SpeakerData: &ushakov},
+		{Text: "The talks lasted for four hours.", Quote: false, Speaker: *models.RefTo(ushakov.ID), SpeakerData: &ushakov},
+		{Text: "productive", Quote: true, Speaker: *models.RefTo(wh.ID), Attribution: "a White House official", Medium: "remarks to NBC News", SpeakerData: &wh},
 	}
 	e.SourcesData = []models.Source{
 		{Outlet: "Meduza", Title: "Russia and Ukraine hold talks", URL: "https://meduza.io/en/news/x?a=1&b=2", Published: models.MustParseDate("2026-01-23")},
 		{Outlet: "TASS", Published: models.MustParseDate("2026-01-23")},
 		{}, // not found by the store
 	}
-	return e, []models.Actor{russia, us, ushakov, wh}
+	return e
 }
 
 // TestSlideText: the slide body has the summary, participants with roles and whom they
 // represent, the location, the quotes only, with speakers, and the sources.
 func TestSlideText(t *testing.T) {
 	t.Parallel()
-	e, actors := rich()
-	s := formats.TimelineJS([]models.Event{e}, formats.TimelineOptions{Actors: actors}).Events[0]
+	e := rich()
+	s := formats.TimelineJS([]models.Event{e}, formats.TimelineOptions{}).Events[0]
 	if s.Text.Headline != "Putin meets Witkoff in Moscow" {
 		t.Errorf("headline %q", s.Text.Headline)
 	}
@@ -305,22 +318,23 @@ func TestSlideText(t *testing.T) {
 		}
 	}
 
-	it := formats.Vis([]models.Event{e}, formats.TimelineOptions{Actors: actors}).Items[0]
+	it := formats.Vis([]models.Event{e}, formats.TimelineOptions{}).Items[0]
 	if it.Title != "c. 22–23 January 2026 · Moscow: A late-night meeting in Moscow." {
 		t.Errorf("vis title %q", it.Title)
 	}
 }
 
 // TestFallbacks: events as the store returns them without include: participants by
-// id, no location, no quotes, no sources; Actors fills in names it knows.
+// id, no location, no quotes, no sources; an actor embedded elsewhere in the document
+// names it here too.
 func TestFallbacks(t *testing.T) {
 	t.Parallel()
-	e, actors := rich()
+	e := rich()
 	bare := e
 	bare.LocationData, bare.StatementsData, bare.SourcesData = nil, nil, nil
 	bare.Participants = slices.Clone(e.Participants)
 	for i := range bare.Participants {
-		bare.Participants[i].ActorData = nil
+		bare.Participants[i].ActorData, bare.Participants[i].RepresentsData = nil, nil
 	}
 	doc := formats.TimelineJS([]models.Event{bare}, formats.TimelineOptions{GroupBy: formats.GroupByLocation})
 	s := doc.Events[0]
@@ -339,15 +353,17 @@ func TestFallbacks(t *testing.T) {
 		t.Errorf("group %q, want %q", s.Group, formats.UnknownLocation)
 	}
 
-	// With the actors passed in, names come back.
-	s = formats.TimelineJS([]models.Event{bare}, formats.TimelineOptions{Actors: actors}).Events[0]
+	// With the actors embedded in another event of the document, names come back.
+	other := e
+	other.Slug = "other"
+	s = formats.TimelineJS([]models.Event{bare, other}, formats.TimelineOptions{}).Events[0]
 	if !strings.Contains(s.Text.Text, "(host, representing Russia)") {
-		t.Errorf("represented actor from Actors: %s", s.Text.Text)
+		t.Errorf("represented actor embedded in another event: %s", s.Text.Text)
 	}
 	// Unresolved references (slugs, e.g. from the seed file) are looked up by slug.
 	bySlug := bare
 	bySlug.Participants = []models.Participant{{Actor: *models.RefBySlug("russia"), Role: models.RoleDelegation}}
-	s = formats.TimelineJS([]models.Event{bySlug}, formats.TimelineOptions{Actors: actors}).Events[0]
+	s = formats.TimelineJS([]models.Event{bySlug, other}, formats.TimelineOptions{}).Events[0]
 	if !strings.Contains(s.Text.Text, "Russia (delegation)") {
 		t.Errorf("slug lookup: %s", s.Text.Text)
 	}
@@ -643,7 +659,7 @@ func TestOfficialExamples(t *testing.T) {
 }
 
 // embedSeed joins the built-in dataset the way the store's include does, sorted by date.
-func embedSeed(t *testing.T) ([]models.Event, []models.Actor) {
+func embedSeed(t *testing.T) []models.Event {
 	t.Helper()
 	f, err := seed.Dataset()
 	if err != nil {
@@ -665,7 +681,11 @@ func embedSeed(t *testing.T) ([]models.Event, []models.Actor) {
 	for i := range events {
 		e := &events[i]
 		for j := range e.Participants {
-			e.Participants[j].ActorData = actors[e.Participants[j].Actor.Slug]
+			p := &e.Participants[j]
+			p.ActorData = actors[p.Actor.Slug]
+			if p.Represents != nil {
+				p.RepresentsData = actors[p.Represents.Slug]
+			}
 		}
 		if e.Location != nil {
 			e.LocationData = locs[e.Location.Slug]
@@ -675,20 +695,21 @@ func embedSeed(t *testing.T) ([]models.Event, []models.Actor) {
 		}
 		for _, s := range f.Statements {
 			if s.Event != nil && s.Event.Slug == e.Slug {
+				s.SpeakerData = actors[s.Speaker.Slug]
 				e.StatementsData = append(e.StatementsData, s)
 			}
 		}
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].Date.Start.Before(events[j].Date.Start) })
-	return events, f.Actors
+	return events
 }
 
 // TestSeedDataset encodes the built-in dataset: every event once, in order, with the
 // story's dates and quotes.
 func TestSeedDataset(t *testing.T) {
 	t.Parallel()
-	events, actors := embedSeed(t)
-	opt := formats.TimelineOptions{Title: "Abu Dhabi talks", GroupBy: formats.GroupByLocation, Actors: actors}
+	events := embedSeed(t)
+	opt := formats.TimelineOptions{Title: "Abu Dhabi talks", GroupBy: formats.GroupByLocation}
 	tl := formats.TimelineJS(events, opt)
 	vis := formats.Vis(events, opt)
 	var want []string

@@ -55,10 +55,13 @@ type TLSlide struct {
 // TLDate is a TimelineJS date: the parts down to the precision stated, absent below it.
 // The parts are written as JSON numbers, as the format documentation says; reading
 // also accepts numeric strings and "" (absent), which the official examples use.
-// TimelineJS has no time zone: it builds the date in the viewer's zone from the parts,
-// so hour, minute and second are the clock time written in the EDTF text (the local
-// time at the event when the source gave an offset); the slide's display_date names the
-// offset.
+// TimelineJS has no time zone: it builds each date with JavaScript's
+// new Date(year, month-1, day, hour, minute, second), in the viewer's zone. So that
+// events written at different offsets keep their instants, and their order, against
+// each other, a time of day (minute or second precision) is given in UTC: 10:30+03:00
+// is hour 7, minute 30. The time axis thus reads UTC (exactly so for a viewer whose zone
+// is UTC), and the slide's display_date gives the time as written and in UTC. Dates
+// down to the day are the calendar date as written.
 type TLDate struct {
 	Year        int    `json:"year" example:"2026"`
 	Month       *int   `json:"month,omitempty" example:"1"`
@@ -187,8 +190,9 @@ func datePart(v jsontext.Value) (n int, ok bool, err error) {
 
 func intp(n int) *int { return &n }
 
-// tlDate renders one end of a date at its precision.
+// tlDate renders one end of a date at its precision; a time of day in UTC (see TLDate).
 func tlDate(p models.DatePoint) *TLDate {
+	p = utcPoint(p)
 	d := &TLDate{Year: p.Year}
 	r := p.Precision.Rank()
 	if r >= 2 {
@@ -221,8 +225,8 @@ var labelReplacer = strings.NewReplacer("&", "&amp;", "<", "‹", ">", "›")
 // slug.
 //
 // Dates keep their precision: a year-precision event has only a year, a month one a
-// year and month, a day one y/m/d, minute and second ones the clock time as written
-// (see TLDate). An interval ("2026-01-23/2026-01-24") has an end_date, the last unit it
+// year and month, a day one y/m/d, minute and second ones the time of day in UTC, which
+// display_date repeats beside the time as written (see TLDate and tlDisplayDate). An interval ("2026-01-23/2026-01-24") has an end_date, the last unit it
 // covers (inclusive); a single date has none, whatever its precision, since TimelineJS
 // shows a date at the start of its period and display_date says what it covers.
 //
@@ -230,8 +234,10 @@ var labelReplacer = strings.NewReplacer("&", "&amp;", "<", "‹", ">", "›")
 // summary, type and status, the participants with their roles and whom they represent,
 // the location, the quotes (statements with quote=true) as blockquotes with the speaker
 // or attribution and the medium, and the sources, linked when they have a URL.
-// Participants, location, statements and sources that were not embedded are shown by
-// id or left out. Group follows opt.GroupBy (see laneOf).
+// Names come from the embedded actors: each participant's actor and whom it represents,
+// each statement's speaker (see encoder). Participants, location, statements and sources
+// that were not embedded are shown by id or left out. Group follows opt.GroupBy (see
+// laneOf).
 func TimelineJS(events []models.Event, opt TimelineOptions) TimelineJSDoc {
 	en := newEncoder(events, opt)
 	list := unique(events)
@@ -249,7 +255,7 @@ func TimelineJS(events []models.Event, opt TimelineOptions) TimelineJSDoc {
 		a, b, interval := e.Date.Ends()
 		s := TLSlide{
 			StartDate:   tlDate(a),
-			DisplayDate: plainLabel(DisplayDate(e.Date)),
+			DisplayDate: plainLabel(tlDisplayDate(e.Date)),
 			Text:        &TLText{Headline: esc(e.Title), Text: en.eventHTML(e)},
 			Autolink:    &autolink,
 			UniqueID:    k.key,
@@ -267,7 +273,8 @@ func TimelineJS(events []models.Event, opt TimelineOptions) TimelineJSDoc {
 
 // exportTimelineJS streams a TimelineJS document slide by slide (GET /export with
 // format=timelinejs): the slides TimelineJS gives for each event alone, in one
-// {"events": [...]} document without a title slide.
+// {"events": [...]} document without a title slide. The store embeds in each event the
+// actors it names, as for /timeline, so the slides read the same as there.
 type exportTimelineJS struct{ exportBase }
 
 func (x *exportTimelineJS) Begin(w io.Writer) error {

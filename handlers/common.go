@@ -85,7 +85,8 @@ func ifMatch(c *gin.Context) (int, error) {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
 	switch h {
 	case "":
-		return 0, models.Errorf(models.EPRECONDREQUIRED, "send If-Match with the ETag of the version you read (e.g. \"3\"), or * to overwrite whatever is there")
+		// The resource's handler replaces this with the entity's own version (crud.ifMatch).
+		return 0, models.Errorf(models.EPRECONDREQUIRED, "send If-Match with the ETag of the version you read, or * to overwrite whatever is there")
 	case "*":
 		return 0, nil
 	}

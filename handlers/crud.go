@@ -49,6 +49,30 @@ func respondAt(c *gin.Context, h HistoryStore, kind *models.Kind, at time.Time) 
 	c.Data(http.StatusOK, "application/json; charset=utf-8", rev.Data)
 }
 
+// ifMatch reads the If-Match a change must carry (see the function ifMatch). Without
+// it, the 428 shows the header this entity needs, with its current version: the client
+// learns the exact form and where the value comes from, and still has to choose to send
+// it. false means the request was answered (428, 412, or 404 for a missing entity).
+func (h *crud[T, P]) ifMatch(c *gin.Context) (int, bool) {
+	v, err := ifMatch(c)
+	if models.ErrorCodeOf(err) == models.EPRECONDREQUIRED {
+		cur, gerr := h.get(c.Request.Context(), c.Param("id"))
+		if gerr != nil {
+			Fail(c, gerr)
+			return 0, false
+		}
+		ver := cur.GetMeta().Version
+		err = models.Errorf(models.EPRECONDREQUIRED,
+			"send If-Match with the ETag of the version you read: %s %q is at version %d now, so a client that read that version sends If-Match: \"%d\" (GET /api/v1/%s/%s answers it in the ETag header); If-Match: * overwrites whatever is there",
+			h.kind.Name, c.Param("id"), ver, ver, h.kind.Plural, c.Param("id"))
+	}
+	if err != nil {
+		Fail(c, err)
+		return 0, false
+	}
+	return v, true
+}
+
 func (h *crud[T, P]) doCreate(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
 		Fail(c, err)
@@ -97,9 +121,8 @@ func (h *crud[T, P]) doReplace(c *gin.Context) {
 		Fail(c, err)
 		return
 	}
-	ifVersion, err := ifMatch(c)
-	if err != nil {
-		Fail(c, err)
+	ifVersion, ok := h.ifMatch(c)
+	if !ok {
 		return
 	}
 	var v T
@@ -126,9 +149,8 @@ func (h *crud[T, P]) doPatch(c *gin.Context) {
 		Fail(c, err)
 		return
 	}
-	ifVersion, err := ifMatch(c)
-	if err != nil {
-		Fail(c, err)
+	ifVersion, ok := h.ifMatch(c)
+	if !ok {
 		return
 	}
 	patch, err := readBody(c)
@@ -190,9 +212,8 @@ func (h *crud[T, P]) doDelete(c *gin.Context) {
 		Fail(c, err)
 		return
 	}
-	ifVersion, err := ifMatch(c)
-	if err != nil {
-		Fail(c, err)
+	ifVersion, ok := h.ifMatch(c)
+	if !ok {
 		return
 	}
 	if err := h.remove(c.Request.Context(), c.Param("id"), ifVersion); err != nil {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -55,7 +58,7 @@ func (noCounters) Imported(string, string, int) {}
 // Events godoc
 //
 //	@Summary		Export events
-//	@Description	The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. In csv, a text cell starting with =, +, -, @, tab or carriage return gets a leading single quote against formula injection (OWASP), while the numbers parley writes (latitude, longitude, counts, versions) stay plain numbers. A client that disconnects cancels the query.
+//	@Description	The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants ("name (role)"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at. The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by "; ", a member holding ";", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=";", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position. entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name, text, quote, attribution, medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.
 //	@Tags			export
 //	@Produce		json,application/problem+json,application/x-ndjson,text/csv,application/geo+json,application/ld+json,text/calendar
 //	@Param			format		query		formats.ExportName	true	"Output format"
@@ -84,13 +87,9 @@ func (h *Export) Events(c *gin.Context) {
 	format, entity := q.one("format"), q.one("entity")
 	var fm formats.Format
 	var enc formats.Exporter
-	if format == "" {
-		q.v.Add("format", "is required: one of %v", formats.Names(formats.AtExport))
-	} else {
-		var err error
-		if fm, enc, err = formats.NewExporterAt(formats.AtExport, format, entity); err != nil {
-			q.v.Merge("", err)
-		}
+	var err error
+	if fm, enc, err = formats.NewExporterAt(formats.AtExport, format, entity); err != nil {
+		q.v.Merge("", err)
 	}
 	if f.Sort == "relevance" {
 		q.v.Add("sort", "exports are in date or update order")
@@ -106,8 +105,7 @@ func (h *Export) Events(c *gin.Context) {
 	if entity == "" {
 		entity = fm.Entities[0]
 	}
-	name := fmt.Sprintf("parley-%s-%s.%s", entity, time.Now().UTC().Format("20060102"), fm.Extension)
-	stream(c, fm.MediaType, name, func(w io.Writer) error {
+	stream(c, fm.MediaType, exportFileName(fm, entity, f), func(w io.Writer) error {
 		n, err := formats.Export(w, enc, func(each func(*models.Event) error) error {
 			return h.store.StreamEvents(c.Request.Context(), f, each)
 		}, func(n int) {
@@ -242,12 +240,126 @@ func (h *Export) Import(c *gin.Context) {
 	c.JSON(status, rep)
 }
 
+// maxFileBase bounds a download's file name before its extension.
+const maxFileBase = 100
+
+// exportFileName names a download after what it holds, from the parsed filter (never
+// the raw query), so that two downloads with different filters do not overwrite each
+// other: "parley-events-2026-01-ru.csv", "parley-participants-2025-08-to-2026-01.csv",
+// "parley-events-timelinejs.json" (the format is named when the extension does not say
+// it). The parts are the entity, the dates, then the countries, actors ("all" with
+// match=all), roles, types, statuses, locations, tags, sources, "parent-" and "q-", each
+// value slugified (ASCII letters, digits and hyphens). When a value does not survive
+// that unchanged (free text, another script) or the name would pass maxFileBase
+// characters, it is cut at a hyphen and ends with a hash of the whole filter, so that
+// different filters still get different names.
+func exportFileName(fm formats.Format, entity string, f store.EventFilter) string {
+	parts := []string{"parley", entity}
+	if fm.Name != fm.Extension {
+		parts = append(parts, fm.Name)
+	}
+	canon := []string{"format=" + fm.Name, "entity=" + entity}
+	lossy := false
+	add := func(key, prefix string, vals ...string) {
+		for _, v := range vals {
+			canon = append(canon, key+"="+v)
+			s := models.Slugify(v)
+			if s != strings.ToLower(v) {
+				lossy = true
+			}
+			if s != "" {
+				parts = append(parts, prefix+s)
+			}
+		}
+	}
+	from, to := datePart(f.From, false), datePart(f.To, true)
+	switch {
+	case from != "" && from == to:
+		parts = append(parts, from)
+	case from != "" && to != "":
+		parts = append(parts, from+"-to-"+to)
+	case from != "":
+		parts = append(parts, "from-"+from)
+	case to != "":
+		parts = append(parts, "to-"+to)
+	}
+	if f.From != nil {
+		canon = append(canon, "from="+f.From.EDTF)
+	}
+	if f.To != nil {
+		canon = append(canon, "to="+f.To.EDTF)
+	}
+	add("country", "", f.Countries...)
+	add("actor", "", f.Actors...)
+	if f.MatchAll && len(f.Actors) > 1 {
+		parts = append(parts, "all")
+		canon = append(canon, "match=all")
+	}
+	for _, r := range f.Roles {
+		add("role", "", string(r))
+	}
+	for _, t := range f.Types {
+		add("type", "", string(t))
+	}
+	for _, st := range f.Statuses {
+		add("status", "", string(st))
+	}
+	add("location", "", f.Locations...)
+	add("tag", "", f.Tags...)
+	add("source", "", f.Sources...)
+	if f.Parent != "" {
+		add("parent", "parent-", f.Parent)
+	}
+	if f.Q != "" {
+		add("q", "q-", f.Q)
+	}
+	base := strings.Join(parts, "-")
+	if lossy || len(base) > maxFileBase {
+		h := fnv.New32a()
+		for _, c := range canon {
+			_, _ = h.Write([]byte(c + "\x00"))
+		}
+		suffix := fmt.Sprintf("-%08x", h.Sum32())
+		if len(base) > maxFileBase-len(suffix) {
+			base = base[:maxFileBase-len(suffix)]
+			if i := strings.LastIndexByte(base, '-'); i > 0 {
+				base = base[:i]
+			}
+		}
+		base += suffix
+	}
+	return base + "." + fm.Extension
+}
+
+// datePart is a filter date for a file name, at its precision down to the day: the
+// first period of from, the last of to ("2026-01", "2025-08-15").
+func datePart(d *models.Date, last bool) string {
+	if d == nil {
+		return ""
+	}
+	p, q, _ := d.Ends()
+	if last {
+		p = q
+	}
+	y := strconv.Itoa(p.Year)
+	if p.Year < 0 {
+		y = strconv.Itoa(-p.Year) + "bce"
+	}
+	switch r := p.Precision.Rank(); {
+	case r >= models.PrecisionDay.Rank():
+		return fmt.Sprintf("%s-%02d-%02d", y, p.Month, p.Day)
+	case r == models.PrecisionMonth.Rank():
+		return fmt.Sprintf("%s-%02d", y, p.Month)
+	}
+	return y
+}
+
 // stream writes a download: headers first, then body; an error after the first byte
 // can no longer become a problem response, so it aborts the connection and the client
 // sees a truncated transfer rather than a file that looks complete.
 func stream(c *gin.Context, contentType, filename string, body func(io.Writer) error) {
 	c.Header("Content-Type", contentType)
-	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 	c.Status(http.StatusOK)
 	if err := body(c.Writer); err != nil {
 		_ = c.Error(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/formats"
@@ -62,7 +61,7 @@ func (h *Graph) Get(c *gin.Context) {
 	}
 	fm, ok := formats.Lookup(formats.AtGraph, format)
 	if !ok {
-		q.v.Add("format", "must be one of %s", strings.Join(formats.Names(formats.AtGraph), ", "))
+		q.v.Merge("", formats.UnknownFormat(formats.AtGraph, format))
 	}
 	minWeight := int64(1)
 	if s := q.one("min_weight"); s != "" {
@@ -85,7 +84,7 @@ func (h *Graph) Get(c *gin.Context) {
 	c.Header(totalEdgesHeader, strconv.FormatInt(g.TotalEdges, 10))
 	doc := fm.Graph(g)
 	if write, ok := doc.(formats.WriteFunc); ok {
-		stream(c, fm.MediaType, "parley-graph."+fm.Extension, write)
+		stream(c, fm.MediaType, exportFileName(fm, "graph", f), write)
 		return
 	}
 	c.JSON(http.StatusOK, doc)

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/formats"
@@ -14,7 +13,6 @@ import (
 // TimelineStore is what the timeline needs of the store.
 type TimelineStore interface {
 	ListEvents(context.Context, store.EventFilter) (store.Page[models.Event], error)
-	ActorsByID(context.Context, []models.ID) ([]models.Actor, error)
 }
 
 // Timeline serves /timeline.
@@ -60,7 +58,7 @@ func (h *Timeline) Get(c *gin.Context) {
 	}
 	fm, ok := formats.Lookup(formats.AtTimeline, format)
 	if !ok {
-		q.v.Add("format", "must be one of %s", strings.Join(formats.Names(formats.AtTimeline), ", "))
+		q.v.Merge("", formats.UnknownFormat(formats.AtTimeline, format))
 	}
 	opt := formats.TimelineOptions{GroupBy: q.one("group_by"), Title: q.one("title")}
 	if !formats.ValidGroupBy(opt.GroupBy) {
@@ -77,8 +75,9 @@ func (h *Timeline) Get(c *gin.Context) {
 	emb := fm.EmbedsFor(opt)
 	f.Include = store.Include{Participants: emb.Participants, Location: emb.Location, Statements: emb.Statements,
 		Sources: emb.Sources, Bare: !emb.Children}
-	ctx := c.Request.Context()
-	p, err := h.store.ListEvents(ctx, f)
+	// The store embeds the actors the events name (participants, whom they represent,
+	// speakers), as it does for /export: the documents read the same.
+	p, err := h.store.ListEvents(c.Request.Context(), f)
 	if err != nil {
 		Fail(c, err)
 		return
@@ -86,25 +85,6 @@ func (h *Timeline) Get(c *gin.Context) {
 	if fm.Timeline == nil {
 		respondList(c, p)
 		return
-	}
-	// Speakers and represented actors are not embedded in events: a format that shows
-	// statements (and so speakers) gets them loaded once.
-	if emb.Statements {
-		var ids []models.ID
-		for _, e := range p.Items {
-			for _, pt := range e.Participants {
-				if pt.Represents != nil {
-					ids = append(ids, pt.Represents.ID)
-				}
-			}
-			for _, st := range e.StatementsData {
-				ids = append(ids, st.Speaker.ID)
-			}
-		}
-		if opt.Actors, err = h.store.ActorsByID(ctx, ids); err != nil {
-			Fail(c, err)
-			return
-		}
 	}
 	setNextLink(c, p.NextCursor)
 	c.JSON(http.StatusOK, fm.Timeline(p.Items, opt))

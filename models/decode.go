@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -49,7 +50,7 @@ func decodeError(err error) error {
 		code, msg := EINVALID, "has the wrong type"
 		switch {
 		case errors.Is(se.Err, jsonv2.ErrUnknownName):
-			msg = "is not a known field"
+			return unknownMember(se, field)
 		case se.Err != nil:
 			// A value of the right JSON type that its Go type refused (a bad date, a
 			// malformed reference): the body is well-formed, its content is not.
@@ -68,6 +69,116 @@ func decodeError(err error) error {
 			fmt.Sprintf(" (at byte %d)", syn.ByteOffset), Err: err}
 	}
 	return &Error{Code: EINVALID, Message: "invalid JSON", Err: err}
+}
+
+// unknownMember is the error for a member the decoded type does not have: the field
+// error names it (with the member it most resembles, if any), and the detail lists the
+// members a body sets in that object (BodyMembers, derived from the Go type being
+// decoded), as a query's unknown parameter lists the known parameters.
+func unknownMember(se *jsonv2.SemanticError, field string) error {
+	ptr := string(se.JSONPointer)
+	name := ptr[strings.LastIndexByte(ptr, '/')+1:]
+	name = strings.ReplaceAll(strings.ReplaceAll(name, "~1", "/"), "~0", "~")
+	known := BodyMembers(se.GoType)
+	msg, detail := "is not a known field", "invalid request body"
+	if s := closest(name, known); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	if len(known) > 0 {
+		where := "here"
+		if parent := pointerToField(ptr[:strings.LastIndexByte(ptr, '/')]); parent != "" {
+			where = "in " + parent
+		}
+		detail += fmt.Sprintf("; the fields a body sets %s are %s", where, strings.Join(known, ", "))
+	}
+	if field == "" {
+		field = name
+	}
+	return &Error{Code: EINVALID, Message: detail, Fields: []FieldError{{Field: field, Message: msg}}, Err: se}
+}
+
+// BodyMembers lists the members a request body sets in an object of struct type t (or
+// a pointer to one), in declaration order, as encoding/json/v2 names them: the json
+// tag's name or else the field's, the fields of embedded structs (Meta) in place, fields
+// tagged "-" and unexported ones left out; and, of the members the strict decoder takes,
+// not those the server sets (tagged readonly:"true") nor those holding entities (what
+// include= embeds in responses, which Validate refuses in a body). It is nil for a type
+// that is not a struct.
+func BodyMembers(t reflect.Type) []string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, hasTag := f.Tag.Lookup("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" && opts == "" {
+			continue
+		}
+		if strings.Contains(","+opts+",", ",inline,") || (f.Anonymous && name == "") {
+			out = append(out, BodyMembers(f.Type)...)
+			continue
+		}
+		if !f.IsExported() || f.Tag.Get("readonly") == "true" || holdsEntityType(f.Type) {
+			continue
+		}
+		if !hasTag || name == "" {
+			name = f.Name
+		}
+		out = append(out, strings.Trim(name, "'"))
+	}
+	return out
+}
+
+// holdsEntityType reports whether t is an entity, or a pointer, slice or array of them.
+func holdsEntityType(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(reflect.TypeFor[Entity]())
+}
+
+// closest is the member name most like name: the same but for case, or within
+// two edits ("titel" -> "title"); "" when none is that close.
+func closest(name string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if strings.EqualFold(k, name) {
+			return k
+		}
+		if d := editDistance(strings.ToLower(name), strings.ToLower(k)); d < bestD && d < len(k)/2+1 {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between two short names (in bytes).
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // pointerToField turns a JSON pointer ("/participants/0/role") into the dotted form the

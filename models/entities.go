@@ -122,6 +122,8 @@ type Participant struct {
 	EventEnd   time.Time `json:"-" gorm:"not null"`
 	// ActorData is the participant's actor, embedded when include=participants.
 	ActorData *Actor `json:"actor,omitempty" gorm:"-"`
+	// RepresentsData is the actor the participant represents, embedded with ActorData.
+	RepresentsData *Actor `json:"represents,omitempty" gorm:"-"`
 }
 
 // TableName is the participation table.
@@ -190,6 +192,9 @@ func (e *Event) Validate() error {
 		if p.ActorData != nil {
 			v.Add(f+".actor", "is read-only; set actor_id")
 		}
+		if p.RepresentsData != nil {
+			v.Add(f+".represents", "is read-only; set represents_id")
+		}
 	}
 	for i, s := range e.Sources {
 		checkRef(v, fmt.Sprintf("source_ids[%d]", i), s, true)
@@ -221,6 +226,10 @@ type Statement struct {
 	Event       *Ref     `json:"event_id,omitempty" gorm:"column:event_id"`
 	Sources     []*Ref   `json:"source_ids" gorm:"-"`
 	Tags        []string `json:"tags" gorm:"-"`
+
+	// SpeakerData is the speaker, embedded with the statements of events
+	// (include=statements), so that a quote comes with its speaker's name; never written.
+	SpeakerData *Actor `json:"speaker,omitempty" gorm:"-"`
 }
 
 // Validate checks a statement's fields.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/parley-api/parley/models"
@@ -363,9 +364,11 @@ func (sp *spec[T, P]) unchanged(tx *gorm.DB, cur, e P) (bool, error) {
 }
 
 // remove deletes the entity addressed by ref. Rows that still refer to it make it a
-// conflict; its own child rows go with it.
+// conflict that names them (referencedError, read once the transaction is rolled back);
+// its own child rows go with it.
 func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVersion int) error {
-	return dbError(transact(ctx, db, func(tx *gorm.DB) error {
+	var refused P
+	err := transact(ctx, db, func(tx *gorm.DB) error {
 		cur, err := sp.find(tx, ref, true)
 		if err != nil {
 			return err
@@ -386,7 +389,8 @@ func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVer
 		res := tx.Exec("DELETE FROM "+sp.kind.Table+" WHERE id = ?", m.ID)
 		if res.Error != nil {
 			if models.ErrorCodeOf(dbError(res.Error, sp.kind.Name)) == models.ECONFLICT {
-				return models.Errorf(models.ECONFLICT, "%s %s is still referenced by other entities; remove those references first", sp.kind.Name, m.ID)
+				refused = cur
+				return errStillReferenced
 			}
 			return res.Error
 		}
@@ -401,7 +405,15 @@ func (sp *spec[T, P]) remove(ctx context.Context, db *gorm.DB, ref string, ifVer
 		m.Version++
 		m.UpdatedAt = now()
 		return writeRevision(ctx, tx, sp.kind.Name, m, models.ActionDelete, cur)
-	}), sp.kind.Name)
+	})
+	if errors.Is(err, errStillReferenced) {
+		label := refused.GetMeta().ID.String()
+		if sp.hasSlug() && *sp.slug(refused) != "" {
+			label = *sp.slug(refused)
+		}
+		return referencedError(ctx, db, sp.kind, refused.GetMeta().ID, label)
+	}
+	return dbError(err, sp.kind.Name)
 }
 
 // writeRevision stores the entity's whole state after the change (before, for a delete).

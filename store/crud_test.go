@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -517,33 +519,44 @@ func TestDeleteReferenced(t *testing.T) {
 				return metaOf(x, err)
 			}
 		}
+		// want is what the 409 must say still refers to the entity.
+		round := `is still referenced by 1 event (` + e.Slug + `)`
 		cases := []struct {
 			name string
 			kind string
 			id   models.ID
 			del  func(ref string) error
 			get  getter
+			want string
 		}{
-			{"actor as participant", "actor", umerov.ID, func(r string) error { return s.DeleteActor(bg, r, 0) }, actorGet(umerov.ID)},
-			{"actor as represents", "actor", ua.ID, func(r string) error { return s.DeleteActor(bg, r, 0) }, actorGet(ua.ID)},
-			{"actor as speaker", "actor", speaker.ID, func(r string) error { return s.DeleteActor(bg, r, 0) }, actorGet(speaker.ID)},
-			{"actor as affiliation", "actor", ministry.ID, func(r string) error { return s.DeleteActor(bg, r, 0) }, actorGet(ministry.ID)},
+			{"actor as participant", "actor", umerov.ID, func(r string) error { return s.DeleteActor(bg, r, 0) }, actorGet(umerov.ID), round},
+			{"actor as represents", "actor", ua.ID, func(r string) error { return s.DeleteActor(bg, r, 0) }, actorGet(ua.ID), round},
+			{"actor as speaker", "actor", speaker.ID, func(r string) error { return s.DeleteActor(bg, r, 0) }, actorGet(speaker.ID),
+				`is still referenced by 1 statement (` + st.ID.String() + `)`},
+			{"actor as affiliation", "actor", ministry.ID, func(r string) error { return s.DeleteActor(bg, r, 0) }, actorGet(ministry.ID),
+				`is still referenced by 1 actor (` + official.Slug + `)`},
 			{"location of an event", "location", loc.ID, func(r string) error { return s.DeleteLocation(bg, r, 0) },
-				func() (models.Meta, error) { x, err := s.GetLocation(bg, loc.ID.String()); return metaOf(x, err) }},
+				func() (models.Meta, error) { x, err := s.GetLocation(bg, loc.ID.String()); return metaOf(x, err) }, round},
 			{"source cited by an event", "source", evSrc.ID, func(r string) error { return s.DeleteSource(bg, r, 0) },
-				func() (models.Meta, error) { x, err := s.GetSource(bg, evSrc.ID.String()); return metaOf(x, err) }},
+				func() (models.Meta, error) { x, err := s.GetSource(bg, evSrc.ID.String()); return metaOf(x, err) }, round},
 			{"source cited by a statement", "source", stSrc.ID, func(r string) error { return s.DeleteSource(bg, r, 0) },
-				func() (models.Meta, error) { x, err := s.GetSource(bg, stSrc.ID.String()); return metaOf(x, err) }},
-			{"event as parent", "event", series.ID, func(r string) error { return s.DeleteEvent(bg, r, 0) }, eventGet(series.ID)},
-			{"event a statement is about", "event", talked.ID, func(r string) error { return s.DeleteEvent(bg, r, 0) }, eventGet(talked.ID)},
-			{"event as relation target", "event", target.ID, func(r string) error { return s.DeleteEvent(bg, r, 0) }, eventGet(target.ID)},
+				func() (models.Meta, error) { x, err := s.GetSource(bg, stSrc.ID.String()); return metaOf(x, err) },
+				`is still referenced by 1 statement (` + st.ID.String() + `)`},
+			{"event as parent", "event", series.ID, func(r string) error { return s.DeleteEvent(bg, r, 0) }, eventGet(series.ID), round},
+			{"event a statement is about", "event", talked.ID, func(r string) error { return s.DeleteEvent(bg, r, 0) }, eventGet(talked.ID),
+				`is still referenced by 1 statement (` + st.ID.String() + `)`},
+			{"event as relation target", "event", target.ID, func(r string) error { return s.DeleteEvent(bg, r, 0) }, eventGet(target.ID), round},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				before, err := c.get()
 				must(t, err)
 				revs := revCount(t, s, c.kind, c.id)
-				wantErr(t, c.del(c.id.String()), models.ECONFLICT)
+				err = c.del(c.id.String())
+				wantErr(t, err, models.ECONFLICT)
+				if !strings.Contains(err.Error(), c.want) {
+					t.Errorf("the conflict says %q, want %q", err, c.want)
+				}
 				after, err := c.get()
 				if err != nil {
 					t.Fatalf("after the refused delete: %v", err)
@@ -591,6 +604,41 @@ func TestDeleteReferenced(t *testing.T) {
 			}
 		}
 		wantEqual(t, "counts", countAll(t, s), counts{})
+	})
+}
+
+// TestDeleteReferencedNamesFew checks the 409 of an entity with many referrers of
+// several kinds: each kind counted (an event naming the actor twice counts once), in the
+// order of models.Kinds, with its first three slugs (or ids) and an ellipsis for the
+// rest; the database unchanged.
+func TestDeleteReferencedNamesFew(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		putin := mkActor(t, s, "Vladimir Putin", models.ActorPerson, "RU")
+		ru := mkActor(t, s, "Russia", models.ActorState, "RU")
+		aide := &models.Actor{Name: "Kremlin aide", Kind: models.ActorPerson, Affiliation: refOf(putin.ID)}
+		must(t, s.CreateActor(bg, aide))
+		for i := 5; i >= 1; i-- {
+			e := newEvent(fmt.Sprintf("Round %d", i), fmt.Sprintf("2026-01-%02d", i))
+			e.Participants = []models.Participant{part(putin, models.RoleHost), {Actor: models.Ref{ID: putin.ID}, Role: models.RoleHeadOfDelegation, Represents: refOf(ru.ID)}}
+			mkEvent(t, s, e)
+		}
+		var sts []string
+		for i := range 2 {
+			st := newStatement(putin, fmt.Sprintf("Statement %d", i), "2026-01-23")
+			must(t, s.CreateStatement(bg, st))
+			sts = append(sts, st.ID.String())
+		}
+		before := countAll(t, s)
+		err := s.DeleteActor(bg, putin.Slug, 0)
+		wantErr(t, err, models.ECONFLICT)
+		want := `actor "vladimir-putin" is still referenced by 1 actor (kremlin-aide), 5 events (round-1, round-2, round-3, …) and 2 statements (` +
+			strings.Join(sts, ", ") + `); remove those references first`
+		if !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("the conflict says\n%s\nwant it to end with\n%s", err, want)
+		}
+		wantEqual(t, "counts after the refused delete", countAll(t, s), before)
+		wantEqual(t, "revisions of the actor", revCount(t, s, "actor", putin.ID), 1)
 	})
 }
 

@@ -417,7 +417,7 @@ func reorder(t *testing.T, bundle []byte, inline bool) []byte {
 // before their events) import, within a window and across windows, to the database the
 // bundle came from.
 func TestImportForwardReferences(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it changes a package setting the other tests read.
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		var actors []*models.Actor
 		for i := range 5 {

@@ -440,6 +440,34 @@ func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) erro
 			e := byID[st.Event.ID]
 			e.StatementsData = append(e.StatementsData, st)
 		}
+		if err := embedSpeakers(es, loadersOf(db).actors); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// embedSpeakers fills the speaker of every statement embedded in es, one read of actors
+// for the whole page: a quote is shown with its speaker's name (the timeline formats,
+// the exports).
+func embedSpeakers(es []*models.Event, actors func(ids []models.ID) (map[models.ID]*models.Actor, error)) error {
+	var ids []models.ID
+	for _, e := range es {
+		for _, st := range e.StatementsData {
+			ids = append(ids, st.Speaker.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	byID, err := actors(uniq(ids))
+	if err != nil {
+		return dbError(err, "actors")
+	}
+	for _, e := range es {
+		for i := range e.StatementsData {
+			e.StatementsData[i].SpeakerData = byID[e.StatementsData[i].Speaker.ID]
+		}
 	}
 	return nil
 }
@@ -463,14 +491,17 @@ func loadersOf(db *gorm.DB) embedLoaders {
 	}
 }
 
-// embedRefs fills the participants' actors, the location and the sources inc asks for,
-// one read of each kind for the whole page.
+// embedRefs fills the participants' actors (and those they represent), the location
+// and the sources inc asks for, one read of each kind for the whole page.
 func embedRefs(es []*models.Event, inc Include, ld embedLoaders) error {
 	var ids []models.ID
 	if inc.Participants {
 		for _, e := range es {
 			for _, p := range e.Participants {
 				ids = append(ids, p.Actor.ID)
+				if p.Represents != nil {
+					ids = append(ids, p.Represents.ID)
+				}
 			}
 		}
 		byID, err := ld.actors(ids)
@@ -479,7 +510,11 @@ func embedRefs(es []*models.Event, inc Include, ld embedLoaders) error {
 		}
 		for _, e := range es {
 			for i := range e.Participants {
-				e.Participants[i].ActorData = byID[e.Participants[i].Actor.ID]
+				p := &e.Participants[i]
+				p.ActorData = byID[p.Actor.ID]
+				if p.Represents != nil {
+					p.RepresentsData = byID[p.Represents.ID]
+				}
 			}
 		}
 	}

@@ -40,7 +40,7 @@ func propertySeed(t *testing.T) uint64 {
 // each kind's lines shuffled (relation records among the events), and with relations
 // inline in their events, over windows of a few records.
 func TestBundleRoundTripProperty(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it changes a package setting the other tests read.
 	seed := propertySeed(t)
 	t.Logf("seed %d (PARLEY_TEST_SEED=%d reproduces it)", seed, seed)
 	for _, d := range storetest.Dialects() {

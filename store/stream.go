@@ -24,27 +24,32 @@ const StreamBatch = 500
 //
 // The events come a page at a time (ListEvents, so every filter and sort means what it
 // means on /events) through a pipeline: one goroutine reads the pages, the next loads
-// their child rows and embeds their actors, locations and sources, the next their
-// statements, while fn writes the page before. On PostgreSQL each stage runs its
+// their child rows and embeds their actors (and those they represent), locations and
+// sources, the next their statements with their speakers, while fn writes the page
+// before. On PostgreSQL each stage runs its
 // statements on a connection of its own, so the database works on three pages at once
 // and the encoding overlaps all of it; memory holds a few pages whatever the total. A
 // request on a read replica reads in its one transaction, which takes one statement at
 // a time: there, and on SQLite, one goroutine runs the stages one after the other. The
-// participants' actors, the locations and the sources, which a few thousand rows serve
-// across millions of events, are remembered for the rest of the stream (up to
+// participants' actors, the speakers, the locations and the sources, which a few
+// thousand rows serve across millions of events, are remembered for the rest of the stream (up to
 // streamCacheSize of each) rather than read again for every page.
 func (s *Store) StreamEvents(ctx context.Context, f EventFilter, fn func(*models.Event) error) error {
 	inc := f.Include
 	f.Limit, f.Cursor, f.Include = streamPage, "", Include{Bare: true}
 	db := s.db.WithContext(ctx)
-	c := &embedCache{pg: s.dialect == Postgres, actors: map[models.ID]*models.Actor{}, locations: map[models.ID]*models.Location{}, sources: map[models.ID]*models.Source{}}
+	c := &embedCache{pg: s.dialect == Postgres, actors: map[models.ID]*models.Actor{}, speakers: map[models.ID]*models.Actor{},
+		locations: map[models.ID]*models.Location{}, sources: map[models.ID]*models.Source{}}
 	stages := []pageStage{
 		func(es []*models.Event) error { return c.children(db, es, inc) },
 		func(es []*models.Event) error {
-			if inc.Statements {
-				return dbError(loadEventStatements(db, es, c.pg), "statements")
+			if !inc.Statements {
+				return nil
 			}
-			return nil
+			if err := loadEventStatements(db, es, c.pg); err != nil {
+				return dbError(err, "statements")
+			}
+			return embedSpeakers(es, func(ids []models.ID) (map[models.ID]*models.Actor, error) { return cached(db, c.speakers, ids) })
 		},
 	}
 	if !c.pg || routeOf(ctx) != nil {
@@ -197,10 +202,12 @@ func (s *Store) listPages(ctx context.Context, f EventFilter, quit <-chan struct
 	}
 }
 
-// embedCache is what a stream remembers of the entities its events embed.
+// embedCache is what a stream remembers of the entities its events embed. The speakers
+// have a cache of their own: the statements' stage runs beside the children's.
 type embedCache struct {
 	pg        bool // PostgreSQL: the child rows are read by loadEventChildrenPG and pgStatements
 	actors    map[models.ID]*models.Actor
+	speakers  map[models.ID]*models.Actor
 	locations map[models.ID]*models.Location
 	sources   map[models.ID]*models.Source
 }

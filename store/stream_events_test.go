@@ -71,7 +71,7 @@ func streamed(t *testing.T, s *store.Store, f store.EventFilter) []string {
 // with everything embedded, in the same order: participants with their actors,
 // location, sources in their order, statements in date order with tags and sources.
 func TestStreamEventsMatchesListEvents(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it changes a package setting the other tests read.
 	if testing.Short() {
 		t.Skip("writes 40 events per dialect")
 	}
@@ -111,7 +111,7 @@ func TestStreamEventsMatchesListEvents(t *testing.T) {
 // TestStreamEventsStops: an error from fn ends the stream with that error, after no more
 // events, and a cancelled context ends it with an error.
 func TestStreamEventsStops(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it changes a package setting the other tests read.
 	if testing.Short() {
 		t.Skip("writes 20 events per dialect")
 	}

@@ -6,6 +6,7 @@
 //   node render.js JOBS.json
 //
 // JOBS.json: {"page": "http://127.0.0.1:PORT/timeline.html",
+//             "timezone": "Asia/Tokyo",         (the browser's time zone; optional)
 //             "jobs": [{"name": "...", "kind": "timelinejs"|"vis",
 //                       "doc": "/path/doc.json", "screenshot": "/path/out.png",
 //                       "focus": "slug"}]}      (focus: TimelineJS slide to show; optional)
@@ -49,6 +50,13 @@ async function runJob(context, spec, job, out) {
         groups: [...document.querySelectorAll('.tl-timegroup-message')].map((g) => g.textContent),
         headlines: [...document.querySelectorAll('.tl-slide .tl-headline')].map((h) => h.textContent),
         message: (document.querySelector('.tl-message-content') || {}).textContent || '',
+        // Where TimelineJS put each slide: its start as epoch milliseconds (from the
+        // date objects TimelineJS built) and its marker's left offset on the time axis.
+        starts: Object.fromEntries(window.parleyTimeline.config.events.map(
+          (e) => [e.unique_id, e.start_date.getTime()])),
+        markerLefts: Object.fromEntries([...document.querySelectorAll('.tl-timemarker')].map(
+          (m) => [m.id.replace(/-marker$/, ''), parseFloat(m.style.left)])),
+        dateTexts: [...document.querySelectorAll('.tl-slide .tl-headline-date')].map((h) => h.textContent),
       })));
     } else if (job.kind === 'vis') {
       const expected = (doc.items || []).length;
@@ -102,6 +110,7 @@ async function main() {
       args: FLAGS,
       viewport: { width: 1400, height: 800 },
       timeout: 60000,
+      timezoneId: spec.timezone || undefined,
     });
     out.browserVersion = context.browser() ? context.browser().version() : '';
     await context.route('**/*', (route) => {
