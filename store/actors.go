@@ -42,10 +42,10 @@ var actorSpec = stored(&spec[models.Actor, *models.Actor]{
 })
 
 // actorNames finds actors by name, slug and aliases.
-var actorNames = &nameIndex[models.Actor, *models.Actor]{
+var actorNames = named(&nameIndex[models.Actor, *models.Actor]{
 	kind:  models.KindActor,
 	names: func(a *models.Actor) (string, string, []string) { return a.Name, a.Slug, a.Aliases },
-}
+})
 
 // ActorFilter selects actors for ListActors.
 type ActorFilter struct {
@@ -71,9 +71,18 @@ func (s *Store) CreateActor(ctx context.Context, a *models.Actor) error {
 	return actorSpec.create(ctx, s.db, a)
 }
 
-// GetActor loads an actor by id or slug.
+// GetActor loads an actor by id or slug; a missing one is a 404 naming the slugs the
+// client may have meant.
 func (s *Store) GetActor(ctx context.Context, ref string) (*models.Actor, error) {
-	return actorSpec.get(ctx, s.db, ref)
+	a, err := actorSpec.get(ctx, s.db, ref)
+	return a, notFoundSuggesting(s.db.WithContext(ctx), models.KindActor, ref, err)
+}
+
+// findActor loads the actor a path names, without children; a missing one is a 404
+// naming the slugs the client may have meant.
+func findActor(db *gorm.DB, ref string) (*models.Actor, error) {
+	a, err := actorSpec.find(db, ref, false)
+	return a, notFoundSuggesting(db, models.KindActor, ref, err)
 }
 
 // ReplaceActor overwrites an actor (PUT); ifVersion > 0 demands that version.

@@ -545,7 +545,7 @@ func loadByID[T any, P interface {
 
 // ActorEvents lists the events an actor took part in (404 if the actor does not exist).
 func (s *Store) ActorEvents(ctx context.Context, ref string, f EventFilter) (Page[models.Event], error) {
-	a, err := actorSpec.find(s.db.WithContext(ctx), ref, false)
+	a, err := findActor(s.db.WithContext(ctx), ref)
 	if err != nil {
 		return Page[models.Event]{}, err
 	}

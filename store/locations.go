@@ -16,10 +16,10 @@ var locationSpec = stored(&spec[models.Location, *models.Location]{
 })
 
 // locationNames finds locations by name and slug.
-var locationNames = &nameIndex[models.Location, *models.Location]{
+var locationNames = named(&nameIndex[models.Location, *models.Location]{
 	kind:  models.KindLocation,
 	names: func(l *models.Location) (string, string, []string) { return l.Name, l.Slug, nil },
-}
+})
 
 // LocationFilter selects locations for ListLocations.
 type LocationFilter struct {
@@ -42,9 +42,11 @@ func (s *Store) CreateLocation(ctx context.Context, l *models.Location) error {
 	return locationSpec.create(ctx, s.db, l)
 }
 
-// GetLocation loads a location by id or slug.
+// GetLocation loads a location by id or slug; a missing one is a 404 naming the slugs
+// the client may have meant.
 func (s *Store) GetLocation(ctx context.Context, ref string) (*models.Location, error) {
-	return locationSpec.get(ctx, s.db, ref)
+	l, err := locationSpec.get(ctx, s.db, ref)
+	return l, notFoundSuggesting(s.db.WithContext(ctx), models.KindLocation, ref, err)
 }
 
 // ReplaceLocation overwrites a location (PUT).

@@ -1,11 +1,13 @@
 package store_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/seed"
 	"github.com/parley-api/parley/store"
 	"github.com/parley-api/parley/store/storetest"
 )
@@ -193,6 +195,135 @@ func TestNameSearchBadInput(t *testing.T) {
 		wantErr(t, err, models.EINVALID, "sort")
 		if !strings.Contains(err.Error(), "relevance") {
 			t.Errorf("the sorts listed leave out relevance: %v", err)
+		}
+	})
+}
+
+// TestNameBackfill: migration 10 writes, for rows written before name search existed,
+// the keys the write path writes. The keys of the built-in dataset and of the test
+// actors are emptied by migrating down past migration 9 and made again by migrating up.
+func TestNameBackfill(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		_, err := seed.Load(bg, s)
+		must(t, err)
+		namedActors(t, s)
+		must(t, s.CreateActor(bg, &models.Actor{Name: "Straße der Einheit — ﬁnal", Kind: models.ActorGroup,
+			Aliases: models.StringList{strings.Repeat("long name ", 29) + "end", "İstanbul Ħal Þór", "Ærø"}}))
+		snapshot := func() []string {
+			var out []string
+			for _, table := range []string{"actor_names", "location_names", "source_names"} {
+				v, err := store.ScalarForTest(s, "SELECT COUNT(*) || ' ' || SUM(LENGTH(term)) || ' ' || SUM(field) || ' ' || MIN(term) || ' ' || MAX(term) FROM "+table)
+				must(t, err)
+				out = append(out, table+": "+v)
+			}
+			for _, q := range []string{"put", "путин", "erdogan", "zel", "strasse", "istanbul", "aero", "long name long", "abu", "meduza"} {
+				p, err := s.ListActors(bg, store.ActorFilter{Q: q, Limit: 500})
+				must(t, err)
+				out = append(out, q+": "+strings.Join(actorSlugs(p.Items), " "))
+			}
+			return out
+		}
+		before := snapshot()
+		if before[0] == "actor_names: 0" || !strings.Contains(strings.Join(before, "\n"), "vladimir-putin") {
+			t.Fatalf("nothing to compare: %q", before)
+		}
+		for range 2 { // migrations 10 and 9
+			must(t, s.MigrateDown(bg))
+		}
+		if n, err := s.MigrateUp(bg); err != nil || n != 2 {
+			t.Fatalf("up: %d %v", n, err)
+		}
+		wantEqual(t, "the keys after the backfill", snapshot(), before)
+	})
+}
+
+// suggestionsOf returns the suggestions of err's field error on field.
+func suggestionsOf(t *testing.T, err error, field string) []string {
+	t.Helper()
+	var e *models.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("not a *models.Error: %v", err)
+	}
+	for _, f := range e.Fields {
+		if f.Field == field {
+			for _, s := range f.Suggestions {
+				if !strings.Contains(f.Message, `"`+s+`"`) {
+					t.Errorf("the message %q does not name the suggestion %q", f.Message, s)
+				}
+			}
+			return f.Suggestions
+		}
+	}
+	t.Fatalf("no field error on %s: %v", field, err)
+	return nil
+}
+
+// TestSuggestions: a reference to an actor, location or source that does not exist
+// names the closest slugs, in a filter (400) and in a path (404).
+func TestSuggestions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		namedActors(t, s)
+		must(t, s.CreateLocation(bg, &models.Location{Name: "Abu Dhabi", Country: "AE"}))
+		cases := []struct {
+			ref  string
+			want []string
+		}{
+			{"vladimir-puttin", []string{"vladimir-putin"}},
+			{"putn", []string{"vladimir-putin"}},
+			{"bladimir-putin", []string{"vladimir-putin"}},
+			{"erdgan", []string{"recep-tayyip-erdogan"}},
+			{"vladimir-medinskiy", []string{"vladimir-medinsky"}},
+			// The closest only: "putinsky" is 1 away, "putin" 3.
+			{"putinski", []string{"sergey-putinsky"}},
+			// Nothing close: no suggestion, the error as before.
+			{"angela-merkel", nil},
+			{"01a213f2-014e-7f7b-9bc1-8182eaf94aa7", nil},
+		}
+		for _, c := range cases {
+			_, err := s.ListEvents(bg, store.EventFilter{Actors: []string{"vladimir-putin", c.ref}})
+			wantErr(t, err, models.EINVALID, "actor")
+			if got := suggestionsOf(t, err, "actor"); !slices.Equal(got, c.want) {
+				t.Errorf("actor=%s: suggestions %q, want %q", c.ref, got, c.want)
+			}
+		}
+		// The statements' speaker filter and the location filter too.
+		_, err := s.ListStatements(bg, store.StatementFilter{Speakers: []string{"vladimir-puttin"}})
+		wantEqual(t, "speaker=vladimir-puttin", suggestionsOf(t, err, "speaker"), []string{"vladimir-putin"})
+		_, err = s.ListEvents(bg, store.EventFilter{Locations: []string{"abu-dabi"}})
+		wantEqual(t, "location=abu-dabi", suggestionsOf(t, err, "location"), []string{"abu-dhabi"})
+
+		// A path: 404 with the suggestion on id.
+		for _, get := range []func() error{
+			func() error { _, err := s.ActorEvents(bg, "putn", store.EventFilter{}); return err },
+			func() error { _, err := s.ActorStatements(bg, "putn", store.StatementFilter{}); return err },
+			func() error { _, err := s.ActorNetwork(bg, "putn", store.EventFilter{}, 0); return err },
+			func() error { _, err := s.GetActor(bg, "putn"); return err },
+		} {
+			err := get()
+			wantErr(t, err, models.ENOTFOUND, "id")
+			wantEqual(t, "/actors/putn/…", suggestionsOf(t, err, "id"), []string{"vladimir-putin"})
+		}
+		_, err = s.GetActor(bg, "angela-merkel")
+		wantErr(t, err, models.ENOTFOUND)
+		if len(errFields(err)) != 0 {
+			t.Errorf("a 404 with nothing to suggest has fields: %v", err)
+		}
+
+		// Many unknown references: the first few get suggestions, every one its error.
+		refs := []string{"putn", "putn-2", "putn-3", "putn-4", "putn-5"}
+		_, err = s.ListEvents(bg, store.EventFilter{Actors: refs})
+		var e *models.Error
+		if !errors.As(err, &e) || len(e.Fields) != len(refs) {
+			t.Fatalf("five unknown actors: %v", err)
+		}
+		with := 0
+		for _, f := range e.Fields {
+			if len(f.Suggestions) > 0 {
+				with++
+			}
+		}
+		if with == 0 || with > 3 {
+			t.Errorf("%d of five unknown actors got suggestions, want 1 to 3: %v", with, err)
 		}
 	})
 }

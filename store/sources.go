@@ -19,7 +19,7 @@ var sourceSpec = stored(&spec[models.Source, *models.Source]{
 })
 
 // sourceNames finds sources by title (the outlet when there is none), slug and outlet.
-var sourceNames = &nameIndex[models.Source, *models.Source]{
+var sourceNames = named(&nameIndex[models.Source, *models.Source]{
 	kind: models.KindSource,
 	names: func(s *models.Source) (string, string, []string) {
 		name := s.Title
@@ -28,7 +28,7 @@ var sourceNames = &nameIndex[models.Source, *models.Source]{
 		}
 		return name, s.Slug, []string{s.Outlet}
 	},
-}
+})
 
 // SourceFilter selects sources for ListSources.
 type SourceFilter struct {
@@ -51,9 +51,11 @@ func (s *Store) CreateSource(ctx context.Context, src *models.Source) error {
 	return sourceSpec.create(ctx, s.db, src)
 }
 
-// GetSource loads a source by id or slug.
+// GetSource loads a source by id or slug; a missing one is a 404 naming the slugs the
+// client may have meant.
 func (s *Store) GetSource(ctx context.Context, ref string) (*models.Source, error) {
-	return sourceSpec.get(ctx, s.db, ref)
+	src, err := sourceSpec.get(ctx, s.db, ref)
+	return src, notFoundSuggesting(s.db.WithContext(ctx), models.KindSource, ref, err)
 }
 
 // ReplaceSource overwrites a source (PUT).

@@ -257,7 +257,7 @@ type rankedStatement struct {
 
 // ActorStatements lists what an actor said (404 if the actor does not exist).
 func (s *Store) ActorStatements(ctx context.Context, ref string, f StatementFilter) (Page[models.Statement], error) {
-	a, err := actorSpec.find(s.db.WithContext(ctx), ref, false)
+	a, err := findActor(s.db.WithContext(ctx), ref)
 	if err != nil {
 		return Page[models.Statement]{}, err
 	}
