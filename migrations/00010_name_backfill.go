@@ -49,7 +49,7 @@ func backfillNames10(ctx context.Context, tx *sql.Tx, postgres bool) error {
 	q := func(s string) string { return rebind3(s, postgres) }
 	kinds := []struct {
 		table, keyTable, keyColumn, query string
-		scan                               func(*sql.Rows) (names10, error)
+		scan                              func(*sql.Rows) (names10, error)
 	}{
 		{"actors", "actor_names", "actor_id", "SELECT id, name, slug, aliases FROM actors", func(rows *sql.Rows) (names10, error) {
 			var n names10

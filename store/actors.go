@@ -53,10 +53,10 @@ type ActorFilter struct {
 	Countries []string
 	// Q finds actors by a prefix of a word of their name, aliases or slug, ignoring case
 	// and diacritics (see store/names.go).
-	Q    string
-	Sort string // name (default), -name, updated, -updated; relevance (the default with Q)
-	Limit     int
-	Cursor    string
+	Q      string
+	Sort   string // name (default), -name, updated, -updated; relevance (the default with Q)
+	Limit  int
+	Cursor string
 }
 
 var actorSorts = []sortKey{

@@ -8,8 +8,8 @@ import (
 )
 
 var locationSpec = stored(&spec[models.Location, *models.Location]{
-	kind:     models.KindLocation,
-	slug:     func(l *models.Location) *string { return &l.Slug },
+	kind:        models.KindLocation,
+	slug:        func(l *models.Location) *string { return &l.Slug },
 	slugBase:    func(l *models.Location) string { return l.Name },
 	afterCreate: locationNames.created,
 	afterWrite:  locationNames.written,
