@@ -48,10 +48,10 @@ type names10 struct {
 func backfillNames10(ctx context.Context, tx *sql.Tx, postgres bool) error {
 	q := func(s string) string { return rebind3(s, postgres) }
 	kinds := []struct {
-		table, keyTable, keyColumn, query string
-		scan                              func(*sql.Rows) (names10, error)
+		keyTable, keyColumn, query string
+		scan                       func(*sql.Rows) (names10, error)
 	}{
-		{"actors", "actor_names", "actor_id", "SELECT id, name, slug, aliases FROM actors", func(rows *sql.Rows) (names10, error) {
+		{"actor_names", "actor_id", "SELECT id, name, slug, aliases FROM actors", func(rows *sql.Rows) (names10, error) {
 			var n names10
 			var aliases string
 			if err := rows.Scan(&n.id, &n.name, &n.slug, &aliases); err != nil {
@@ -59,11 +59,11 @@ func backfillNames10(ctx context.Context, tx *sql.Tx, postgres bool) error {
 			}
 			return n, json.Unmarshal([]byte(aliases), &n.others)
 		}},
-		{"locations", "location_names", "location_id", "SELECT id, name, slug FROM locations", func(rows *sql.Rows) (names10, error) {
+		{"location_names", "location_id", "SELECT id, name, slug FROM locations", func(rows *sql.Rows) (names10, error) {
 			var n names10
 			return n, rows.Scan(&n.id, &n.name, &n.slug)
 		}},
-		{"sources", "source_names", "source_id", "SELECT id, outlet, title, slug FROM sources", func(rows *sql.Rows) (names10, error) {
+		{"source_names", "source_id", "SELECT id, outlet, title, slug FROM sources", func(rows *sql.Rows) (names10, error) {
 			var n names10
 			var outlet, title string
 			if err := rows.Scan(&n.id, &outlet, &title, &n.slug); err != nil {
