@@ -222,6 +222,7 @@ func (h *Actors) Events(c *gin.Context) {
 //	@Param			sort	query		string	false	"Sort order"	Enums(date, -date, updated, -updated, relevance)	default(date)
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string	false	"Opaque cursor"
+//	@Param			include	query		[]string	false	"Embed related entities: the speaker (actor), the event (with its participants) and the sources"	collectionFormat(csv)	Enums(speaker, event, sources)
 //	@Success		200		{object}	List[models.Statement]
 //	@Failure		400		{object}	Problem
 //	@Failure		404		{object}	Problem
