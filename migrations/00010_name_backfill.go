@@ -28,8 +28,8 @@ func migration10(postgres bool) *goose.Migration {
 	return goose.NewGoMigration(10,
 		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return backfillNames10(ctx, tx, postgres) }},
 		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
-			for _, t := range []string{"actor_names", "location_names", "source_names"} {
-				if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+			for _, q := range []string{"DELETE FROM actor_names", "DELETE FROM location_names", "DELETE FROM source_names"} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
 				}
 			}
