@@ -156,6 +156,34 @@ type nameIndex[T any, P interface {
 	names func(e P) (name, slug string, others []string)
 }
 
+// namedKind is a kind's name index seen without its type parameters: what imports and
+// suggestions need of it.
+type namedKind interface {
+	table() string
+	suggest(db *gorm.DB, ref string) ([]string, error)
+}
+
+// namedKinds holds each named kind's index, registered by named.
+var namedKinds = map[*models.Kind]namedKind{}
+
+// named registers ix as its kind's name index and returns it.
+func named[T any, P interface {
+	*T
+	models.Entity
+}](ix *nameIndex[T, P]) *nameIndex[T, P] {
+	namedKinds[ix.kind] = ix
+	return ix
+}
+
+// nameTables names the table of k's name keys, if it has one: an import writes it with
+// the kind's rows.
+func nameTables(k *models.Kind) []string {
+	if ix := namedKinds[k]; ix != nil {
+		return []string{ix.table()}
+	}
+	return nil
+}
+
 // table is the table of the kind's name keys, keyColumn its reference to the entity.
 func (ix *nameIndex[T, P]) table() string     { return ix.kind.Name + "_names" }
 func (ix *nameIndex[T, P]) keyColumn() string { return ix.kind.Name + "_id" }

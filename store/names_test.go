@@ -45,6 +45,7 @@ func namedActors(t *testing.T, s *store.Store) {
 // case and diacritics, ranked: equal to the query, then names starting with it, then
 // the others, ties by slug. Both databases give the same answers.
 func TestActorNameSearch(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		namedActors(t, s)
 		cases := []struct {
@@ -136,6 +137,7 @@ func TestActorNameSearch(t *testing.T) {
 
 // TestCatalogNameSearch: locations and sources are found the same way.
 func TestCatalogNameSearch(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		for _, l := range []*models.Location{
 			{Name: "Abu Dhabi", Country: "AE"}, {Name: "Zürich", Country: "CH"}, {Name: "Dhaka", Country: "BD"},
@@ -186,6 +188,7 @@ func TestCatalogNameSearch(t *testing.T) {
 // TestNameSearchBadInput: a query too long or without letters, and relevance without a
 // query, are 400s naming the parameter.
 func TestNameSearchBadInput(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		namedActors(t, s)
 		_, err := s.ListActors(bg, store.ActorFilter{Q: strings.Repeat("п", store.MaxNameQueryLen+1)})
@@ -208,6 +211,7 @@ func TestNameSearchBadInput(t *testing.T) {
 // the keys the write path writes. The keys of the built-in dataset and of the test
 // actors are emptied by migrating down past migration 9 and made again by migrating up.
 func TestNameBackfill(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		_, err := seed.Load(bg, s)
 		must(t, err)
@@ -266,6 +270,7 @@ func suggestionsOf(t *testing.T, err error, field string) []string {
 // TestSuggestions: a reference to an actor, location or source that does not exist
 // names the closest slugs, in a filter (400) and in a path (404).
 func TestSuggestions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		namedActors(t, s)
 		must(t, s.CreateLocation(bg, &models.Location{Name: "Abu Dhabi", Country: "AE"}))

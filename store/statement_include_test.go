@@ -35,6 +35,7 @@ func statementPage(t *testing.T, s *store.Store, n int) {
 // does not grow with the page: 7 for a page of 1, of 5 and of 20 (the page, its tags and
 // sources, the speakers, the events and their child rows, the sources).
 func TestStatementInclude(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		const n = 20
 		statementPage(t, s, n)
@@ -112,6 +113,7 @@ func TestStatementInclude(t *testing.T) {
 // TestParticipantsRepresent: events' include=participants embeds the actor each
 // participant represents beside the participant's own, with no more queries.
 func TestParticipantsRepresent(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		statementPage(t, s, 3)
 		p, err := s.ListEvents(bg, store.EventFilter{Include: store.Include{Participants: true}})

@@ -39,23 +39,6 @@ const (
 	suggestRefsPerList = 3 // references of one filter given suggestions; the others only their error
 )
 
-// suggester is what the name index of a kind offers references that miss.
-type suggester interface {
-	suggest(db *gorm.DB, ref string) ([]string, error)
-}
-
-// suggesters holds each named kind's name index, registered by named.
-var suggesters = map[*models.Kind]suggester{}
-
-// named registers ix as its kind's name index and returns it.
-func named[T any, P interface {
-	*T
-	models.Entity
-}](ix *nameIndex[T, P]) *nameIndex[T, P] {
-	suggesters[ix.kind] = ix
-	return ix
-}
-
 // suggestDistance is how far a name may be from a reference of n characters to be
 // suggested: a quarter of it, at least 1 and at most 3.
 func suggestDistance(n int) int { return max(1, min(3, n/4)) }
@@ -143,11 +126,11 @@ func nameDistance(ref, name string) int {
 // suggestionsFor returns the slugs of kind k closest to ref, none for a kind without
 // names or when the look-up fails (the error it would add to stands on its own).
 func suggestionsFor(db *gorm.DB, k *models.Kind, ref string) []string {
-	sg := suggesters[k]
-	if sg == nil {
+	ix := namedKinds[k]
+	if ix == nil {
 		return nil
 	}
-	out, err := sg.suggest(db, ref)
+	out, err := ix.suggest(db, ref)
 	if err != nil {
 		return nil
 	}
