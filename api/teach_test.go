@@ -180,7 +180,7 @@ func TestUnknownFormatListsAll(t *testing.T) {
 		} {
 			p := c.get(tc.path+q("format", tc.name)).problem(t, http.StatusBadRequest)
 			want := fmt.Sprintf("%q is not one of %s%s", tc.name, strings.Join(formats.Names(tc.at), ", "), tc.also)
-			if len(p.Errors) != 1 || p.Errors[0] != (models.FieldError{Field: "format", Message: want}) {
+			if len(p.Errors) != 1 || p.Errors[0].Field != "format" || p.Errors[0].Message != want {
 				t.Errorf("%s?format=%s: %+v, want format: %s", tc.path, tc.name, p.Errors, want)
 			}
 		}

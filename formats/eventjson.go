@@ -422,6 +422,20 @@ func (w *jsonWriter) statement(s *models.Statement) {
 		w.raw(`,"speaker":`)
 		w.actor(s.SpeakerData)
 	}
+	if s.EventData != nil {
+		w.raw(`,"event":`)
+		w.event(s.EventData)
+	}
+	if len(s.SourcesData) > 0 {
+		w.raw(`,"sources":[`)
+		for i := range s.SourcesData {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			w.source(&s.SourcesData[i])
+		}
+		w.b = append(w.b, ']')
+	}
 	w.b = append(w.b, '}')
 }
 

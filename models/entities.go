@@ -227,9 +227,10 @@ type Statement struct {
 	Sources     []*Ref   `json:"source_ids" gorm:"-"`
 	Tags        []string `json:"tags" gorm:"-"`
 
-	// SpeakerData is the speaker, embedded with the statements of events
-	// (include=statements), so that a quote comes with its speaker's name; never written.
-	SpeakerData *Actor `json:"speaker,omitempty" gorm:"-"`
+	// Embedded on request (include=speaker,event,sources); never written.
+	SpeakerData *Actor   `json:"speaker,omitempty" gorm:"-"`
+	EventData   *Event   `json:"event,omitempty" gorm:"-"`
+	SourcesData []Source `json:"sources,omitempty" gorm:"-"`
 }
 
 // Validate checks a statement's fields.
@@ -246,6 +247,9 @@ func (s *Statement) Validate() error {
 	checkTags(v, "tags", s.Tags)
 	for i, r := range s.Sources {
 		checkRef(v, fmt.Sprintf("source_ids[%d]", i), r, true)
+	}
+	if s.SpeakerData != nil || s.EventData != nil || s.SourcesData != nil {
+		v.Add("", "speaker, event and sources are read-only; set speaker_id, event_id and source_ids")
 	}
 	return v.Err()
 }

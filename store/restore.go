@@ -224,7 +224,7 @@ func importTables(kind string) []string {
 		return []string{tableOf(&models.Relation{})}
 	}
 	if k, ok := models.KindNamed(kind); ok {
-		return kindTables(k)
+		return append(kindTables(k), nameTables(k)...)
 	}
 	return nil
 }
