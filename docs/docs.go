@@ -17,7 +17,8 @@ const docTemplate = `{
         "title": "{{.Title}}",
         "contact": {},
         "license": {
-            "name": "MIT"
+            "name": "MIT",
+            "url": "https://opensource.org/license/mit"
         },
         "version": "{{.Version}}"
     },
@@ -28,13 +29,13 @@ const docTemplate = `{
             "get": {
                 "description": "People, states, organisations, delegations and groups, sorted by name. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "List actors",
+                "operationId": "listActors",
                 "parameters": [
                     {
                         "type": "array",
@@ -113,21 +114,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Create an actor",
+                "operationId": "createActor",
                 "parameters": [
                     {
-                        "description": "The actor (id, version and timestamps are ignored or optional)",
+                        "description": "The actor: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "actor",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Actor"
+                            "$ref": "#/definitions/handlers.Create-models_Actor"
                         }
                     }
                 ],
@@ -174,13 +175,13 @@ const docTemplate = `{
         "/api/v1/actors/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Get an actor",
+                "operationId": "getActor",
                 "parameters": [
                     {
                         "type": "string",
@@ -237,13 +238,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Replace an actor",
+                "operationId": "replaceActor",
                 "parameters": [
                     {
                         "type": "string",
@@ -260,12 +261,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "actor",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Actor"
+                            "$ref": "#/definitions/handlers.Replace-models_Actor"
                         }
                     }
                 ],
@@ -323,13 +324,13 @@ const docTemplate = `{
             "delete": {
                 "description": "Refused with 409 while events, statements or other actors refer to it.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Delete an actor",
+                "operationId": "deleteActor",
                 "parameters": [
                     {
                         "type": "string",
@@ -381,13 +382,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Update an actor with a JSON merge patch (RFC 7396)",
+                "operationId": "patchActor",
                 "parameters": [
                     {
                         "type": "string",
@@ -404,12 +405,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change; null removes",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Actor"
+                            "$ref": "#/definitions/handlers.Patch-models_Actor"
                         }
                     }
                 ],
@@ -469,13 +470,13 @@ const docTemplate = `{
             "get": {
                 "description": "Takes the /events filters (except actor and match).",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Events an actor took part in",
+                "operationId": "listActorEvents",
                 "parameters": [
                     {
                         "type": "string",
@@ -673,13 +674,13 @@ const docTemplate = `{
             "get": {
                 "description": "Co-participants with the number of shared events and the starts of the first and last shared event, most shared first (ties by slug), at most limit of them; total counts them all. Takes the /events filters (except actor and match) to restrict the events counted.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Who an actor took part in events with",
+                "operationId": "getActorNetwork",
                 "parameters": [
                     {
                         "type": "string",
@@ -824,13 +825,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listActorRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -879,13 +880,13 @@ const docTemplate = `{
             "get": {
                 "description": "Takes the /statements filters (except speaker).",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "What an actor said",
+                "operationId": "listActorStatements",
                 "parameters": [
                     {
                         "type": "string",
@@ -988,13 +989,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every create, update and delete of every entity, oldest first, each with the entity's whole state after the change (before it, for a deletion). Pass ` + "`" + `next` + "`" + ` back as ` + "`" + `since` + "`" + ` to get what changed since; an empty page keeps the same ` + "`" + `next` + "`" + `, so a mirror polls with it. A change appears only once every transaction that began before its own has ended, so resuming never skips one that committed late.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "Changes feed",
+                "operationId": "listChanges",
                 "parameters": [
                     {
                         "type": "string",
@@ -1030,13 +1031,13 @@ const docTemplate = `{
             "get": {
                 "description": "Events matching every given filter. Repeated values of one filter are alternatives, except ` + "`" + `tag` + "`" + ` (all must be present) and ` + "`" + `actor` + "`" + ` with ` + "`" + `match=all` + "`" + `. Dates use overlap: an event dated 2025-08 matches from=2025-08-15\u0026to=2025-08-15.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "List and filter events",
+                "operationId": "listEvents",
                 "parameters": [
                     {
                         "type": "array",
@@ -1252,21 +1253,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Create an event",
+                "operationId": "createEvent",
                 "parameters": [
                     {
-                        "description": "The event",
+                        "description": "The event: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "event",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Event"
+                            "$ref": "#/definitions/handlers.Create-models_Event"
                         }
                     }
                 ],
@@ -1313,13 +1314,13 @@ const docTemplate = `{
         "/api/v1/events/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Get an event",
+                "operationId": "getEvent",
                 "parameters": [
                     {
                         "type": "string",
@@ -1392,13 +1393,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Replace an event",
+                "operationId": "replaceEvent",
                 "parameters": [
                     {
                         "type": "string",
@@ -1415,12 +1416,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "event",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Event"
+                            "$ref": "#/definitions/handlers.Replace-models_Event"
                         }
                     }
                 ],
@@ -1478,13 +1479,13 @@ const docTemplate = `{
             "delete": {
                 "description": "Its participants, tags, source links and relations go with it. Refused with 409 while statements or rounds refer to it.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Delete an event",
+                "operationId": "deleteEvent",
                 "parameters": [
                     {
                         "type": "string",
@@ -1536,13 +1537,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Update an event with a JSON merge patch (RFC 7396)",
+                "operationId": "patchEvent",
                 "parameters": [
                     {
                         "type": "string",
@@ -1559,12 +1560,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change; arrays are replaced whole; null removes",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Event"
+                            "$ref": "#/definitions/handlers.Patch-models_Event"
                         }
                     }
                 ],
@@ -1624,13 +1625,13 @@ const docTemplate = `{
             "get": {
                 "description": "Its parent (the series), its children (the rounds, in date order) and its typed relations both ways: outgoing reads \"this event \u003ctype\u003e the other\", incoming \"the other \u003ctype\u003e this event\".",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "An event's series and links",
+                "operationId": "getEventRelated",
                 "parameters": [
                     {
                         "type": "string",
@@ -1660,13 +1661,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listEventRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -1716,7 +1717,6 @@ const docTemplate = `{
                 "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download: ndjson and json (events with participants, location, statements and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs. In csv, a text cell starting with =, +, -, @, tab or carriage return gets a leading single quote against formula injection (OWASP), while the numbers parley writes (latitude, longitude, counts, versions) stay plain numbers. A client that disconnects cancels the query.",
                 "produces": [
                     "application/json",
-                    "application/problem+json",
                     "application/x-ndjson",
                     "text/csv",
                     "application/geo+json",
@@ -1727,6 +1727,7 @@ const docTemplate = `{
                     "export"
                 ],
                 "summary": "Export events",
+                "operationId": "exportEvents",
                 "parameters": [
                     {
                         "enum": [
@@ -1903,13 +1904,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every entity as NDJSON records {\"type\", \"data\"} in dependency order: actors, locations, sources, events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).",
                 "produces": [
-                    "application/x-ndjson",
-                    "application/problem+json"
+                    "application/x-ndjson"
                 ],
                 "tags": [
                     "export"
                 ],
                 "summary": "Export everything as a bundle",
+                "operationId": "exportBundle",
                 "responses": {
                     "200": {
                         "description": "one per line",
@@ -1925,13 +1926,13 @@ const docTemplate = `{
                 "description": "Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d =\u003e d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File \u003e Open). At most limit edges, the heaviest (ties by ids); the Parley-Total-Edges header counts them all. Nodes are every participating actor while no edge is cut, and the actors of the kept edges once some are.",
                 "produces": [
                     "application/json",
-                    "application/problem+json",
                     "application/gexf+xml"
                 ],
                 "tags": [
                     "research"
                 ],
                 "summary": "Co-participation network",
+                "operationId": "getGraph",
                 "parameters": [
                     {
                         "enum": [
@@ -2079,7 +2080,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "format=d3; format=cytoscape gives formats.CytoscapeGraph",
+                        "description": "format=d3 (format=gexf is GEXF XML; the served documents list each format's schema)",
                         "schema": {
                             "$ref": "#/definitions/formats.D3Graph"
                         },
@@ -2106,13 +2107,13 @@ const docTemplate = `{
                     "application/x-ndjson"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "export"
                 ],
                 "summary": "Import a bundle",
+                "operationId": "importBundle",
                 "parameters": [
                     {
                         "type": "boolean",
@@ -2176,13 +2177,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every key, revoked ones included, oldest first; never the secrets.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "keys"
                 ],
                 "summary": "List API keys",
+                "operationId": "listKeys",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -2204,13 +2205,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "keys"
                 ],
                 "summary": "Create an API key",
+                "operationId": "createKey",
                 "parameters": [
                     {
                         "description": "Name and scope",
@@ -2248,13 +2249,13 @@ const docTemplate = `{
             "delete": {
                 "description": "From now on the key is refused (401). Its record stays, so that the revisions it made still say whose they are. Revoking a revoked key changes nothing.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "keys"
                 ],
                 "summary": "Revoke an API key",
+                "operationId": "revokeKey",
                 "parameters": [
                     {
                         "type": "string",
@@ -2290,13 +2291,13 @@ const docTemplate = `{
             "get": {
                 "description": "Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "List locations",
+                "operationId": "listLocations",
                 "parameters": [
                     {
                         "type": "array",
@@ -2358,21 +2359,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Create a location",
+                "operationId": "createLocation",
                 "parameters": [
                     {
-                        "description": "The location (id, version and timestamps are ignored or optional)",
+                        "description": "The location: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "location",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Location"
+                            "$ref": "#/definitions/handlers.Create-models_Location"
                         }
                     }
                 ],
@@ -2419,13 +2420,13 @@ const docTemplate = `{
         "/api/v1/locations/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Get a location",
+                "operationId": "getLocation",
                 "parameters": [
                     {
                         "type": "string",
@@ -2482,13 +2483,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Replace a location",
+                "operationId": "replaceLocation",
                 "parameters": [
                     {
                         "type": "string",
@@ -2505,12 +2506,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "location",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Location"
+                            "$ref": "#/definitions/handlers.Replace-models_Location"
                         }
                     }
                 ],
@@ -2568,13 +2569,13 @@ const docTemplate = `{
             "delete": {
                 "description": "Refused with 409 while events refer to it.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Delete a location",
+                "operationId": "deleteLocation",
                 "parameters": [
                     {
                         "type": "string",
@@ -2626,13 +2627,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Update a location with a JSON merge patch (RFC 7396)",
+                "operationId": "patchLocation",
                 "parameters": [
                     {
                         "type": "string",
@@ -2649,12 +2650,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change; null removes",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Location"
+                            "$ref": "#/definitions/handlers.Patch-models_Location"
                         }
                     }
                 ],
@@ -2714,13 +2715,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listLocationRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -2769,13 +2770,13 @@ const docTemplate = `{
             "get": {
                 "description": "Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "List sources",
+                "operationId": "listSources",
                 "parameters": [
                     {
                         "type": "array",
@@ -2837,21 +2838,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Create a source",
+                "operationId": "createSource",
                 "parameters": [
                     {
-                        "description": "The source (id, version and timestamps are ignored or optional)",
+                        "description": "The source: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "source",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Source"
+                            "$ref": "#/definitions/handlers.Create-models_Source"
                         }
                     }
                 ],
@@ -2898,13 +2899,13 @@ const docTemplate = `{
         "/api/v1/sources/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Get a source",
+                "operationId": "getSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -2961,13 +2962,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Replace a source",
+                "operationId": "replaceSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -2984,12 +2985,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "source",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Source"
+                            "$ref": "#/definitions/handlers.Replace-models_Source"
                         }
                     }
                 ],
@@ -3047,13 +3048,13 @@ const docTemplate = `{
             "delete": {
                 "description": "Refused with 409 while events or statements cite it.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Delete a source",
+                "operationId": "deleteSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -3105,13 +3106,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Update a source with a JSON merge patch (RFC 7396)",
+                "operationId": "patchSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -3128,12 +3129,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change; null removes",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Source"
+                            "$ref": "#/definitions/handlers.Patch-models_Source"
                         }
                     }
                 ],
@@ -3193,13 +3194,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listSourceRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -3247,13 +3248,13 @@ const docTemplate = `{
         "/api/v1/statements": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "List and filter statements",
+                "operationId": "listStatements",
                 "parameters": [
                     {
                         "type": "array",
@@ -3356,21 +3357,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Create a statement",
+                "operationId": "createStatement",
                 "parameters": [
                     {
-                        "description": "The statement",
+                        "description": "The statement: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "statement",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Statement"
+                            "$ref": "#/definitions/handlers.Create-models_Statement"
                         }
                     }
                 ],
@@ -3417,13 +3418,13 @@ const docTemplate = `{
         "/api/v1/statements/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Get a statement",
+                "operationId": "getStatement",
                 "parameters": [
                     {
                         "type": "string",
@@ -3474,13 +3475,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Replace a statement",
+                "operationId": "replaceStatement",
                 "parameters": [
                     {
                         "type": "string",
@@ -3497,12 +3498,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "statement",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Statement"
+                            "$ref": "#/definitions/handlers.Replace-models_Statement"
                         }
                     }
                 ],
@@ -3553,13 +3554,13 @@ const docTemplate = `{
             },
             "delete": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Delete a statement",
+                "operationId": "deleteStatement",
                 "parameters": [
                     {
                         "type": "string",
@@ -3605,13 +3606,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Update a statement with a JSON merge patch (RFC 7396)",
+                "operationId": "patchStatement",
                 "parameters": [
                     {
                         "type": "string",
@@ -3628,12 +3629,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Statement"
+                            "$ref": "#/definitions/handlers.Patch-models_Statement"
                         }
                     }
                 ],
@@ -3687,13 +3688,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listStatementRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -3742,13 +3743,13 @@ const docTemplate = `{
             "get": {
                 "description": "Counts events by the interval their date starts in (UTC; ISO weeks start on Monday), with every empty interval between from and to (or between the first and the last event). group_by splits each count: by type; by actor (an event counts for each participant; labels names the slugs); by country (each participant country). More than 5000 intervals over the range (from and to, or the events' own) is a 400 naming interval and the cap. Takes the /events filters.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "research"
                 ],
                 "summary": "Event counts per interval, for histograms",
+                "operationId": "getEventStats",
                 "parameters": [
                     {
                         "enum": [
@@ -3909,13 +3910,13 @@ const docTemplate = `{
             "get": {
                 "description": "The /events filters, in date order, as parley JSON (with everything embedded), a Knight Lab TimelineJS3 document or vis-timeline items and groups. Up to ` + "`" + `limit` + "`" + ` events (default 500); a ` + "`" + `Link: rel=\"next\"` + "`" + ` header points at the rest.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "research"
                 ],
                 "summary": "Timeline of events",
+                "operationId": "getTimeline",
                 "parameters": [
                     {
                         "enum": [
@@ -4076,9 +4077,9 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "format=timelinejs; format=vis gives formats.VisDoc, format=parley a List of models.Event",
+                        "description": "format=parley: the events with everything embedded (the served documents list each format's schema)",
                         "schema": {
-                            "$ref": "#/definitions/formats.TimelineJSDoc"
+                            "$ref": "#/definitions/handlers.List-models_Event"
                         }
                     },
                     "400": {
@@ -4094,13 +4095,13 @@ const docTemplate = `{
             "get": {
                 "description": "200 while the process serves HTTP; it does not touch the database.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "health"
                 ],
                 "summary": "Liveness",
+                "operationId": "checkLiveness",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -4111,17 +4112,38 @@ const docTemplate = `{
                 }
             }
         },
+        "/metrics": {
+            "get": {
+                "description": "Requests by route and status with their durations, the database pool, rows exported and imported, and the Go runtime, in the Prometheus text format.",
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "health"
+                ],
+                "summary": "Metrics",
+                "operationId": "getMetrics",
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text exposition format",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
         "/readyz": {
             "get": {
                 "description": "200 when the database answers and its schema is up to date, else 503.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "health"
                 ],
                 "summary": "Readiness",
+                "operationId": "checkReadiness",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -4142,6 +4164,10 @@ const docTemplate = `{
     "definitions": {
         "formats.BundleRecord": {
             "type": "object",
+            "required": [
+                "data",
+                "type"
+            ],
             "properties": {
                 "data": {
                     "type": "object"
@@ -4151,8 +4177,89 @@ const docTemplate = `{
                 }
             }
         },
+        "formats.CytoscapeEdge": {
+            "type": "object",
+            "required": [
+                "data"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/formats.CytoscapeEdgeData"
+                }
+            }
+        },
+        "formats.CytoscapeEdgeData": {
+            "type": "object",
+            "required": [
+                "id",
+                "source",
+                "target",
+                "weight"
+            ],
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "source": {
+                    "type": "string"
+                },
+                "target": {
+                    "type": "string"
+                },
+                "weight": {
+                    "type": "integer"
+                }
+            }
+        },
+        "formats.CytoscapeElements": {
+            "type": "object",
+            "required": [
+                "edges",
+                "nodes"
+            ],
+            "properties": {
+                "edges": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.CytoscapeEdge"
+                    }
+                },
+                "nodes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.CytoscapeNode"
+                    }
+                }
+            }
+        },
+        "formats.CytoscapeGraph": {
+            "type": "object",
+            "required": [
+                "elements"
+            ],
+            "properties": {
+                "elements": {
+                    "$ref": "#/definitions/formats.CytoscapeElements"
+                }
+            }
+        },
+        "formats.CytoscapeNode": {
+            "type": "object",
+            "required": [
+                "data"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/models.GraphNode"
+                }
+            }
+        },
         "formats.D3Graph": {
             "type": "object",
+            "required": [
+                "links",
+                "nodes"
+            ],
             "properties": {
                 "links": {
                     "type": "array",
@@ -4170,6 +4277,11 @@ const docTemplate = `{
         },
         "formats.D3Link": {
             "type": "object",
+            "required": [
+                "source",
+                "target",
+                "value"
+            ],
             "properties": {
                 "source": {
                     "type": "string"
@@ -4198,6 +4310,9 @@ const docTemplate = `{
         },
         "formats.TLDate": {
             "type": "object",
+            "required": [
+                "year"
+            ],
             "properties": {
                 "day": {
                     "type": "integer",
@@ -4233,6 +4348,10 @@ const docTemplate = `{
         },
         "formats.TLEra": {
             "type": "object",
+            "required": [
+                "end_date",
+                "start_date"
+            ],
             "properties": {
                 "end_date": {
                     "$ref": "#/definitions/formats.TLDate"
@@ -4247,6 +4366,9 @@ const docTemplate = `{
         },
         "formats.TLMedia": {
             "type": "object",
+            "required": [
+                "url"
+            ],
             "properties": {
                 "alt": {
                     "type": "string"
@@ -4330,6 +4452,10 @@ const docTemplate = `{
         },
         "formats.TLText": {
             "type": "object",
+            "required": [
+                "headline",
+                "text"
+            ],
             "properties": {
                 "headline": {
                     "type": "string"
@@ -4341,6 +4467,9 @@ const docTemplate = `{
         },
         "formats.TimelineJSDoc": {
             "type": "object",
+            "required": [
+                "events"
+            ],
             "properties": {
                 "eras": {
                     "description": "Eras label spans of the time axis. parley emits none; the field lets the type\nread any TimelineJS document.",
@@ -4374,8 +4503,130 @@ const docTemplate = `{
                 }
             }
         },
+        "formats.VisDoc": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "groups": {
+                    "description": "Groups lists every lane used, in first-use order. Absent when the timeline has no\nlanes (GroupBy \"\"): vis-timeline hides every item without a group once groups are\nset, even to an empty list.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.VisGroup"
+                    }
+                },
+                "items": {
+                    "description": "Items has one item per event, in the order given.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.VisItem"
+                    }
+                }
+            }
+        },
+        "formats.VisGroup": {
+            "type": "object",
+            "required": [
+                "content",
+                "id",
+                "order"
+            ],
+            "properties": {
+                "content": {
+                    "description": "Content is the escaped label: the type, the actor's name or the location's name.",
+                    "type": "string",
+                    "example": "negotiation"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "type:negotiation"
+                },
+                "order": {
+                    "description": "Order is the position of first use, which vis-timeline sorts the lanes by.",
+                    "type": "integer"
+                }
+            }
+        },
+        "formats.VisItem": {
+            "type": "object",
+            "required": [
+                "content",
+                "id",
+                "start",
+                "type"
+            ],
+            "properties": {
+                "className": {
+                    "description": "ClassName carries CSS classes for styling: parley-type-\u003ctype\u003e,\nparley-status-\u003cstatus\u003e, parley-precision-\u003cprecision\u003e, and parley-approximate /\nparley-uncertain when the date is qualified.",
+                    "type": "string",
+                    "example": "parley-type-negotiation parley-status-held parley-precision-day"
+                },
+                "content": {
+                    "description": "Content is the escaped title.",
+                    "type": "string",
+                    "example": "Russia–Ukraine–United States trilateral peace talks in Abu Dhabi"
+                },
+                "end": {
+                    "description": "End is the exclusive end of the covered interval, in the same forms: a month is\nthe range [\"2025-08-01\", \"2025-09-01\"). Only ranges have one.",
+                    "type": "string",
+                    "example": "2026-01-25"
+                },
+                "group": {
+                    "description": "Group is the id of the item's lane (VisDoc.Groups).",
+                    "type": "string",
+                    "example": "type:negotiation"
+                },
+                "id": {
+                    "description": "ID is the event's slug.",
+                    "type": "string",
+                    "example": "abu-dhabi-trilateral-talks"
+                },
+                "start": {
+                    "description": "Start is a date \"YYYY-MM-DD\" (the first day covered) for year, month and day\nprecision, which vis-timeline reads as local midnight of that day; for minute and\nsecond precision it is the instant in RFC 3339 with the offset the EDTF text gave\n(\"2026-01-23T18:00:00+04:00\"; Z when none).",
+                    "type": "string",
+                    "example": "2026-01-23"
+                },
+                "title": {
+                    "description": "Title is the tooltip: a plain-text summary line, escaped.",
+                    "type": "string"
+                },
+                "type": {
+                    "description": "Type is \"range\" for everything that covers a period (a year, month or day, or an\ninterval) and \"point\" for a single minute- or second-precision instant.",
+                    "type": "string",
+                    "enum": [
+                        "range",
+                        "point"
+                    ],
+                    "example": "range"
+                }
+            }
+        },
+        "handlers.Create-models_Actor": {
+            "type": "object"
+        },
+        "handlers.Create-models_Event": {
+            "type": "object"
+        },
+        "handlers.Create-models_Location": {
+            "type": "object"
+        },
+        "handlers.Create-models_Source": {
+            "type": "object"
+        },
+        "handlers.Create-models_Statement": {
+            "type": "object"
+        },
         "handlers.CreatedKey": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "name",
+                "prefix",
+                "scope",
+                "secret"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -4404,6 +4655,9 @@ const docTemplate = `{
         },
         "handlers.List-models_APIKey": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4418,6 +4672,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Actor": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4432,6 +4689,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Event": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4446,6 +4706,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Location": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4460,6 +4723,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Revision": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4474,6 +4740,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Source": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4488,6 +4757,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Statement": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4502,6 +4774,10 @@ const docTemplate = `{
         },
         "handlers.NewKey": {
             "type": "object",
+            "required": [
+                "name",
+                "scope"
+            ],
             "properties": {
                 "name": {
                     "type": "string",
@@ -4522,8 +4798,28 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.Patch-models_Actor": {
+            "type": "object"
+        },
+        "handlers.Patch-models_Event": {
+            "type": "object"
+        },
+        "handlers.Patch-models_Location": {
+            "type": "object"
+        },
+        "handlers.Patch-models_Source": {
+            "type": "object"
+        },
+        "handlers.Patch-models_Statement": {
+            "type": "object"
+        },
         "handlers.Problem": {
             "type": "object",
+            "required": [
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -4556,8 +4852,26 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.Replace-models_Actor": {
+            "type": "object"
+        },
+        "handlers.Replace-models_Event": {
+            "type": "object"
+        },
+        "handlers.Replace-models_Location": {
+            "type": "object"
+        },
+        "handlers.Replace-models_Source": {
+            "type": "object"
+        },
+        "handlers.Replace-models_Statement": {
+            "type": "object"
+        },
         "handlers.Status": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -4567,6 +4881,13 @@ const docTemplate = `{
         },
         "models.APIKey": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "name",
+                "prefix",
+                "scope"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -4604,6 +4925,17 @@ const docTemplate = `{
         },
         "models.Actor": {
             "type": "object",
+            "required": [
+                "aliases",
+                "created_at",
+                "external_ids",
+                "id",
+                "kind",
+                "name",
+                "slug",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "affiliation_id": {
                     "type": "string"
@@ -4618,7 +4950,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "external_ids": {
                     "type": "object",
@@ -4642,10 +4975,12 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
@@ -4668,6 +5003,14 @@ const docTemplate = `{
         },
         "models.DateJSON": {
             "type": "object",
+            "required": [
+                "approximate",
+                "edtf",
+                "end",
+                "precision",
+                "start",
+                "uncertain"
+            ],
             "properties": {
                 "approximate": {
                     "type": "boolean"
@@ -4706,12 +5049,28 @@ const docTemplate = `{
         },
         "models.Event": {
             "type": "object",
+            "required": [
+                "created_at",
+                "date",
+                "id",
+                "participants",
+                "relations",
+                "slug",
+                "source_ids",
+                "status",
+                "tags",
+                "title",
+                "type",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "cameo_code": {
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "date": {
                     "$ref": "#/definitions/models.DateJSON"
@@ -4785,10 +5144,12 @@ const docTemplate = `{
                     "$ref": "#/definitions/models.EventType"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
@@ -4834,6 +5195,10 @@ const docTemplate = `{
         },
         "models.FieldError": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string"
@@ -4845,6 +5210,13 @@ const docTemplate = `{
         },
         "models.GraphNode": {
             "type": "object",
+            "required": [
+                "events",
+                "id",
+                "kind",
+                "label",
+                "slug"
+            ],
             "properties": {
                 "events": {
                     "type": "integer"
@@ -4865,6 +5237,15 @@ const docTemplate = `{
         },
         "models.Location": {
             "type": "object",
+            "required": [
+                "created_at",
+                "external_ids",
+                "id",
+                "name",
+                "slug",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "admin_area": {
                     "type": "string"
@@ -4873,7 +5254,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "external_ids": {
                     "type": "object",
@@ -4897,15 +5279,21 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
         "models.Participant": {
             "type": "object",
+            "required": [
+                "actor_id",
+                "role"
+            ],
             "properties": {
                 "actor": {
                     "description": "ActorData is the participant's actor, embedded when include=participants.",
@@ -4945,6 +5333,10 @@ const docTemplate = `{
         },
         "models.Relation": {
             "type": "object",
+            "required": [
+                "event_id",
+                "type"
+            ],
             "properties": {
                 "event_id": {
                     "type": "string"
@@ -4971,6 +5363,16 @@ const docTemplate = `{
         },
         "models.Revision": {
             "type": "object",
+            "required": [
+                "action",
+                "author",
+                "created_at",
+                "data",
+                "entity_id",
+                "entity_type",
+                "id",
+                "version"
+            ],
             "properties": {
                 "action": {
                     "$ref": "#/definitions/models.Action"
@@ -5034,9 +5436,20 @@ const docTemplate = `{
         },
         "models.Source": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "outlet",
+                "published",
+                "slug",
+                "title",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "id": {
                     "type": "string"
@@ -5057,24 +5470,39 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "url": {
                     "type": "string"
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
         "models.Statement": {
             "type": "object",
+            "required": [
+                "created_at",
+                "date",
+                "id",
+                "quote",
+                "source_ids",
+                "speaker_id",
+                "tags",
+                "text",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "attribution": {
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "date": {
                     "$ref": "#/definitions/models.DateJSON"
@@ -5113,15 +5541,23 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
         "store.Bucket": {
             "type": "object",
+            "required": [
+                "count",
+                "end",
+                "key",
+                "start"
+            ],
             "properties": {
                 "count": {
                     "type": "integer"
@@ -5149,6 +5585,17 @@ const docTemplate = `{
         },
         "store.Change": {
             "type": "object",
+            "required": [
+                "action",
+                "author",
+                "created_at",
+                "cursor",
+                "data",
+                "entity_id",
+                "entity_type",
+                "id",
+                "version"
+            ],
             "properties": {
                 "action": {
                     "$ref": "#/definitions/models.Action"
@@ -5181,6 +5628,10 @@ const docTemplate = `{
         },
         "store.ChangePage": {
             "type": "object",
+            "required": [
+                "items",
+                "next"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5195,6 +5646,12 @@ const docTemplate = `{
         },
         "store.CoParticipant": {
             "type": "object",
+            "required": [
+                "actor",
+                "first_shared",
+                "last_shared",
+                "shared_events"
+            ],
             "properties": {
                 "actor": {
                     "$ref": "#/definitions/models.Actor"
@@ -5213,6 +5670,12 @@ const docTemplate = `{
         },
         "store.ImportCounts": {
             "type": "object",
+            "required": [
+                "created",
+                "rejected",
+                "unchanged",
+                "updated"
+            ],
             "properties": {
                 "created": {
                     "type": "integer"
@@ -5230,6 +5693,10 @@ const docTemplate = `{
         },
         "store.ImportProblem": {
             "type": "object",
+            "required": [
+                "detail",
+                "line"
+            ],
             "properties": {
                 "detail": {
                     "type": "string"
@@ -5250,6 +5717,14 @@ const docTemplate = `{
         },
         "store.ImportReport": {
             "type": "object",
+            "required": [
+                "atomic",
+                "committed",
+                "counts",
+                "dry_run",
+                "lines",
+                "problems"
+            ],
             "properties": {
                 "atomic": {
                     "type": "boolean"
@@ -5279,6 +5754,11 @@ const docTemplate = `{
         },
         "store.LinkedEvent": {
             "type": "object",
+            "required": [
+                "direction",
+                "event",
+                "type"
+            ],
             "properties": {
                 "direction": {
                     "description": "outgoing: this event \u003ctype\u003e the other",
@@ -5298,6 +5778,11 @@ const docTemplate = `{
         },
         "store.Network": {
             "type": "object",
+            "required": [
+                "actor",
+                "co_participants",
+                "total"
+            ],
             "properties": {
                 "actor": {
                     "$ref": "#/definitions/models.Actor"
@@ -5316,6 +5801,11 @@ const docTemplate = `{
         },
         "store.Related": {
             "type": "object",
+            "required": [
+                "children",
+                "event",
+                "relations"
+            ],
             "properties": {
                 "children": {
                     "type": "array",
@@ -5339,6 +5829,11 @@ const docTemplate = `{
         },
         "store.Stats": {
             "type": "object",
+            "required": [
+                "buckets",
+                "interval",
+                "total"
+            ],
             "properties": {
                 "buckets": {
                     "type": "array",
@@ -5370,7 +5865,29 @@ const docTemplate = `{
                 }
             }
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Each entity's history, and the feed of every change to every entity, in order (to mirror parley).",
+            "name": "revisions"
+        },
+        {
+            "description": "Timelines, counts over time and the co-participation network of the events the /events filters select.",
+            "name": "research"
+        },
+        {
+            "description": "Events as downloads in research formats, and the lossless bundle of everything, which POST /import reads back.",
+            "name": "export"
+        },
+        {
+            "description": "API keys (admin scope): make, list, revoke.",
+            "name": "keys"
+        },
+        {
+            "description": "Liveness, readiness and metrics, for load balancers and monitoring: open to anyone.",
+            "name": "health"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it
