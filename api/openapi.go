@@ -130,8 +130,8 @@ func problemV2(desc string) *openapi2.Response {
 
 // describeV2 adds to swag's document what both published documents say.
 func describeV2(doc *openapi2.T, privateReads bool) error {
-	// swag writes "host": "" without @host; no host means the one the document came from.
-	doc.Host = ""
+	// swag writes "host": "" without @host, which Swagger 2 forbids; openapi2.T leaves an
+	// empty host out, and no host means the one the document came from.
 	doc.SecurityDefinitions = map[string]*openapi2.SecurityScheme{bearerScheme: {
 		Type: "apiKey", In: "header", Name: "Authorization",
 		Description: keyHelp + " Swagger 2 has no bearer scheme: enter `Bearer ` and the key.",
@@ -167,13 +167,13 @@ func describeV2(doc *openapi2.T, privateReads bool) error {
 			if at, ok := formatPlaces[route]; ok && method == http.MethodGet {
 				op.Produces = mediaTypes(at)
 			}
+			// A key is checked whenever one is sent: a bad one is a 401 anywhere.
+			op.Responses.Set("401", problemV2("Missing, malformed, unknown or revoked API key (a key sent is checked even where none is needed)"))
 			if !strings.HasPrefix(route, "/api/") {
-				// Health, metrics: open, unlimited, answered whatever the key.
+				// Health and metrics: open to anyone, never limited.
 				op.Security = &openapi2.SecurityRequirements{}
 				continue
 			}
-			// A key is checked whenever one is sent: a bad one is a 401 anywhere.
-			op.Responses.Set("401", problemV2("Missing, malformed, unknown or revoked API key"))
 			op.Responses.Set("429", problemV2("Over the rate limit, or too many requests of this client running: see Retry-After"))
 			// Every endpoint reads its query strictly: an unknown parameter is a 400.
 			if op.Responses.Value("400") == nil {
