@@ -201,12 +201,12 @@ func fullRead(t *testing.T, c *client, doc *openapi3.T, k *models.Kind) map[stri
 			ID string `json:"id"`
 		} `json:"items"`
 	}
-	c.get("/api/v1/" + k.Plural + "?limit=500").want(t, http.StatusOK, &list)
+	c.get("/api/v1/"+k.Plural+"?limit=500").want(t, http.StatusOK, &list)
 	// The richest: the one whose full read is longest.
 	var best map[string]any
 	bestLen := -1
 	for _, it := range list.Items {
-		r := c.get("/api/v1/" + k.Plural + "/" + it.ID + query).want(t, http.StatusOK, nil)
+		r := c.get("/api/v1/"+k.Plural+"/"+it.ID+query).want(t, http.StatusOK, nil)
 		if len(r.Body) > bestLen {
 			best, bestLen = jsonOf(t, r.Body), len(r.Body)
 		}
