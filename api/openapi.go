@@ -596,7 +596,7 @@ func (e example) forVerb(verb string) any {
 }
 
 // seedExamples picks, for each kind, the record of the built-in dataset with the most
-// members set.
+// members set; a kind the dataset lacks has no example.
 func seedExamples() (map[*models.Kind]example, error) {
 	f, err := seed.Dataset()
 	if err != nil {
@@ -613,7 +613,7 @@ func seedExamples() (map[*models.Kind]example, error) {
 			}
 		}
 		if !records.IsValid() {
-			return nil, fmt.Errorf("the built-in dataset has no %s", k.Plural)
+			continue // no example (TestRequestBodiesMatchDecoding asks for one)
 		}
 		required := requiredMembers(k)[t]
 		best, bestScore := example{}, -1
