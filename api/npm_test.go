@@ -249,3 +249,85 @@ func TestTypeScriptClient(t *testing.T) {
 		t.Errorf("the script read back %v and %v", did.Participants, did.Statements)
 	}
 }
+
+// TestSwaggerUIWrites does in headless Chromium what the README tells a newcomer to do
+// in the Swagger UI (webtest/swagger-ui.js): Authorize with a write key, then Try it out
+// and Execute on POST /api/v1/events and POST /api/v1/statements, sending the bodies the
+// UI fills in as they are. Both must be created (201) by that key, from the documented
+// examples, with nothing fetched from elsewhere and no script error.
+func TestSwaggerUIWrites(t *testing.T) {
+	if testing.Short() && !browserInCI() {
+		t.Skip("-short: a browser takes seconds")
+	}
+	chromium, node, dir, missing := browserTools(t)
+	if len(missing) > 0 {
+		if browserInCI() {
+			t.Fatalf("CI=true and the browser test cannot run: missing %s (.ci/run installs them)", strings.Join(missing, ", "))
+		}
+		t.Skipf("skipped: missing %s", strings.Join(missing, ", "))
+	}
+	t.Parallel()
+	st := storetest.Open(t, store.SQLite)
+	if _, err := seed.Load(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	c := serveClient(t, st, nil)
+	k, key, err := st.CreateKey(context.Background(), "swagger-ui", models.ScopeWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := runNode(t, node, dir, []string{"PARLEY_KEY=" + key, "CHROMIUM=" + chromium, "SCREENSHOT=" + filepath.Join(t.TempDir(), "swagger-ui.png")}, false,
+		"swagger-ui.js", c.srv.URL, "createEvent", "createStatement")
+	var ran struct {
+		Title      string   `json:"title"`
+		Locks      int      `json:"locks"`
+		Blocked    []string `json:"blocked"`
+		PageErrors []string `json:"pageErrors"`
+		Results    []struct {
+			ID     string `json:"id"`
+			Sent   string `json:"sent"`
+			Status int    `json:"status"`
+			Answer string `json:"answer"`
+			Error  string `json:"error"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(out, &ran); err != nil {
+		t.Fatalf("swagger-ui.js: %v: %s", err, out)
+	}
+	if len(ran.Blocked) > 0 || len(ran.PageErrors) > 0 || ran.Locks == 0 || !strings.HasPrefix(ran.Title, "parley API") {
+		t.Errorf("the page: title %q, %d operations locked after Authorize, blocked %v, script errors %v", ran.Title, ran.Locks, ran.Blocked, ran.PageErrors)
+	}
+	if len(ran.Results) != 2 {
+		t.Fatalf("results: %+v", ran.Results)
+	}
+	for i, schema := range []string{"EventCreate", "StatementCreate"} {
+		r := ran.Results[i]
+		if r.Status != http.StatusCreated || r.Error != "" {
+			t.Errorf("%s in the Swagger UI: %d %s %.500s", r.ID, r.Status, r.Error, r.Answer)
+			continue
+		}
+		var sent any
+		if err := json.Unmarshal([]byte(r.Sent), &sent); err != nil || !equalJSON(sent, doc.Components.Schemas[schema].Value.Example) {
+			t.Errorf("%s: the UI sent %s, not the documented example", r.ID, r.Sent)
+		}
+		var made struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal([]byte(r.Answer), &made); err != nil {
+			t.Errorf("%s: the answer: %v: %.300s", r.ID, err, r.Answer)
+			continue
+		}
+		var revs struct {
+			Items []models.Revision `json:"items"`
+		}
+		plural := map[string]string{"createEvent": "events", "createStatement": "statements"}[r.ID]
+		c.get("/api/v1/"+plural+"/"+made.ID+"/revisions").want(t, http.StatusOK, &revs)
+		if len(revs.Items) != 1 || revs.Items[0].Author != "key:swagger-ui ("+k.Prefix+")" {
+			t.Errorf("%s: the revisions of %s: %+v", r.ID, made.ID, revs.Items)
+		}
+	}
+}

@@ -581,7 +581,10 @@ func faulted(e models.Entity, prefix string) []string {
 // the dataset (the references it names exist there) and create a new entity.
 type example struct {
 	create map[string]any
-	// patch is the first optional member of create.
+	// order lists create's members in the type's order, for a body that reads as one
+	// would write it (title first, not alphabetically).
+	order []string
+	// patchName is the first optional member of create.
 	patchName string
 }
 
@@ -590,9 +593,27 @@ func (e example) forVerb(verb string) any {
 		return nil
 	}
 	if verb == "Patch" && e.patchName != "" {
-		return map[string]any{e.patchName: e.create[e.patchName]}
+		return orderedJSON([]string{e.patchName}, e.create)
 	}
-	return e.create
+	return orderedJSON(e.order, e.create)
+}
+
+// orderedJSON is the JSON object of m's members in the given order.
+func orderedJSON(order []string, m map[string]any) json.RawMessage {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, name := range order {
+		k, _ := json.Marshal(name)
+		v, _ := json.Marshal(m[name])
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return json.RawMessage(b.String())
 }
 
 // seedExamples picks, for each kind, the record of the built-in dataset with the most
@@ -651,6 +672,7 @@ func exampleOf(record any, t reflect.Type, required []string) (example, int, err
 			v = d["edtf"]
 		}
 		ex.create[m.Name] = v
+		ex.order = append(ex.order, m.Name)
 		score += 10
 		if l, ok := v.([]any); ok {
 			score += len(l)
