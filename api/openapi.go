@@ -48,8 +48,7 @@ type documents struct {
 }
 
 // publishedDocuments builds the documents once per access policy (public or private
-// reads): swag's ReadDoc writes to the shared docs.SwaggerInfo, and every server built
-// by the tests would otherwise redo the work.
+// reads), not once per server: the tests build hundreds.
 var publishedDocuments = [2]func() (*documents, error){
 	sync.OnceValues(func() (*documents, error) { return buildDocuments(false) }),
 	sync.OnceValues(func() (*documents, error) { return buildDocuments(true) }),
@@ -69,15 +68,6 @@ func OpenAPI3() ([]byte, error) {
 		return nil, err
 	}
 	return d.openapi3, nil
-}
-
-// Swagger2 returns the Swagger 2 document served at /swagger/doc.json (with public reads).
-func Swagger2() ([]byte, error) {
-	d, err := documentsFor(false)
-	if err != nil {
-		return nil, err
-	}
-	return d.swagger2, nil
 }
 
 // swaggerDoc is the generated Swagger 2 document, rendered once: swag's ReadDoc writes to
