@@ -2,24 +2,16 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"regexp"
 	"slices"
-	"strings"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi2"
-	"github.com/getkin/kin-openapi/openapi2conv"
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
-	"github.com/parley-api/parley/docs"
 	"github.com/parley-api/parley/handlers"
 	"github.com/parley-api/parley/models"
 	"github.com/parley-api/parley/store"
@@ -70,7 +62,18 @@ const DefaultMaxImportBytes = 1 << 30
 //	@version					1.0
 //	@description				Diplomatic events: who met whom, where, when, what they said, and which source says so. Errors are RFC 9457 application/problem+json. Every request's cost is bounded: a query string of at most 8192 bytes, at most 50 values per repeatable parameter (repeated or comma-separated); more is a 400 problem naming the parameter and the cap.
 //	@license.name				MIT
+//	@license.url				https://opensource.org/license/mit
 //	@BasePath					/
+//	@tag.name					revisions
+//	@tag.description			Each entity's history, and the feed of every change to every entity, in order (to mirror parley).
+//	@tag.name					research
+//	@tag.description			Timelines, counts over time and the co-participation network of the events the /events filters select.
+//	@tag.name					export
+//	@tag.description			Events as downloads in research formats, and the lossless bundle of everything, which POST /import reads back.
+//	@tag.name					keys
+//	@tag.description			API keys (admin scope): make, list, revoke.
+//	@tag.name					health
+//	@tag.description			Liveness, readiness and metrics, for load balancers and monitoring: open to anyone.
 //	@accept						json
 //	@produce					json
 func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
@@ -126,17 +129,19 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	r.HEAD("/healthz", health.Live)
 	r.GET("/readyz", health.Ready)
 	r.HEAD("/readyz", health.Ready)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	r.GET("/metrics", metricsHandler(reg))
 
-	spec, err := openAPI3(opt.PrivateReads)
+	docs, err := documentsFor(opt.PrivateReads)
 	if err != nil {
 		return nil, err
 	}
-	r.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", spec) })
-	ui := ginSwagger.WrapHandler(swaggerFiles.Handler)
+	r.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", docs.openapi3) })
+	// Swagger UI reads the OpenAPI 3 document: its Authorize dialog then takes the bare
+	// key (HTTP bearer), and errors show as problem+json. doc.json is the Swagger 2 one.
+	ui := ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.URL("/openapi.json"), ginSwagger.PersistAuthorization(true))
 	r.GET("/swagger/*any", func(c *gin.Context) {
 		if c.Param("any") == "/doc.json" {
-			c.Data(http.StatusOK, "application/json; charset=utf-8", []byte(swaggerDoc()))
+			c.Data(http.StatusOK, "application/json; charset=utf-8", docs.swagger2)
 			return
 		}
 		ui(c)
@@ -202,6 +207,19 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	return r, nil
 }
 
+// metricsHandler serves reg's metrics to Prometheus.
+//
+//	@Summary		Metrics
+//	@Description	Requests by route and status with their durations, the database pool, rows exported and imported, and the Go runtime, in the Prometheus text format.
+//	@ID				getMetrics
+//	@Tags			health
+//	@Produce		plain
+//	@Success		200	{string}	string	"Prometheus text exposition format"
+//	@Router			/metrics [get]
+func metricsHandler(reg *prometheus.Registry) gin.HandlerFunc {
+	return gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+}
+
 // lagging lets a GET route's reads go to a read replica (store.ReplicaReads): lists,
 // exports and aggregates, which may be up to the replicas' lag bound behind the primary.
 // Every other route, a GET by id, an API key's look-up, an Idempotency-Key claim, and
@@ -219,91 +237,6 @@ func lagging(st *store.Store, h gin.HandlerFunc) gin.HandlerFunc {
 		h(c)
 	}
 }
-
-// openAPI3 converts the swag-generated Swagger 2.0 document to OpenAPI 3. Swagger 2
-// cannot give error responses their own media type, so the conversion moves every 4xx
-// and 5xx Problem body to application/problem+json, which is what the server sends. It
-// also describes the access policy from requiredScope, the table the server enforces:
-// the bearer scheme, which operations need a key, and their 401 and 403 answers.
-func openAPI3(privateReads bool) ([]byte, error) {
-	var v2 openapi2.T
-	if err := json.Unmarshal([]byte(swaggerDoc()), &v2); err != nil {
-		return nil, err
-	}
-	v3, err := openapi2conv.ToV3(&v2)
-	if err != nil {
-		return nil, err
-	}
-	if v3.Components == nil {
-		v3.Components = &openapi3.Components{}
-	}
-	v3.Components.SecuritySchemes = openapi3.SecuritySchemes{"bearer": &openapi3.SecuritySchemeRef{Value: openapi3.NewJWTSecurityScheme().
-		WithBearerFormat("parley API key").WithDescription("An API key made with `parley keys create` or POST /api/v1/keys: Authorization: Bearer parley_…")}}
-	problemRef := func(desc string) *openapi3.ResponseRef {
-		return &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc).
-			WithContent(openapi3.Content{ProblemContentType: openapi3.NewMediaType().WithSchemaRef(&openapi3.SchemaRef{Ref: "#/components/schemas/handlers.Problem"})})}
-	}
-	for path, item := range v3.Paths.Map() {
-		route := pathParam.ReplaceAllString(path, ":$1")
-		for method, op := range item.Operations() {
-			for _, p := range op.Parameters {
-				if p.Value != nil && p.Value.In == openapi3.ParameterInQuery && p.Value.Schema != nil && p.Value.Schema.Value != nil &&
-					p.Value.Schema.Value.Type.Is(openapi3.TypeArray) {
-					p.Value.Schema.Value.MaxItems = openapi3.Ptr(uint64(handlers.MaxValues))
-				}
-			}
-			if strings.HasPrefix(route, "/api/") {
-				// A key is checked whenever one is sent: a bad one is a 401 anywhere.
-				op.Responses.Set("401", problemRef("Missing, malformed, unknown or revoked API key"))
-				op.Responses.Set("429", problemRef("Over the rate limit, or too many requests of this client running: see Retry-After"))
-				// Every endpoint reads its query strictly: an unknown parameter is a 400.
-				if op.Responses.Value("400") == nil {
-					op.Responses.Set("400", problemRef("Invalid request parameters (an unknown parameter, a value over its cap)"))
-				}
-				op.Responses.Set("503", problemRef("The database is busy (conflicting writes, an import) or unavailable, the server is at capacity, or the request ran out of time: retry after Retry-After seconds"))
-				if method == http.MethodPost && idempotentRoutes[route] {
-					op.AddParameter(openapi3.NewHeaderParameter("Idempotency-Key").
-						WithDescription("Makes the create safe to retry: a retry with the same key and body gets the first answer (marked Idempotency-Replayed: true) for 24 hours; the key with another body is a 422, a retry while the first runs a 409").
-						WithSchema(openapi3.NewStringSchema().WithMinLength(1).WithMaxLength(255)))
-				}
-				switch need := requiredScope(method, route, privateReads); need {
-				case "":
-					op.Security = &openapi3.SecurityRequirements{{}, {"bearer": []string{}}}
-				default:
-					op.Security = &openapi3.SecurityRequirements{{"bearer": []string{string(need)}}}
-					if need != models.ScopeRead {
-						op.Responses.Set("403", problemRef("The key's scope is below "+string(need)))
-					}
-				}
-			}
-			for code, resp := range op.Responses.Map() {
-				if len(code) != 3 || code[0] < '4' || resp.Value == nil {
-					continue
-				}
-				mt := resp.Value.Content.Get("application/json")
-				if mt != nil && mt.Schema != nil && strings.HasSuffix(mt.Schema.Ref, "/handlers.Problem") {
-					resp.Value.Content = openapi3.Content{ProblemContentType: mt}
-				}
-			}
-		}
-	}
-	// Each kind's collection is a tag, described once in models.Kinds.
-	v3.Tags = nil
-	for _, k := range models.Kinds {
-		v3.Tags = append(v3.Tags, &openapi3.Tag{Name: k.Plural, Description: k.About})
-	}
-	return json.Marshal(v3)
-}
-
-// swaggerDoc is the generated Swagger 2 document, rendered once: swag's ReadDoc writes to
-// the shared docs.SwaggerInfo, so servers built or serving at once would race on it.
-var swaggerDoc = sync.OnceValue(func() string { return docs.SwaggerInfo.ReadDoc() })
-
-// pathParam matches an OpenAPI path parameter, {id}, to turn it into gin's :id.
-var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
-
-// OpenAPI3 returns the OpenAPI 3 document served at /openapi.json (with public reads).
-func OpenAPI3() ([]byte, error) { return openAPI3(false) }
 
 // Listen opens the server's address. It comes before the database is migrated and
 // seeded, so that a taken port stops the server before it writes anything, with a

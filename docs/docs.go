@@ -17,7 +17,8 @@ const docTemplate = `{
         "title": "{{.Title}}",
         "contact": {},
         "license": {
-            "name": "MIT"
+            "name": "MIT",
+            "url": "https://opensource.org/license/mit"
         },
         "version": "{{.Version}}"
     },
@@ -28,13 +29,13 @@ const docTemplate = `{
             "get": {
                 "description": "People, states, organisations, delegations and groups, sorted by name. With ` + "`" + `q` + "`" + `, the actors one of whose names starts with it, for autocomplete: a prefix of any word of the name, an alias or the slug, ignoring case and diacritics (\"put\" and \"путин\" find Vladimir Putin, \"erdogan\" finds Erdoğan), best first: the name, slug or an alias equal to q, then names starting with q, then the others; ties by slug. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "List actors",
+                "operationId": "listActors",
                 "parameters": [
                     {
                         "type": "array",
@@ -121,21 +122,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Create an actor",
+                "operationId": "createActor",
                 "parameters": [
                     {
-                        "description": "The actor (id, version and timestamps are ignored or optional)",
+                        "description": "The actor: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "actor",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Actor"
+                            "$ref": "#/definitions/handlers.Create-models_Actor"
                         }
                     }
                 ],
@@ -182,13 +183,13 @@ const docTemplate = `{
         "/api/v1/actors/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Get an actor",
+                "operationId": "getActor",
                 "parameters": [
                     {
                         "type": "string",
@@ -245,13 +246,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Replace an actor",
+                "operationId": "replaceActor",
                 "parameters": [
                     {
                         "type": "string",
@@ -268,12 +269,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "actor",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Actor"
+                            "$ref": "#/definitions/handlers.Replace-models_Actor"
                         }
                     }
                 ],
@@ -331,13 +332,13 @@ const docTemplate = `{
             "delete": {
                 "description": "Refused with 409 while events, statements or other actors refer to it.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Delete an actor",
+                "operationId": "deleteActor",
                 "parameters": [
                     {
                         "type": "string",
@@ -389,13 +390,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Update an actor with a JSON merge patch (RFC 7396)",
+                "operationId": "patchActor",
                 "parameters": [
                     {
                         "type": "string",
@@ -412,12 +413,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change; null removes",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Actor"
+                            "$ref": "#/definitions/handlers.Patch-models_Actor"
                         }
                     }
                 ],
@@ -477,13 +478,13 @@ const docTemplate = `{
             "get": {
                 "description": "Takes the /events filters (except actor and match).",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Events an actor took part in",
+                "operationId": "listActorEvents",
                 "parameters": [
                     {
                         "type": "string",
@@ -681,13 +682,13 @@ const docTemplate = `{
             "get": {
                 "description": "Co-participants with the number of shared events and the starts of the first and last shared event, most shared first (ties by slug), at most limit of them; total counts them all. Takes the /events filters (except actor and match) to restrict the events counted.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "Who an actor took part in events with",
+                "operationId": "getActorNetwork",
                 "parameters": [
                     {
                         "type": "string",
@@ -832,13 +833,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listActorRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -887,13 +888,13 @@ const docTemplate = `{
             "get": {
                 "description": "Takes the /statements filters (except speaker).",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "actors"
                 ],
                 "summary": "What an actor said",
+                "operationId": "listActorStatements",
                 "parameters": [
                     {
                         "type": "string",
@@ -1011,13 +1012,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every create, update and delete of every entity, oldest first, each with the entity's whole state after the change (before it, for a deletion). Pass ` + "`" + `next` + "`" + ` back as ` + "`" + `since` + "`" + ` to get what changed since; an empty page keeps the same ` + "`" + `next` + "`" + `, so a mirror polls with it. A change appears only once every transaction that began before its own has ended, so resuming never skips one that committed late.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "Changes feed",
+                "operationId": "listChanges",
                 "parameters": [
                     {
                         "type": "string",
@@ -1053,13 +1054,13 @@ const docTemplate = `{
             "get": {
                 "description": "Events matching every given filter. Repeated values of one filter are alternatives, except ` + "`" + `tag` + "`" + ` (all must be present) and ` + "`" + `actor` + "`" + ` with ` + "`" + `match=all` + "`" + `. Dates use overlap: an event dated 2025-08 matches from=2025-08-15\u0026to=2025-08-15.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "List and filter events",
+                "operationId": "listEvents",
                 "parameters": [
                     {
                         "type": "array",
@@ -1275,21 +1276,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Create an event",
+                "operationId": "createEvent",
                 "parameters": [
                     {
-                        "description": "The event",
+                        "description": "The event: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "event",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Event"
+                            "$ref": "#/definitions/handlers.Create-models_Event"
                         }
                     }
                 ],
@@ -1336,13 +1337,13 @@ const docTemplate = `{
         "/api/v1/events/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Get an event",
+                "operationId": "getEvent",
                 "parameters": [
                     {
                         "type": "string",
@@ -1415,13 +1416,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Replace an event",
+                "operationId": "replaceEvent",
                 "parameters": [
                     {
                         "type": "string",
@@ -1438,12 +1439,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "event",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Event"
+                            "$ref": "#/definitions/handlers.Replace-models_Event"
                         }
                     }
                 ],
@@ -1501,13 +1502,13 @@ const docTemplate = `{
             "delete": {
                 "description": "Its participants, tags, source links and relations go with it. Refused with 409 while statements or rounds refer to it.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Delete an event",
+                "operationId": "deleteEvent",
                 "parameters": [
                     {
                         "type": "string",
@@ -1559,13 +1560,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "Update an event with a JSON merge patch (RFC 7396)",
+                "operationId": "patchEvent",
                 "parameters": [
                     {
                         "type": "string",
@@ -1582,12 +1583,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change; arrays are replaced whole; null removes",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Event"
+                            "$ref": "#/definitions/handlers.Patch-models_Event"
                         }
                     }
                 ],
@@ -1647,13 +1648,13 @@ const docTemplate = `{
             "get": {
                 "description": "Its parent (the series), its children (the rounds, in date order) and its typed relations both ways: outgoing reads \"this event \u003ctype\u003e the other\", incoming \"the other \u003ctype\u003e this event\".",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "events"
                 ],
                 "summary": "An event's series and links",
+                "operationId": "getEventRelated",
                 "parameters": [
                     {
                         "type": "string",
@@ -1683,13 +1684,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listEventRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -1739,7 +1740,6 @@ const docTemplate = `{
                 "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at. The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position. entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name, text, quote, attribution, medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
                 "produces": [
                     "application/json",
-                    "application/problem+json",
                     "application/x-ndjson",
                     "text/csv",
                     "application/geo+json",
@@ -1750,6 +1750,7 @@ const docTemplate = `{
                     "export"
                 ],
                 "summary": "Export events",
+                "operationId": "exportEvents",
                 "parameters": [
                     {
                         "enum": [
@@ -1926,13 +1927,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every entity as NDJSON records {\"type\", \"data\"} in dependency order: actors, locations, sources, events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).",
                 "produces": [
-                    "application/x-ndjson",
-                    "application/problem+json"
+                    "application/x-ndjson"
                 ],
                 "tags": [
                     "export"
                 ],
                 "summary": "Export everything as a bundle",
+                "operationId": "exportBundle",
                 "responses": {
                     "200": {
                         "description": "one per line",
@@ -1948,13 +1949,13 @@ const docTemplate = `{
                 "description": "Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d =\u003e d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File \u003e Open). At most limit edges, the heaviest (ties by ids); the Parley-Total-Edges header counts them all. Nodes are every participating actor while no edge is cut, and the actors of the kept edges once some are.",
                 "produces": [
                     "application/json",
-                    "application/problem+json",
                     "application/gexf+xml"
                 ],
                 "tags": [
                     "research"
                 ],
                 "summary": "Co-participation network",
+                "operationId": "getGraph",
                 "parameters": [
                     {
                         "enum": [
@@ -2102,7 +2103,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "format=d3; format=cytoscape gives formats.CytoscapeGraph",
+                        "description": "format=d3 (format=gexf is GEXF XML; the served documents list each format's schema)",
                         "schema": {
                             "$ref": "#/definitions/formats.D3Graph"
                         },
@@ -2129,13 +2130,13 @@ const docTemplate = `{
                     "application/x-ndjson"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "export"
                 ],
                 "summary": "Import a bundle",
+                "operationId": "importBundle",
                 "parameters": [
                     {
                         "type": "boolean",
@@ -2199,13 +2200,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every key, revoked ones included, oldest first; never the secrets.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "keys"
                 ],
                 "summary": "List API keys",
+                "operationId": "listKeys",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -2227,13 +2228,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "keys"
                 ],
                 "summary": "Create an API key",
+                "operationId": "createKey",
                 "parameters": [
                     {
                         "description": "Name and scope",
@@ -2271,13 +2272,13 @@ const docTemplate = `{
             "delete": {
                 "description": "From now on the key is refused (401). Its record stays, so that the revisions it made still say whose they are. Revoking a revoked key changes nothing.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "keys"
                 ],
                 "summary": "Revoke an API key",
+                "operationId": "revokeKey",
                 "parameters": [
                     {
                         "type": "string",
@@ -2313,13 +2314,13 @@ const docTemplate = `{
             "get": {
                 "description": "Sorted by name. With ` + "`" + `q` + "`" + `, the locations whose name or slug has a word starting with it, ignoring case and diacritics, best first: the name or slug equal to q, then names starting with q, then the others; ties by slug. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "List locations",
+                "operationId": "listLocations",
                 "parameters": [
                     {
                         "type": "array",
@@ -2389,21 +2390,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Create a location",
+                "operationId": "createLocation",
                 "parameters": [
                     {
-                        "description": "The location (id, version and timestamps are ignored or optional)",
+                        "description": "The location: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "location",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Location"
+                            "$ref": "#/definitions/handlers.Create-models_Location"
                         }
                     }
                 ],
@@ -2450,13 +2451,13 @@ const docTemplate = `{
         "/api/v1/locations/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Get a location",
+                "operationId": "getLocation",
                 "parameters": [
                     {
                         "type": "string",
@@ -2513,13 +2514,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Replace a location",
+                "operationId": "replaceLocation",
                 "parameters": [
                     {
                         "type": "string",
@@ -2536,12 +2537,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "location",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Location"
+                            "$ref": "#/definitions/handlers.Replace-models_Location"
                         }
                     }
                 ],
@@ -2599,13 +2600,13 @@ const docTemplate = `{
             "delete": {
                 "description": "Refused with 409 while events refer to it.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Delete a location",
+                "operationId": "deleteLocation",
                 "parameters": [
                     {
                         "type": "string",
@@ -2657,13 +2658,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "locations"
                 ],
                 "summary": "Update a location with a JSON merge patch (RFC 7396)",
+                "operationId": "patchLocation",
                 "parameters": [
                     {
                         "type": "string",
@@ -2680,12 +2681,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change; null removes",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Location"
+                            "$ref": "#/definitions/handlers.Patch-models_Location"
                         }
                     }
                 ],
@@ -2745,13 +2746,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listLocationRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -2800,13 +2801,13 @@ const docTemplate = `{
             "get": {
                 "description": "Sorted by outlet. With ` + "`" + `q` + "`" + `, the sources whose title, outlet or slug has a word starting with it, ignoring case and diacritics, best first: the title, outlet or slug equal to q, then titles starting with q, then the others; ties by slug. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "List sources",
+                "operationId": "listSources",
                 "parameters": [
                     {
                         "type": "array",
@@ -2876,21 +2877,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Create a source",
+                "operationId": "createSource",
                 "parameters": [
                     {
-                        "description": "The source (id, version and timestamps are ignored or optional)",
+                        "description": "The source: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "source",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Source"
+                            "$ref": "#/definitions/handlers.Create-models_Source"
                         }
                     }
                 ],
@@ -2937,13 +2938,13 @@ const docTemplate = `{
         "/api/v1/sources/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Get a source",
+                "operationId": "getSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -3000,13 +3001,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Replace a source",
+                "operationId": "replaceSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -3023,12 +3024,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "source",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Source"
+                            "$ref": "#/definitions/handlers.Replace-models_Source"
                         }
                     }
                 ],
@@ -3086,13 +3087,13 @@ const docTemplate = `{
             "delete": {
                 "description": "Refused with 409 while events or statements cite it.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Delete a source",
+                "operationId": "deleteSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -3144,13 +3145,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "sources"
                 ],
                 "summary": "Update a source with a JSON merge patch (RFC 7396)",
+                "operationId": "patchSource",
                 "parameters": [
                     {
                         "type": "string",
@@ -3167,12 +3168,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change; null removes",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Source"
+                            "$ref": "#/definitions/handlers.Patch-models_Source"
                         }
                     }
                 ],
@@ -3232,13 +3233,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listSourceRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -3286,13 +3287,13 @@ const docTemplate = `{
         "/api/v1/statements": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "List and filter statements",
+                "operationId": "listStatements",
                 "parameters": [
                     {
                         "type": "array",
@@ -3410,21 +3411,21 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Create a statement",
+                "operationId": "createStatement",
                 "parameters": [
                     {
-                        "description": "The statement",
+                        "description": "The statement: its writable members (the server sets id unless given, version and timestamps)",
                         "name": "statement",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Statement"
+                            "$ref": "#/definitions/handlers.Create-models_Statement"
                         }
                     }
                 ],
@@ -3471,13 +3472,13 @@ const docTemplate = `{
         "/api/v1/statements/{id}": {
             "get": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Get a statement",
+                "operationId": "getStatement",
                 "parameters": [
                     {
                         "type": "string",
@@ -3528,13 +3529,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Replace a statement",
+                "operationId": "replaceStatement",
                 "parameters": [
                     {
                         "type": "string",
@@ -3551,12 +3552,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "The whole new state",
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
                         "name": "statement",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Statement"
+                            "$ref": "#/definitions/handlers.Replace-models_Statement"
                         }
                     }
                 ],
@@ -3607,13 +3608,13 @@ const docTemplate = `{
             },
             "delete": {
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Delete a statement",
+                "operationId": "deleteStatement",
                 "parameters": [
                     {
                         "type": "string",
@@ -3659,13 +3660,13 @@ const docTemplate = `{
                     "application/json"
                 ],
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "statements"
                 ],
                 "summary": "Update a statement with a JSON merge patch (RFC 7396)",
+                "operationId": "patchStatement",
                 "parameters": [
                     {
                         "type": "string",
@@ -3682,12 +3683,12 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "description": "Members to change",
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/models.Statement"
+                            "$ref": "#/definitions/handlers.Patch-models_Statement"
                         }
                     }
                 ],
@@ -3741,13 +3742,13 @@ const docTemplate = `{
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "revisions"
                 ],
                 "summary": "History of an entity",
+                "operationId": "listStatementRevisions",
                 "parameters": [
                     {
                         "type": "string",
@@ -3796,13 +3797,13 @@ const docTemplate = `{
             "get": {
                 "description": "Counts events by the interval their date starts in (UTC; ISO weeks start on Monday), with every empty interval between from and to (or between the first and the last event). group_by splits each count: by type; by actor (an event counts for each participant; labels names the slugs); by country (each participant country). More than 5000 intervals over the range (from and to, or the events' own) is a 400 naming interval and the cap. Takes the /events filters.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "research"
                 ],
                 "summary": "Event counts per interval, for histograms",
+                "operationId": "getEventStats",
                 "parameters": [
                     {
                         "enum": [
@@ -3963,13 +3964,13 @@ const docTemplate = `{
             "get": {
                 "description": "The /events filters, in date order, as parley JSON (with everything embedded), a Knight Lab TimelineJS3 document or vis-timeline items and groups. Up to ` + "`" + `limit` + "`" + ` events (default 500); a ` + "`" + `Link: rel=\"next\"` + "`" + ` header points at the rest.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "research"
                 ],
                 "summary": "Timeline of events",
+                "operationId": "getTimeline",
                 "parameters": [
                     {
                         "enum": [
@@ -4130,9 +4131,9 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "format=timelinejs; format=vis gives formats.VisDoc, format=parley a List of models.Event",
+                        "description": "format=parley: the events with everything embedded (the served documents list each format's schema)",
                         "schema": {
-                            "$ref": "#/definitions/formats.TimelineJSDoc"
+                            "$ref": "#/definitions/handlers.List-models_Event"
                         }
                     },
                     "400": {
@@ -4148,13 +4149,13 @@ const docTemplate = `{
             "get": {
                 "description": "200 while the process serves HTTP; it does not touch the database.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "health"
                 ],
                 "summary": "Liveness",
+                "operationId": "checkLiveness",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -4165,17 +4166,38 @@ const docTemplate = `{
                 }
             }
         },
+        "/metrics": {
+            "get": {
+                "description": "Requests by route and status with their durations, the database pool, rows exported and imported, and the Go runtime, in the Prometheus text format.",
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "health"
+                ],
+                "summary": "Metrics",
+                "operationId": "getMetrics",
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text exposition format",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
         "/readyz": {
             "get": {
                 "description": "200 when the database answers and its schema is up to date, else 503.",
                 "produces": [
-                    "application/json",
-                    "application/problem+json"
+                    "application/json"
                 ],
                 "tags": [
                     "health"
                 ],
                 "summary": "Readiness",
+                "operationId": "checkReadiness",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -4196,6 +4218,10 @@ const docTemplate = `{
     "definitions": {
         "formats.BundleRecord": {
             "type": "object",
+            "required": [
+                "data",
+                "type"
+            ],
             "properties": {
                 "data": {
                     "type": "object"
@@ -4205,8 +4231,89 @@ const docTemplate = `{
                 }
             }
         },
+        "formats.CytoscapeEdge": {
+            "type": "object",
+            "required": [
+                "data"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/formats.CytoscapeEdgeData"
+                }
+            }
+        },
+        "formats.CytoscapeEdgeData": {
+            "type": "object",
+            "required": [
+                "id",
+                "source",
+                "target",
+                "weight"
+            ],
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "source": {
+                    "type": "string"
+                },
+                "target": {
+                    "type": "string"
+                },
+                "weight": {
+                    "type": "integer"
+                }
+            }
+        },
+        "formats.CytoscapeElements": {
+            "type": "object",
+            "required": [
+                "edges",
+                "nodes"
+            ],
+            "properties": {
+                "edges": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.CytoscapeEdge"
+                    }
+                },
+                "nodes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.CytoscapeNode"
+                    }
+                }
+            }
+        },
+        "formats.CytoscapeGraph": {
+            "type": "object",
+            "required": [
+                "elements"
+            ],
+            "properties": {
+                "elements": {
+                    "$ref": "#/definitions/formats.CytoscapeElements"
+                }
+            }
+        },
+        "formats.CytoscapeNode": {
+            "type": "object",
+            "required": [
+                "data"
+            ],
+            "properties": {
+                "data": {
+                    "$ref": "#/definitions/models.GraphNode"
+                }
+            }
+        },
         "formats.D3Graph": {
             "type": "object",
+            "required": [
+                "links",
+                "nodes"
+            ],
             "properties": {
                 "links": {
                     "type": "array",
@@ -4224,6 +4331,11 @@ const docTemplate = `{
         },
         "formats.D3Link": {
             "type": "object",
+            "required": [
+                "source",
+                "target",
+                "value"
+            ],
             "properties": {
                 "source": {
                     "type": "string"
@@ -4252,6 +4364,9 @@ const docTemplate = `{
         },
         "formats.TLDate": {
             "type": "object",
+            "required": [
+                "year"
+            ],
             "properties": {
                 "day": {
                     "type": "integer",
@@ -4287,6 +4402,10 @@ const docTemplate = `{
         },
         "formats.TLEra": {
             "type": "object",
+            "required": [
+                "end_date",
+                "start_date"
+            ],
             "properties": {
                 "end_date": {
                     "$ref": "#/definitions/formats.TLDate"
@@ -4301,6 +4420,9 @@ const docTemplate = `{
         },
         "formats.TLMedia": {
             "type": "object",
+            "required": [
+                "url"
+            ],
             "properties": {
                 "alt": {
                     "type": "string"
@@ -4384,6 +4506,10 @@ const docTemplate = `{
         },
         "formats.TLText": {
             "type": "object",
+            "required": [
+                "headline",
+                "text"
+            ],
             "properties": {
                 "headline": {
                     "type": "string"
@@ -4395,6 +4521,9 @@ const docTemplate = `{
         },
         "formats.TimelineJSDoc": {
             "type": "object",
+            "required": [
+                "events"
+            ],
             "properties": {
                 "eras": {
                     "description": "Eras label spans of the time axis. parley emits none; the field lets the type\nread any TimelineJS document.",
@@ -4428,8 +4557,130 @@ const docTemplate = `{
                 }
             }
         },
+        "formats.VisDoc": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "groups": {
+                    "description": "Groups lists every lane used, in first-use order. Absent when the timeline has no\nlanes (GroupBy \"\"): vis-timeline hides every item without a group once groups are\nset, even to an empty list.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.VisGroup"
+                    }
+                },
+                "items": {
+                    "description": "Items has one item per event, in the order given.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/formats.VisItem"
+                    }
+                }
+            }
+        },
+        "formats.VisGroup": {
+            "type": "object",
+            "required": [
+                "content",
+                "id",
+                "order"
+            ],
+            "properties": {
+                "content": {
+                    "description": "Content is the escaped label: the type, the actor's name or the location's name.",
+                    "type": "string",
+                    "example": "negotiation"
+                },
+                "id": {
+                    "type": "string",
+                    "example": "type:negotiation"
+                },
+                "order": {
+                    "description": "Order is the position of first use, which vis-timeline sorts the lanes by.",
+                    "type": "integer"
+                }
+            }
+        },
+        "formats.VisItem": {
+            "type": "object",
+            "required": [
+                "content",
+                "id",
+                "start",
+                "type"
+            ],
+            "properties": {
+                "className": {
+                    "description": "ClassName carries CSS classes for styling: parley-type-\u003ctype\u003e,\nparley-status-\u003cstatus\u003e, parley-precision-\u003cprecision\u003e, and parley-approximate /\nparley-uncertain when the date is qualified.",
+                    "type": "string",
+                    "example": "parley-type-negotiation parley-status-held parley-precision-day"
+                },
+                "content": {
+                    "description": "Content is the escaped title.",
+                    "type": "string",
+                    "example": "Russia–Ukraine–United States trilateral peace talks in Abu Dhabi"
+                },
+                "end": {
+                    "description": "End is the exclusive end of the covered interval, in the same forms: a month is\nthe range [\"2025-08-01\", \"2025-09-01\"). Only ranges have one.",
+                    "type": "string",
+                    "example": "2026-01-25"
+                },
+                "group": {
+                    "description": "Group is the id of the item's lane (VisDoc.Groups).",
+                    "type": "string",
+                    "example": "type:negotiation"
+                },
+                "id": {
+                    "description": "ID is the event's slug.",
+                    "type": "string",
+                    "example": "abu-dhabi-trilateral-talks"
+                },
+                "start": {
+                    "description": "Start is a date \"YYYY-MM-DD\" (the first day covered) for year, month and day\nprecision, which vis-timeline reads as local midnight of that day; for minute and\nsecond precision it is the instant in RFC 3339 with the offset the EDTF text gave\n(\"2026-01-23T18:00:00+04:00\"; Z when none).",
+                    "type": "string",
+                    "example": "2026-01-23"
+                },
+                "title": {
+                    "description": "Title is the tooltip: a plain-text summary line, escaped.",
+                    "type": "string"
+                },
+                "type": {
+                    "description": "Type is \"range\" for everything that covers a period (a year, month or day, or an\ninterval) and \"point\" for a single minute- or second-precision instant.",
+                    "type": "string",
+                    "enum": [
+                        "range",
+                        "point"
+                    ],
+                    "example": "range"
+                }
+            }
+        },
+        "handlers.Create-models_Actor": {
+            "type": "object"
+        },
+        "handlers.Create-models_Event": {
+            "type": "object"
+        },
+        "handlers.Create-models_Location": {
+            "type": "object"
+        },
+        "handlers.Create-models_Source": {
+            "type": "object"
+        },
+        "handlers.Create-models_Statement": {
+            "type": "object"
+        },
         "handlers.CreatedKey": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "name",
+                "prefix",
+                "scope",
+                "secret"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -4458,6 +4709,9 @@ const docTemplate = `{
         },
         "handlers.List-models_APIKey": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4472,6 +4726,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Actor": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4486,6 +4743,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Event": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4500,6 +4760,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Location": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4514,6 +4777,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Revision": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4528,6 +4794,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Source": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4542,6 +4811,9 @@ const docTemplate = `{
         },
         "handlers.List-models_Statement": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4556,6 +4828,10 @@ const docTemplate = `{
         },
         "handlers.NewKey": {
             "type": "object",
+            "required": [
+                "name",
+                "scope"
+            ],
             "properties": {
                 "name": {
                     "type": "string",
@@ -4576,8 +4852,28 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.Patch-models_Actor": {
+            "type": "object"
+        },
+        "handlers.Patch-models_Event": {
+            "type": "object"
+        },
+        "handlers.Patch-models_Location": {
+            "type": "object"
+        },
+        "handlers.Patch-models_Source": {
+            "type": "object"
+        },
+        "handlers.Patch-models_Statement": {
+            "type": "object"
+        },
         "handlers.Problem": {
             "type": "object",
+            "required": [
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -4610,8 +4906,26 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.Replace-models_Actor": {
+            "type": "object"
+        },
+        "handlers.Replace-models_Event": {
+            "type": "object"
+        },
+        "handlers.Replace-models_Location": {
+            "type": "object"
+        },
+        "handlers.Replace-models_Source": {
+            "type": "object"
+        },
+        "handlers.Replace-models_Statement": {
+            "type": "object"
+        },
         "handlers.Status": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -4621,6 +4935,13 @@ const docTemplate = `{
         },
         "models.APIKey": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "name",
+                "prefix",
+                "scope"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -4658,6 +4979,17 @@ const docTemplate = `{
         },
         "models.Actor": {
             "type": "object",
+            "required": [
+                "aliases",
+                "created_at",
+                "external_ids",
+                "id",
+                "kind",
+                "name",
+                "slug",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "affiliation_id": {
                     "type": "string"
@@ -4672,7 +5004,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "external_ids": {
                     "type": "object",
@@ -4696,10 +5029,12 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
@@ -4722,6 +5057,14 @@ const docTemplate = `{
         },
         "models.DateJSON": {
             "type": "object",
+            "required": [
+                "approximate",
+                "edtf",
+                "end",
+                "precision",
+                "start",
+                "uncertain"
+            ],
             "properties": {
                 "approximate": {
                     "type": "boolean"
@@ -4760,12 +5103,28 @@ const docTemplate = `{
         },
         "models.Event": {
             "type": "object",
+            "required": [
+                "created_at",
+                "date",
+                "id",
+                "participants",
+                "relations",
+                "slug",
+                "source_ids",
+                "status",
+                "tags",
+                "title",
+                "type",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "cameo_code": {
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "date": {
                     "$ref": "#/definitions/models.DateJSON"
@@ -4839,10 +5198,12 @@ const docTemplate = `{
                     "$ref": "#/definitions/models.EventType"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
@@ -4888,6 +5249,10 @@ const docTemplate = `{
         },
         "models.FieldError": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string"
@@ -4906,6 +5271,13 @@ const docTemplate = `{
         },
         "models.GraphNode": {
             "type": "object",
+            "required": [
+                "events",
+                "id",
+                "kind",
+                "label",
+                "slug"
+            ],
             "properties": {
                 "events": {
                     "type": "integer"
@@ -4926,6 +5298,15 @@ const docTemplate = `{
         },
         "models.Location": {
             "type": "object",
+            "required": [
+                "created_at",
+                "external_ids",
+                "id",
+                "name",
+                "slug",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "admin_area": {
                     "type": "string"
@@ -4934,7 +5315,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "external_ids": {
                     "type": "object",
@@ -4958,15 +5340,21 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
         "models.Participant": {
             "type": "object",
+            "required": [
+                "actor_id",
+                "role"
+            ],
             "properties": {
                 "actor": {
                     "description": "ActorData is the participant's actor, embedded when include=participants.",
@@ -5014,6 +5402,10 @@ const docTemplate = `{
         },
         "models.Relation": {
             "type": "object",
+            "required": [
+                "event_id",
+                "type"
+            ],
             "properties": {
                 "event_id": {
                     "type": "string"
@@ -5040,6 +5432,16 @@ const docTemplate = `{
         },
         "models.Revision": {
             "type": "object",
+            "required": [
+                "action",
+                "author",
+                "created_at",
+                "data",
+                "entity_id",
+                "entity_type",
+                "id",
+                "version"
+            ],
             "properties": {
                 "action": {
                     "$ref": "#/definitions/models.Action"
@@ -5103,9 +5505,20 @@ const docTemplate = `{
         },
         "models.Source": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "outlet",
+                "published",
+                "slug",
+                "title",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "id": {
                     "type": "string"
@@ -5126,24 +5539,39 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "url": {
                     "type": "string"
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
         "models.Statement": {
             "type": "object",
+            "required": [
+                "created_at",
+                "date",
+                "id",
+                "quote",
+                "source_ids",
+                "speaker_id",
+                "tags",
+                "text",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "attribution": {
                     "type": "string"
                 },
                 "created_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "date": {
                     "$ref": "#/definitions/models.DateJSON"
@@ -5199,15 +5627,23 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "updated_at": {
-                    "type": "string"
+                    "type": "string",
+                    "readOnly": true
                 },
                 "version": {
-                    "type": "integer"
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
         "store.Bucket": {
             "type": "object",
+            "required": [
+                "count",
+                "end",
+                "key",
+                "start"
+            ],
             "properties": {
                 "count": {
                     "type": "integer"
@@ -5235,6 +5671,17 @@ const docTemplate = `{
         },
         "store.Change": {
             "type": "object",
+            "required": [
+                "action",
+                "author",
+                "created_at",
+                "cursor",
+                "data",
+                "entity_id",
+                "entity_type",
+                "id",
+                "version"
+            ],
             "properties": {
                 "action": {
                     "$ref": "#/definitions/models.Action"
@@ -5267,6 +5714,10 @@ const docTemplate = `{
         },
         "store.ChangePage": {
             "type": "object",
+            "required": [
+                "items",
+                "next"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5281,6 +5732,12 @@ const docTemplate = `{
         },
         "store.CoParticipant": {
             "type": "object",
+            "required": [
+                "actor",
+                "first_shared",
+                "last_shared",
+                "shared_events"
+            ],
             "properties": {
                 "actor": {
                     "$ref": "#/definitions/models.Actor"
@@ -5299,6 +5756,12 @@ const docTemplate = `{
         },
         "store.ImportCounts": {
             "type": "object",
+            "required": [
+                "created",
+                "rejected",
+                "unchanged",
+                "updated"
+            ],
             "properties": {
                 "created": {
                     "type": "integer"
@@ -5316,6 +5779,10 @@ const docTemplate = `{
         },
         "store.ImportProblem": {
             "type": "object",
+            "required": [
+                "detail",
+                "line"
+            ],
             "properties": {
                 "detail": {
                     "type": "string"
@@ -5336,6 +5803,14 @@ const docTemplate = `{
         },
         "store.ImportReport": {
             "type": "object",
+            "required": [
+                "atomic",
+                "committed",
+                "counts",
+                "dry_run",
+                "lines",
+                "problems"
+            ],
             "properties": {
                 "atomic": {
                     "type": "boolean"
@@ -5365,6 +5840,11 @@ const docTemplate = `{
         },
         "store.LinkedEvent": {
             "type": "object",
+            "required": [
+                "direction",
+                "event",
+                "type"
+            ],
             "properties": {
                 "direction": {
                     "description": "outgoing: this event \u003ctype\u003e the other",
@@ -5384,6 +5864,11 @@ const docTemplate = `{
         },
         "store.Network": {
             "type": "object",
+            "required": [
+                "actor",
+                "co_participants",
+                "total"
+            ],
             "properties": {
                 "actor": {
                     "$ref": "#/definitions/models.Actor"
@@ -5402,6 +5887,11 @@ const docTemplate = `{
         },
         "store.Related": {
             "type": "object",
+            "required": [
+                "children",
+                "event",
+                "relations"
+            ],
             "properties": {
                 "children": {
                     "type": "array",
@@ -5425,6 +5915,11 @@ const docTemplate = `{
         },
         "store.Stats": {
             "type": "object",
+            "required": [
+                "buckets",
+                "interval",
+                "total"
+            ],
             "properties": {
                 "buckets": {
                     "type": "array",
@@ -5456,7 +5951,29 @@ const docTemplate = `{
                 }
             }
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Each entity's history, and the feed of every change to every entity, in order (to mirror parley).",
+            "name": "revisions"
+        },
+        {
+            "description": "Timelines, counts over time and the co-participation network of the events the /events filters select.",
+            "name": "research"
+        },
+        {
+            "description": "Events as downloads in research formats, and the lossless bundle of everything, which POST /import reads back.",
+            "name": "export"
+        },
+        {
+            "description": "API keys (admin scope): make, list, revoke.",
+            "name": "keys"
+        },
+        {
+            "description": "Liveness, readiness and metrics, for load balancers and monitoring: open to anyone.",
+            "name": "health"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it

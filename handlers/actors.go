@@ -45,9 +45,10 @@ func NewActors(s ActorStore) *Actors {
 // List godoc
 //
 //	@Summary		List actors
+//	@ID			listActors
 //	@Description	People, states, organisations, delegations and groups, sorted by name. With `q`, the actors one of whose names starts with it, for autocomplete: a prefix of any word of the name, an alias or the slug, ignoring case and diacritics ("put" and "путин" find Vladimir Putin, "erdogan" finds Erdoğan), best first: the name, slug or an alias equal to q, then names starting with q, then the others; ties by slug. Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			actors
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			kind	query		[]string	false	"Actor kind (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(person, state, organization, delegation, group)
 //	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			q		query		string		false	"Name search: a prefix of a word of the name, an alias or the slug, any case, with or without diacritics (at most 100 characters)"	maxLength(100)
@@ -80,11 +81,12 @@ func (h *Actors) List(c *gin.Context) {
 // Create godoc
 //
 //	@Summary		Create an actor
+//	@ID			createActor
 //	@Description	The slug is derived from the name when omitted. `affiliation_id` takes an id or a slug.
 //	@Tags			actors
 //	@Accept			json
-//	@Produce		json,application/problem+json
-//	@Param			actor	body		models.Actor	true	"The actor (id, version and timestamps are ignored or optional)"
+//	@Produce		json
+//	@Param			actor	body		Create[models.Actor]	true	"The actor: its writable members (the server sets id unless given, version and timestamps)"
 //	@Success		201		{object}	models.Actor
 //	@Failure		400		{object}	Problem
 //	@Failure		409		{object}	Problem
@@ -97,8 +99,9 @@ func (h *Actors) Create(c *gin.Context) { h.crud.doCreate(c) }
 // Get godoc
 //
 //	@Summary	Get an actor
+//	@ID			getActor
 //	@Tags		actors
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id	path		string	true	"Actor id or slug"
 //	@Success	200	{object}	models.Actor
 //	@Header		200	{string}	ETag	"The version, for If-Match"
@@ -113,12 +116,13 @@ func (h *Actors) Get(c *gin.Context) { h.crud.doGet(c) }
 // Replace godoc
 //
 //	@Summary	Replace an actor
+//	@ID			replaceActor
 //	@Tags		actors
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string			true	"Actor id or slug"
 //	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		actor		body		models.Actor	true	"The whole new state"
+//	@Param		actor		body		Replace[models.Actor]	true	"The whole new state: every writable member (one left out is emptied; the slug is kept)"
 //	@Success	200			{object}	models.Actor
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -133,12 +137,13 @@ func (h *Actors) Replace(c *gin.Context) { h.crud.doReplace(c) }
 // Patch godoc
 //
 //	@Summary	Update an actor with a JSON merge patch (RFC 7396)
+//	@ID			patchActor
 //	@Tags		actors
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string			true	"Actor id or slug"
 //	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		patch		body		models.Actor	true	"Members to change; null removes"
+//	@Param		patch		body		Patch[models.Actor]	true	"The members to change (a JSON merge patch: null removes a member, an array is replaced whole)"
 //	@Success	200			{object}	models.Actor
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -153,9 +158,10 @@ func (h *Actors) Patch(c *gin.Context) { h.crud.doPatch(c) }
 // Delete godoc
 //
 //	@Summary		Delete an actor
+//	@ID			deleteActor
 //	@Description	Refused with 409 while events, statements or other actors refer to it.
 //	@Tags			actors
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param			id			path	string	true	"Actor id or slug"
 //	@Param			If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success		204
@@ -169,9 +175,10 @@ func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
 // Events godoc
 //
 //	@Summary		Events an actor took part in
+//	@ID			listActorEvents
 //	@Description	Takes the /events filters (except actor and match).
 //	@Tags			actors
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id		path		string		true	"Actor id or slug"
 //	@Param			role	query		[]string	false	"Role of the actor (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
@@ -209,9 +216,10 @@ func (h *Actors) Events(c *gin.Context) {
 // Statements godoc
 //
 //	@Summary		What an actor said
+//	@ID			listActorStatements
 //	@Description	Takes the /statements filters (except speaker).
 //	@Tags			actors
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id		path		string	true	"Actor id or slug"
 //	@Param			event	query		string	false	"Event id or slug"
 //	@Param			from	query		string	false	"Overlaps from this date"
@@ -244,9 +252,10 @@ func (h *Actors) Statements(c *gin.Context) {
 // Network godoc
 //
 //	@Summary		Who an actor took part in events with
+//	@ID			getActorNetwork
 //	@Description	Co-participants with the number of shared events and the starts of the first and last shared event, most shared first (ties by slug), at most limit of them; total counts them all. Takes the /events filters (except actor and match) to restrict the events counted.
 //	@Tags			actors
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id			path		string		true	"Actor id or slug"
 //	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			type		query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)
@@ -284,9 +293,10 @@ func (h *Actors) Network(c *gin.Context) {
 // Revisions godoc
 //
 //	@Summary		History of an entity
+//	@ID			listActorRevisions
 //	@Description	Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.
 //	@Tags			revisions
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id		path		string	true	"Id (or slug while the entity exists)"
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string	false	"Opaque cursor"

@@ -22,9 +22,10 @@ func NewChanges(s ChangeStore) *Changes { return &Changes{store: s} }
 // List godoc
 //
 //	@Summary		Changes feed
+//	@ID			listChanges
 //	@Description	Every create, update and delete of every entity, oldest first, each with the entity's whole state after the change (before it, for a deletion). Pass `next` back as `since` to get what changed since; an empty page keeps the same `next`, so a mirror polls with it. A change appears only once every transaction that began before its own has ended, so resuming never skips one that committed late.
 //	@Tags			revisions
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			since	query		string	false	"Cursor from a previous page's next (or an item's cursor); empty: from the beginning"
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Success		200		{object}	store.ChangePage

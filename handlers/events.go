@@ -120,9 +120,10 @@ func include(q *query) store.Include {
 // List godoc
 //
 //	@Summary		List and filter events
+//	@ID			listEvents
 //	@Description	Events matching every given filter. Repeated values of one filter are alternatives, except `tag` (all must be present) and `actor` with `match=all`. Dates use overlap: an event dated 2025-08 matches from=2025-08-15&to=2025-08-15.
 //	@Tags			events
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)	default(any)
 //	@Param			role		query		[]string	false	"Participant role; with actor, the role of those actors (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
@@ -161,11 +162,12 @@ func (h *Events) List(c *gin.Context) {
 // Create godoc
 //
 //	@Summary		Create an event
+//	@ID			createEvent
 //	@Description	References (location_id, participants[].actor_id, represents_id, source_ids, parent_id, relations[].event_id) take ids or slugs. `date` takes an EDTF string ("2026-01-23", "2025-08~", "2026-01-23/2026-01-24") or the object the API returns.
 //	@Tags			events
 //	@Accept			json
-//	@Produce		json,application/problem+json
-//	@Param			event	body		models.Event	true	"The event"
+//	@Produce		json
+//	@Param			event	body		Create[models.Event]	true	"The event: its writable members (the server sets id unless given, version and timestamps)"
 //	@Success		201		{object}	models.Event
 //	@Failure		400		{object}	Problem
 //	@Failure		409		{object}	Problem
@@ -178,8 +180,9 @@ func (h *Events) Create(c *gin.Context) { h.crud.doCreate(c) }
 // Get godoc
 //
 //	@Summary	Get an event
+//	@ID			getEvent
 //	@Tags		events
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id		path		string		true	"Event id or slug"
 //	@Param		include	query		[]string	false	"Embed related entities"	collectionFormat(csv)	Enums(participants, location, statements, sources)
 //	@Success	200		{object}	models.Event
@@ -221,12 +224,13 @@ func (h *Events) Get(c *gin.Context) {
 // Replace godoc
 //
 //	@Summary	Replace an event
+//	@ID			replaceEvent
 //	@Tags		events
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string			true	"Event id or slug"
 //	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		event		body		models.Event	true	"The whole new state"
+//	@Param		event		body		Replace[models.Event]	true	"The whole new state: every writable member (one left out is emptied; the slug is kept)"
 //	@Success	200			{object}	models.Event
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -241,12 +245,13 @@ func (h *Events) Replace(c *gin.Context) { h.crud.doReplace(c) }
 // Patch godoc
 //
 //	@Summary	Update an event with a JSON merge patch (RFC 7396)
+//	@ID			patchEvent
 //	@Tags		events
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string			true	"Event id or slug"
 //	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		patch		body		models.Event	true	"Members to change; arrays are replaced whole; null removes"
+//	@Param		patch		body		Patch[models.Event]	true	"The members to change (a JSON merge patch: null removes a member, an array is replaced whole)"
 //	@Success	200			{object}	models.Event
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -261,9 +266,10 @@ func (h *Events) Patch(c *gin.Context) { h.crud.doPatch(c) }
 // Delete godoc
 //
 //	@Summary		Delete an event
+//	@ID			deleteEvent
 //	@Description	Its participants, tags, source links and relations go with it. Refused with 409 while statements or rounds refer to it.
 //	@Tags			events
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param			id			path	string	true	"Event id or slug"
 //	@Param			If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success		204
@@ -277,9 +283,10 @@ func (h *Events) Delete(c *gin.Context) { h.crud.doDelete(c) }
 // Related godoc
 //
 //	@Summary		An event's series and links
+//	@ID			getEventRelated
 //	@Description	Its parent (the series), its children (the rounds, in date order) and its typed relations both ways: outgoing reads "this event <type> the other", incoming "the other <type> this event".
 //	@Tags			events
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id	path		string	true	"Event id or slug"
 //	@Success		200	{object}	store.Related
 //	@Failure		404	{object}	Problem
@@ -300,9 +307,10 @@ func (h *Events) Related(c *gin.Context) {
 // Revisions godoc
 //
 //	@Summary		History of an entity
+//	@ID			listEventRevisions
 //	@Description	Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.
 //	@Tags			revisions
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id		path		string	true	"Id (or slug while the entity exists)"
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string	false	"Opaque cursor"

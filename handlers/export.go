@@ -58,9 +58,10 @@ func (noCounters) Imported(string, string, int) {}
 // Events godoc
 //
 //	@Summary		Export events
+//	@ID			exportEvents
 //	@Description	The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants ("name (role)"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at. The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by "; ", a member holding ";", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=";", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position. entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name, text, quote, attribution, medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.
 //	@Tags			export
-//	@Produce		json,application/problem+json,application/x-ndjson,text/csv,application/geo+json,application/ld+json,text/calendar
+//	@Produce		json,application/x-ndjson,text/csv,application/geo+json,application/ld+json,text/calendar
 //	@Param			format		query		formats.ExportName	true	"Output format"
 //	@Param			entity		query		string		false	"csv only: one row per event, participant or statement"	Enums(events, participants, statements)
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
@@ -121,9 +122,10 @@ func (h *Export) Events(c *gin.Context) {
 // Bundle godoc
 //
 //	@Summary		Export everything as a bundle
+//	@ID			exportBundle
 //	@Description	Every entity as NDJSON records {"type", "data"} in dependency order: actors, locations, sources, events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).
 //	@Tags			export
-//	@Produce		application/x-ndjson,application/problem+json
+//	@Produce		application/x-ndjson
 //	@Success		200	{object}	formats.BundleRecord	"one per line"
 //	@Router			/api/v1/export/bundle [get]
 func (h *Export) Bundle(c *gin.Context) {
@@ -158,10 +160,11 @@ var bundleTypes = []string{formats.BundleContentType, "application/ndjson", "app
 // Import godoc
 //
 //	@Summary		Import a bundle
+//	@ID			importBundle
 //	@Description	Reads an NDJSON bundle (as /export/bundle writes it) from the body, streamed, and upserts every record by id (or slug): new entities are created, changed ones updated, equal ones left alone, so importing the same file twice changes nothing. atomic=true (the default) commits all or nothing; dry_run=true validates against the database and writes nothing. A body over the cap (--max-import-bytes) is a 413, at once when its Content-Length says so. The report counts each type and lists every rejected line with its number and problem.
 //	@Tags			export
 //	@Accept			application/x-ndjson
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			dry_run	query		bool	false	"Validate only"	default(false)
 //	@Param			atomic	query		bool	false	"All or nothing"	default(true)
 //	@Param			bundle	body		formats.BundleRecord	true	"NDJSON records, one per line"

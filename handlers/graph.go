@@ -28,9 +28,10 @@ func NewGraph(s GraphStore) *Graph { return &Graph{store: s} }
 // Get godoc
 //
 //	@Summary		Co-participation network
+//	@ID			getGraph
 //	@Description	Actors of the events the /events filters select, and who took part with whom: edge weight = shared events. format=d3 (default) is {nodes, links} for d3-force (forceLink().id(d => d.id)); format=cytoscape is {elements: {nodes, edges}} for cytoscape(); format=gexf is GEXF 1.3 XML, which Gephi opens (File > Open). At most limit edges, the heaviest (ties by ids); the Parley-Total-Edges header counts them all. Nodes are every participating actor while no edge is cut, and the actors of the kept edges once some are.
 //	@Tags			research
-//	@Produce		json,application/problem+json,application/gexf+xml
+//	@Produce		json,application/gexf+xml
 //	@Param			format		query		formats.GraphName	false	"Output format"	default(d3)
 //	@Param			min_weight	query		int			false	"Only edges with at least this many shared events"	default(1)	minimum(1)
 //	@Param			limit		query		int			false	"The most edges answered, heaviest first (1-10000)"	default(1000)	minimum(1)	maximum(10000)
@@ -47,7 +48,8 @@ func NewGraph(s GraphStore) *Graph { return &Graph{store: s} }
 //	@Param			source		query		[]string	false	"Cited source (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event"
 //	@Param			q			query		string		false	"Full-text search"
-//	@Success		200			{object}	formats.D3Graph	"format=d3; format=cytoscape gives formats.CytoscapeGraph"
+//	@Success		200			{object}	formats.CytoscapeGraph	"format=cytoscape"
+//	@Success		200			{object}	formats.D3Graph	"format=d3 (format=gexf is GEXF XML; the served documents list each format's schema)"
 //	@Header			200			{integer}	Parley-Total-Edges	"Edges before the limit"
 //	@Failure		400			{object}	Problem
 //	@Router			/api/v1/graph [get]

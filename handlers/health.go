@@ -29,9 +29,10 @@ type Status struct {
 // Live godoc
 //
 //	@Summary		Liveness
+//	@ID			checkLiveness
 //	@Description	200 while the process serves HTTP; it does not touch the database.
 //	@Tags			health
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Success		200	{object}	Status
 //	@Router			/healthz [get]
 func (h *Health) Live(c *gin.Context) { c.JSON(http.StatusOK, Status{Status: "ok"}) }
@@ -39,9 +40,10 @@ func (h *Health) Live(c *gin.Context) { c.JSON(http.StatusOK, Status{Status: "ok
 // Ready godoc
 //
 //	@Summary		Readiness
+//	@ID			checkReadiness
 //	@Description	200 when the database answers and its schema is up to date, else 503.
 //	@Tags			health
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Success		200	{object}	Status
 //	@Failure		503	{object}	Problem
 //	@Router			/readyz [get]

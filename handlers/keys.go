@@ -36,10 +36,11 @@ type CreatedKey struct {
 // Create godoc
 //
 //	@Summary		Create an API key
+//	@ID			createKey
 //	@Description	Makes a key with a name and a scope (read, write or admin; each includes the ones before it). The response holds the secret, shown this once: only its SHA-256 is stored. Send it as "Authorization: Bearer <secret>".
 //	@Tags			keys
 //	@Accept			json
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			key	body		NewKey	true	"Name and scope"
 //	@Success		201	{object}	CreatedKey
 //	@Failure		400	{object}	Problem
@@ -67,9 +68,10 @@ func (h *Keys) Create(c *gin.Context) {
 // List godoc
 //
 //	@Summary		List API keys
+//	@ID			listKeys
 //	@Description	Every key, revoked ones included, oldest first; never the secrets.
 //	@Tags			keys
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Success		200	{object}	List[models.APIKey]
 //	@Failure		400	{object}	Problem
 //	@Router			/api/v1/keys [get]
@@ -89,9 +91,10 @@ func (h *Keys) List(c *gin.Context) {
 // Revoke godoc
 //
 //	@Summary		Revoke an API key
+//	@ID			revokeKey
 //	@Description	From now on the key is refused (401). Its record stays, so that the revisions it made still say whose they are. Revoking a revoked key changes nothing.
 //	@Tags			keys
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id	path		string	true	"Key id or prefix"
 //	@Success		200	{object}	models.APIKey
 //	@Failure		400	{object}	Problem

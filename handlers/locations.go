@@ -41,9 +41,10 @@ func NewLocations(s LocationStore) *Locations {
 // List godoc
 //
 //	@Summary		List locations
+//	@ID			listLocations
 //	@Description	Sorted by name. With `q`, the locations whose name or slug has a word starting with it, ignoring case and diacritics, best first: the name or slug equal to q, then names starting with q, then the others; ties by slug. Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			locations
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			q		query		string		false	"Name search: a prefix of a word of the name or the slug, any case, with or without diacritics (at most 100 characters)"	maxLength(100)
 //	@Param			sort	query		string		false	"Sort order; relevance, the default with q, needs q"	Enums(name, -name, updated, -updated, relevance)	default(name)
@@ -57,11 +58,12 @@ func (h *Locations) List(c *gin.Context) { h.doList(c) }
 // Create godoc
 //
 //	@Summary		Create a location
+//	@ID			createLocation
 //	@Description	The slug is derived from the name when omitted. Coordinates are WGS84 and come in pairs.
 //	@Tags			locations
 //	@Accept			json
-//	@Produce		json,application/problem+json
-//	@Param			location	body		models.Location	true	"The location (id, version and timestamps are ignored or optional)"
+//	@Produce		json
+//	@Param			location	body		Create[models.Location]	true	"The location: its writable members (the server sets id unless given, version and timestamps)"
 //	@Success		201		{object}	models.Location
 //	@Failure		400		{object}	Problem
 //	@Failure		409		{object}	Problem
@@ -74,8 +76,9 @@ func (h *Locations) Create(c *gin.Context) { h.crud.doCreate(c) }
 // Get godoc
 //
 //	@Summary	Get a location
+//	@ID			getLocation
 //	@Tags		locations
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id	path		string	true	"Location id or slug"
 //	@Success	200	{object}	models.Location
 //	@Header		200	{string}	ETag	"The version, for If-Match"
@@ -90,12 +93,13 @@ func (h *Locations) Get(c *gin.Context) { h.crud.doGet(c) }
 // Replace godoc
 //
 //	@Summary	Replace a location
+//	@ID			replaceLocation
 //	@Tags		locations
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string			true	"Location id or slug"
 //	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		location		body		models.Location	true	"The whole new state"
+//	@Param		location		body		Replace[models.Location]	true	"The whole new state: every writable member (one left out is emptied; the slug is kept)"
 //	@Success	200			{object}	models.Location
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -110,12 +114,13 @@ func (h *Locations) Replace(c *gin.Context) { h.crud.doReplace(c) }
 // Patch godoc
 //
 //	@Summary	Update a location with a JSON merge patch (RFC 7396)
+//	@ID			patchLocation
 //	@Tags		locations
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string			true	"Location id or slug"
 //	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		patch		body		models.Location	true	"Members to change; null removes"
+//	@Param		patch		body		Patch[models.Location]	true	"The members to change (a JSON merge patch: null removes a member, an array is replaced whole)"
 //	@Success	200			{object}	models.Location
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -130,9 +135,10 @@ func (h *Locations) Patch(c *gin.Context) { h.crud.doPatch(c) }
 // Delete godoc
 //
 //	@Summary		Delete a location
+//	@ID			deleteLocation
 //	@Description	Refused with 409 while events refer to it.
 //	@Tags			locations
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param			id			path	string	true	"Location id or slug"
 //	@Param			If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success		204
@@ -146,9 +152,10 @@ func (h *Locations) Delete(c *gin.Context) { h.crud.doDelete(c) }
 // Revisions godoc
 //
 //	@Summary		History of an entity
+//	@ID			listLocationRevisions
 //	@Description	Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.
 //	@Tags			revisions
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id		path		string	true	"Id (or slug while the entity exists)"
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string	false	"Opaque cursor"

@@ -41,9 +41,10 @@ func NewSources(s SourceStore) *Sources {
 // List godoc
 //
 //	@Summary		List sources
+//	@ID			listSources
 //	@Description	Sorted by outlet. With `q`, the sources whose title, outlet or slug has a word starting with it, ignoring case and diacritics, best first: the title, outlet or slug equal to q, then titles starting with q, then the others; ties by slug. Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			sources
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			outlet	query		[]string	false	"Outlet name, exact (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			q		query		string		false	"Name search: a prefix of a word of the title, the outlet or the slug, any case, with or without diacritics (at most 100 characters)"	maxLength(100)
 //	@Param			sort	query		string		false	"Sort order; relevance, the default with q, needs q"	Enums(outlet, -outlet, updated, -updated, relevance)	default(outlet)
@@ -57,11 +58,12 @@ func (h *Sources) List(c *gin.Context) { h.doList(c) }
 // Create godoc
 //
 //	@Summary		Create a source
+//	@ID			createSource
 //	@Description	The slug is derived from outlet and title when omitted. `published` takes an EDTF date.
 //	@Tags			sources
 //	@Accept			json
-//	@Produce		json,application/problem+json
-//	@Param			source	body		models.Source	true	"The source (id, version and timestamps are ignored or optional)"
+//	@Produce		json
+//	@Param			source	body		Create[models.Source]	true	"The source: its writable members (the server sets id unless given, version and timestamps)"
 //	@Success		201		{object}	models.Source
 //	@Failure		400		{object}	Problem
 //	@Failure		409		{object}	Problem
@@ -74,8 +76,9 @@ func (h *Sources) Create(c *gin.Context) { h.crud.doCreate(c) }
 // Get godoc
 //
 //	@Summary	Get a source
+//	@ID			getSource
 //	@Tags		sources
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id	path		string	true	"Source id or slug"
 //	@Success	200	{object}	models.Source
 //	@Header		200	{string}	ETag	"The version, for If-Match"
@@ -90,12 +93,13 @@ func (h *Sources) Get(c *gin.Context) { h.crud.doGet(c) }
 // Replace godoc
 //
 //	@Summary	Replace a source
+//	@ID			replaceSource
 //	@Tags		sources
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string			true	"Source id or slug"
 //	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		source		body		models.Source	true	"The whole new state"
+//	@Param		source		body		Replace[models.Source]	true	"The whole new state: every writable member (one left out is emptied; the slug is kept)"
 //	@Success	200			{object}	models.Source
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -110,12 +114,13 @@ func (h *Sources) Replace(c *gin.Context) { h.crud.doReplace(c) }
 // Patch godoc
 //
 //	@Summary	Update a source with a JSON merge patch (RFC 7396)
+//	@ID			patchSource
 //	@Tags		sources
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string			true	"Source id or slug"
 //	@Param		If-Match	header		string			true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		patch		body		models.Source	true	"Members to change; null removes"
+//	@Param		patch		body		Patch[models.Source]	true	"The members to change (a JSON merge patch: null removes a member, an array is replaced whole)"
 //	@Success	200			{object}	models.Source
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -130,9 +135,10 @@ func (h *Sources) Patch(c *gin.Context) { h.crud.doPatch(c) }
 // Delete godoc
 //
 //	@Summary		Delete a source
+//	@ID			deleteSource
 //	@Description	Refused with 409 while events or statements cite it.
 //	@Tags			sources
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param			id			path	string	true	"Source id or slug"
 //	@Param			If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success		204
@@ -146,9 +152,10 @@ func (h *Sources) Delete(c *gin.Context) { h.crud.doDelete(c) }
 // Revisions godoc
 //
 //	@Summary		History of an entity
+//	@ID			listSourceRevisions
 //	@Description	Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.
 //	@Tags			revisions
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id		path		string	true	"Id (or slug while the entity exists)"
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string	false	"Opaque cursor"

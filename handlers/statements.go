@@ -75,8 +75,9 @@ func statementInclude(q *query) store.StatementInclude {
 // List godoc
 //
 //	@Summary		List and filter statements
+//	@ID			listStatements
 //	@Tags			statements
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			speaker	query		[]string	false	"Speaker id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			event	query		string		false	"Event id or slug"
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
@@ -108,11 +109,12 @@ func (h *Statements) List(c *gin.Context) {
 // Create godoc
 //
 //	@Summary		Create a statement
+//	@ID			createStatement
 //	@Description	An anonymous speaker ("a White House official") is an attribution with the organisation as speaker_id.
 //	@Tags			statements
 //	@Accept			json
-//	@Produce		json,application/problem+json
-//	@Param			statement	body		models.Statement	true	"The statement"
+//	@Produce		json
+//	@Param			statement	body		Create[models.Statement]	true	"The statement: its writable members (the server sets id unless given, version and timestamps)"
 //	@Success		201			{object}	models.Statement
 //	@Failure		400			{object}	Problem
 //	@Failure		409			{object}	Problem
@@ -125,8 +127,9 @@ func (h *Statements) Create(c *gin.Context) { h.crud.doCreate(c) }
 // Get godoc
 //
 //	@Summary	Get a statement
+//	@ID			getStatement
 //	@Tags		statements
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id	path		string	true	"Statement id"
 //	@Success	200	{object}	models.Statement
 //	@Failure	404	{object}	Problem
@@ -140,12 +143,13 @@ func (h *Statements) Get(c *gin.Context) { h.crud.doGet(c) }
 // Replace godoc
 //
 //	@Summary	Replace a statement
+//	@ID			replaceStatement
 //	@Tags		statements
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string				true	"Statement id"
 //	@Param		If-Match	header		string				true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		statement	body		models.Statement	true	"The whole new state"
+//	@Param		statement	body		Replace[models.Statement]	true	"The whole new state: every writable member (one left out is emptied; the slug is kept)"
 //	@Success	200			{object}	models.Statement
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -159,12 +163,13 @@ func (h *Statements) Replace(c *gin.Context) { h.crud.doReplace(c) }
 // Patch godoc
 //
 //	@Summary	Update a statement with a JSON merge patch (RFC 7396)
+//	@ID			patchStatement
 //	@Tags		statements
 //	@Accept		json
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path		string				true	"Statement id"
 //	@Param		If-Match	header		string				true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
-//	@Param		patch		body		models.Statement	true	"Members to change"
+//	@Param		patch		body		Patch[models.Statement]	true	"The members to change (a JSON merge patch: null removes a member, an array is replaced whole)"
 //	@Success	200			{object}	models.Statement
 //	@Failure	400			{object}	Problem
 //	@Failure	404			{object}	Problem
@@ -178,8 +183,9 @@ func (h *Statements) Patch(c *gin.Context) { h.crud.doPatch(c) }
 // Delete godoc
 //
 //	@Summary	Delete a statement
+//	@ID			deleteStatement
 //	@Tags		statements
-//	@Produce	json,application/problem+json
+//	@Produce	json
 //	@Param		id			path	string	true	"Statement id"
 //	@Param		If-Match	header	string	true	"ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428"
 //	@Success	204
@@ -192,9 +198,10 @@ func (h *Statements) Delete(c *gin.Context) { h.crud.doDelete(c) }
 // Revisions godoc
 //
 //	@Summary		History of an entity
+//	@ID			listStatementRevisions
 //	@Description	Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.
 //	@Tags			revisions
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			id		path		string	true	"Id (or slug while the entity exists)"
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string	false	"Opaque cursor"

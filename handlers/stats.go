@@ -22,9 +22,10 @@ func NewStats(s StatsStore) *Stats { return &Stats{store: s} }
 // Events godoc
 //
 //	@Summary		Event counts per interval, for histograms
+//	@ID			getEventStats
 //	@Description	Counts events by the interval their date starts in (UTC; ISO weeks start on Monday), with every empty interval between from and to (or between the first and the last event). group_by splits each count: by type; by actor (an event counts for each participant; labels names the slugs); by country (each participant country). More than 5000 intervals over the range (from and to, or the events' own) is a 400 naming interval and the cap. Takes the /events filters.
 //	@Tags			research
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			interval	query		string		true	"Bucket size"	Enums(day, week, month, year)
 //	@Param			group_by	query		string		false	"Split counts by"	Enums(type, actor, country)
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)

@@ -24,9 +24,10 @@ func NewTimeline(s TimelineStore) *Timeline { return &Timeline{store: s} }
 // Get godoc
 //
 //	@Summary		Timeline of events
+//	@ID			getTimeline
 //	@Description	The /events filters, in date order, as parley JSON (with everything embedded), a Knight Lab TimelineJS3 document or vis-timeline items and groups. Up to `limit` events (default 500); a `Link: rel="next"` header points at the rest.
 //	@Tags			research
-//	@Produce		json,application/problem+json
+//	@Produce		json
 //	@Param			format		query		formats.TimelineName	false	"Output format"	default(parley)
 //	@Param			group_by	query		string		false	"Lanes: TimelineJS group / vis groups (actor: the first participant)"	Enums(type, actor, location)
 //	@Param			title		query		string		false	"Headline of the TimelineJS title slide"
@@ -45,7 +46,9 @@ func NewTimeline(s TimelineStore) *Timeline { return &Timeline{store: s} }
 //	@Param			q			query		string		false	"Full-text search"
 //	@Param			limit		query		int			false	"At most this many events (1-500)"	default(500)
 //	@Param			cursor		query		string		false	"Opaque cursor from the Link header"
-//	@Success		200			{object}	formats.TimelineJSDoc	"format=timelinejs; format=vis gives formats.VisDoc, format=parley a List of models.Event"
+//	@Success		200			{object}	formats.VisDoc	"format=vis"
+//	@Success		200			{object}	formats.TimelineJSDoc	"format=timelinejs"
+//	@Success		200			{object}	List[models.Event]	"format=parley: the events with everything embedded (the served documents list each format's schema)"
 //	@Failure		400			{object}	Problem
 //	@Router			/api/v1/timeline [get]
 func (h *Timeline) Get(c *gin.Context) {

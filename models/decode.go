@@ -98,12 +98,8 @@ func unknownMember(se *jsonv2.SemanticError, field string) error {
 }
 
 // BodyMembers lists the members a request body sets in an object of struct type t (or
-// a pointer to one), in declaration order, as encoding/json/v2 names them: the json
-// tag's name or else the field's, the fields of embedded structs (Meta) in place, fields
-// tagged "-" and unexported ones left out; and, of the members the strict decoder takes,
-// not those the server sets (tagged readonly:"true") nor those holding entities (what
-// include= embeds in responses, which Validate refuses in a body). It is nil for a type
-// that is not a struct.
+// a pointer to one), in declaration order: the writable ones of Members, not those the
+// server sets nor those holding entities. It is nil for a type that is not a struct.
 func BodyMembers(t reflect.Type) []string {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -112,34 +108,12 @@ func BodyMembers(t reflect.Type) []string {
 		return nil
 	}
 	var out []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag, hasTag := f.Tag.Lookup("json")
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "-" && opts == "" {
-			continue
+	for _, m := range Members(t) {
+		if m.Writable() {
+			out = append(out, m.Name)
 		}
-		if strings.Contains(","+opts+",", ",inline,") || (f.Anonymous && name == "") {
-			out = append(out, BodyMembers(f.Type)...)
-			continue
-		}
-		if !f.IsExported() || f.Tag.Get("readonly") == "true" || holdsEntityType(f.Type) {
-			continue
-		}
-		if !hasTag || name == "" {
-			name = f.Name
-		}
-		out = append(out, strings.Trim(name, "'"))
 	}
 	return out
-}
-
-// holdsEntityType reports whether t is an entity, or a pointer, slice or array of them.
-func holdsEntityType(t reflect.Type) bool {
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
-		t = t.Elem()
-	}
-	return t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(reflect.TypeFor[Entity]())
 }
 
 // closest is the member name most like name: the same but for case, or within

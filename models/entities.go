@@ -8,12 +8,13 @@ import (
 )
 
 // Meta is what every stored entity carries: its id, the version that optimistic
-// concurrency checks, and when it was created and last changed.
+// concurrency checks, and when it was created and last changed. A client may choose
+// the id of what it creates; the rest the server sets (readonly, see Members).
 type Meta struct {
 	ID        ID        `json:"id" gorm:"primaryKey"`
-	Version   int       `json:"version" gorm:"not null"`
-	CreatedAt time.Time `json:"created_at" gorm:"not null;autoCreateTime:false"`
-	UpdatedAt time.Time `json:"updated_at" gorm:"not null;autoUpdateTime:false"`
+	Version   int       `json:"version" gorm:"not null" readonly:"true"`
+	CreatedAt time.Time `json:"created_at" gorm:"not null;autoCreateTime:false" readonly:"true"`
+	UpdatedAt time.Time `json:"updated_at" gorm:"not null;autoUpdateTime:false" readonly:"true"`
 }
 
 // GetMeta gives generic store code access to the common fields.

@@ -2,7 +2,7 @@
 // load the built-in dataset, import and export data, generate synthetic data, print
 // the version.
 //
-//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g server.go -d ../../api,../../handlers,../../models,../../store,../../formats -o ../../docs --overridesFile ../../.swaggo --outputTypes go,json
+//go:generate go run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g server.go -d ../../api,../../handlers,../../models,../../store,../../formats -o ../../docs --overridesFile ../../.swaggo --outputTypes go,json --requiredByDefault
 package main
 
 import (
