@@ -35,7 +35,7 @@ const exportHeapBound = 64 << 20
 // with runtime/metrics throughout: its peak must stay under exportHeapBound, whatever the
 // size of the export. A client that disconnects half-way stops the export.
 func TestExportHeapBounded(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it measures the heap, which other tests would grow.
 	url := storetest.URL(t, store.Postgres)
 	ctx := context.Background()
 	st, err := store.Open(ctx, url, store.Options{})

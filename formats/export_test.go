@@ -367,7 +367,7 @@ func expRace() bool {
 // so that an exporter keeping even part of what it wrote fails. Under the race detector,
 // which slows encoding about tenfold, 5,000 events.
 func TestExportConstantMemory(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it measures the heap, which other tests would grow.
 	count := 100_000
 	if expRace() || testing.Short() {
 		count = 5_000
