@@ -31,9 +31,12 @@ func browserInCI() bool {
 }
 
 // browserTools finds chromium, node and webtest/ with its packages installed, and says
-// what is missing otherwise.
+// what is missing otherwise; under -short, outside CI, it skips the test.
 func browserTools(t *testing.T) (chromium, node, webtest string, missing []string) {
 	t.Helper()
+	if testing.Short() && !browserInCI() {
+		t.Skip("-short: a browser takes seconds to start (CI runs it)")
+	}
 	chromium = os.Getenv("CHROMIUM")
 	if chromium == "" {
 		chromium = browserChromium
