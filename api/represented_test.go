@@ -104,7 +104,9 @@ func TestRepresentedActor(t *testing.T) {
 				[]string{"putin-trump-anchorage-summit"}},
 			{"match=any of several, represented",
 				"/api/v1/events" + q("actor", "russia", "actor", "ukraine", "represented", "true", "sort", "date"),
-				slugsWhere(all, func(e models.Event) bool { return involves(e, russia, true) || involves(e, actorID(t, c, "ukraine"), true) })},
+				slugsWhere(all, func(e models.Event) bool {
+					return involves(e, russia, true) || involves(e, actorID(t, c, "ukraine"), true)
+				})},
 			{"represented changes nothing for Putin, whom no one represents",
 				"/api/v1/events" + q("actor", "vladimir-putin", "represented", "true", "sort", "date"),
 				slugsWhere(all, func(e models.Event) bool { return involves(e, putin, false) })},
