@@ -111,7 +111,8 @@ func (s *Store) coParticipants(db *gorm.DB, actor models.ID, f *EventFilter, lim
 		q := db.Session(&gorm.Session{NewDB: true}).Table("event_participants o").
 			Select("o.actor_id AS actor_id, COUNT(DISTINCT o.event_id) AS n, MIN(o.event_start) AS first, MAX(o.event_start) AS last").
 			Where("o.actor_id <> ?", actor).
-			Where("o.event_id IN (SELECT me.event_id FROM event_participants me WHERE me.actor_id = ? OR me.represents_id = ?)", actor, actor)
+			Where("o.event_id IN (SELECT me.event_id FROM event_participants me WHERE me.actor_id = ? "+
+				"UNION ALL SELECT me.event_id FROM event_participants me WHERE me.represents_id = ?)", actor, actor)
 		counts = onEvents(q, "o.event_id", conds.ids(db)).Group("o.actor_id")
 	} else {
 		q := db.Session(&gorm.Session{NewDB: true}).Table("event_participants me").
