@@ -166,6 +166,46 @@ func TestRepresentedActor(t *testing.T) {
 	})
 }
 
+// TestRepresentedWithEveryFilter runs every /events filter with actor=…&represented=true
+// and checks the answer is the filter's answer restricted to the events where the actor
+// took part or was represented (in the filter's role, when it is one): a filter the
+// represented path dropped would show here.
+func TestRepresentedWithEveryFilter(t *testing.T) {
+	t.Parallel()
+	each(t, true, func(t *testing.T, c *client) {
+		nonEmpty := 0
+		for _, actor := range []string{"russia", "united-states", "ukraine"} {
+			id := actorID(t, c, actor)
+			for _, queries := range oneActorFilters {
+				for _, query := range queries {
+					var all handlers.List[models.Event]
+					c.get("/api/v1/events?limit=500&include=participants&"+query).want(t, 200, &all)
+					var want []string
+					for _, e := range all.Items {
+						if slices.ContainsFunc(e.Participants, func(p models.Participant) bool {
+							matches := p.Actor.ID == id || (p.Represents != nil && p.Represents.ID == id)
+							return matches && (!strings.HasPrefix(query, "role=") || "role="+string(p.Role) == query)
+						}) {
+							want = append(want, e.Slug)
+						}
+					}
+					var got handlers.List[models.Event]
+					c.get("/api/v1/events?limit=500&represented=true&actor="+actor+"&"+query).want(t, 200, &got)
+					if !slices.Equal(slugs(got), want) {
+						t.Errorf("actor=%s&represented=true&%s: %v, want %v", actor, query, slugs(got), want)
+					}
+					if len(want) > 0 {
+						nonEmpty++
+					}
+				}
+			}
+		}
+		if nonEmpty < 20 {
+			t.Errorf("only %d filter × actor cases select anything; the cases no longer fit the dataset", nonEmpty)
+		}
+	})
+}
+
 func reversed(xs []string) []string {
 	out := slices.Clone(xs)
 	slices.Reverse(out)
