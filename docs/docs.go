@@ -476,7 +476,7 @@ const docTemplate = `{
         },
         "/api/v1/actors/{id}/events": {
             "get": {
-                "description": "Takes the /events filters (except actor and match).",
+                "description": "Takes the /events filters (except actor and match). The actor's own participation by default; with represented=true, also the events where a participant represents it.",
                 "produces": [
                     "application/json"
                 ],
@@ -492,6 +492,13 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "boolean",
+                        "default": false,
+                        "description": "Whether the events where a participant represents the actor count too (Russia through Putin); default: the actor's own participation only",
+                        "name": "represented",
+                        "in": "query"
                     },
                     {
                         "type": "array",
@@ -696,6 +703,13 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "boolean",
+                        "default": false,
+                        "description": "Whether the events where a participant represents the actor count too; then every other participant of them is a co-participant, its representatives included. Default: the actor's own events only",
+                        "name": "represented",
+                        "in": "query"
                     },
                     {
                         "type": "array",
@@ -1052,7 +1066,7 @@ const docTemplate = `{
         },
         "/api/v1/events": {
             "get": {
-                "description": "Events matching every given filter. Repeated values of one filter are alternatives, except ` + "`" + `tag` + "`" + ` (all must be present) and ` + "`" + `actor` + "`" + ` with ` + "`" + `match=all` + "`" + `. Dates use overlap: an event dated 2025-08 matches from=2025-08-15\u0026to=2025-08-15.",
+                "description": "Events matching every given filter. Repeated values of one filter are alternatives, except ` + "`" + `tag` + "`" + ` (all must be present) and ` + "`" + `actor` + "`" + ` with ` + "`" + `match=all` + "`" + `. ` + "`" + `actor` + "`" + ` matches direct participants only unless ` + "`" + `represented=true` + "`" + `, which also matches the events where a participant represents the actor. Dates use overlap: an event dated 2025-08 matches from=2025-08-15\u0026to=2025-08-15.",
                 "produces": [
                     "application/json"
                 ],
@@ -1081,6 +1095,13 @@ const docTemplate = `{
                         "default": "any",
                         "description": "Whether any or all actors must take part",
                         "name": "match",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "default": false,
+                        "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only. With match=all, each actor takes part or is represented",
+                        "name": "represented",
                         "in": "query"
                     },
                     {
@@ -1800,6 +1821,13 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "boolean",
+                        "default": false,
+                        "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only",
+                        "name": "represented",
+                        "in": "query"
+                    },
+                    {
                         "type": "array",
                         "items": {
                             "type": "string"
@@ -2004,6 +2032,13 @@ const docTemplate = `{
                         "type": "string",
                         "description": "Whether any or all actors must take part",
                         "name": "match",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "default": false,
+                        "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only",
+                        "name": "represented",
                         "in": "query"
                     },
                     {
@@ -3850,6 +3885,13 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "boolean",
+                        "default": false,
+                        "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only",
+                        "name": "represented",
+                        "in": "query"
+                    },
+                    {
                         "type": "array",
                         "items": {
                             "type": "string"
@@ -4019,6 +4061,13 @@ const docTemplate = `{
                         "type": "string",
                         "description": "Whether any or all actors must take part",
                         "name": "match",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "default": false,
+                        "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only",
+                        "name": "represented",
                         "in": "query"
                     },
                     {

@@ -176,10 +176,11 @@ func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
 //
 //	@Summary		Events an actor took part in
 //	@ID			listActorEvents
-//	@Description	Takes the /events filters (except actor and match).
+//	@Description	Takes the /events filters (except actor and match). The actor's own participation by default; with represented=true, also the events where a participant represents it.
 //	@Tags			actors
 //	@Produce		json
 //	@Param			id		path		string		true	"Actor id or slug"
+//	@Param			represented	query	bool	false	"Whether the events where a participant represents the actor count too (Russia through Putin); default: the actor's own participation only"	default(false)
 //	@Param			role	query		[]string	false	"Role of the actor (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
 //	@Param			to		query		string		false	"Overlaps up to this date (EDTF or ISO 8601)"
@@ -257,6 +258,7 @@ func (h *Actors) Statements(c *gin.Context) {
 //	@Tags			actors
 //	@Produce		json
 //	@Param			id			path		string		true	"Actor id or slug"
+//	@Param			represented	query		bool		false	"Whether the events where a participant represents the actor count too; then every other participant of them is a co-participant, its representatives included. Default: the actor's own events only"	default(false)
 //	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			type		query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			from		query		string		false	"Overlaps from this date (EDTF)"

@@ -43,7 +43,8 @@ func NewEvents(s EventStore) *Events {
 }
 
 // eventFilterNames are the /events query parameters other than actor and match.
-var eventFilterNames = []string{"role", "country", "location", "type", "status", "tag", "from", "to", "source",
+// represented is among them: on /actors/{id}/… it applies to the actor of the path.
+var eventFilterNames = []string{"represented", "role", "country", "location", "type", "status", "tag", "from", "to", "source",
 	"parent", "q", "sort", "limit", "cursor", "include"}
 
 // eventFilterNamesWithout is eventFilterNames less the given ones, for endpoints that
@@ -81,6 +82,9 @@ func parseEventFilter(q *query, withActor bool) store.EventFilter {
 		Limit:     q.int("limit"),
 		Cursor:    q.one("cursor"),
 		Include:   include(q),
+	}
+	if r := q.bool("represented"); r != nil {
+		f.Represented = *r
 	}
 	if withActor {
 		f.Actors = q.refs("actor")
@@ -121,11 +125,12 @@ func include(q *query) store.Include {
 //
 //	@Summary		List and filter events
 //	@ID			listEvents
-//	@Description	Events matching every given filter. Repeated values of one filter are alternatives, except `tag` (all must be present) and `actor` with `match=all`. Dates use overlap: an event dated 2025-08 matches from=2025-08-15&to=2025-08-15.
+//	@Description	Events matching every given filter. Repeated values of one filter are alternatives, except `tag` (all must be present) and `actor` with `match=all`. `actor` matches direct participants only unless `represented=true`, which also matches the events where a participant represents the actor. Dates use overlap: an event dated 2025-08 matches from=2025-08-15&to=2025-08-15.
 //	@Tags			events
 //	@Produce		json
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)	default(any)
+//	@Param			represented	query		bool		false	"Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only. With match=all, each actor takes part or is represented"	default(false)
 //	@Param			role		query		[]string	false	"Participant role; with actor, the role of those actors (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
 //	@Param			country		query		[]string	false	"Country of a participant, ISO 3166-1 alpha-2 (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)

@@ -66,6 +66,7 @@ func (noCounters) Imported(string, string, int) {}
 //	@Param			entity		query		string		false	"csv only: one row per event, participant or statement"	Enums(events, participants, statements)
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
+//	@Param			represented	query		bool		false	"Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only"	default(false)
 //	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			country		query		[]string	false	"Participant country (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
@@ -251,7 +252,7 @@ const maxFileBase = 100
 // other: "parley-events-2026-01-ru.csv", "parley-participants-2025-08-to-2026-01.csv",
 // "parley-events-timelinejs.json" (the format is named when the extension does not say
 // it). The parts are the entity, the dates, then the countries, actors ("all" with
-// match=all), roles, types, statuses, locations, tags, sources, "parent-" and "q-", each
+// match=all, "represented" with represented=true), roles, types, statuses, locations, tags, sources, "parent-" and "q-", each
 // value slugified (ASCII letters, digits and hyphens). When a value does not survive
 // that unchanged (free text, another script) or the name would pass maxFileBase
 // characters, it is cut at a hyphen and ends with a hash of the whole filter, so that
@@ -297,6 +298,10 @@ func exportFileName(fm formats.Format, entity string, f store.EventFilter) strin
 	if f.MatchAll && len(f.Actors) > 1 {
 		parts = append(parts, "all")
 		canon = append(canon, "match=all")
+	}
+	if f.Represented && len(f.Actors) > 0 {
+		parts = append(parts, "represented")
+		canon = append(canon, "represented=true")
 	}
 	for _, r := range f.Roles {
 		add("role", "", string(r))

@@ -272,22 +272,27 @@ type Include struct {
 // EventFilter holds the /events query. Actor, location, source and parent references are
 // ids or slugs.
 type EventFilter struct {
-	Actors    []string
-	MatchAll  bool // all actors must take part (default: any)
-	Roles     []models.Role
-	Countries []string
-	Locations []string
-	Types     []models.EventType
-	Statuses  []models.EventStatus
-	Tags      []string // all must be present
-	From, To  *models.Date
-	Sources   []string
-	Parent    string
-	Q         string // full-text query over title, summary, tags and statements
-	Sort      string // -date (default), date, updated, -updated, relevance (with Q)
-	Limit     int
-	Cursor    string
-	Include   Include
+	Actors   []string
+	MatchAll bool // all actors must take part (default: any)
+	// Represented lets an actor match through the participants who represent it
+	// (represents_id), not only by taking part itself: Russia at a summit where Putin
+	// represents it. One step only: an envoy for a minister is not the minister's state.
+	// With Roles, the role is that of the matching row (the representative's).
+	Represented bool
+	Roles       []models.Role
+	Countries   []string
+	Locations   []string
+	Types       []models.EventType
+	Statuses    []models.EventStatus
+	Tags        []string // all must be present
+	From, To    *models.Date
+	Sources     []string
+	Parent      string
+	Q           string // full-text query over title, summary, tags and statements
+	Sort        string // -date (default), date, updated, -updated, relevance (with Q)
+	Limit       int
+	Cursor      string
+	Include     Include
 	// actorIDs, when set, are Actors already resolved (by ActorEvents, which had to find
 	// its actor to answer 404): not looked up again.
 	actorIDs []models.ID

@@ -255,10 +255,24 @@ func (c *eventConds) participation(q *gorm.DB) *gorm.DB {
 		roleArgs = []any{uniq(f.Roles)}
 	}
 	switch {
+	case len(c.actors) > 1 && f.MatchAll && f.Represented:
+		// Each actor counts once per event whether it took part, was represented, or both:
+		// the rows naming it as participant and as principal, one set, counted distinct.
+		q = q.Where("events.id IN (SELECT m.event_id FROM (SELECT c.event_id, c.actor_id AS who FROM event_participants c WHERE c.actor_id IN ?"+roleCond+
+			" UNION ALL SELECT c.event_id, c.represents_id AS who FROM event_participants c WHERE c.represents_id IN ?"+roleCond+
+			fmt.Sprintf(") m GROUP BY m.event_id HAVING COUNT(DISTINCT m.who) = %d)", len(c.actors)),
+			append(append(append([]any{c.actors}, roleArgs...), c.actors), roleArgs...)...)
 	case len(c.actors) > 1 && f.MatchAll:
 		q = q.Where("events.id IN (SELECT c.event_id FROM event_participants c WHERE c.actor_id IN ?"+roleCond+
 			fmt.Sprintf(" GROUP BY c.event_id HAVING COUNT(DISTINCT c.actor_id) = %d)", len(c.actors)),
 			append([]any{c.actors}, roleArgs...)...)
+	case len(c.actors) > 0 && f.Represented:
+		// Two index range scans (actor_id, represents_id), not an OR per event: with the
+		// OR, PostgreSQL walked every event in date order testing each (1.1 s at 500,000
+		// events for an actor of 75 rows; 3 ms this way).
+		q = q.Where("events.id IN (SELECT c.event_id FROM event_participants c WHERE c.actor_id IN ?"+roleCond+
+			" UNION ALL SELECT c.event_id FROM event_participants c WHERE c.represents_id IN ?"+roleCond+")",
+			append(append(append([]any{c.actors}, roleArgs...), c.actors), roleArgs...)...)
 	case len(c.actors) > 0:
 		q = q.Where("EXISTS (SELECT 1 FROM event_participants c WHERE c.event_id = events.id AND c.actor_id IN ?"+roleCond+")",
 			append([]any{c.actors}, roleArgs...)...)
@@ -313,9 +327,10 @@ var actorScanSorts = []sortKey{
 // several that resolve to one), or several that must all take part (walking the one of
 // fewest events and checking the others on each), a date sort and no full-text query.
 // Every other filter composes with it (others), so none is ever dropped on this path.
+// Represented events are not on the actor's own rows: those take the general path.
 func (c *eventConds) actorScan() bool {
 	f := c.f
-	return !c.driver.IsZero() && f.Q == "" && (f.Sort == "" || f.Sort == "date" || f.Sort == "-date")
+	return !c.driver.IsZero() && !f.Represented && f.Q == "" && (f.Sort == "" || f.Sort == "date" || f.Sort == "-date")
 }
 
 // rarestProbe bounds how many participation rows rarestActor counts per actor.

@@ -43,7 +43,9 @@ const (
 
 // ActorNetwork lists who took part in events with the actor addressed by ref, among the
 // events f selects (its actor and match fields are ignored): the limit with the most
-// shared events (ties by slug), and how many there are in all.
+// shared events (ties by slug), and how many there are in all. With f.Represented the
+// actor's events include those it was represented in, and its co-participants are
+// everyone else in them, the representatives included.
 func (s *Store) ActorNetwork(ctx context.Context, ref string, f EventFilter, limit int) (*Network, error) {
 	limit, err := checkCap(limit, DefaultNetwork, MaxNetwork)
 	if err != nil {
@@ -103,6 +105,15 @@ func (s *Store) coParticipants(db *gorm.DB, actor models.ID, f *EventFilter, lim
 		if counts, err = s.rollupNetwork(db, actor, from, to); err != nil {
 			return nil, err
 		}
+	} else if f.Represented {
+		// The actor's events include those where someone represented it; everyone else in
+		// them is a co-participant, its representatives too.
+		q := db.Session(&gorm.Session{NewDB: true}).Table("event_participants o").
+			Select("o.actor_id AS actor_id, COUNT(DISTINCT o.event_id) AS n, MIN(o.event_start) AS first, MAX(o.event_start) AS last").
+			Where("o.actor_id <> ?", actor).
+			Where("o.event_id IN (SELECT me.event_id FROM event_participants me WHERE me.actor_id = ? "+
+				"UNION ALL SELECT me.event_id FROM event_participants me WHERE me.represents_id = ?)", actor, actor)
+		counts = onEvents(q, "o.event_id", conds.ids(db)).Group("o.actor_id")
 	} else {
 		q := db.Session(&gorm.Session{NewDB: true}).Table("event_participants me").
 			Select("o.actor_id AS actor_id, COUNT(DISTINCT me.event_id) AS n, MIN(me.event_start) AS first, MAX(me.event_start) AS last").

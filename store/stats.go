@@ -181,7 +181,8 @@ func (s *Store) scanStats(db *gorm.DB, conds *eventConds, f StatsFilter) ([]stat
 	eventID, total := "events.id", "COUNT(*)"
 	// For one actor only: with match=all, checking the other actors on each of the
 	// walked rows costs more, for a whole histogram, than the grouped sub-query.
-	if len(conds.actors) == 1 && f.Q == "" {
+	// Represented events are not on the actor's own rows.
+	if len(conds.actors) == 1 && f.Q == "" && !f.Represented {
 		where = func(q *gorm.DB) *gorm.DB { return conds.actorRows(q, false) }
 		from = func() *gorm.DB {
 			// LEFT JOIN: when no condition names the event's own columns, the planner
