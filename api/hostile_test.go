@@ -30,6 +30,10 @@ var hostileValues = map[string]string{
 	"include": "participants", "kind": "person", "outlet": "Meduza", "speaker": "volodymyr-zelensky",
 }
 
+// hostileOverrides replaces a value of hostileValues on the routes whose path ends so:
+// statements embed other things than events do.
+var hostileOverrides = map[string]map[string]string{"/statements": {"include": "speaker"}}
+
 // hostileIDs fills the path parameter of item routes.
 var hostileIDs = map[string]string{
 	"/api/v1/actors/": "volodymyr-zelensky", "/api/v1/events/": "abu-dhabi-trilateral-talks",
@@ -138,6 +142,11 @@ func TestHostileParameterCounts(t *testing.T) {
 			path += hostileRequired[path]
 			for _, name := range names {
 				v := hostileValues[name]
+				for suffix, o := range hostileOverrides {
+					if strings.HasSuffix(path, suffix) && o[name] != "" {
+						v = o[name]
+					}
+				}
 				if r, _ := send(path, repeated(name, v, 2)); r.Status == http.StatusBadRequest {
 					var p handlers.Problem
 					_ = json.Unmarshal(r.Body, &p)

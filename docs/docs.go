@@ -26,7 +26,7 @@ const docTemplate = `{
     "paths": {
         "/api/v1/actors": {
             "get": {
-                "description": "People, states, organisations, delegations and groups, sorted by name. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
+                "description": "People, states, organisations, delegations and groups, sorted by name. With ` + "`" + `q` + "`" + `, the actors one of whose names starts with it, for autocomplete: a prefix of any word of the name, an alias or the slug, ignoring case and diacritics (\"put\" and \"путин\" find Vladimir Putin, \"erdogan\" finds Erdoğan), best first: the name, slug or an alias equal to q, then names starting with q, then the others; ties by slug. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -64,15 +64,23 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 100,
+                        "type": "string",
+                        "description": "Name search: a prefix of a word of the name, an alias or the slug, any case, with or without diacritics (at most 100 characters)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
                         "enum": [
                             "name",
                             "-name",
                             "updated",
-                            "-updated"
+                            "-updated",
+                            "relevance"
                         ],
                         "type": "string",
                         "default": "name",
-                        "description": "Sort order",
+                        "description": "Sort order; relevance, the default with q, needs q",
                         "name": "sort",
                         "in": "query"
                     },
@@ -959,6 +967,21 @@ const docTemplate = `{
                         "type": "string",
                         "description": "Opaque cursor",
                         "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "speaker",
+                                "event",
+                                "sources"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "Embed related entities: the speaker (actor), the event (with its participants) and the sources",
+                        "name": "include",
                         "in": "query"
                     }
                 ],
@@ -2288,7 +2311,7 @@ const docTemplate = `{
         },
         "/api/v1/locations": {
             "get": {
-                "description": "Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
+                "description": "Sorted by name. With ` + "`" + `q` + "`" + `, the locations whose name or slug has a word starting with it, ignoring case and diacritics, best first: the name or slug equal to q, then names starting with q, then the others; ties by slug. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -2309,15 +2332,23 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 100,
+                        "type": "string",
+                        "description": "Name search: a prefix of a word of the name or the slug, any case, with or without diacritics (at most 100 characters)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
                         "enum": [
                             "name",
                             "-name",
                             "updated",
-                            "-updated"
+                            "-updated",
+                            "relevance"
                         ],
                         "type": "string",
                         "default": "name",
-                        "description": "Sort order",
+                        "description": "Sort order; relevance, the default with q, needs q",
                         "name": "sort",
                         "in": "query"
                     },
@@ -2767,7 +2798,7 @@ const docTemplate = `{
         },
         "/api/v1/sources": {
             "get": {
-                "description": "Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
+                "description": "Sorted by outlet. With ` + "`" + `q` + "`" + `, the sources whose title, outlet or slug has a word starting with it, ignoring case and diacritics, best first: the title, outlet or slug equal to q, then titles starting with q, then the others; ties by slug. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
                 "produces": [
                     "application/json",
                     "application/problem+json"
@@ -2788,15 +2819,23 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maxLength": 100,
+                        "type": "string",
+                        "description": "Name search: a prefix of a word of the title, the outlet or the slug, any case, with or without diacritics (at most 100 characters)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
                         "enum": [
                             "outlet",
                             "-outlet",
                             "updated",
-                            "-updated"
+                            "-updated",
+                            "relevance"
                         ],
                         "type": "string",
                         "default": "outlet",
-                        "description": "Sort order",
+                        "description": "Sort order; relevance, the default with q, needs q",
                         "name": "sort",
                         "in": "query"
                     },
@@ -3332,6 +3371,21 @@ const docTemplate = `{
                         "type": "string",
                         "description": "Opaque cursor from the previous page",
                         "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "speaker",
+                                "event",
+                                "sources"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "Embed related entities: the speaker (actor), the event (with its participants) and the sources, read once per page whatever its size",
+                        "name": "include",
                         "in": "query"
                     }
                 ],
@@ -4840,6 +4894,13 @@ const docTemplate = `{
                 },
                 "message": {
                     "type": "string"
+                },
+                "suggestions": {
+                    "description": "Suggestions are what the client may have meant when the field names something\nthat does not exist: the closest existing slugs, best first.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
                 }
             }
         },
@@ -4917,6 +4978,14 @@ const docTemplate = `{
                 },
                 "actor_id": {
                     "type": "string"
+                },
+                "represents": {
+                    "description": "RepresentsData is the actor the participant represents, embedded with ActorData.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Actor"
+                        }
+                    ]
                 },
                 "represents_id": {
                     "type": "string"
@@ -5079,6 +5148,9 @@ const docTemplate = `{
                 "date": {
                     "$ref": "#/definitions/models.DateJSON"
                 },
+                "event": {
+                    "$ref": "#/definitions/models.Event"
+                },
                 "event_id": {
                     "type": "string"
                 },
@@ -5099,6 +5171,20 @@ const docTemplate = `{
                     "items": {
                         "type": "string"
                     }
+                },
+                "sources": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Source"
+                    }
+                },
+                "speaker": {
+                    "description": "Embedded on request (include=speaker,event,sources); never written.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Actor"
+                        }
+                    ]
                 },
                 "speaker_id": {
                     "type": "string"

@@ -302,6 +302,10 @@ func (w *jsonWriter) participant(p *models.Participant) {
 		w.raw(`,"actor":`)
 		w.actor(p.ActorData)
 	}
+	if p.RepresentsData != nil {
+		w.raw(`,"represents":`)
+		w.actor(p.RepresentsData)
+	}
 	w.b = append(w.b, '}')
 }
 
@@ -414,6 +418,24 @@ func (w *jsonWriter) statement(s *models.Statement) {
 	w.refs(s.Sources)
 	w.raw(`,"tags":`)
 	w.strings(s.Tags)
+	if s.SpeakerData != nil {
+		w.raw(`,"speaker":`)
+		w.actor(s.SpeakerData)
+	}
+	if s.EventData != nil {
+		w.raw(`,"event":`)
+		w.event(s.EventData)
+	}
+	if len(s.SourcesData) > 0 {
+		w.raw(`,"sources":[`)
+		for i := range s.SourcesData {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			w.source(&s.SourcesData[i])
+		}
+		w.b = append(w.b, ']')
+	}
 	w.b = append(w.b, '}')
 }
 

@@ -129,7 +129,7 @@ func fillRandom(r *rand.Rand, v reflect.Value, depth int) {
 		fillRandom(r, p.Elem(), depth+1)
 		v.Set(p)
 	case reflect.Slice:
-		if r.IntN(4) == 0 {
+		if r.IntN(4) == 0 || depth > 6 {
 			v.SetZero()
 			return
 		}

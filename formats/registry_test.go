@@ -142,7 +142,7 @@ func TestRegistryEntityErrors(t *testing.T) {
 	} {
 		_, _, err := formats.NewExporterAt(formats.AtExport, c.format, c.entity)
 		var me *models.Error
-		if !errors.As(err, &me) || me.Code != models.EINVALID || len(me.Fields) != 1 || me.Fields[0] != (models.FieldError{Field: c.field, Message: c.msg}) {
+		if !errors.As(err, &me) || me.Code != models.EINVALID || len(me.Fields) != 1 || me.Fields[0].Field != c.field || me.Fields[0].Message != c.msg {
 			t.Errorf("%s/%s: %v, want %s: %s", c.format, c.entity, err, c.field, c.msg)
 		}
 	}

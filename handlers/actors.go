@@ -45,22 +45,24 @@ func NewActors(s ActorStore) *Actors {
 // List godoc
 //
 //	@Summary		List actors
-//	@Description	People, states, organisations, delegations and groups, sorted by name. Keyset-paginated: follow `next_cursor` or the `Link` header.
+//	@Description	People, states, organisations, delegations and groups, sorted by name. With `q`, the actors one of whose names starts with it, for autocomplete: a prefix of any word of the name, an alias or the slug, ignoring case and diacritics ("put" and "путин" find Vladimir Putin, "erdogan" finds Erdoğan), best first: the name, slug or an alias equal to q, then names starting with q, then the others; ties by slug. Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			actors
 //	@Produce		json,application/problem+json
 //	@Param			kind	query		[]string	false	"Actor kind (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(person, state, organization, delegation, group)
 //	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable, at most 50 values)"	collectionFormat(multi)
-//	@Param			sort	query		string		false	"Sort order"	Enums(name, -name, updated, -updated)	default(name)
+//	@Param			q		query		string		false	"Name search: a prefix of a word of the name, an alias or the slug, any case, with or without diacritics (at most 100 characters)"	maxLength(100)
+//	@Param			sort	query		string		false	"Sort order; relevance, the default with q, needs q"	Enums(name, -name, updated, -updated, relevance)	default(name)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
 //	@Success		200		{object}	List[models.Actor]
 //	@Failure		400		{object}	Problem
 //	@Router			/api/v1/actors [get]
 func (h *Actors) List(c *gin.Context) {
-	q := newQuery(c, "kind", "country", "sort", "limit", "cursor")
+	q := newQuery(c, "kind", "country", "q", "sort", "limit", "cursor")
 	f := store.ActorFilter{
 		Kinds:     enum(q, "kind", models.ActorKind.Valid, models.ActorKinds),
 		Countries: q.countries("country"),
+		Q:         q.one("q"),
 		Sort:      q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
 	}
 	if err := q.err(); err != nil {
@@ -220,6 +222,7 @@ func (h *Actors) Events(c *gin.Context) {
 //	@Param			sort	query		string	false	"Sort order"	Enums(date, -date, updated, -updated, relevance)	default(date)
 //	@Param			limit	query		int		false	"Page size (1-500)"	default(50)
 //	@Param			cursor	query		string	false	"Opaque cursor"
+//	@Param			include	query		[]string	false	"Embed related entities: the speaker (actor), the event (with its participants) and the sources"	collectionFormat(csv)	Enums(speaker, event, sources)
 //	@Success		200		{object}	List[models.Statement]
 //	@Failure		400		{object}	Problem
 //	@Failure		404		{object}	Problem

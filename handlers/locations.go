@@ -32,8 +32,8 @@ func NewLocations(s LocationStore) *Locations {
 			create: s.CreateLocation, get: s.GetLocation, replace: s.ReplaceLocation, remove: s.DeleteLocation},
 		list:   s.ListLocations,
 		params: []string{"country"},
-		filter: func(q *query, sort, cursor string, limit int) store.LocationFilter {
-			return store.LocationFilter{Countries: q.countries("country"), Sort: sort, Cursor: cursor, Limit: limit}
+		filter: func(q *query, l listArgs) store.LocationFilter {
+			return store.LocationFilter{Countries: q.countries("country"), Q: l.Q, Sort: l.Sort, Cursor: l.Cursor, Limit: l.Limit}
 		},
 	}}
 }
@@ -41,11 +41,12 @@ func NewLocations(s LocationStore) *Locations {
 // List godoc
 //
 //	@Summary		List locations
-//	@Description	Keyset-paginated: follow `next_cursor` or the `Link` header.
+//	@Description	Sorted by name. With `q`, the locations whose name or slug has a word starting with it, ignoring case and diacritics, best first: the name or slug equal to q, then names starting with q, then the others; ties by slug. Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			locations
 //	@Produce		json,application/problem+json
 //	@Param			country	query		[]string	false	"ISO 3166-1 alpha-2 country (repeatable, at most 50 values)"	collectionFormat(multi)
-//	@Param			sort	query		string		false	"Sort order"	Enums(name, -name, updated, -updated)	default(name)
+//	@Param			q		query		string		false	"Name search: a prefix of a word of the name or the slug, any case, with or without diacritics (at most 100 characters)"	maxLength(100)
+//	@Param			sort	query		string		false	"Sort order; relevance, the default with q, needs q"	Enums(name, -name, updated, -updated, relevance)	default(name)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
 //	@Success		200		{object}	List[models.Location]

@@ -32,8 +32,8 @@ func NewSources(s SourceStore) *Sources {
 			create: s.CreateSource, get: s.GetSource, replace: s.ReplaceSource, remove: s.DeleteSource},
 		list:   s.ListSources,
 		params: []string{"outlet"},
-		filter: func(q *query, sort, cursor string, limit int) store.SourceFilter {
-			return store.SourceFilter{Outlets: q.strings("outlet"), Sort: sort, Cursor: cursor, Limit: limit}
+		filter: func(q *query, l listArgs) store.SourceFilter {
+			return store.SourceFilter{Outlets: q.strings("outlet"), Q: l.Q, Sort: l.Sort, Cursor: l.Cursor, Limit: l.Limit}
 		},
 	}}
 }
@@ -41,11 +41,12 @@ func NewSources(s SourceStore) *Sources {
 // List godoc
 //
 //	@Summary		List sources
-//	@Description	Keyset-paginated: follow `next_cursor` or the `Link` header.
+//	@Description	Sorted by outlet. With `q`, the sources whose title, outlet or slug has a word starting with it, ignoring case and diacritics, best first: the title, outlet or slug equal to q, then titles starting with q, then the others; ties by slug. Keyset-paginated: follow `next_cursor` or the `Link` header.
 //	@Tags			sources
 //	@Produce		json,application/problem+json
 //	@Param			outlet	query		[]string	false	"Outlet name, exact (repeatable, at most 50 values)"	collectionFormat(multi)
-//	@Param			sort	query		string		false	"Sort order"	Enums(outlet, -outlet, updated, -updated)	default(outlet)
+//	@Param			q		query		string		false	"Name search: a prefix of a word of the title, the outlet or the slug, any case, with or without diacritics (at most 100 characters)"	maxLength(100)
+//	@Param			sort	query		string		false	"Sort order; relevance, the default with q, needs q"	Enums(outlet, -outlet, updated, -updated, relevance)	default(outlet)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
 //	@Success		200		{object}	List[models.Source]

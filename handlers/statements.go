@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/parley-api/parley/models"
@@ -34,7 +35,7 @@ func NewStatements(s StatementStore) *Statements {
 }
 
 func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, error) {
-	names := []string{"event", "from", "to", "tag", "quote", "q", "sort", "limit", "cursor"}
+	names := []string{"event", "from", "to", "tag", "quote", "q", "sort", "limit", "cursor", "include"}
 	if withSpeaker {
 		names = append(names, "speaker")
 	}
@@ -42,11 +43,33 @@ func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, e
 	f := store.StatementFilter{
 		Event: q.ref("event"), From: q.date("from"), To: q.date("to"), Tags: q.tags("tag"),
 		Quote: q.bool("quote"), Q: q.one("q"), Sort: q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
+		Include: statementInclude(q),
 	}
 	if withSpeaker {
 		f.Speakers = q.refs("speaker")
 	}
 	return f, q.err()
+}
+
+// statementIncludes are the values of a statement list's include.
+var statementIncludes = []string{"speaker", "event", "sources"}
+
+// statementInclude reads include: what statements embed.
+func statementInclude(q *query) store.StatementInclude {
+	var inc store.StatementInclude
+	for _, s := range q.strings("include") {
+		switch s {
+		case "speaker":
+			inc.Speaker = true
+		case "event":
+			inc.Event = true
+		case "sources":
+			inc.Sources = true
+		default:
+			q.v.Add("include", "%q is not one of %s", s, strings.Join(statementIncludes, ", "))
+		}
+	}
+	return inc
 }
 
 // List godoc
@@ -64,6 +87,7 @@ func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, e
 //	@Param			sort	query		string		false	"Sort order; relevance needs q"	Enums(date, -date, updated, -updated, relevance)	default(date)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
+//	@Param			include	query		[]string	false	"Embed related entities: the speaker (actor), the event (with its participants) and the sources, read once per page whatever its size"	collectionFormat(csv)	Enums(speaker, event, sources)
 //	@Success		200		{object}	List[models.Statement]
 //	@Failure		400		{object}	Problem
 //	@Router			/api/v1/statements [get]

@@ -17,14 +17,12 @@ import (
 // and of the statements it runs, as they were when it was released, and calls nothing of
 // the live store code, so a fresh install gets the same result however that code moves on.
 
-// Go lists the migrations written in Go, for goose.WithGoMigrations; postgres selects the
-// PostgreSQL dialect's placeholders.
-func Go(postgres bool) []*goose.Migration {
-	return []*goose.Migration{
-		goose.NewGoMigration(3,
-			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return backfillSearch3(ctx, tx, postgres) }},
-			&goose.GoFunc{Mode: goose.TransactionEnabled}),
-	}
+// migration3 is migration 3 for goose; postgres selects the PostgreSQL dialect's
+// placeholders.
+func migration3(postgres bool) *goose.Migration {
+	return goose.NewGoMigration(3,
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return backfillSearch3(ctx, tx, postgres) }},
+		&goose.GoFunc{Mode: goose.TransactionEnabled})
 }
 
 // batch3 is how many rows migration 3 reads at a time.

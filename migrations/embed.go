@@ -4,7 +4,11 @@
 // describe the same schema; store's schema test checks both against the GORM models.
 package migrations
 
-import "embed"
+import (
+	"embed"
+
+	"github.com/pressly/goose/v3"
+)
 
 // Postgres holds postgres/*.sql.
 //
@@ -15,3 +19,9 @@ var Postgres embed.FS
 //
 //go:embed sqlite/*.sql
 var SQLite embed.FS
+
+// Go lists the migrations written in Go, for goose.WithGoMigrations; postgres selects the
+// PostgreSQL dialect's placeholders.
+func Go(postgres bool) []*goose.Migration {
+	return []*goose.Migration{migration3(postgres), migration10(postgres)}
+}

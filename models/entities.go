@@ -122,6 +122,8 @@ type Participant struct {
 	EventEnd   time.Time `json:"-" gorm:"not null"`
 	// ActorData is the participant's actor, embedded when include=participants.
 	ActorData *Actor `json:"actor,omitempty" gorm:"-"`
+	// RepresentsData is the actor the participant represents, embedded with ActorData.
+	RepresentsData *Actor `json:"represents,omitempty" gorm:"-"`
 }
 
 // TableName is the participation table.
@@ -190,6 +192,9 @@ func (e *Event) Validate() error {
 		if p.ActorData != nil {
 			v.Add(f+".actor", "is read-only; set actor_id")
 		}
+		if p.RepresentsData != nil {
+			v.Add(f+".represents", "is read-only; set represents_id")
+		}
 	}
 	for i, s := range e.Sources {
 		checkRef(v, fmt.Sprintf("source_ids[%d]", i), s, true)
@@ -221,6 +226,11 @@ type Statement struct {
 	Event       *Ref     `json:"event_id,omitempty" gorm:"column:event_id"`
 	Sources     []*Ref   `json:"source_ids" gorm:"-"`
 	Tags        []string `json:"tags" gorm:"-"`
+
+	// Embedded on request (include=speaker,event,sources); never written.
+	SpeakerData *Actor   `json:"speaker,omitempty" gorm:"-"`
+	EventData   *Event   `json:"event,omitempty" gorm:"-"`
+	SourcesData []Source `json:"sources,omitempty" gorm:"-"`
 }
 
 // Validate checks a statement's fields.
@@ -237,6 +247,9 @@ func (s *Statement) Validate() error {
 	checkTags(v, "tags", s.Tags)
 	for i, r := range s.Sources {
 		checkRef(v, fmt.Sprintf("source_ids[%d]", i), r, true)
+	}
+	if s.SpeakerData != nil || s.EventData != nil || s.SourcesData != nil {
+		v.Add("", "speaker, event and sources are read-only; set speaker_id, event_id and source_ids")
 	}
 	return v.Err()
 }

@@ -106,7 +106,7 @@ func TestValidationBounded(t *testing.T) {
 		t.Error("an empty validation is an error")
 	}
 	v.Add("name", "is required")
-	if e := asError(t, v.Err()); len(e.Fields) != 1 || e.Fields[0] != (models.FieldError{Field: "name", Message: "is required"}) || e.Message != "validation failed" {
+	if e := asError(t, v.Err()); len(e.Fields) != 1 || e.Fields[0].Field != "name" || e.Fields[0].Message != "is required" || e.Message != "validation failed" {
 		t.Errorf("one error: %+v", e)
 	}
 }

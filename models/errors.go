@@ -51,7 +51,13 @@ const (
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Suggestions are what the client may have meant when the field names something
+	// that does not exist: the closest existing slugs, best first.
+	Suggestions []string `json:"suggestions,omitempty"`
 }
+
+// MaxSuggestions bounds the suggestions of a field error.
+const MaxSuggestions = 5
 
 // Error is the one error type that crosses package boundaries: a code, a message safe to
 // show to a client, and per-field details for validation failures.
@@ -128,7 +134,11 @@ const (
 func (e *Error) Bounded() *Error {
 	within := len(e.Fields) <= MaxFieldErrors+1 && jsonSize(e.Message) <= MaxMessageLen
 	for i := 0; within && i < len(e.Fields); i++ {
-		within = jsonSize(e.Fields[i].Field) <= MaxFieldLen && jsonSize(e.Fields[i].Message) <= MaxFieldMessageLen
+		f := e.Fields[i]
+		within = jsonSize(f.Field) <= MaxFieldLen && jsonSize(f.Message) <= MaxFieldMessageLen && len(f.Suggestions) <= MaxSuggestions
+		for _, s := range f.Suggestions {
+			within = within && jsonSize(s) <= MaxFieldLen
+		}
 	}
 	if within {
 		return e
@@ -152,9 +162,13 @@ func (e *Error) Bounded() *Error {
 	return &out
 }
 
-// clipField bounds a field error's name and message.
+// clipField bounds a field error's name, message and suggestions.
 func clipField(f FieldError) FieldError {
-	return FieldError{Field: clip(f.Field, MaxFieldLen), Message: clip(f.Message, MaxFieldMessageLen)}
+	out := FieldError{Field: clip(f.Field, MaxFieldLen), Message: clip(f.Message, MaxFieldMessageLen)}
+	for _, s := range f.Suggestions[:min(len(f.Suggestions), MaxSuggestions)] {
+		out.Suggestions = append(out.Suggestions, clip(s, MaxFieldLen))
+	}
+	return out
 }
 
 // moreErrors is the summary entry for n field errors left out.
@@ -238,6 +252,11 @@ func (v *Validation) Add(field, format string, args ...any) {
 	v.add(FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// Suggest records a problem with field and what the client may have meant.
+func (v *Validation) Suggest(field string, suggestions []string, format string, args ...any) {
+	v.add(FieldError{Field: field, Message: fmt.Sprintf(format, args...), Suggestions: suggestions})
+}
+
 // add inserts f after the fields that sort before it or equal it (as a stable sort of
 // everything added would place it) and drops whatever falls beyond MaxFieldErrors.
 func (v *Validation) add(f FieldError) {
@@ -304,7 +323,7 @@ func (v *Validation) Merge(prefix string, err error) {
 			v.total += e.omitted
 		}
 		for _, f := range fields {
-			v.add(FieldError{Field: joinField(prefix, f.Field), Message: f.Message})
+			v.add(FieldError{Field: joinField(prefix, f.Field), Message: f.Message, Suggestions: f.Suggestions})
 		}
 		return
 	}

@@ -36,16 +36,27 @@ var actorSpec = stored(&spec[models.Actor, *models.Actor]{
 		}
 		return func() error { return rollupsIn(tx, eventsOf(old.ID), countryRollups) }, nil
 	},
-	selfRef: func(a *models.Actor) *models.Ref { return a.Affiliation },
+	selfRef:     func(a *models.Actor) *models.Ref { return a.Affiliation },
+	afterCreate: actorNames.created,
+	afterWrite:  actorNames.written,
+})
+
+// actorNames finds actors by name, slug and aliases.
+var actorNames = named(&nameIndex[models.Actor, *models.Actor]{
+	kind:  models.KindActor,
+	names: func(a *models.Actor) (string, string, []string) { return a.Name, a.Slug, a.Aliases },
 })
 
 // ActorFilter selects actors for ListActors.
 type ActorFilter struct {
 	Kinds     []models.ActorKind
 	Countries []string
-	Sort      string // name (default), -name, updated, -updated
-	Limit     int
-	Cursor    string
+	// Q finds actors by a prefix of a word of their name, aliases or slug, ignoring case
+	// and diacritics (see store/names.go).
+	Q      string
+	Sort   string // name (default), -name, updated, -updated; relevance (the default with Q)
+	Limit  int
+	Cursor string
 }
 
 var actorSorts = []sortKey{
@@ -60,9 +71,18 @@ func (s *Store) CreateActor(ctx context.Context, a *models.Actor) error {
 	return actorSpec.create(ctx, s.db, a)
 }
 
-// GetActor loads an actor by id or slug.
+// GetActor loads an actor by id or slug; a missing one is a 404 naming the slugs the
+// client may have meant.
 func (s *Store) GetActor(ctx context.Context, ref string) (*models.Actor, error) {
-	return actorSpec.get(ctx, s.db, ref)
+	a, err := actorSpec.get(ctx, s.db, ref)
+	return a, notFoundSuggesting(s.db.WithContext(ctx), models.KindActor, ref, err)
+}
+
+// findActor loads the actor a path names, without children; a missing one is a 404
+// naming the slugs the client may have meant.
+func findActor(db *gorm.DB, ref string) (*models.Actor, error) {
+	a, err := actorSpec.find(db, ref, false)
+	return a, notFoundSuggesting(db, models.KindActor, ref, err)
 }
 
 // ReplaceActor overwrites an actor (PUT); ifVersion > 0 demands that version.
@@ -77,7 +97,7 @@ func (s *Store) DeleteActor(ctx context.Context, ref string, ifVersion int) erro
 
 // ListActors returns one page of actors.
 func (s *Store) ListActors(ctx context.Context, f ActorFilter) (Page[models.Actor], error) {
-	return list(s.db.WithContext(ctx).Table("actors"), listParams{f.Sort, f.Cursor, f.Limit}, actorSorts,
+	return actorNames.list(s.db.WithContext(ctx), f.Q, listParams{f.Sort, f.Cursor, f.Limit}, actorSorts,
 		func(q *gorm.DB) *gorm.DB {
 			if len(f.Kinds) > 0 {
 				q = q.Where("actors.kind IN ?", f.Kinds)
@@ -92,8 +112,7 @@ func (s *Store) ListActors(ctx context.Context, f ActorFilter) (Page[models.Acto
 				return r.UpdatedAt
 			}
 			return r.Name
-		},
-		func(r models.Actor) models.ID { return r.ID })
+		})
 }
 
 // ActorsByID loads the actors with the given ids (missing ones are left out).

@@ -444,15 +444,17 @@ func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) erro
 	return nil
 }
 
-// embedLoaders read, by id, the actors, locations and sources events embed: straight from
-// the database for a page (loadersOf), from a stream's caches for an export.
+// embedLoaders read, by id, the actors, locations and sources events embed, and the
+// events statements embed: straight from the database for a page (loadersOf), from a
+// stream's caches for an export of events (which embeds no events: its events is nil).
 type embedLoaders struct {
 	actors    func(ids []models.ID) (map[models.ID]*models.Actor, error)
 	locations func(ids []models.ID) (map[models.ID]*models.Location, error)
 	sources   func(ids []models.ID) (map[models.ID]*models.Source, error)
+	events    func(ids []models.ID) (map[models.ID]*models.Event, error)
 }
 
-// loadersOf reads what events embed from db.
+// loadersOf reads what events and statements embed from db.
 func loadersOf(db *gorm.DB) embedLoaders {
 	return embedLoaders{
 		actors: func(ids []models.ID) (map[models.ID]*models.Actor, error) { return loadByID[models.Actor](db, ids) },
@@ -460,17 +462,32 @@ func loadersOf(db *gorm.DB) embedLoaders {
 			return loadByID[models.Location](db, ids)
 		},
 		sources: func(ids []models.ID) (map[models.ID]*models.Source, error) { return loadByID[models.Source](db, ids) },
+		events: func(ids []models.ID) (map[models.ID]*models.Event, error) {
+			// Their columns without the search text, then their child rows: two reads.
+			byID, err := loadByID[models.Event](db.Select(eventColumns()), ids)
+			if err != nil {
+				return nil, err
+			}
+			es := make([]*models.Event, 0, len(byID))
+			for _, e := range byID {
+				es = append(es, e)
+			}
+			return byID, loadEventChildren(db, es)
+		},
 	}
 }
 
-// embedRefs fills the participants' actors, the location and the sources inc asks for,
-// one read of each kind for the whole page.
+// embedRefs fills the participants' actors (and those they represent), the location
+// and the sources inc asks for, one read of each kind for the whole page.
 func embedRefs(es []*models.Event, inc Include, ld embedLoaders) error {
 	var ids []models.ID
 	if inc.Participants {
 		for _, e := range es {
 			for _, p := range e.Participants {
 				ids = append(ids, p.Actor.ID)
+				if p.Represents != nil {
+					ids = append(ids, p.Represents.ID)
+				}
 			}
 		}
 		byID, err := ld.actors(ids)
@@ -479,7 +496,11 @@ func embedRefs(es []*models.Event, inc Include, ld embedLoaders) error {
 		}
 		for _, e := range es {
 			for i := range e.Participants {
-				e.Participants[i].ActorData = byID[e.Participants[i].Actor.ID]
+				p := &e.Participants[i]
+				p.ActorData = byID[p.Actor.ID]
+				if p.Represents != nil {
+					p.RepresentsData = byID[p.Represents.ID]
+				}
 			}
 		}
 	}
@@ -545,7 +566,7 @@ func loadByID[T any, P interface {
 
 // ActorEvents lists the events an actor took part in (404 if the actor does not exist).
 func (s *Store) ActorEvents(ctx context.Context, ref string, f EventFilter) (Page[models.Event], error) {
-	a, err := actorSpec.find(s.db.WithContext(ctx), ref, false)
+	a, err := findActor(s.db.WithContext(ctx), ref)
 	if err != nil {
 		return Page[models.Event]{}, err
 	}

@@ -94,13 +94,19 @@ func lookupRefs(tx *gorm.DB, k *models.Kind, field string, refs []string) ([]mod
 		bySlug[r.Slug] = r.ID
 	}
 	out := make([]models.ID, 0, len(parsed))
+	missing := 0
 	for _, r := range parsed {
 		id, ok := r.ID, byID[r.ID]
 		if !r.Resolved() {
 			id, ok = bySlug[r.Slug]
 		}
 		if !ok {
-			v.Add(field, "no %s with id or slug %q", k.Name, r.String())
+			// A typo, usually: the first few get the slugs it may have meant.
+			var sg []string
+			if missing++; missing <= suggestRefsPerList {
+				sg = suggestionsFor(tx, k, r.String())
+			}
+			v.Suggest(field, sg, "no %s with id or slug %q%s", k.Name, r.String(), didYouMean(sg))
 			continue
 		}
 		out = append(out, id)

@@ -8,15 +8,24 @@ import (
 )
 
 var locationSpec = stored(&spec[models.Location, *models.Location]{
-	kind:     models.KindLocation,
-	slug:     func(l *models.Location) *string { return &l.Slug },
-	slugBase: func(l *models.Location) string { return l.Name },
+	kind:        models.KindLocation,
+	slug:        func(l *models.Location) *string { return &l.Slug },
+	slugBase:    func(l *models.Location) string { return l.Name },
+	afterCreate: locationNames.created,
+	afterWrite:  locationNames.written,
+})
+
+// locationNames finds locations by name and slug.
+var locationNames = named(&nameIndex[models.Location, *models.Location]{
+	kind:  models.KindLocation,
+	names: func(l *models.Location) (string, string, []string) { return l.Name, l.Slug, nil },
 })
 
 // LocationFilter selects locations for ListLocations.
 type LocationFilter struct {
 	Countries []string
-	Sort      string // name (default), -name, updated, -updated
+	Q         string // a prefix of a word of the name or slug (see ActorFilter.Q)
+	Sort      string // name (default), -name, updated, -updated; relevance (the default with Q)
 	Limit     int
 	Cursor    string
 }
@@ -33,9 +42,11 @@ func (s *Store) CreateLocation(ctx context.Context, l *models.Location) error {
 	return locationSpec.create(ctx, s.db, l)
 }
 
-// GetLocation loads a location by id or slug.
+// GetLocation loads a location by id or slug; a missing one is a 404 naming the slugs
+// the client may have meant.
 func (s *Store) GetLocation(ctx context.Context, ref string) (*models.Location, error) {
-	return locationSpec.get(ctx, s.db, ref)
+	l, err := locationSpec.get(ctx, s.db, ref)
+	return l, notFoundSuggesting(s.db.WithContext(ctx), models.KindLocation, ref, err)
 }
 
 // ReplaceLocation overwrites a location (PUT).
@@ -50,7 +61,7 @@ func (s *Store) DeleteLocation(ctx context.Context, ref string, ifVersion int) e
 
 // ListLocations returns one page of locations.
 func (s *Store) ListLocations(ctx context.Context, f LocationFilter) (Page[models.Location], error) {
-	return list(s.db.WithContext(ctx).Table("locations"), listParams{f.Sort, f.Cursor, f.Limit}, locationSorts,
+	return locationNames.list(s.db.WithContext(ctx), f.Q, listParams{f.Sort, f.Cursor, f.Limit}, locationSorts,
 		func(q *gorm.DB) *gorm.DB {
 			if len(f.Countries) > 0 {
 				q = q.Where("locations.country IN ?", f.Countries)
@@ -62,6 +73,5 @@ func (s *Store) ListLocations(ctx context.Context, f LocationFilter) (Page[model
 				return r.UpdatedAt
 			}
 			return r.Name
-		},
-		func(r models.Location) models.ID { return r.ID })
+		})
 }

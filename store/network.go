@@ -50,7 +50,7 @@ func (s *Store) ActorNetwork(ctx context.Context, ref string, f EventFilter, lim
 		return nil, err
 	}
 	db := s.db.WithContext(ctx)
-	a, err := actorSpec.find(db, ref, false)
+	a, err := findActor(db, ref)
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,27 @@ var sourceSpec = stored(&spec[models.Source, *models.Source]{
 	slugBase: func(s *models.Source) string {
 		return strings.TrimSpace(s.Outlet + " " + s.Title)
 	},
+	afterCreate: sourceNames.created,
+	afterWrite:  sourceNames.written,
+})
+
+// sourceNames finds sources by title (the outlet when there is none), slug and outlet.
+var sourceNames = named(&nameIndex[models.Source, *models.Source]{
+	kind: models.KindSource,
+	names: func(s *models.Source) (string, string, []string) {
+		name := s.Title
+		if strings.TrimSpace(name) == "" {
+			name = s.Outlet
+		}
+		return name, s.Slug, []string{s.Outlet}
+	},
 })
 
 // SourceFilter selects sources for ListSources.
 type SourceFilter struct {
 	Outlets []string
-	Sort    string // outlet (default), -outlet, updated, -updated
+	Q       string // a prefix of a word of the title, outlet or slug (see ActorFilter.Q)
+	Sort    string // outlet (default), -outlet, updated, -updated; relevance (the default with Q)
 	Limit   int
 	Cursor  string
 }
@@ -36,9 +51,11 @@ func (s *Store) CreateSource(ctx context.Context, src *models.Source) error {
 	return sourceSpec.create(ctx, s.db, src)
 }
 
-// GetSource loads a source by id or slug.
+// GetSource loads a source by id or slug; a missing one is a 404 naming the slugs the
+// client may have meant.
 func (s *Store) GetSource(ctx context.Context, ref string) (*models.Source, error) {
-	return sourceSpec.get(ctx, s.db, ref)
+	src, err := sourceSpec.get(ctx, s.db, ref)
+	return src, notFoundSuggesting(s.db.WithContext(ctx), models.KindSource, ref, err)
 }
 
 // ReplaceSource overwrites a source (PUT).
@@ -53,7 +70,7 @@ func (s *Store) DeleteSource(ctx context.Context, ref string, ifVersion int) err
 
 // ListSources returns one page of sources.
 func (s *Store) ListSources(ctx context.Context, f SourceFilter) (Page[models.Source], error) {
-	return list(s.db.WithContext(ctx).Table("sources"), listParams{f.Sort, f.Cursor, f.Limit}, sourceSorts,
+	return sourceNames.list(s.db.WithContext(ctx), f.Q, listParams{f.Sort, f.Cursor, f.Limit}, sourceSorts,
 		func(q *gorm.DB) *gorm.DB {
 			if len(f.Outlets) > 0 {
 				q = q.Where("sources.outlet IN ?", f.Outlets)
@@ -65,6 +82,5 @@ func (s *Store) ListSources(ctx context.Context, f SourceFilter) (Page[models.So
 				return r.UpdatedAt
 			}
 			return r.Outlet
-		},
-		func(r models.Source) models.ID { return r.ID })
+		})
 }

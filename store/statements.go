@@ -126,6 +126,73 @@ func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 	return nil
 }
 
+// StatementInclude names the related entities to embed in statements.
+type StatementInclude struct {
+	Speaker bool
+	Event   bool // with its own child rows (participants, tags, sources, relations)
+	Sources bool
+}
+
+// embedStatements fills the speakers, events and sources inc asks for, with the loaders
+// events embed with: one read of each kind for the whole page (two for events, whose
+// child rows come along).
+func embedStatements(sts []*models.Statement, inc StatementInclude, ld embedLoaders) error {
+	if len(sts) == 0 {
+		return nil
+	}
+	if inc.Speaker {
+		ids := make([]models.ID, len(sts))
+		for i, st := range sts {
+			ids[i] = st.Speaker.ID
+		}
+		byID, err := ld.actors(ids)
+		if err != nil {
+			return dbError(err, "actors")
+		}
+		for _, st := range sts {
+			st.SpeakerData = byID[st.Speaker.ID]
+		}
+	}
+	if inc.Event {
+		var ids []models.ID
+		for _, st := range sts {
+			if st.Event != nil {
+				ids = append(ids, st.Event.ID)
+			}
+		}
+		byID, err := ld.events(ids)
+		if err != nil {
+			return dbError(err, "events")
+		}
+		for _, st := range sts {
+			if st.Event != nil {
+				st.EventData = byID[st.Event.ID]
+			}
+		}
+	}
+	if inc.Sources {
+		var ids []models.ID
+		for _, st := range sts {
+			for _, r := range st.Sources {
+				ids = append(ids, r.ID)
+			}
+		}
+		byID, err := ld.sources(ids)
+		if err != nil {
+			return dbError(err, "sources")
+		}
+		for _, st := range sts {
+			st.SourcesData = make([]models.Source, 0, len(st.Sources))
+			for _, r := range st.Sources {
+				if src := byID[r.ID]; src != nil {
+					st.SourcesData = append(st.SourcesData, *src)
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // StatementFilter holds the /statements query; speaker and event are ids or slugs.
 type StatementFilter struct {
 	Speakers []string
@@ -137,6 +204,7 @@ type StatementFilter struct {
 	Sort     string // date (default), -date, updated, -updated, relevance (with Q)
 	Limit    int
 	Cursor   string
+	Include  StatementInclude
 }
 
 var statementSorts = []sortKey{
@@ -246,7 +314,10 @@ func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[mod
 	for i := range page.Items {
 		ptrs[i] = &page.Items[i]
 	}
-	return page, dbError(loadStatementChildren(db, ptrs), "statements")
+	if err := loadStatementChildren(db, ptrs); err != nil {
+		return page, dbError(err, "statements")
+	}
+	return page, embedStatements(ptrs, f.Include, loadersOf(db))
 }
 
 // rankedStatement is a statement with its search rank, for relevance order.
@@ -257,7 +328,7 @@ type rankedStatement struct {
 
 // ActorStatements lists what an actor said (404 if the actor does not exist).
 func (s *Store) ActorStatements(ctx context.Context, ref string, f StatementFilter) (Page[models.Statement], error) {
-	a, err := actorSpec.find(s.db.WithContext(ctx), ref, false)
+	a, err := findActor(s.db.WithContext(ctx), ref)
 	if err != nil {
 		return Page[models.Statement]{}, err
 	}
