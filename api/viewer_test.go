@@ -722,3 +722,89 @@ func abs(f float64) float64 {
 	}
 	return f
 }
+
+// viewerLoadEvents is how many generated events TestViewerLoad puts behind the viewer.
+const viewerLoadEvents = 50_000
+
+// TestViewerLoad opens the viewer on 50,000 generated events in PostgreSQL and measures,
+// with the browser's performance API, the time to the first drawn timeline and the
+// longest main-thread task while it pans and zooms (web/e2e/load.mjs). The figures are
+// logged, not asserted (the machine decides them); what is asserted is that the page
+// loads only a window of the events, never more than a page of them, and fetches more
+// as the window moves.
+func TestViewerLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: 50,000 events")
+	}
+	t.Parallel()
+	chromium, node, webDir := viewerTools(t)
+	st := openStore(t, store.Postgres)
+	c := newClient(t, st, false)
+	start := time.Now()
+	rep := importBundle(t, c, genBundle(t, viewerLoadEvents), "")
+	if !rep.Committed || rep.Counts["event"].Created != viewerLoadEvents {
+		t.Fatalf("import: %+v %+v", rep.Counts, rep.Problems)
+	}
+	t.Logf("imported %d events in %s", viewerLoadEvents, time.Since(start).Round(time.Second))
+	dir := viewerArtifacts(t, "viewer-load")
+	var out struct {
+		BrowserVersion       string
+		FirstRenderMs        float64
+		DomContentLoadedMs   float64
+		LoadMs               float64
+		InitialRequests      int
+		InitialTransferBytes int
+		InitialAPI           []struct {
+			URL   string
+			Ms    int
+			Bytes int
+		} `json:"initialApi"`
+		InitialLongest   float64
+		Summary          string
+		ItemsDrawn       int
+		ItemsLoaded      int
+		InteractionMs    int
+		LongTasks        int
+		LongestTaskMs    float64
+		LongTaskTotalMs  int
+		WindowLoads      int
+		WindowLoadMs     []int
+		FinalSummary     string
+		FinalItemsLoaded int
+		Windows          []string
+		Screenshot       string
+		ConsoleErrors    []string
+		PageErrors       []string
+		Blocked          []string
+		BadResponses     []string
+	}
+	runNode(t, node, webDir, chromium, "load.mjs", map[string]any{"base": c.srv.URL, "out": dir, "moves": 12}, &out, 5*time.Minute)
+	if b, err := json.MarshalIndent(out, "", "  "); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "load.json"), b, 0o644)
+	}
+	t.Logf("Chromium %s, %d events on PostgreSQL", out.BrowserVersion, viewerLoadEvents)
+	t.Logf("first render %.0f ms after navigation (DOMContentLoaded %.0f ms, load %.0f ms); %d requests, %d bytes; longest task while loading %.0f ms",
+		out.FirstRenderMs, out.DomContentLoadedMs, out.LoadMs, out.InitialRequests, out.InitialTransferBytes, out.InitialLongest)
+	for _, a := range out.InitialAPI {
+		t.Logf("  %s: %d ms, %d bytes", a.URL, a.Ms, a.Bytes)
+	}
+	t.Logf("panning and zooming for %d ms: longest main-thread task %.0f ms, %d long tasks (%d ms in all); %d window loads (%v ms)",
+		out.InteractionMs, out.LongestTaskMs, out.LongTasks, out.LongTaskTotalMs, out.WindowLoads, out.WindowLoadMs)
+	t.Logf("figures: %s; screenshot: %s", filepath.Join(dir, "load.json"), out.Screenshot)
+
+	for _, e := range slices.Concat(out.ConsoleErrors, out.PageErrors, out.Blocked, out.BadResponses) {
+		t.Errorf("page: %s", e)
+	}
+	if out.FirstRenderMs <= 0 || out.ItemsDrawn == 0 {
+		t.Errorf("no timeline drawn: first render %v, %d items", out.FirstRenderMs, out.ItemsDrawn)
+	}
+	if !strings.HasPrefix(out.Summary, "50,000 events match") {
+		t.Errorf("summary %q", out.Summary)
+	}
+	if out.ItemsLoaded > 500 || out.FinalItemsLoaded > 500 {
+		t.Errorf("the page holds %d then %d events: more than a window's page", out.ItemsLoaded, out.FinalItemsLoaded)
+	}
+	if out.WindowLoads < 2 {
+		t.Errorf("%d window loads while panning and zooming: the page does not follow the window", out.WindowLoads)
+	}
+}

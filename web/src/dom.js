@@ -29,12 +29,6 @@ export function fill(el, ...children) {
   return el;
 }
 
-// htmlText reads the text of an HTML fragment (the escaped titles of the vis-timeline
-// document) without running or loading anything: DOMParser builds an inert document.
-export function htmlText(html) {
-  return new DOMParser().parseFromString(String(html || ''), 'text/html').body.textContent;
-}
-
 // debounce calls fn once calls stop for ms.
 export function debounce(fn, ms) {
   let t;

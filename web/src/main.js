@@ -15,7 +15,9 @@ import { Detail } from './detail.js';
 import { drawExports } from './exports.js';
 
 const LIMIT = 500; // the most events one window load asks for (the API's maximum page)
-const WANT = 300; // about how many events the first window shows of a large selection
+const SLICES = 5; // the most requests a crowded window is asked for in
+const WANT = 150; // about how many events the first window shows of a large selection
+const LISTED = 100; // the most events the list under the timeline shows
 const DAY = 86400000;
 
 const $ = (id) => document.getElementById(id);
@@ -99,8 +101,9 @@ class MainView {
   // within the from/to filters), as the vis-timeline document of /timeline.
   async load(s, start, end) {
     const span = end - start;
-    let a = new Date(+start - span / 2);
-    let b = new Date(+end + span / 2);
+    const padded = this.overview.estimate(new Date(+start - span / 2), new Date(+end + span / 2)) <= LIMIT * 0.8;
+    let a = padded ? new Date(+start - span / 2) : start;
+    let b = padded ? new Date(+end + span / 2) : end;
     const fa = filterBound(s.from, false);
     const fb = filterBound(s.to, true);
     if (fa && fa > a) a = fa;
@@ -110,20 +113,32 @@ class MainView {
     this.winCtrl = ctrl;
     const p = filterParams(s);
     p.set('format', 'vis');
-    p.set('limit', String(LIMIT));
     if (s.lanes) p.set('group_by', s.lanes);
-    let doc = { items: [] };
+    // A stretch holding more than a page of events is asked for in slices, so that the
+    // events drawn spread over all of it rather than being its first page.
+    const estimate = a < b ? this.overview.estimate(a, b) : 0;
+    const k = Math.max(1, Math.min(SLICES, Math.ceil(estimate / (LIMIT / 2)), Math.floor((b - a) / DAY)));
+    const pages = [];
+    for (let i = 0; i < k && a < b; i++) {
+      const q = new URLSearchParams(p);
+      q.set('limit', String(Math.floor(LIMIT / k)));
+      q.set('from', day(new Date(+a + ((b - a) * i) / k)));
+      q.set('to', day(new Date(+a + ((b - a) * (i + 1)) / k - 1)));
+      pages.push(getJSON('/timeline', q, { signal: ctrl.signal }));
+    }
+    const answers = await busy(Promise.all(pages));
+    const doc = { items: [], groups: [] };
+    const seen = new Set();
+    const lanes = new Set();
     let truncated = false;
-    if (a < b) {
-      p.set('from', day(a));
-      p.set('to', day(new Date(+b - 1)));
-      const r = await busy(getJSON('/timeline', p, { signal: ctrl.signal }));
-      doc = r.body;
-      truncated = hasNext(r.headers);
+    for (const r of answers) {
+      truncated ||= hasNext(r.headers);
+      for (const it of r.body.items) if (!seen.has(it.id)) { seen.add(it.id); doc.items.push(it); }
+      for (const g of r.body.groups || []) if (!lanes.has(g.id)) { lanes.add(g.id); doc.groups.push({ ...g, order: doc.groups.length }); }
     }
     if (this.winCtrl !== ctrl) return;
-    this.loaded = { start: a, end: b, truncated, filter: this.key };
-    this.timeline.set(doc.items, doc.groups || null);
+    this.loaded = { start: a, end: b, truncated, estimate, filter: this.key };
+    this.timeline.set(doc.items, doc.groups.length ? doc.groups : null);
     this.timeline.select(state.event);
     this.list();
   }
@@ -175,17 +190,21 @@ class MainView {
     const total = st ? st.total : 0;
     if (st && st.start) {
       let text = `${total.toLocaleString('en')} event${total === 1 ? '' : 's'} match; ${vis.length.toLocaleString('en')} in view.`;
-      if (this.loaded && this.loaded.truncated) text += ` Only the first ${LIMIT} of this stretch of time are drawn: zoom in to see them all.`;
+      const l = this.loaded;
+      if (l && l.truncated) {
+        text += ` Drawn: ${this.timeline.items.length.toLocaleString('en')} of about ${l.estimate.toLocaleString('en')} in this stretch of time, spread over it (the clusters count the drawn ones): zoom in to see them all.`;
+      }
       $('summary').textContent = text;
     }
-    const shown = vis.slice(0, 200);
-    fill($('event-list'), shown.map((it) => {
-      const d = TimelineView.describe(it);
-      return h('li', {}, h('button', {
-        type: 'button', class: 'event-button', 'data-id': it.id, 'aria-current': it.id === state.event ? 'true' : null,
-        onclick: () => select(it.id, 'list'),
-      }, h('span', { class: 'when' }, d.date), ' ', h('span', { class: 'what' }, d.title)));
-    }), vis.length > shown.length ? h('li', { class: 'more' }, `and ${vis.length - shown.length} more: zoom in`) : null);
+    const shown = vis.slice(0, LISTED);
+    const key = shown.map((it) => it.id).join('\n') + '|' + vis.length + '|' + state.event;
+    if (key === this.listed) return;
+    this.listed = key;
+    fill($('event-list'), shown.map((it) => h('li', {}, h('button', {
+      type: 'button', class: 'event-button', 'data-id': it.id, 'aria-current': it.id === state.event ? 'true' : null,
+      onclick: () => select(it.id, 'list'),
+    }, h('span', { class: 'when' }, it.dateText), ' ', h('span', { class: 'what' }, it.titleText)))),
+    vis.length > shown.length ? h('li', { class: 'more' }, `and ${vis.length - shown.length} more: zoom in to list them`) : null);
   }
 }
 

@@ -116,6 +116,18 @@ export class Overview {
     return pad(from, st.end);
   }
 
+  // estimate is about how many events of the selection start in [start, end): the
+  // counts of the buckets it overlaps.
+  estimate(start, end) {
+    const st = this.stats;
+    if (!st || !st.start) return 0;
+    let n = 0;
+    for (const b of st.buckets) {
+      if (b.count && localDay(b.end) > start && localDay(b.start) < end) n += b.count;
+    }
+    return n;
+  }
+
   // extent is the whole selection's window.
   extent() {
     const st = this.stats;

@@ -4,18 +4,41 @@
 import { Timeline } from 'vis-timeline';
 import { DataSet } from 'vis-data/peer';
 import 'vis-timeline/styles/vis-timeline-graph2d.css';
-import { htmlText } from './dom.js';
 
 const HOUR = 3600000;
+const DENSE = 120; // more items than this are clustered where they crowd
+const CLUSTER = { maxItems: 4, titleTemplate: '{count} events here: zoom in, or double-click', showStipes: false, fitOnDoubleClick: true };
 
-// qualified marks approximate (c.) and uncertain (?) dates in an item's label, besides
-// their style.
-export function qualified(item) {
+// prepare adds what the page reads of an item again and again: its label with the
+// qualifiers of its date (c. for approximate, (?) for uncertain) besides their style,
+// its times as numbers, and its date and title as text for the list of events.
+export function prepare(item) {
   const cls = ` ${item.className || ''} `;
   let c = item.content;
   if (cls.includes(' parley-approximate ')) c = 'c. ' + c;
   if (cls.includes(' parley-uncertain ')) c += ' (?)';
-  return { ...item, content: c, raw: item.content };
+  const title = decode(item.title || '');
+  return {
+    ...item, content: c,
+    t0: +itemTime(item), t1: +itemTime(item, true),
+    dateText: title.split(' · ')[0], titleText: decode(item.content),
+  };
+}
+
+// decode reads the text of the server's escaped HTML (formats' esc: &amp; &lt; &gt;
+// &#34; &#39; and numeric references); it only ever yields text.
+export function decode(s) {
+  return String(s).replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, (m, e) => {
+    switch (e.toLowerCase()) {
+      case 'amp': return '&';
+      case 'lt': return '<';
+      case 'gt': return '>';
+      case 'quot': return '"';
+      case 'apos': return "'";
+    }
+    const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : m;
+  });
 }
 
 // itemTime is an item's start as a Date (vis-timeline reads "YYYY-MM-DD" as local
@@ -71,7 +94,14 @@ export class TimelineView {
   set(items, groups) {
     const keep = new Set(items.map((i) => i.id));
     this.items.remove(this.items.getIds().filter((id) => !keep.has(id)));
-    this.items.update(items.map(qualified));
+    // Many events close together are drawn as clusters ("12 events"), which open as the
+    // window narrows: hundreds of stacked boxes would make every move slow.
+    const dense = items.length > DENSE;
+    if (dense !== this.dense) {
+      this.dense = dense;
+      this.tl.setOptions({ cluster: dense ? CLUSTER : false });
+    }
+    this.items.update(items.map(prepare));
     if (groups && groups.length) {
       if (!this.groups) {
         this.groups = new DataSet();
@@ -88,13 +118,15 @@ export class TimelineView {
 
   // ordered lists the items in time order.
   ordered() {
-    return this.items.get().sort((a, b) => itemTime(a) - itemTime(b) || (a.id < b.id ? -1 : 1));
+    return this.items.get().sort((a, b) => a.t0 - b.t0 || (a.id < b.id ? -1 : 1));
   }
 
   // visible lists the items overlapping the window, in time order.
   visible() {
     const w = this.tl.getWindow();
-    return this.ordered().filter((it) => itemTime(it, true) > w.start && itemTime(it) < w.end);
+    const a = +w.start;
+    const b = +w.end;
+    return this.ordered().filter((it) => it.t1 > a && it.t0 < b);
   }
 
   select(id) {
@@ -150,15 +182,8 @@ export class TimelineView {
 
   firstVisible(list) {
     const w = this.tl.getWindow();
-    const i = list.findIndex((it) => itemTime(it, true) > w.start);
+    const i = list.findIndex((it) => it.t1 > +w.start);
     return i < 0 ? 0 : i;
-  }
-
-  // describe is an item's date and title in words, from the server's tooltip line
-  // ("22 January 2026 · Davos: …").
-  static describe(it) {
-    const title = htmlText(it.title || '');
-    return { date: title.split(' · ')[0], title: htmlText(it.raw || it.content) };
   }
 
   destroy() {
