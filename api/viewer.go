@@ -66,7 +66,10 @@ func loadViewer(files fs.FS) (map[string]*viewerAsset, error) {
 		a := &viewerAsset{body: body, etag: `"` + tag + `"`, ctype: ctype, page: ext == ".html"}
 		if len(body) > 1024 && !strings.HasPrefix(ctype, "image/png") && !strings.HasPrefix(ctype, "font/woff") {
 			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level: no error
+			zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			if err != nil {
+				return err
+			}
 			if _, err := zw.Write(body); err != nil {
 				return err
 			}

@@ -723,6 +723,88 @@ func abs(f float64) float64 {
 	return f
 }
 
+// TestViewerHostile shows data written to run as markup (the payloads of
+// TestBrowserEscaping) in every part of the viewer: the timeline and its tooltip, the
+// details, the map, the actor view and its network, the name search and its chips. It
+// must read as written and never run; the page's CSP would also report it as a console
+// error, which fails the test.
+func TestViewerHostile(t *testing.T) {
+	t.Parallel()
+	chromium, node, webDir := viewerTools(t)
+	c := newClient(t, openStore(t, store.SQLite), false)
+	for _, w := range []struct{ path, body string }{
+		{"/api/v1/actors", `{"slug":"hostile-actor","name":` + jsonString(browserActor) + `,"kind":"person","title":` + jsonString(browserScript) + `}`},
+		{"/api/v1/actors", `{"slug":"plain-person","name":"Plain Person","kind":"person"}`},
+		{"/api/v1/locations", `{"slug":"hostile-town","name":` + jsonString(browserPlace) + `,"latitude":46.8,"longitude":9.8}`},
+		{"/api/v1/sources", `{"slug":"hostile-source","outlet":` + jsonString("Outlet "+browserImg) + `,"title":` + jsonString(browserEntity) + `,"url":"https://example.org/a?b=%22%3E%3Cimg","published":"2026-01-23"}`},
+		{"/api/v1/events", `{"slug":"hostile-event","title":` + jsonString(browserTitle) + `,"type":"meeting","status":"held","date":"2026-01-23/2026-01-24",` +
+			`"summary":` + jsonString("Summary "+browserScript+browserImg) + `,"location_id":"hostile-town","tags":["x"],"source_ids":["hostile-source"],` +
+			`"participants":[{"actor_id":"hostile-actor","role":"host","represents_id":"plain-person"},{"actor_id":"plain-person","role":"participant"}]}`},
+		{"/api/v1/statements", `{"text":` + jsonString("quote "+browserImg) + `,"quote":true,"speaker_id":"hostile-actor","attribution":` + jsonString("source "+browserImg) +
+			`,"medium":` + jsonString(browserEntity) + `,"event_id":"hostile-event","date":"2026-01-23","source_ids":["hostile-source"]}`},
+	} {
+		if r := c.do("POST", w.path, w.body); r.Status != 201 {
+			t.Fatalf("POST %s: %d %s", w.path, r.Status, r.Body)
+		}
+	}
+	var rep viewerReport
+	runNode(t, node, webDir, chromium, "viewer.mjs", map[string]any{"base": c.srv.URL, "out": viewerArtifacts(t, "viewer-hostile"), "only": []string{"hostile"}},
+		&rep, 3*time.Minute)
+	for _, e := range slices.Concat(rep.ConsoleErrors, rep.PageErrors, rep.Blocked, rep.BadResponses) {
+		t.Errorf("page: %s", e)
+	}
+	var s struct {
+		Detail  viewerDetail
+		View    viewerView
+		Tooltip string
+		Actor   struct {
+			Name       string
+			Co         []string
+			Statements []string
+		}
+		Options []string
+		Chips   []string
+		Pwned   bool
+	}
+	if !rep.scenario(t, "hostile", &s) {
+		return
+	}
+	if s.Pwned {
+		t.Error("markup from the data ran in the page")
+	}
+	d := s.Detail
+	if d.Title != browserTitle || !slices.Equal(s.View.List, []string{browserTitle}) || !slices.Equal(s.View.Items, []string{browserTitle}) {
+		t.Errorf("the title reads %q, in the list %q, on the timeline %q; want %q", d.Title, s.View.List, s.View.Items, browserTitle)
+	}
+	if want := browserPlace + ": Summary " + browserScript + browserImg; !strings.Contains(s.Tooltip, want) {
+		t.Errorf("the tooltip reads %q, want %q", s.Tooltip, want)
+	}
+	if !strings.HasPrefix(d.Place, browserPlace) || d.Markers != 1 {
+		t.Errorf("the place reads %q with %d markers", d.Place, d.Markers)
+	}
+	if len(d.Participants) != 2 || d.Participants[0].Name != browserActor || d.Participants[0].Represents != "Plain Person" {
+		t.Errorf("participants %+v", d.Participants)
+	}
+	if len(d.Statements) != 1 || d.Statements[0].Text != "“quote "+browserImg+"”" || d.Statements[0].Attribution != "source "+browserImg ||
+		d.Statements[0].Medium != browserEntity {
+		t.Errorf("statements %+v", d.Statements)
+	}
+	if len(d.Sources) != 1 || d.Sources[0].Label != "Outlet "+browserImg+": "+browserEntity || d.Sources[0].Href != "https://example.org/a?b=%22%3E%3Cimg" {
+		t.Errorf("sources %+v", d.Sources)
+	}
+	if s.Actor.Name != browserActor || !slices.Equal(s.Actor.Co, []string{"Plain Person"}) || len(s.Actor.Statements) != 1 {
+		t.Errorf("the actor view: %+v", s.Actor)
+	}
+	if !slices.Contains(s.Options, browserActor) || !slices.Equal(s.Chips, []string{browserActor}) {
+		t.Errorf("the name search offers %q, the chip reads %q", s.Options, s.Chips)
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
 // viewerLoadEvents is how many generated events TestViewerLoad puts behind the viewer.
 const viewerLoadEvents = 50_000
 

@@ -6,7 +6,8 @@
 //
 //   node e2e/viewer.mjs SPEC.json
 //
-// SPEC.json: {"base": "http://127.0.0.1:PORT", "out": "/dir/for/screenshots-and-downloads"}
+// SPEC.json: {"base": "http://127.0.0.1:PORT", "out": "/dir/for/screenshots-and-downloads",
+//             "only": ["hostile"]}    (only: the scenarios to run; by default all but hostile)
 // Environment: CHROMIUM (default /usr/bin/chromium).
 //
 // Every request to another origin is blocked and listed; console errors, uncaught
@@ -103,7 +104,12 @@ async function detail(page) {
   });
 }
 
+// The scenarios to run: spec.only, or all but those that need data of their own.
+const OWN_DATA = ['hostile'];
+const runs = (name) => (spec.only ? spec.only.includes(name) : !OWN_DATA.includes(name));
+
 async function scenario(name, fn) {
+  if (!runs(name)) return;
   try {
     out.scenarios[name] = await fn();
   } catch (e) {
@@ -355,6 +361,39 @@ async function main() {
       await shot(page, 'viewer-phone-actor');
       await page.close();
       return { layout, actorLayout, detail: d };
+    });
+
+    // Data written to run as markup (api/viewer_test.go makes it): shown as text, never run.
+    await scenario('hostile', async () => {
+      const pwned = async (page) => page.evaluate(() => window.__parleyPwned === true);
+      const page = await open(context, 'hostile', '/?event=hostile-event');
+      await page.waitForSelector('#detail .map[data-markers]', { timeout: 10000 }).catch(() => {});
+      const d = await detail(page);
+      const v = await view(page);
+      await page.hover('#timeline .vis-item');
+      await page.waitForTimeout(800);
+      const tooltip = await page.evaluate(() => [...document.querySelectorAll('div.vis-tooltip')].map((e) => e.textContent).join(' '));
+      const seen = [await pwned(page)];
+      await page.goto(base + '/?who=hostile-actor');
+      await settle(page);
+      const actor = await page.evaluate(() => ({
+        name: (document.querySelector('#actor-view h2') || {}).textContent || '',
+        co: [...document.querySelectorAll('#actor-view table.co th[scope="row"]')].map((e) => e.textContent),
+        statements: [...document.querySelectorAll('#actor-view .statements li')].map((e) => e.textContent),
+      }));
+      seen.push(await pwned(page));
+      await page.goto(base + '/');
+      await settle(page);
+      await page.locator('#actor-input').pressSequentially('img', { delay: 30 });
+      await page.waitForSelector('#actor-options [role="option"]');
+      await page.waitForTimeout(300);
+      const options = await page.locator('#actor-options [role="option"] .name').allTextContents();
+      await page.keyboard.press('Enter');
+      await settle(page);
+      const chips = (await view(page)).chips;
+      seen.push(await pwned(page));
+      await page.close();
+      return { detail: d, view: v, tooltip, actor, options, chips, pwned: seen.some(Boolean) };
     });
   } finally {
     await context.close();
