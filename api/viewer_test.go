@@ -203,13 +203,13 @@ type (
 		Summary    string   `json:"summary"`
 	}
 	viewerDetail struct {
-		Title        string `json:"title"`
-		HumanDate    string `json:"humanDate"`
-		EDTF         string `json:"edtf"`
-		Place        string `json:"place"`
+		Title        string              `json:"title"`
+		HumanDate    string              `json:"humanDate"`
+		EDTF         string              `json:"edtf"`
+		Place        string              `json:"place"`
 		Participants []viewerParticipant `json:"participants"`
 		Statements   []viewerStatement   `json:"statements"`
-		Sources []struct {
+		Sources      []struct {
 			Label, Href, Cites, Events string
 		} `json:"sources"`
 		Rounds  []string `json:"rounds"`
@@ -276,7 +276,7 @@ func (r *viewerReport) scenario(t *testing.T, name string, v any) bool {
 func titlesOf(t *testing.T, c *client, query string) []string {
 	t.Helper()
 	var list handlers.List[models.Event]
-	c.get("/api/v1/timeline?" + query).want(t, 200, &list)
+	c.get("/api/v1/timeline?"+query).want(t, 200, &list)
 	out := make([]string, len(list.Items))
 	for i, e := range list.Items {
 		out[i] = e.Title
@@ -467,7 +467,7 @@ func TestViewerBrowser(t *testing.T) {
 			t.Errorf("related %v, want the Anchorage summit", d.Related)
 		}
 		var fc struct{ Features []json.RawMessage }
-		c.get("/api/v1/export?format=geojson&location=abu-dhabi&from=" + url.QueryEscape(ev.Date.EDTF) + "&to=" + url.QueryEscape(ev.Date.EDTF)).want(t, 200, &fc)
+		c.get("/api/v1/export?format=geojson&location=abu-dhabi&from="+url.QueryEscape(ev.Date.EDTF)+"&to="+url.QueryEscape(ev.Date.EDTF)).want(t, 200, &fc)
 		if d.Markers != len(fc.Features) || d.Markers == 0 {
 			t.Errorf("the map has %d markers, want the GeoJSON export's %d", d.Markers, len(fc.Features))
 		}
