@@ -12,6 +12,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,13 +27,38 @@ import (
 const ViewerCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// viewerAsset is one file of the viewer, read once at start-up with its gzip form.
+// viewerAsset is one file of the viewer, read once per process; its gzip form is made
+// on the first request that takes it.
 type viewerAsset struct {
 	body, gz    []byte
 	etag, gzTag string
 	ctype       string
 	page        bool // an HTML document: gets ViewerCSP
+	zip         bool // worth compressing
+	once        sync.Once
 }
+
+// gzipped is the gzip form of the file (nil when compressing failed or is not worth it).
+func (a *viewerAsset) gzipped() []byte {
+	a.once.Do(func() {
+		var buf bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		if err != nil {
+			return
+		}
+		if _, err := zw.Write(a.body); err != nil {
+			return
+		}
+		if zw.Close() == nil {
+			a.gz = buf.Bytes()
+		}
+	})
+	return a.gz
+}
+
+// viewerFiles are the built viewer's files, read once: every server of the process
+// shares them.
+var viewerFiles = sync.OnceValues(func() (map[string]*viewerAsset, error) { return loadViewer(web.Assets()) })
 
 // viewerTypes are the content types Go's mime table may lack (fonts); with nosniff a
 // wrong type would stop the browser using the file.
@@ -63,22 +89,8 @@ func loadViewer(files fs.FS) (map[string]*viewerAsset, error) {
 		}
 		sum := sha256.Sum256(body)
 		tag := hex.EncodeToString(sum[:12])
-		a := &viewerAsset{body: body, etag: `"` + tag + `"`, ctype: ctype, page: ext == ".html"}
-		if len(body) > 1024 && !strings.HasPrefix(ctype, "image/png") && !strings.HasPrefix(ctype, "font/woff") {
-			var buf bytes.Buffer
-			zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-			if err != nil {
-				return err
-			}
-			if _, err := zw.Write(body); err != nil {
-				return err
-			}
-			if err := zw.Close(); err != nil {
-				return err
-			}
-			a.gz, a.gzTag = buf.Bytes(), `"`+tag+`-gz"`
-		}
-		assets[name] = a
+		assets[name] = &viewerAsset{body: body, etag: `"` + tag + `"`, gzTag: `"` + tag + `-gz"`, ctype: ctype, page: ext == ".html",
+			zip: len(body) > 1024 && ctype != "image/png" && !strings.HasPrefix(ctype, "font/woff")}
 		return nil
 	})
 	if err != nil {
@@ -95,7 +107,7 @@ func loadViewer(files fs.FS) (map[string]*viewerAsset, error) {
 // no-cache (their names have no content hash, so the browser revalidates), and go out
 // gzipped to clients that accept it.
 func mountViewer(r *gin.Engine) error {
-	assets, err := loadViewer(web.Assets())
+	assets, err := viewerFiles()
 	if err != nil {
 		return err
 	}
@@ -112,10 +124,10 @@ func mountViewer(r *gin.Engine) error {
 			h.Set("Content-Security-Policy", ViewerCSP)
 		}
 		body, tag := a.body, a.etag
-		if a.gz != nil {
+		if a.zip {
 			h.Add("Vary", "Accept-Encoding")
-			if acceptsGzip(c.Request) {
-				body, tag = a.gz, a.gzTag
+			if gz := a.gzipped(); gz != nil && acceptsGzip(c.Request) {
+				body, tag = gz, a.gzTag
 				h.Set("Content-Encoding", "gzip")
 			}
 		}

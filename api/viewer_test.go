@@ -20,6 +20,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/parley-api/parley/api"
+	"github.com/parley-api/parley/bench"
 	"github.com/parley-api/parley/formats"
 	"github.com/parley-api/parley/handlers"
 	"github.com/parley-api/parley/models"
@@ -814,18 +815,40 @@ const viewerLoadEvents = 50_000
 // logged, not asserted (the machine decides them); what is asserted is that the page
 // loads only a window of the events, never more than a page of them, and fetches more
 // as the window moves.
+//
+// It does not run in parallel: its figures are the page's, not those of a hundred other
+// tests sharing the CPUs, and its import does not weigh on TestExportHeapBounded's
+// bound of the process's heap.
 func TestViewerLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: 50,000 events")
 	}
-	t.Parallel()
 	chromium, node, webDir := viewerTools(t)
 	st := openStore(t, store.Postgres)
 	c := newClient(t, st, false)
 	start := time.Now()
-	rep := importBundle(t, c, genBundle(t, viewerLoadEvents), "")
-	if !rep.Committed || rep.Counts["event"].Created != viewerLoadEvents {
-		t.Fatalf("import: %+v %+v", rep.Counts, rep.Problems)
+	// The bundle streams from the generator into a bulk import (the first load of an
+	// empty database, as parley import --bulk does it), never whole in memory.
+	pr, pw := io.Pipe()
+	go func() {
+		bw := formats.NewBundleWriter(pw)
+		err := bench.Generate(bench.GenOptions{Events: viewerLoadEvents, Seed: 42}, bw.Write)
+		if err == nil {
+			err = bw.Flush()
+		}
+		pw.CloseWithError(err)
+	}()
+	rd := formats.NewBundleReader(pr)
+	rep, err := st.ImportBulk(store.WithAuthor(context.Background(), "test"), func() (store.ImportRecord, error) {
+		rec, err := rd.Next()
+		if err != nil {
+			return store.ImportRecord{}, err
+		}
+		return store.ImportRecord{Line: rec.Line, Kind: rec.Type, Entity: rec.Entity, Stated: rec.Stated, Err: rec.Err}, nil
+	}, store.ImportOptions{Atomic: true})
+	_ = pr.CloseWithError(io.ErrClosedPipe) // stops the generator if the import ended early
+	if err != nil || !rep.Committed || rep.Counts["event"].Created != viewerLoadEvents {
+		t.Fatalf("import: %v %+v", err, rep)
 	}
 	t.Logf("imported %d events in %s", viewerLoadEvents, time.Since(start).Round(time.Second))
 	dir := viewerArtifacts(t, "viewer-load")
