@@ -117,9 +117,12 @@ func TestViewerServed(t *testing.T) {
 }
 
 // viewerTools finds chromium, node and web/ with its packages installed (npm ci), and
-// says what is missing otherwise.
+// says what is missing otherwise; under -short, outside CI, it skips the test.
 func viewerTools(t *testing.T) (chromium, node, webDir string) {
 	t.Helper()
+	if testing.Short() && !browserInCI() {
+		t.Skip("-short: a browser takes seconds to start (CI runs it)")
+	}
 	chromium, node, _, missing := browserTools(t)
 	missing = slices.DeleteFunc(missing, func(s string) bool { return strings.HasPrefix(s, "webtest/") })
 	webDir, err := filepath.Abs(filepath.Join("..", "web"))

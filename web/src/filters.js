@@ -36,7 +36,7 @@ export class Filters {
       this.submit();
     });
     form.querySelector('#clear-filters').addEventListener('click', () => {
-      this.onChange({ actor: [], match: 'any', type: [], status: [], from: '', to: '', q: '', source: '', location: '', tag: '' });
+      this.onChange({ actor: [], match: 'any', represented: '', type: [], status: [], from: '', to: '', q: '', source: '', location: '', tag: '' });
     });
     const suggest = debounce(() => this.suggest(), 150);
     this.input.addEventListener('input', suggest);
@@ -51,6 +51,7 @@ export class Filters {
     return {
       actor: [...this.state.actor],
       match: f.querySelector('input[name="match"]:checked').value,
+      represented: f.querySelector('input[name="represented"]').checked ? 'true' : '',
       type: checked('type'),
       status: checked('status'),
       from: f.querySelector('#from-input').value.trim(),
@@ -70,6 +71,7 @@ export class Filters {
     const f = this.form;
     for (const i of f.querySelectorAll('input[name="type"], input[name="status"]')) i.checked = s[i.name].includes(i.value);
     for (const i of f.querySelectorAll('input[name="match"]')) i.checked = i.value === s.match;
+    f.querySelector('input[name="represented"]').checked = !!s.represented;
     f.querySelector('#from-input').value = s.from;
     f.querySelector('#to-input').value = s.to;
     f.querySelector('#q-input').value = s.q;
@@ -99,6 +101,7 @@ export class Filters {
         .then(() => { if (this.state === s) this.drawChips(); });
     }
     this.form.querySelector('.match').hidden = s.actor.length < 2;
+    this.form.querySelector('.represented').hidden = s.actor.length < 1;
   }
 
   async suggest() {

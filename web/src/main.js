@@ -16,6 +16,7 @@ import { drawExports } from './exports.js';
 
 const LIMIT = 500; // the most events one window load asks for (the API's maximum page)
 const SLICES = 5; // the most requests a crowded window is asked for in
+const SAMPLE = 250; // how many events of a crowded window are drawn
 const WANT = 150; // about how many events the first window shows of a large selection
 const LISTED = 100; // the most events the list under the timeline shows
 const DAY = 86400000;
@@ -115,13 +116,15 @@ class MainView {
     p.set('format', 'vis');
     if (s.lanes) p.set('group_by', s.lanes);
     // A stretch holding more than a page of events is asked for in slices, so that the
-    // events drawn spread over all of it rather than being its first page.
+    // events drawn are a sample spread over all of it rather than its first page; a
+    // sample of SAMPLE, as they are drawn as clusters anyway and more only slow the page.
     const estimate = a < b ? this.overview.estimate(a, b) : 0;
-    const k = Math.max(1, Math.min(SLICES, Math.ceil(estimate / (LIMIT / 2)), Math.floor((b - a) / DAY)));
+    const k = estimate <= LIMIT * 0.9 ? 1 : Math.max(1, Math.min(SLICES, Math.floor((b - a) / DAY)));
+    const limit = k === 1 ? LIMIT : Math.floor(SAMPLE / k);
     const pages = [];
     for (let i = 0; i < k && a < b; i++) {
       const q = new URLSearchParams(p);
-      q.set('limit', String(Math.floor(LIMIT / k)));
+      q.set('limit', String(limit));
       q.set('from', day(new Date(+a + ((b - a) * i) / k)));
       q.set('to', day(new Date(+a + ((b - a) * (i + 1)) / k - 1)));
       pages.push(getJSON('/timeline', q, { signal: ctrl.signal }));
@@ -192,7 +195,7 @@ class MainView {
       let text = `${total.toLocaleString('en')} event${total === 1 ? '' : 's'} match; ${vis.length.toLocaleString('en')} in view.`;
       const l = this.loaded;
       if (l && l.truncated) {
-        text += ` Drawn: ${this.timeline.items.length.toLocaleString('en')} of about ${l.estimate.toLocaleString('en')} in this stretch of time, spread over it (the clusters count the drawn ones): zoom in to see them all.`;
+        text += ` Drawn: a sample of ${this.timeline.items.length.toLocaleString('en')} of about ${l.estimate.toLocaleString('en')} in this stretch of time, spread over it (the clusters count the drawn ones): zoom in to see them all.`;
       }
       $('summary').textContent = text;
     }
@@ -284,7 +287,7 @@ document.addEventListener('click', (ev) => {
 });
 $('home').addEventListener('click', (ev) => {
   ev.preventDefault();
-  go({ actor: [], match: 'any', type: [], status: [], from: '', to: '', q: '', source: '', location: '', tag: '', event: '', who: '', win: '', lanes: '' });
+  go({ actor: [], match: 'any', represented: '', type: [], status: [], from: '', to: '', q: '', source: '', location: '', tag: '', event: '', who: '', win: '', lanes: '' });
 });
 window.addEventListener('popstate', () => render(parse(location.search)));
 document.addEventListener('keydown', (ev) => {

@@ -7,9 +7,9 @@ export const STATUSES = ['scheduled', 'held', 'postponed', 'cancelled'];
 export const LANES = ['', 'type', 'actor', 'location'];
 
 const LISTS = ['actor', 'type', 'status'];
-const TEXTS = ['from', 'to', 'q', 'lanes', 'event', 'who', 'win', 'source', 'location', 'tag'];
+const TEXTS = ['represented', 'from', 'to', 'q', 'lanes', 'event', 'who', 'win', 'source', 'location', 'tag'];
 // The filters: what selects the events (the rest is how they are shown).
-const FILTERS = ['actor', 'match', 'type', 'status', 'from', 'to', 'q', 'source', 'location', 'tag'];
+const FILTERS = ['actor', 'match', 'represented', 'type', 'status', 'from', 'to', 'q', 'source', 'location', 'tag'];
 
 // parse reads a view from a query string.
 export function parse(search) {
@@ -20,6 +20,7 @@ export function parse(search) {
   s.type = s.type.filter((t) => TYPES.includes(t));
   s.status = s.status.filter((t) => STATUSES.includes(t));
   if (!LANES.includes(s.lanes)) s.lanes = '';
+  s.represented = s.represented === 'true' ? 'true' : '';
   return s;
 }
 
@@ -39,6 +40,8 @@ export function filterParams(s) {
   const p = new URLSearchParams();
   for (const v of s.actor) p.append('actor', v);
   if (s.match === 'all' && s.actor.length > 1) p.set('match', 'all');
+  // Events where someone represented the actor (issue 14's represented=true).
+  if (s.represented && s.actor.length) p.set('represented', 'true');
   for (const v of s.type) p.append('type', v);
   for (const v of s.status) p.append('status', v);
   for (const k of ['from', 'to', 'q', 'source', 'location', 'tag']) if (s[k]) p.set(k, s[k]);
@@ -52,7 +55,7 @@ export function filterKey(s) {
 
 // activeFilters counts the filters set, for the form's summary.
 export function activeFilters(s) {
-  return FILTERS.reduce((n, k) => n + (Array.isArray(s[k]) ? s[k].length : (s[k] && k !== 'match' ? 1 : 0)), 0);
+  return FILTERS.reduce((n, k) => n + (Array.isArray(s[k]) ? s[k].length : (s[k] && k !== 'match' && k !== 'represented' ? 1 : 0)), 0);
 }
 
 // link is the page URL of the view s changed by patch.
