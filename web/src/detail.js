@@ -97,7 +97,7 @@ export class Detail {
 
 function section(title, cls, ...body) {
   const id = `detail-${cls}`;
-  return h('section', { class: `part ${cls}`, 'aria-labelledby': id }, h('h3', { id }, title), ...body);
+  return h('section', { class: `part part-${cls}`, 'aria-labelledby': id }, h('h3', { id }, title), ...body);
 }
 
 function participant(p) {
