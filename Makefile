@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # An admin URL: every PostgreSQL test creates and drops its own schema there.
 PARLEY_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: build test test-pg docs ci run clean
+.PHONY: build test test-pg docs web ci run clean
 
 ## build: the static binary ./parley (as in the Dockerfile)
 build:
@@ -22,6 +22,10 @@ test-pg:
 ## docs: regenerate docs/ (the //go:generate line of cmd/parley/main.go)
 docs:
 	go generate ./cmd/parley
+
+## web: rebuild the timeline viewer into web/dist (needs Node.js 20.19+; commit web/dist)
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 ## ci: what CI runs: gofmt, vet, docs freshness, build, race tests on SQLite and PostgreSQL, smoke test
 ci:

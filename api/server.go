@@ -146,7 +146,9 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 		}
 		ui(c)
 	})
-	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+	if err := mountViewer(r); err != nil {
+		return nil, err
+	}
 
 	v1 := r.Group("/api/v1")
 	resources, err := handlers.Resources(st)
