@@ -3286,6 +3286,7 @@ const docTemplate = `{
         },
         "/api/v1/statements": {
             "get": {
+                "description": "speaker matches only what an actor said itself: a statement the source attributes to an unnamed person (\"a TASS source\") has no speaker, and is found by speaks_for, the organisation that person speaks for.",
                 "produces": [
                     "application/json"
                 ],
@@ -3301,8 +3302,18 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Speaker id or slug (repeatable, at most 50 values)",
+                        "description": "Speaker id or slug: what these actors said themselves (repeatable, at most 50 values)",
                         "name": "speaker",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Organisation id or slug: what unnamed people speaking for it said, e.g. \\",
+                        "name": "speaks_for",
                         "in": "query"
                     },
                     {
@@ -3385,7 +3396,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "csv",
-                        "description": "Embed related entities: the speaker (actor), the event (with its participants) and the sources, read once per page whatever its size",
+                        "description": "Embed related entities: the speaker (actor) and the organisation an unnamed speaker speaks for, the event (with its participants) and the sources, read once per page whatever its size",
                         "name": "include",
                         "in": "query"
                     }
@@ -3406,7 +3417,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "description": "An anonymous speaker (\"a White House official\") is an attribution with the organisation as speaker_id.",
+                "description": "A speaker the source does not name (\"a White House official\") is no speaker_id but an attribution, with the organisation they speak for as speaks_for_id. A statement needs a speaker_id or an attribution (else 422).",
                 "consumes": [
                     "application/json"
                 ],
@@ -5559,7 +5570,6 @@ const docTemplate = `{
                 "id",
                 "quote",
                 "source_ids",
-                "speaker_id",
                 "tags",
                 "text",
                 "updated_at",
@@ -5615,6 +5625,12 @@ const docTemplate = `{
                     ]
                 },
                 "speaker_id": {
+                    "type": "string"
+                },
+                "speaks_for": {
+                    "$ref": "#/definitions/models.Actor"
+                },
+                "speaks_for_id": {
                     "type": "string"
                 },
                 "tags": {
