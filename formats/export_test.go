@@ -77,8 +77,14 @@ func expSeedEvents(t *testing.T) []models.Event {
 	}
 	for i := range f.Statements {
 		s := &f.Statements[i]
-		s.SpeakerData = actors[s.Speaker.Slug]
+		if s.Speaker != nil {
+			s.SpeakerData = actors[s.Speaker.Slug]
+		}
+		if s.SpeaksFor != nil {
+			s.SpeaksForData = actors[s.SpeaksFor.Slug]
+		}
 		resolve(s.Speaker, actorID)
+		resolve(s.SpeaksFor, actorID)
 		for _, r := range s.Sources {
 			resolve(r, sourceID)
 		}

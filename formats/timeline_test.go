@@ -695,7 +695,12 @@ func embedSeed(t *testing.T) []models.Event {
 		}
 		for _, s := range f.Statements {
 			if s.Event != nil && s.Event.Slug == e.Slug {
-				s.SpeakerData = actors[s.Speaker.Slug]
+				if s.Speaker != nil {
+					s.SpeakerData = actors[s.Speaker.Slug]
+				}
+				if s.SpeaksFor != nil {
+					s.SpeaksForData = actors[s.SpeaksFor.Slug]
+				}
 				e.StatementsData = append(e.StatementsData, s)
 			}
 		}
