@@ -11,7 +11,10 @@ ALTER TABLE statements ADD CONSTRAINT statements_speaker_or_attribution
 CREATE INDEX statements_speaks_for_idx ON statements (speaks_for_id, date_start, id);
 
 -- +goose Down
--- Down cannot give an unnamed speaker a speaker: it refuses while there are any.
+-- Down goes back to the old reading: an unnamed speaker's organisation becomes the
+-- speaker, and a statement with neither (which the old schema cannot hold) is deleted.
+UPDATE statements SET speaker_id = speaks_for_id WHERE speaker_id IS NULL;
+DELETE FROM statements WHERE speaker_id IS NULL;
 DROP INDEX statements_speaks_for_idx;
 ALTER TABLE statements DROP CONSTRAINT statements_speaker_or_attribution;
 ALTER TABLE statements DROP COLUMN speaks_for_id;

@@ -64,7 +64,9 @@ DROP TABLE keep_statement_tags;
 DROP TABLE keep_statement_sources;
 
 -- +goose Down
--- Down cannot give an unnamed speaker a speaker: it fails while there are any.
+-- Down goes back to the old reading: an unnamed speaker's organisation becomes the
+-- speaker, and a statement with neither (which the old schema cannot hold) is left out.
+DELETE FROM statements WHERE speaker_id IS NULL AND speaks_for_id IS NULL;
 CREATE TEMP TABLE keep_statement_tags AS SELECT * FROM statement_tags;
 CREATE TEMP TABLE keep_statement_sources AS SELECT * FROM statement_sources;
 DROP TRIGGER statements_fts_update;
@@ -93,7 +95,8 @@ CREATE TABLE statements_rebuilt (
     CONSTRAINT fk_statements_event FOREIGN KEY (event_id) REFERENCES events (id)
 );
 INSERT INTO statements_rebuilt (rowid, id, version, created_at, updated_at, text, quote, speaker_id, attribution, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, medium, language, event_id, search_text)
-    SELECT rowid, id, version, created_at, updated_at, text, quote, speaker_id, attribution, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, medium, language, event_id, search_text FROM statements;
+    SELECT rowid, id, version, created_at, updated_at, text, quote, COALESCE(speaker_id, speaks_for_id), attribution, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, medium, language, event_id, search_text
+    FROM statements WHERE COALESCE(speaker_id, speaks_for_id) IS NOT NULL;
 -- Dropping the old table cascades to its tags and sources, kept above and put back below.
 DROP TABLE statements;
 ALTER TABLE statements_rebuilt RENAME TO statements;
@@ -117,7 +120,7 @@ CREATE TRIGGER statements_fts_update AFTER UPDATE OF search_text ON statements B
     INSERT INTO statements_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
 END;
 -- +goose StatementEnd
-INSERT INTO statement_tags SELECT * FROM keep_statement_tags;
-INSERT INTO statement_sources SELECT * FROM keep_statement_sources;
+INSERT INTO statement_tags SELECT * FROM keep_statement_tags WHERE statement_id IN (SELECT id FROM statements);
+INSERT INTO statement_sources SELECT * FROM keep_statement_sources WHERE statement_id IN (SELECT id FROM statements);
 DROP TABLE keep_statement_tags;
 DROP TABLE keep_statement_sources;
