@@ -240,6 +240,16 @@ type Statement struct {
 	SourcesData   []Source `json:"sources,omitempty" gorm:"-"`
 }
 
+// OneRequired is implemented by entities that need at least one of some members, which
+// Validate enforces and the API documents state beside their required members.
+type OneRequired interface {
+	OneRequired() []string
+}
+
+// OneRequired names the members of which a statement needs one: a speaker, or an
+// attribution for a speaker the source does not name.
+func (*Statement) OneRequired() []string { return []string{"speaker_id", "attribution"} }
+
 // Validate checks a statement's fields.
 func (s *Statement) Validate() error {
 	v := NewValidation(EUNPROCESSABLE)
