@@ -169,7 +169,8 @@ func TestStatementsWithSpeakers(t *testing.T) {
 		for _, st := range l.Items {
 			switch {
 			case st.Speaker == nil: // an unnamed speaker: the organisation they speak for comes instead
-				if st.SpeakerData != nil || st.SpeaksFor == nil || st.SpeaksForData == nil || st.SpeaksForData.ID != st.SpeaksFor.ID || st.SpeaksForData.Name == "" {
+				if st.SpeakerData != nil || (st.SpeaksFor == nil) != (st.SpeaksForData == nil) ||
+					st.SpeaksFor != nil && (st.SpeaksForData.ID != st.SpeaksFor.ID || st.SpeaksForData.Name == "") {
 					t.Errorf("statement %s: no speaker, embedded %+v, speaks for %+v", st.ID, st.SpeakerData, st.SpeaksForData)
 				}
 			case st.SpeakerData == nil || st.SpeakerData.ID != st.Speaker.ID || st.SpeakerData.Name == "":
