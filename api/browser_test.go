@@ -321,7 +321,7 @@ func TestBrowserEscaping(t *testing.T) {
 		Date: models.MustParseDate("2026-01-23/2026-01-24"), Summary: "Summary " + browserScript + browserImg,
 		Participants: []models.Participant{{Actor: *models.RefTo(a.ID), Role: models.RoleHost, ActorData: &a}},
 		LocationData: &l,
-		StatementsData: []models.Statement{{Text: "quote " + browserImg, Quote: true, Speaker: *models.RefTo(a.ID),
+		StatementsData: []models.Statement{{Text: "quote " + browserImg, Quote: true, Speaker: models.RefTo(a.ID),
 			Attribution: "source " + browserImg, Medium: browserEntity}},
 		SourcesData: []models.Source{{Outlet: "Outlet " + browserImg, Title: browserEntity, URL: browserURLBait}},
 	}

@@ -99,7 +99,7 @@ func generate(t *testing.T, s *store.Store, seed uint64, events int) {
 		}
 		if r.IntN(3) == 0 {
 			st := models.Statement{Meta: models.Meta{ID: id()}, Text: "We discussed " + text, Quote: r.IntN(2) == 0,
-				Speaker: e.Participants[0].Actor, Date: e.Date, Event: models.RefTo(e.ID), Sources: []*models.Ref{models.RefTo(src.ID)}}
+				Speaker: models.RefTo(e.Participants[0].Actor.ID), Date: e.Date, Event: models.RefTo(e.ID), Sources: []*models.Ref{models.RefTo(src.ID)}}
 			if err := s.CreateStatement(ctx, &st); err != nil {
 				t.Fatal(err)
 			}

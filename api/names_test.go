@@ -167,7 +167,13 @@ func TestStatementsWithSpeakers(t *testing.T) {
 			t.Fatal("no statements in the built-in dataset")
 		}
 		for _, st := range l.Items {
-			if st.SpeakerData == nil || st.SpeakerData.ID != st.Speaker.ID || st.SpeakerData.Name == "" {
+			switch {
+			case st.Speaker == nil: // an unnamed speaker: the organisation they speak for comes instead
+				if st.SpeakerData != nil || (st.SpeaksFor == nil) != (st.SpeaksForData == nil) ||
+					st.SpeaksFor != nil && (st.SpeaksForData.ID != st.SpeaksFor.ID || st.SpeaksForData.Name == "") {
+					t.Errorf("statement %s: no speaker, embedded %+v, speaks for %+v", st.ID, st.SpeakerData, st.SpeaksForData)
+				}
+			case st.SpeakerData == nil || st.SpeakerData.ID != st.Speaker.ID || st.SpeakerData.Name == "":
 				t.Errorf("statement %s: speaker %+v", st.ID, st.SpeakerData)
 			}
 			if (st.Event == nil) != (st.EventData == nil) || st.EventData != nil && st.EventData.ID != st.Event.ID {

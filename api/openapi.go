@@ -388,6 +388,11 @@ func requestBodies(doc *openapi2.T) (map[string]string, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		s.Description = bodyAbout(k, verb)
+		if o, ok := k.New().(models.OneRequired); ok && verb != "Patch" {
+			// Either-or members, which a schema's required list cannot say.
+			s.Description += " At least one of " + strings.Join(o.OneRequired(), ", ") + " is required."
+			s.Extensions = withExtension(s.Extensions, "x-parley-one-required", o.OneRequired())
+		}
 		s.Example = examples[k].forVerb(verb)
 		delete(doc.Definitions, name)
 		doc.Definitions[typeName+verb] = &openapi2.SchemaRef{Value: s}

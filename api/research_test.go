@@ -84,11 +84,15 @@ func TestResearcherQueries(t *testing.T) {
 			}
 		})
 
-		t.Run("an anonymous speaker is an attribution on the organisation", func(t *testing.T) {
+		t.Run("an anonymous speaker is an attribution for the organisation, not its speaker", func(t *testing.T) {
 			var l handlers.List[models.Statement]
-			c.get("/api/v1/statements"+q("speaker", "white-house", "quote", "true")).want(t, 200, &l)
-			if len(l.Items) != 1 || l.Items[0].Text != "productive" || l.Items[0].Attribution != "a White House official" {
+			c.get("/api/v1/statements"+q("speaks_for", "white-house", "quote", "true")).want(t, 200, &l)
+			if len(l.Items) != 1 || l.Items[0].Text != "productive" || l.Items[0].Attribution != "a White House official" || l.Items[0].Speaker != nil {
 				t.Fatalf("got %+v", l.Items)
+			}
+			c.get("/api/v1/statements"+q("speaker", "white-house")).want(t, 200, &l)
+			if len(l.Items) != 0 {
+				t.Errorf("the White House itself said %d things", len(l.Items))
 			}
 		})
 

@@ -80,7 +80,7 @@ func TestDeleteConflictNamesReferrers(t *testing.T) {
 			}
 		}
 		for _, s := range statements.Items {
-			if s.Speaker.ID == a.ID {
+			if (s.Speaker != nil && s.Speaker.ID == a.ID) || (s.SpeaksFor != nil && s.SpeaksFor.ID == a.ID) {
 				stIDs = append(stIDs, s.ID.String())
 			}
 		}

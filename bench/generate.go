@@ -165,8 +165,9 @@ func Generate(opt GenOptions, emit func(kind string, v any) error) error {
 			return err
 		}
 		if r.IntN(3) == 0 {
+			speaker := e.Participants[0].Actor
 			statements = append(statements, models.Statement{Meta: meta(), Text: "We discussed " + text(6), Quote: r.IntN(2) == 0,
-				Speaker: e.Participants[0].Actor, Date: e.Date, Event: models.RefTo(e.ID), Language: "en",
+				Speaker: &speaker, Date: e.Date, Event: models.RefTo(e.ID), Language: "en",
 				Sources: []*models.Ref{e.Sources[0]}, Tags: []string{}})
 		}
 		// Keep memory flat: buffered relations and statements go out every 10,000.

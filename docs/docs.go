@@ -1758,7 +1758,7 @@ const docTemplate = `{
         },
         "/api/v1/export": {
             "get": {
-                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at. The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position. entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name, text, quote, attribution, medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
+                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at. The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position. entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name (empty for a speaker the source does not name), text, quote, attribution, speaks_for_id, speaks_for_name (the organisation an unnamed speaker speaks for), medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
                 "produces": [
                     "application/json",
                     "application/x-ndjson",
@@ -3321,6 +3321,7 @@ const docTemplate = `{
         },
         "/api/v1/statements": {
             "get": {
+                "description": "speaker matches only what an actor said itself: a statement the source attributes to an unnamed person (\"a TASS source\") has no speaker, and is found by speaks_for, the organisation that person speaks for.",
                 "produces": [
                     "application/json"
                 ],
@@ -3336,8 +3337,18 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Speaker id or slug (repeatable, at most 50 values)",
+                        "description": "Speaker id or slug: what these actors said themselves (repeatable, at most 50 values)",
                         "name": "speaker",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Organisation id or slug: what unnamed people speaking for it said, e.g. \\",
+                        "name": "speaks_for",
                         "in": "query"
                     },
                     {
@@ -3420,7 +3431,7 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "csv",
-                        "description": "Embed related entities: the speaker (actor), the event (with its participants) and the sources, read once per page whatever its size",
+                        "description": "Embed related entities: the speaker (actor) and the organisation an unnamed speaker speaks for, the event (with its participants) and the sources, read once per page whatever its size",
                         "name": "include",
                         "in": "query"
                     }
@@ -3441,7 +3452,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "description": "An anonymous speaker (\"a White House official\") is an attribution with the organisation as speaker_id.",
+                "description": "A speaker the source does not name (\"a White House official\") is no speaker_id but an attribution, with the organisation they speak for as speaks_for_id. A statement needs a speaker_id or an attribution (else 422).",
                 "consumes": [
                     "application/json"
                 ],
@@ -5608,7 +5619,6 @@ const docTemplate = `{
                 "id",
                 "quote",
                 "source_ids",
-                "speaker_id",
                 "tags",
                 "text",
                 "updated_at",
@@ -5664,6 +5674,12 @@ const docTemplate = `{
                     ]
                 },
                 "speaker_id": {
+                    "type": "string"
+                },
+                "speaks_for": {
+                    "$ref": "#/definitions/models.Actor"
+                },
+                "speaks_for_id": {
                     "type": "string"
                 },
                 "tags": {

@@ -84,17 +84,19 @@ var ExportParticipantColumns = []string{
 //
 //   - statement_id: the statement.
 //   - event_id, event_slug: the event the statement is about.
-//   - speaker_id, speaker_name: the speaking actor.
+//   - speaker_id, speaker_name: the speaking actor; empty when the source does not name
+//     the person (see attribution and speaks_for_id).
 //   - text: what was said, line breaks kept.
 //   - quote: "true" for a direct quote, "false" for a paraphrase.
 //   - attribution: who reported it as whom ("a White House official").
+//   - speaks_for_id, speaks_for_name: the organisation an unnamed speaker speaks for.
 //   - medium: "evening address", "interview with NBC News".
 //   - language: the language of the text (BCP 47).
 //   - date_edtf, date_start, date_end: the statement's date, as for events.
 //   - source_ids: the statement's sources.
 var ExportStatementColumns = []string{
 	"statement_id", "event_id", "event_slug", "speaker_id", "speaker_name",
-	"text", "quote", "attribution", "medium", "language",
+	"text", "quote", "attribution", "speaks_for_id", "speaks_for_name", "medium", "language",
 	"date_edtf", "date_start", "date_end", "source_ids",
 }
 
@@ -254,13 +256,16 @@ func exportStatementRows(e *models.Event, row []string, emit func([]string) erro
 	for i := range e.StatementsData {
 		s := &e.StatementsData[i]
 		start, end := exportBounds(s.Date)
-		var speaker string
+		var speaker, speaksFor string
 		if s.SpeakerData != nil {
 			speaker = s.SpeakerData.Name
 		}
+		if s.SpeaksForData != nil {
+			speaksFor = s.SpeaksForData.Name
+		}
 		vals := [...]string{
-			exportID(s.ID), exportID(e.ID), e.Slug, s.Speaker.String(), speaker,
-			s.Text, strconv.FormatBool(s.Quote), s.Attribution, s.Medium, s.Language,
+			exportID(s.ID), exportID(e.ID), e.Slug, exportRef(s.Speaker), speaker,
+			s.Text, strconv.FormatBool(s.Quote), s.Attribution, exportRef(s.SpeaksFor), speaksFor, s.Medium, s.Language,
 			s.Date.EDTF, start, end,
 			exportSourceIDs(s.Sources, nil),
 		}

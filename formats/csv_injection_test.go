@@ -33,7 +33,7 @@ func injectionEvent(c string) models.Event {
 		Sources: []*models.Ref{models.RefTo(src.ID)}, SourcesData: []models.Source{src}}
 	e.Participants = []models.Participant{{Actor: models.Ref{ID: actor.ID}, Role: models.Role(c + "role"), ActorData: actor}}
 	e.StatementsData = []models.Statement{{Meta: models.Meta{ID: models.NewID()}, Text: c + "HYPERLINK(\"http://x\")",
-		Speaker: models.Ref{ID: actor.ID}, Attribution: c + "an official", Medium: c + "briefing", Language: c + "en",
+		Speaker: &models.Ref{ID: actor.ID}, Attribution: c + "an official", Medium: c + "briefing", Language: c + "en",
 		Date: models.MustParseDate("2026-01-23")}}
 	return e
 }

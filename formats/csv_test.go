@@ -156,7 +156,19 @@ func TestExportCSVStatements(t *testing.T) {
 		}
 		return expCSVText(s.SpeakerData.Name)
 	}
-	named := 0
+	refText := func(r *models.Ref) string {
+		if r == nil {
+			return ""
+		}
+		return r.ID.String()
+	}
+	speaksForName := func(s *models.Statement) string {
+		if s.SpeaksForData == nil {
+			return ""
+		}
+		return expCSVText(s.SpeaksForData.Name)
+	}
+	named, onBehalf := 0, 0
 	rows := expCSV(t, expExport(t, "csv", "statements", events), formats.ExportStatementColumns)
 	var want []*models.Statement
 	var of []*models.Event
@@ -172,17 +184,23 @@ func TestExportCSVStatements(t *testing.T) {
 	for i, s := range want {
 		r := rows[i]
 		if r["statement_id"] != s.ID.String() || r["event_id"] != of[i].ID.String() || r["event_slug"] != of[i].Slug ||
-			r["speaker_id"] != s.Speaker.ID.String() || r["speaker_name"] != speakerName(s) || r["text"] != expCSVText(s.Text) || r["quote"] != strconv.FormatBool(s.Quote) ||
-			r["attribution"] != s.Attribution || r["medium"] != s.Medium || r["language"] != s.Language ||
+			r["speaker_id"] != refText(s.Speaker) || r["speaker_name"] != speakerName(s) || r["text"] != expCSVText(s.Text) || r["quote"] != strconv.FormatBool(s.Quote) ||
+			r["attribution"] != s.Attribution || r["speaks_for_id"] != refText(s.SpeaksFor) || r["speaks_for_name"] != speaksForName(s) || r["medium"] != s.Medium || r["language"] != s.Language ||
 			r["date_edtf"] != s.Date.EDTF || len(strings.Split(r["source_ids"], "; ")) != len(s.Sources) {
 			t.Errorf("row %d: %v", i, r)
 		}
 		if r["speaker_name"] != "" {
 			named++
 		}
+		if r["speaks_for_name"] != "" {
+			onBehalf++
+			if r["speaker_id"] != "" || r["attribution"] == "" {
+				t.Errorf("row %d: an unnamed speaker with a speaker or without attribution: %v", i, r)
+			}
+		}
 	}
-	if named < 14 {
-		t.Errorf("only %d statements name their speaker", named)
+	if named < 10 || onBehalf != 3 {
+		t.Errorf("%d statements name their speaker, %d an organisation an unnamed speaker speaks for (want 3)", named, onBehalf)
 	}
 	last := rows[len(rows)-1]
 	if !strings.HasPrefix(last["text"], "'"+expFormula+"\n") || last["date_start"] != "2026-02-01T00:00:00Z" || last["date_end"] != "2026-02-02T00:00:00Z" {

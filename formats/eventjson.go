@@ -394,11 +394,17 @@ func (w *jsonWriter) statement(s *models.Statement) {
 	w.str(s.Text)
 	w.raw(`,"quote":`)
 	w.bool(s.Quote)
-	w.raw(`,"speaker_id":`)
-	w.ref(s.Speaker)
+	if s.Speaker != nil {
+		w.raw(`,"speaker_id":`)
+		w.ref(*s.Speaker)
+	}
 	if s.Attribution != "" {
 		w.raw(`,"attribution":`)
 		w.str(s.Attribution)
+	}
+	if s.SpeaksFor != nil {
+		w.raw(`,"speaks_for_id":`)
+		w.ref(*s.SpeaksFor)
 	}
 	w.raw(`,"date":`)
 	w.date(s.Date)
@@ -421,6 +427,10 @@ func (w *jsonWriter) statement(s *models.Statement) {
 	if s.SpeakerData != nil {
 		w.raw(`,"speaker":`)
 		w.actor(s.SpeakerData)
+	}
+	if s.SpeaksForData != nil {
+		w.raw(`,"speaks_for":`)
+		w.actor(s.SpeaksForData)
 	}
 	if s.EventData != nil {
 		w.raw(`,"event":`)

@@ -77,8 +77,14 @@ func expSeedEvents(t *testing.T) []models.Event {
 	}
 	for i := range f.Statements {
 		s := &f.Statements[i]
-		s.SpeakerData = actors[s.Speaker.Slug]
-		resolve(&s.Speaker, actorID)
+		if s.Speaker != nil {
+			s.SpeakerData = actors[s.Speaker.Slug]
+		}
+		if s.SpeaksFor != nil {
+			s.SpeaksForData = actors[s.SpeaksFor.Slug]
+		}
+		resolve(s.Speaker, actorID)
+		resolve(s.SpeaksFor, actorID)
 		for _, r := range s.Sources {
 			resolve(r, sourceID)
 		}
@@ -168,7 +174,7 @@ func expEdgeEvents() []models.Event {
 	noLoc.Sources = []*models.Ref{models.RefTo(src.ID)}
 	noLoc.SourcesData = []models.Source{src}
 	st := models.Statement{Meta: meta(), Text: expFormula + "\n\"quoted\", and, commas\r\nкириллица", Quote: true,
-		Speaker: models.Ref{ID: peskov.ID}, Attribution: "Peskov, to reporters", Medium: "briefing",
+		Speaker: &models.Ref{ID: peskov.ID}, Attribution: "Peskov, to reporters", Medium: "briefing",
 		Date: models.MustParseDate("2026-02-01"), Language: "ru", Sources: []*models.Ref{models.RefTo(src.ID)}}
 	st.Event = models.RefTo(noLoc.ID)
 	noLoc.StatementsData = []models.Statement{st}

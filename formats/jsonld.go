@@ -265,14 +265,15 @@ func ldSource(s *models.Source) *ldWork {
 
 // ldStatement maps a statement onto a Quotation (a direct quote) or a CreativeWork (a
 // paraphrase). The speaker is given in full when it is one of the event's embedded
-// participants, else by reference.
+// participants, else by reference; a speaker the source does not name is a Person known
+// by the attribution, affiliated with the organisation they speak for.
 func ldStatement(e *models.Event, s *models.Statement) *ldWork {
 	w := &ldWork{Type: "CreativeWork", ID: ldURN(s.ID), Text: s.Text, InLanguage: s.Language, Keywords: s.Tags}
 	if s.Quote {
 		w.Type = "Quotation"
 	}
 	for _, p := range e.Participants {
-		if a := p.ActorData; a != nil && ((s.Speaker.Resolved() && a.ID == s.Speaker.ID) ||
+		if a := p.ActorData; a != nil && s.Speaker != nil && ((s.Speaker.Resolved() && a.ID == s.Speaker.ID) ||
 			(!s.Speaker.Resolved() && s.Speaker.Slug != "" && a.Slug == s.Speaker.Slug)) {
 			w.Creator = ldActor(a)
 			break
@@ -280,6 +281,8 @@ func ldStatement(e *models.Event, s *models.Statement) *ldWork {
 	}
 	if w.Creator == nil {
 		switch {
+		case s.Speaker == nil:
+			w.Creator = &ldAgent{Type: "Person", Description: s.Attribution, Affiliation: ldRefNode(s.SpeaksFor)}
 		case s.Speaker.Resolved():
 			w.Creator = &ldAgent{ID: ldURN(s.Speaker.ID)}
 		case s.Speaker.Slug != "":

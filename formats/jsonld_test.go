@@ -113,6 +113,28 @@ func TestExportJSONLD(t *testing.T) {
 	if quotes != 2 || works != 3+1 { // three sources and one paraphrase
 		t.Errorf("talks: %d quotations and %d works", quotes, works)
 	}
+	// A speaker the source does not name is an anonymous Person of the organisation.
+	var tassID models.ID
+	for _, e := range events {
+		for _, s := range e.StatementsData {
+			if s.Attribution == "a TASS source" && s.SpeaksFor != nil {
+				tassID = s.SpeaksFor.ID
+			}
+		}
+	}
+	anonymous := 0
+	for _, w := range by["abu-dhabi-trilateral-talks-day-2"]["subjectOf"].([]any) {
+		m := w.(map[string]any)
+		if c, _ := m["creator"].(map[string]any); m["@type"] == "Quotation" && c["description"] == "a TASS source" {
+			anonymous++
+			if aff, _ := c["affiliation"].(map[string]any); c["@type"] != "Person" || c["name"] != nil || aff["@id"] != "urn:uuid:"+tassID.String() {
+				t.Errorf("the TASS source: %v", c)
+			}
+		}
+	}
+	if anonymous != 1 {
+		t.Errorf("%d quotations by a TASS source, want 1", anonymous)
+	}
 	day1 := by["abu-dhabi-trilateral-talks-day-1"]
 	if day1["superEvent"].(map[string]any)["@id"] != talks["@id"] {
 		t.Errorf("day 1 superEvent %v", day1["superEvent"])

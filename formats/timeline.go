@@ -108,12 +108,26 @@ func (en *encoder) representsName(p models.Participant) string {
 	return en.actorName(*p.Represents)
 }
 
-// speaker is a statement's speaker: embedded, else looked up; nil when unknown.
+// speaker is a statement's speaker: embedded, else looked up; nil when unknown or unnamed.
 func (en *encoder) speaker(s *models.Statement) *models.Actor {
 	if s.SpeakerData != nil {
 		return s.SpeakerData
 	}
-	return en.actor(s.Speaker)
+	if s.Speaker == nil {
+		return nil
+	}
+	return en.actor(*s.Speaker)
+}
+
+// speaksForName is the name of the organisation an unnamed speaker speaks for, "" if none.
+func (en *encoder) speaksForName(s *models.Statement) string {
+	if s.SpeaksForData != nil {
+		return s.SpeaksForData.Name
+	}
+	if s.SpeaksFor == nil {
+		return ""
+	}
+	return en.actorName(*s.SpeaksFor)
 }
 
 // keyed is an event to encode with its key: unique_id (TimelineJS) and id (vis).
@@ -238,13 +252,18 @@ func locationText(e *models.Event) string {
 }
 
 // speakerText says who made a statement: the attribution with the speaker's name
-// ("a White House official (White House)"), or the name with the actor's title
-// ("Yuri Ushakov, Kremlin foreign policy aide"); the medium follows.
+// ("Dmitry Peskov, to reporters (Dmitry Peskov)"), or the name with the actor's title
+// ("Yuri Ushakov, Kremlin foreign policy aide"); a speaker the source does not name is the
+// attribution with the organisation they speak for ("a TASS source (TASS)"), never a
+// speaker's name. The medium follows.
 func (en *encoder) speakerText(s *models.Statement) string {
 	a := en.speaker(s)
-	name := s.Speaker.String()
-	if a != nil {
-		name = a.Name
+	name := en.speaksForName(s)
+	if s.Speaker != nil {
+		name = s.Speaker.String()
+		if a != nil {
+			name = a.Name
+		}
 	}
 	var who string
 	switch {

@@ -268,9 +268,9 @@ func rich() models.Event {
 		{Actor: *models.RefTo(witkoff.ID), Role: models.RoleHeadOfDelegation, Represents: models.RefTo(us.ID), ActorData: &witkoff, RepresentsData: &us},
 	}
 	e.StatementsData = []models.Statement{
-		{Text: "exceptionally in-depth, constructive, and extremely frank", Quote: true, Speaker: *models.RefTo(ushakov.ID), SpeakerData: &ushakov},
-		{Text: "The talks lasted for four hours.", Quote: false, Speaker: *models.RefTo(ushakov.ID), SpeakerData: &ushakov},
-		{Text: "productive", Quote: true, Speaker: *models.RefTo(wh.ID), Attribution: "a White House official", Medium: "remarks to NBC News", SpeakerData: &wh},
+		{Text: "exceptionally in-depth, constructive, and extremely frank", Quote: true, Speaker: models.RefTo(ushakov.ID), SpeakerData: &ushakov},
+		{Text: "The talks lasted for four hours.", Quote: false, Speaker: models.RefTo(ushakov.ID), SpeakerData: &ushakov},
+		{Text: "productive", Quote: true, Speaker: models.RefTo(wh.ID), Attribution: "a White House official", Medium: "remarks to NBC News", SpeakerData: &wh},
 	}
 	e.SourcesData = []models.Source{
 		{Outlet: "Meduza", Title: "Russia and Ukraine hold talks", URL: "https://meduza.io/en/news/x?a=1&b=2", Published: models.MustParseDate("2026-01-23")},
@@ -371,7 +371,7 @@ func TestFallbacks(t *testing.T) {
 	// A statement by an unknown speaker shows its id; an event with nothing shows
 	// nothing but its meta line.
 	e2 := ev("x", "X", "2026")
-	e2.StatementsData = []models.Statement{{Text: "q", Quote: true, Speaker: *models.RefTo(models.NewID())}}
+	e2.StatementsData = []models.Statement{{Text: "q", Quote: true, Speaker: models.RefTo(models.NewID())}}
 	s = formats.TimelineJS([]models.Event{e2}, formats.TimelineOptions{}).Events[0]
 	if !strings.Contains(s.Text.Text, "<cite>"+e2.StatementsData[0].Speaker.ID.String()+"</cite>") {
 		t.Errorf("unknown speaker: %s", s.Text.Text)
@@ -389,7 +389,7 @@ func TestEscaping(t *testing.T) {
 	e.Summary = "Summary " + xss
 	e.Participants = []models.Participant{{Actor: *models.RefTo(a.ID), Role: models.RoleHost, ActorData: &a}}
 	e.LocationData = &l
-	e.StatementsData = []models.Statement{{Text: "quote " + xss, Quote: true, Speaker: *models.RefTo(a.ID),
+	e.StatementsData = []models.Statement{{Text: "quote " + xss, Quote: true, Speaker: models.RefTo(a.ID),
 		Attribution: "a source " + img, Medium: "medium " + xss}}
 	e.SourcesData = []models.Source{
 		{Outlet: "Outlet " + xss, Title: "Title " + img, URL: `https://example.org/"><script>alert(3)</script>`},
@@ -695,7 +695,12 @@ func embedSeed(t *testing.T) []models.Event {
 		}
 		for _, s := range f.Statements {
 			if s.Event != nil && s.Event.Slug == e.Slug {
-				s.SpeakerData = actors[s.Speaker.Slug]
+				if s.Speaker != nil {
+					s.SpeakerData = actors[s.Speaker.Slug]
+				}
+				if s.SpeaksFor != nil {
+					s.SpeaksForData = actors[s.SpeaksFor.Slug]
+				}
 				e.StatementsData = append(e.StatementsData, s)
 			}
 		}

@@ -37,7 +37,7 @@ func NewStatements(s StatementStore) *Statements {
 func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, error) {
 	names := []string{"event", "from", "to", "tag", "quote", "q", "sort", "limit", "cursor", "include"}
 	if withSpeaker {
-		names = append(names, "speaker")
+		names = append(names, "speaker", "speaks_for")
 	}
 	q := newQuery(c, names...)
 	f := store.StatementFilter{
@@ -46,7 +46,7 @@ func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, e
 		Include: statementInclude(q),
 	}
 	if withSpeaker {
-		f.Speakers = q.refs("speaker")
+		f.Speakers, f.SpeaksFor = q.refs("speaker"), q.refs("speaks_for")
 	}
 	return f, q.err()
 }
@@ -78,7 +78,9 @@ func statementInclude(q *query) store.StatementInclude {
 //	@ID			listStatements
 //	@Tags			statements
 //	@Produce		json
-//	@Param			speaker	query		[]string	false	"Speaker id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Description	speaker matches only what an actor said itself: a statement the source attributes to an unnamed person ("a TASS source") has no speaker, and is found by speaks_for, the organisation that person speaks for.
+//	@Param			speaker	query		[]string	false	"Speaker id or slug: what these actors said themselves (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			speaks_for	query		[]string	false	"Organisation id or slug: what unnamed people speaking for it said, e.g. \"a TASS source\" (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			event	query		string		false	"Event id or slug"
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
 //	@Param			to		query		string		false	"Overlaps up to this date"
@@ -88,7 +90,7 @@ func statementInclude(q *query) store.StatementInclude {
 //	@Param			sort	query		string		false	"Sort order; relevance needs q"	Enums(date, -date, updated, -updated, relevance)	default(date)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)
 //	@Param			cursor	query		string		false	"Opaque cursor from the previous page"
-//	@Param			include	query		[]string	false	"Embed related entities: the speaker (actor), the event (with its participants) and the sources, read once per page whatever its size"	collectionFormat(csv)	Enums(speaker, event, sources)
+//	@Param			include	query		[]string	false	"Embed related entities: the speaker (actor) and the organisation an unnamed speaker speaks for, the event (with its participants) and the sources, read once per page whatever its size"	collectionFormat(csv)	Enums(speaker, event, sources)
 //	@Success		200		{object}	List[models.Statement]
 //	@Failure		400		{object}	Problem
 //	@Router			/api/v1/statements [get]
@@ -110,7 +112,7 @@ func (h *Statements) List(c *gin.Context) {
 //
 //	@Summary		Create a statement
 //	@ID			createStatement
-//	@Description	An anonymous speaker ("a White House official") is an attribution with the organisation as speaker_id.
+//	@Description	A speaker the source does not name ("a White House official") is no speaker_id but an attribution, with the organisation they speak for as speaks_for_id. A statement needs a speaker_id or an attribution (else 422).
 //	@Tags			statements
 //	@Accept			json
 //	@Produce		json

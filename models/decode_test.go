@@ -25,7 +25,7 @@ func TestBodyMembers(t *testing.T) {
 	embeds := map[reflect.Type][]string{
 		reflect.TypeFor[models.Event]():       {"location", "sources", "statements"},
 		reflect.TypeFor[models.Participant](): {"actor", "represents"},
-		reflect.TypeFor[models.Statement]():   {"speaker", "event", "sources"},
+		reflect.TypeFor[models.Statement]():   {"speaker", "speaks_for", "event", "sources"},
 	}
 	for _, typ := range types {
 		known := models.BodyMembers(typ)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -213,14 +214,18 @@ func (e *Event) Validate() error {
 	return v.Err()
 }
 
-// Statement is something an actor said, quoted or paraphrased, with who reported it.
+// Statement is something said, quoted or paraphrased, with who reported it. Its speaker
+// is the actor who said it, when the source names them; a person the source does not
+// name ("a TASS source") is no speaker but an attribution, with the organisation they
+// speak for in SpeaksFor, so that what TASS said and what a TASS source said stay apart.
 // Its date is required: a source always supports at least an approximate one.
 type Statement struct {
 	Meta
 	Text        string   `json:"text" gorm:"not null"`
 	Quote       bool     `json:"quote" gorm:"not null"`
-	Speaker     Ref      `json:"speaker_id" gorm:"column:speaker_id;not null"`
+	Speaker     *Ref     `json:"speaker_id,omitempty" gorm:"column:speaker_id"`
 	Attribution string   `json:"attribution,omitempty" gorm:"not null"`
+	SpeaksFor   *Ref     `json:"speaks_for_id,omitempty" gorm:"column:speaks_for_id"`
 	Date        Date     `json:"date" gorm:"embedded;embeddedPrefix:date_"`
 	Medium      string   `json:"medium,omitempty" gorm:"not null"`
 	Language    string   `json:"language,omitempty" gorm:"not null"`
@@ -229,16 +234,32 @@ type Statement struct {
 	Tags        []string `json:"tags" gorm:"-"`
 
 	// Embedded on request (include=speaker,event,sources); never written.
-	SpeakerData *Actor   `json:"speaker,omitempty" gorm:"-"`
-	EventData   *Event   `json:"event,omitempty" gorm:"-"`
-	SourcesData []Source `json:"sources,omitempty" gorm:"-"`
+	SpeakerData   *Actor   `json:"speaker,omitempty" gorm:"-"`
+	SpeaksForData *Actor   `json:"speaks_for,omitempty" gorm:"-"`
+	EventData     *Event   `json:"event,omitempty" gorm:"-"`
+	SourcesData   []Source `json:"sources,omitempty" gorm:"-"`
 }
+
+// OneRequired is implemented by entities that need at least one of some members, which
+// Validate enforces and the API documents state beside their required members.
+type OneRequired interface {
+	OneRequired() []string
+}
+
+// OneRequired names the members of which a statement needs one: a speaker, or an
+// attribution for a speaker the source does not name.
+func (*Statement) OneRequired() []string { return []string{"speaker_id", "attribution"} }
 
 // Validate checks a statement's fields.
 func (s *Statement) Validate() error {
 	v := NewValidation(EUNPROCESSABLE)
 	checkText(v, "text", s.Text, true, MaxTextLen)
-	checkRef(v, "speaker_id", &s.Speaker, true)
+	checkRef(v, "speaker_id", s.Speaker, false)
+	checkRef(v, "speaks_for_id", s.SpeaksFor, false)
+	if (s.Speaker == nil || s.Speaker.String() == "") && strings.TrimSpace(s.Attribution) == "" {
+		// Either one: the fault is the body's, so that the API documents require neither.
+		v.Add("", "needs speaker_id (the actor who said it) or, when the source does not name the speaker, attribution (\"a TASS source\")")
+	}
 	if s.Date.IsZero() {
 		v.Add("date", "is required (at the precision the source supports)")
 	}
@@ -249,8 +270,8 @@ func (s *Statement) Validate() error {
 	for i, r := range s.Sources {
 		checkRef(v, fmt.Sprintf("source_ids[%d]", i), r, true)
 	}
-	if s.SpeakerData != nil || s.EventData != nil || s.SourcesData != nil {
-		v.Add("", "speaker, event and sources are read-only; set speaker_id, event_id and source_ids")
+	if s.SpeakerData != nil || s.SpeaksForData != nil || s.EventData != nil || s.SourcesData != nil {
+		v.Add("", "speaker, speaks_for, event and sources are read-only; set speaker_id, speaks_for_id, event_id and source_ids")
 	}
 	return v.Err()
 }

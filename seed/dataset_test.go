@@ -260,7 +260,12 @@ func TestDatasetReferences(t *testing.T) {
 	}
 	for i, s := range d.Statements {
 		w := fmt.Sprintf("statement %d", i)
-		ref(w+" speaker_id", &s.Speaker, actors, "actor")
+		if s.Speaker != nil {
+			ref(w+" speaker_id", s.Speaker, actors, "actor")
+		}
+		if s.SpeaksFor != nil {
+			ref(w+" speaks_for_id", s.SpeaksFor, actors, "actor")
+		}
 		if s.Event != nil {
 			ref(w+" event_id", s.Event, events, "event")
 		}

@@ -212,7 +212,7 @@ func lifecycles() []lifecycle {
 				ev := mkEvent(t, s, newEvent("Abu Dhabi talks", "2026-01-23/2026-01-24"))
 				s1 := mkSource(t, s, "Meduza", "Address", "2026-01-24")
 				s2 := mkSource(t, s, "Reuters", "Address", "2026-01-24")
-				st := &models.Statement{Text: "The talks were constructive.", Quote: true, Speaker: models.Ref{ID: z.ID},
+				st := &models.Statement{Text: "The talks were constructive.", Quote: true, Speaker: &models.Ref{ID: z.ID},
 					Attribution: "Zelensky said", Date: models.MustParseDate("2026-01-24T21:40+02:00"),
 					Medium: "evening address", Language: "uk", Event: refOf(ev.ID),
 					Sources: []*models.Ref{refOf(s2.ID), refOf(s1.ID)}, Tags: []string{"talks", "abu-dhabi"}}
@@ -221,7 +221,7 @@ func lifecycles() []lifecycle {
 				must(t, err)
 				wantEqual(t, "text", got.Text, st.Text)
 				wantEqual(t, "quote", got.Quote, true)
-				wantEqual(t, "speaker", got.Speaker, models.Ref{ID: z.ID})
+				wantEqual(t, "speaker", *got.Speaker, models.Ref{ID: z.ID})
 				wantEqual(t, "attribution", got.Attribution, "Zelensky said")
 				sameDate(t, "date", got.Date, models.MustParseDate("2026-01-24T21:40+02:00"))
 				wantEqual(t, "medium", got.Medium, "evening address")

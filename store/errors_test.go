@@ -243,8 +243,9 @@ func TestMissingReferences(t *testing.T) {
 			edit   func(st *models.Statement)
 			fields []string
 		}{
-			{"speaker", func(st *models.Statement) { st.Speaker = models.Ref{ID: missing} }, []string{"speaker_id"}},
-			{"speaker by slug", func(st *models.Statement) { st.Speaker = models.Ref{Slug: "nobody"} }, []string{"speaker_id"}},
+			{"speaker", func(st *models.Statement) { st.Speaker = &models.Ref{ID: missing} }, []string{"speaker_id"}},
+			{"speaker by slug", func(st *models.Statement) { st.Speaker = &models.Ref{Slug: "nobody"} }, []string{"speaker_id"}},
+			{"speaks for", func(st *models.Statement) { st.SpeaksFor = models.RefBySlug("nobody") }, []string{"speaks_for_id"}},
 			{"event", func(st *models.Statement) { st.Event = models.RefBySlug("no-such-event") }, []string{"event_id"}},
 			{"source", func(st *models.Statement) { st.Sources = []*models.Ref{refOf(f.src.ID), refOf(missing)} }, []string{"source_ids[1]"}},
 		}
@@ -320,12 +321,12 @@ func TestReferencesBySlug(t *testing.T) {
 		dup.Sources = []*models.Ref{models.RefBySlug(f.src.Slug), refOf(f.src.ID)}
 		wantErr(t, s.CreateEvent(bg, dup), models.EUNPROCESSABLE, "source_ids[1]")
 
-		st := &models.Statement{Text: "We agreed.", Speaker: models.Ref{Slug: f.umerov.Slug}, Date: models.MustParseDate("2026-01-23"),
+		st := &models.Statement{Text: "We agreed.", Speaker: &models.Ref{Slug: f.umerov.Slug}, Date: models.MustParseDate("2026-01-23"),
 			Event: models.RefBySlug(e.Slug), Sources: []*models.Ref{models.RefBySlug(f.src.Slug)}}
 		must(t, s.CreateStatement(bg, st))
 		gst, err := s.GetStatement(bg, st.ID.String())
 		must(t, err)
-		wantEqual(t, "speaker", gst.Speaker, models.Ref{ID: f.umerov.ID})
+		wantEqual(t, "speaker", gst.Speaker, refOf(f.umerov.ID))
 		wantEqual(t, "event", gst.Event, refOf(e.ID))
 		wantEqual(t, "statement sources", refIDs(t, gst.Sources), []models.ID{f.src.ID})
 
@@ -429,11 +430,11 @@ func TestValidationErrors(t *testing.T) {
 				return s.CreateEvent(bg, e)
 			}, []string{""}},
 			{"statement without text and date", func() error {
-				return s.CreateStatement(bg, &models.Statement{Speaker: models.Ref{ID: f.ua.ID}})
+				return s.CreateStatement(bg, &models.Statement{Speaker: &models.Ref{ID: f.ua.ID}})
 			}, []string{"date", "text"}},
 			{"statement without speaker", func() error {
 				return s.CreateStatement(bg, &models.Statement{Text: "x", Date: models.MustParseDate("2026")})
-			}, []string{"speaker_id"}},
+			}, []string{""}},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

@@ -452,29 +452,18 @@ func (s *Store) embed(ctx context.Context, es []*models.Event, inc Include) erro
 	return nil
 }
 
-// embedSpeakers fills the speaker of every statement embedded in es, one read of actors
+// embedSpeakers fills the speaker (or the organisation of an unnamed speaker) of every
+// statement embedded in es, one read of actors
 // for the whole page: a quote is shown with its speaker's name (the timeline formats,
 // the exports).
 func embedSpeakers(es []*models.Event, actors func(ids []models.ID) (map[models.ID]*models.Actor, error)) error {
-	var ids []models.ID
-	for _, e := range es {
-		for _, st := range e.StatementsData {
-			ids = append(ids, st.Speaker.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	byID, err := actors(uniq(ids))
-	if err != nil {
-		return dbError(err, "actors")
-	}
+	var sts []*models.Statement
 	for _, e := range es {
 		for i := range e.StatementsData {
-			e.StatementsData[i].SpeakerData = byID[e.StatementsData[i].Speaker.ID]
+			sts = append(sts, &e.StatementsData[i])
 		}
 	}
-	return nil
+	return embedStatementActors(sts, actors)
 }
 
 // embedLoaders read, by id, the actors, locations and sources events embed, and the

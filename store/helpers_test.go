@@ -103,7 +103,7 @@ func part(a *models.Actor, role models.Role) models.Participant {
 }
 
 func newStatement(speaker *models.Actor, text, date string) *models.Statement {
-	return &models.Statement{Text: text, Speaker: models.Ref{ID: speaker.ID}, Date: models.MustParseDate(date)}
+	return &models.Statement{Text: text, Speaker: &models.Ref{ID: speaker.ID}, Date: models.MustParseDate(date)}
 }
 
 func refOf(id models.ID) *models.Ref { return models.RefTo(id) }

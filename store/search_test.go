@@ -35,7 +35,7 @@ func TestSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		st := &models.Statement{Text: "The issue of Donbas is key.", Quote: true, Speaker: models.Ref{ID: zel.ID},
+		st := &models.Statement{Text: "The issue of Donbas is key.", Quote: true, Speaker: &models.Ref{ID: zel.ID},
 			Date: models.MustParseDate("2026-01-23"), Event: models.RefBySlug("abu-dhabi")}
 		if err := s.CreateStatement(ctx, st); err != nil {
 			t.Fatal(err)

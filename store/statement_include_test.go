@@ -24,7 +24,7 @@ func statementPage(t *testing.T, s *store.Store, n int) {
 			Date: models.MustParseDate(fmt.Sprintf("2026-01-%02d", i+1)), Tags: []string{"talks"},
 			Participants: []models.Participant{{Actor: models.Ref{ID: a.ID}, Role: models.RoleParticipant, Represents: models.RefTo(state.ID)}}}
 		must(t, s.CreateEvent(bg, e))
-		st := &models.Statement{Text: fmt.Sprintf("Said %d", i), Speaker: models.Ref{ID: a.ID}, Event: models.RefTo(e.ID),
+		st := &models.Statement{Text: fmt.Sprintf("Said %d", i), Speaker: &models.Ref{ID: a.ID}, Event: models.RefTo(e.ID),
 			Date: e.Date, Sources: []*models.Ref{models.RefTo(src.ID)}, Tags: []string{"quote"}}
 		must(t, s.CreateStatement(bg, st))
 	}

@@ -12,7 +12,7 @@ var statementSpec = stored(&spec[models.Statement, *models.Statement]{
 	kind:    models.KindStatement,
 	resolve: resolveStatement,
 	refs: func(st *models.Statement) []*models.Ref {
-		return append([]*models.Ref{&st.Speaker, st.Event}, st.Sources...)
+		return append([]*models.Ref{st.Speaker, st.SpeaksFor, st.Event}, st.Sources...)
 	},
 	normalize:      normalizeStatement,
 	insertRows:     insertStatementRows,
@@ -55,7 +55,10 @@ func afterStatementWrite(tx *gorm.DB, old, cur *models.Statement) error {
 }
 
 func resolveStatement(r *resolver, st, _ *models.Statement) error {
-	if err := r.ref(models.KindActor, "speaker_id", &st.Speaker); err != nil {
+	if err := r.ref(models.KindActor, "speaker_id", st.Speaker); err != nil {
+		return err
+	}
+	if err := r.ref(models.KindActor, "speaks_for_id", st.SpeaksFor); err != nil {
 		return err
 	}
 	if err := r.ref(models.KindEvent, "event_id", st.Event); err != nil {
@@ -128,7 +131,7 @@ func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 
 // StatementInclude names the related entities to embed in statements.
 type StatementInclude struct {
-	Speaker bool
+	Speaker bool // and the organisation an unnamed speaker speaks for
 	Event   bool // with its own child rows (participants, tags, sources, relations)
 	Sources bool
 }
@@ -141,16 +144,8 @@ func embedStatements(sts []*models.Statement, inc StatementInclude, ld embedLoad
 		return nil
 	}
 	if inc.Speaker {
-		ids := make([]models.ID, len(sts))
-		for i, st := range sts {
-			ids[i] = st.Speaker.ID
-		}
-		byID, err := ld.actors(ids)
-		if err != nil {
-			return dbError(err, "actors")
-		}
-		for _, st := range sts {
-			st.SpeakerData = byID[st.Speaker.ID]
+		if err := embedStatementActors(sts, ld.actors); err != nil {
+			return err
 		}
 	}
 	if inc.Event {
@@ -193,18 +188,50 @@ func embedStatements(sts []*models.Statement, inc StatementInclude, ld embedLoad
 	return nil
 }
 
-// StatementFilter holds the /statements query; speaker and event are ids or slugs.
+// embedStatementActors fills the speaker and the organisation an unnamed speaker speaks
+// for of each statement, with one read of actors.
+func embedStatementActors(sts []*models.Statement, actors func(ids []models.ID) (map[models.ID]*models.Actor, error)) error {
+	var ids []models.ID
+	for _, st := range sts {
+		for _, r := range []*models.Ref{st.Speaker, st.SpeaksFor} {
+			if r != nil {
+				ids = append(ids, r.ID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	byID, err := actors(uniq(ids))
+	if err != nil {
+		return dbError(err, "actors")
+	}
+	for _, st := range sts {
+		if st.Speaker != nil {
+			st.SpeakerData = byID[st.Speaker.ID]
+		}
+		if st.SpeaksFor != nil {
+			st.SpeaksForData = byID[st.SpeaksFor.ID]
+		}
+	}
+	return nil
+}
+
+// StatementFilter holds the /statements query; speaker, speaks_for and event are ids or
+// slugs. Speakers matches only what those actors said themselves; SpeaksFor matches what
+// unnamed people speaking for those organisations said ("a TASS source").
 type StatementFilter struct {
-	Speakers []string
-	Event    string
-	From, To *models.Date
-	Tags     []string
-	Quote    *bool
-	Q        string // full-text query over text and attribution
-	Sort     string // date (default), -date, updated, -updated, relevance (with Q)
-	Limit    int
-	Cursor   string
-	Include  StatementInclude
+	Speakers  []string
+	SpeaksFor []string
+	Event     string
+	From, To  *models.Date
+	Tags      []string
+	Quote     *bool
+	Q         string // full-text query over text and attribution
+	Sort      string // date (default), -date, updated, -updated, relevance (with Q)
+	Limit     int
+	Cursor    string
+	Include   StatementInclude
 }
 
 var statementSorts = []sortKey{
@@ -237,10 +264,14 @@ func (s *Store) DeleteStatement(ctx context.Context, ref string, ifVersion int) 
 // ListStatements returns one page of statements matching f.
 func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[models.Statement], error) {
 	db := s.db.WithContext(ctx)
-	if err := checkFilterCounts(map[string]int{"speaker": len(f.Speakers), "tag": len(f.Tags)}); err != nil {
+	if err := checkFilterCounts(map[string]int{"speaker": len(f.Speakers), "speaks_for": len(f.SpeaksFor), "tag": len(f.Tags)}); err != nil {
 		return Page[models.Statement]{}, err
 	}
 	speakers, err := lookupRefs(db, models.KindActor, "speaker", f.Speakers)
+	if err != nil {
+		return Page[models.Statement]{}, err
+	}
+	speaksFor, err := lookupRefs(db, models.KindActor, "speaks_for", f.SpeaksFor)
 	if err != nil {
 		return Page[models.Statement]{}, err
 	}
@@ -253,6 +284,9 @@ func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[mod
 	where := func(q *gorm.DB) *gorm.DB {
 		if len(speakers) > 0 {
 			q = q.Where("statements.speaker_id IN ?", speakers)
+		}
+		if len(speaksFor) > 0 {
+			q = q.Where("statements.speaks_for_id IN ?", speaksFor)
 		}
 		if len(event) > 0 {
 			q = q.Where("statements.event_id = ?", event[0])
