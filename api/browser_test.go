@@ -24,6 +24,19 @@ import (
 // .ci/run installs both; elsewhere the test skips without them, except under CI=true.
 const browserChromium = "/usr/bin/chromium"
 
+// requireTools skips the test when tools it needs are missing, or fails it under CI,
+// where .ci/run installs them; what names the test in the message.
+func requireTools(t *testing.T, what string, missing []string) {
+	t.Helper()
+	if len(missing) == 0 {
+		return
+	}
+	if browserInCI() {
+		t.Fatalf("CI=true and %s cannot run: missing %s (.ci/run installs them)", what, strings.Join(missing, ", "))
+	}
+	t.Skipf("%s skipped: missing %s", what, strings.Join(missing, ", "))
+}
+
 // browserInCI reports whether the CI variable is set to something other than false.
 func browserInCI() bool {
 	v := strings.ToLower(os.Getenv("CI"))
@@ -122,12 +135,7 @@ var browserPublishOnce sync.Once
 func TestBrowserTimelines(t *testing.T) {
 	t.Parallel()
 	chromium, node, webtest, missing := browserTools(t)
-	if len(missing) > 0 {
-		if browserInCI() {
-			t.Fatalf("CI=true and the browser test cannot run: missing %s (.ci/run installs them)", strings.Join(missing, ", "))
-		}
-		t.Skipf("browser test skipped: missing %s", strings.Join(missing, ", "))
-	}
+	requireTools(t, "the browser test", missing)
 	pages := httptest.NewServer(http.FileServer(http.Dir(webtest)))
 	t.Cleanup(pages.Close)
 
@@ -306,12 +314,7 @@ const (
 func TestBrowserEscaping(t *testing.T) {
 	t.Parallel()
 	chromium, node, webtest, missing := browserTools(t)
-	if len(missing) > 0 {
-		if browserInCI() {
-			t.Fatalf("CI=true and the browser test cannot run: missing %s (.ci/run installs them)", strings.Join(missing, ", "))
-		}
-		t.Skipf("browser test skipped: missing %s", strings.Join(missing, ", "))
-	}
+	requireTools(t, "the browser test", missing)
 	pages := httptest.NewServer(http.FileServer(http.Dir(webtest)))
 	t.Cleanup(pages.Close)
 
@@ -404,12 +407,7 @@ func TestBrowserEscaping(t *testing.T) {
 // on the time axis; and every slide shows the time as written and in UTC.
 func TestBrowserTimelineJSInstants(t *testing.T) {
 	chromium, node, webtest, missing := browserTools(t)
-	if len(missing) > 0 {
-		if browserInCI() {
-			t.Fatalf("CI=true and the browser test cannot run: missing %s (.ci/run installs them)", strings.Join(missing, ", "))
-		}
-		t.Skipf("browser test skipped: missing %s", strings.Join(missing, ", "))
-	}
+	requireTools(t, "the browser test", missing)
 	pages := httptest.NewServer(http.FileServer(http.Dir(webtest)))
 	t.Cleanup(pages.Close)
 

@@ -51,12 +51,7 @@ func needWebtest(t *testing.T, files ...string) (node, dir string) {
 			break
 		}
 	}
-	if len(missing) > 0 {
-		if browserInCI() {
-			t.Fatalf("CI=true and the npm tools are missing: %s (.ci/run installs them)", strings.Join(missing, ", "))
-		}
-		t.Skipf("skipped: missing %s", strings.Join(missing, ", "))
-	}
+	requireTools(t, "the npm tools", missing)
 	return node, dir
 }
 
@@ -260,12 +255,7 @@ func TestSwaggerUIWrites(t *testing.T) {
 		t.Skip("-short: a browser takes seconds")
 	}
 	chromium, node, dir, missing := browserTools(t)
-	if len(missing) > 0 {
-		if browserInCI() {
-			t.Fatalf("CI=true and the browser test cannot run: missing %s (.ci/run installs them)", strings.Join(missing, ", "))
-		}
-		t.Skipf("skipped: missing %s", strings.Join(missing, ", "))
-	}
+	requireTools(t, "the browser test", missing)
 	t.Parallel()
 	st := storetest.Open(t, store.SQLite)
 	if _, err := seed.Load(context.Background(), st); err != nil {

@@ -134,12 +134,7 @@ func viewerTools(t *testing.T) (chromium, node, webDir string) {
 			missing = append(missing, "web/"+f+" (cd web && npm ci)")
 		}
 	}
-	if len(missing) > 0 {
-		if browserInCI() {
-			t.Fatalf("CI=true and the viewer's browser test cannot run: missing %s (.ci/run installs them)", strings.Join(missing, ", "))
-		}
-		t.Skipf("viewer browser test skipped: missing %s", strings.Join(missing, ", "))
-	}
+	requireTools(t, "the viewer's browser test", missing)
 	return chromium, node, webDir
 }
 

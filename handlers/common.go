@@ -205,21 +205,8 @@ func (q *query) one(name string) string {
 	return vs[0]
 }
 
-func (q *query) int(name string) int {
-	s := q.one(name)
-	if s == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		q.v.Add(name, "must be an integer")
-		return 0
-	}
-	if n <= 0 {
-		q.v.Add(name, "must be between 1 and %d", store.MaxLimit)
-	}
-	return n
-}
+// int reads a page size: 1..store.MaxLimit, 0 when absent, for the store's default.
+func (q *query) int(name string) int { return q.upTo(name, store.MaxLimit) }
 
 // upTo reads a limit of 1..max; 0 when absent, for the store's default.
 func (q *query) upTo(name string, max int) int {
@@ -228,11 +215,15 @@ func (q *query) upTo(name string, max int) int {
 		return 0
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > max {
+	switch {
+	case err != nil:
+		q.v.Add(name, "must be an integer")
+	case n < 1 || n > max:
 		q.v.Add(name, "must be between 1 and %d", max)
-		return 0
+	default:
+		return n
 	}
-	return n
+	return 0
 }
 
 func (q *query) bool(name string) *bool {
