@@ -544,22 +544,32 @@ func embedRefs(es []*models.Event, inc Include, ld embedLoaders) error {
 		}
 	}
 	if inc.Sources {
-		ids = ids[:0]
-		for _, e := range es {
-			for _, r := range e.Sources {
-				ids = append(ids, r.ID)
-			}
+		return embedSources(es, func(e *models.Event) ([]*models.Ref, *[]models.Source) { return e.Sources, &e.SourcesData }, ld.sources)
+	}
+	return nil
+}
+
+// embedSources fills the cited sources of each item (an event, a statement) with one
+// read: refs gives an item's references and where its embedded sources go.
+func embedSources[T any](items []T, refs func(T) ([]*models.Ref, *[]models.Source),
+	load func([]models.ID) (map[models.ID]*models.Source, error)) error {
+	var ids []models.ID
+	for _, it := range items {
+		rs, _ := refs(it)
+		for _, r := range rs {
+			ids = append(ids, r.ID)
 		}
-		byID, err := ld.sources(ids)
-		if err != nil {
-			return dbError(err, "sources")
-		}
-		for _, e := range es {
-			e.SourcesData = make([]models.Source, 0, len(e.Sources))
-			for _, r := range e.Sources {
-				if src := byID[r.ID]; src != nil {
-					e.SourcesData = append(e.SourcesData, *src)
-				}
+	}
+	byID, err := load(ids)
+	if err != nil {
+		return dbError(err, "sources")
+	}
+	for _, it := range items {
+		rs, data := refs(it)
+		*data = make([]models.Source, 0, len(rs))
+		for _, r := range rs {
+			if src := byID[r.ID]; src != nil {
+				*data = append(*data, *src)
 			}
 		}
 	}

@@ -166,24 +166,7 @@ func embedStatements(sts []*models.Statement, inc StatementInclude, ld embedLoad
 		}
 	}
 	if inc.Sources {
-		var ids []models.ID
-		for _, st := range sts {
-			for _, r := range st.Sources {
-				ids = append(ids, r.ID)
-			}
-		}
-		byID, err := ld.sources(ids)
-		if err != nil {
-			return dbError(err, "sources")
-		}
-		for _, st := range sts {
-			st.SourcesData = make([]models.Source, 0, len(st.Sources))
-			for _, r := range st.Sources {
-				if src := byID[r.ID]; src != nil {
-					st.SourcesData = append(st.SourcesData, *src)
-				}
-			}
-		}
+		return embedSources(sts, func(st *models.Statement) ([]*models.Ref, *[]models.Source) { return st.Sources, &st.SourcesData }, ld.sources)
 	}
 	return nil
 }
