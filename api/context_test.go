@@ -115,6 +115,17 @@ func TestStatementContextBundle(t *testing.T) {
 		return out
 	}
 	want := contexts(origin)
+	eachRestored(t, bundle, func(t *testing.T, c *client) {
+		if got := contexts(c); !maps.Equal(got, want) {
+			t.Errorf("after the round trip:\n got  %v\n want %v", got, want)
+		}
+	})
+}
+
+// eachRestored imports bundle into a fresh empty database of each dialect (PostgreSQL
+// unless -short) and runs fn against a server over it.
+func eachRestored(t *testing.T, bundle []byte, fn func(t *testing.T, c *client)) {
+	t.Helper()
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			if d == store.Postgres && testing.Short() {
@@ -124,9 +135,7 @@ func TestStatementContextBundle(t *testing.T) {
 			if rep := importBundle(t, c, bundle, ""); !rep.Committed || len(rep.Problems) != 0 {
 				t.Fatalf("import: %+v", rep.Problems)
 			}
-			if got := contexts(c); !maps.Equal(got, want) {
-				t.Errorf("after the round trip:\n got  %v\n want %v", got, want)
-			}
+			fn(t, c)
 		})
 	}
 }

@@ -161,24 +161,15 @@ func TestUnnamedSpeakersBundle(t *testing.T) {
 	if found != 2 {
 		t.Fatalf("%d statements of the White House official in the bundle, want 2", found)
 	}
-	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
-		t.Run(string(d), func(t *testing.T) {
-			if d == store.Postgres && testing.Short() {
-				t.Skip("short")
-			}
-			c := newClient(t, openStore(t, d), false)
-			if rep := importBundle(t, c, bundle, ""); !rep.Committed || len(rep.Problems) != 0 {
-				t.Fatalf("import: %+v", rep.Problems)
-			}
-			var l handlers.List[models.Statement]
-			c.get("/api/v1/statements"+q("speaks_for", "white-house")).want(t, 200, &l)
-			if len(l.Items) != 2 || l.Items[0].Speaker != nil || l.Items[0].Attribution != "a White House official" {
-				t.Errorf("after the round trip: %+v", l.Items)
-			}
-			c.get("/api/v1/statements"+q("speaker", "white-house")).want(t, 200, &l)
-			if len(l.Items) != 0 {
-				t.Errorf("speaker=white-house after the round trip: %d", len(l.Items))
-			}
-		})
-	}
+	eachRestored(t, bundle, func(t *testing.T, c *client) {
+		var l handlers.List[models.Statement]
+		c.get("/api/v1/statements"+q("speaks_for", "white-house")).want(t, 200, &l)
+		if len(l.Items) != 2 || l.Items[0].Speaker != nil || l.Items[0].Attribution != "a White House official" {
+			t.Errorf("after the round trip: %+v", l.Items)
+		}
+		c.get("/api/v1/statements"+q("speaker", "white-house")).want(t, 200, &l)
+		if len(l.Items) != 0 {
+			t.Errorf("speaker=white-house after the round trip: %d", len(l.Items))
+		}
+	})
 }
