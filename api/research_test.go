@@ -70,7 +70,7 @@ func TestResearcherQueries(t *testing.T) {
 				if s.Speaker.ID != ushakov.ID {
 					t.Errorf("statement %s by %s, not Ushakov", s.ID, s.Speaker)
 				}
-				if s.Quote && s.Text == "Without resolving the territorial issue according to the formula agreed upon in Anchorage, one shouldn’t count on achieving a long-term settlement" {
+				if s.Quote && s.Text == "Without resolving the territorial issue according to\u00a0the formula agreed upon in\u00a0Anchorage, one shouldn’t count on\u00a0achieving a\u00a0long-term settlement," {
 					found = true
 				}
 			}

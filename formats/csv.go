@@ -87,6 +87,7 @@ var ExportParticipantColumns = []string{
 //   - speaker_id, speaker_name: the speaking actor; empty when the source does not name
 //     the person (see attribution and speaks_for_id).
 //   - text: what was said, line breaks kept.
+//   - context: the sentence around a quoted fragment, as the source prints it ("" if none).
 //   - quote: "true" for a direct quote, "false" for a paraphrase.
 //   - attribution: who reported it as whom ("a White House official").
 //   - speaks_for_id, speaks_for_name: the organisation an unnamed speaker speaks for.
@@ -96,7 +97,7 @@ var ExportParticipantColumns = []string{
 //   - source_ids: the statement's sources.
 var ExportStatementColumns = []string{
 	"statement_id", "event_id", "event_slug", "speaker_id", "speaker_name",
-	"text", "quote", "attribution", "speaks_for_id", "speaks_for_name", "medium", "language",
+	"text", "context", "quote", "attribution", "speaks_for_id", "speaks_for_name", "medium", "language",
 	"date_edtf", "date_start", "date_end", "source_ids",
 }
 
@@ -265,7 +266,7 @@ func exportStatementRows(e *models.Event, row []string, emit func([]string) erro
 		}
 		vals := [...]string{
 			exportID(s.ID), exportID(e.ID), e.Slug, exportRef(s.Speaker), speaker,
-			s.Text, strconv.FormatBool(s.Quote), s.Attribution, exportRef(s.SpeaksFor), speaksFor, s.Medium, s.Language,
+			s.Text, s.Context, strconv.FormatBool(s.Quote), s.Attribution, exportRef(s.SpeaksFor), speaksFor, s.Medium, s.Language,
 			s.Date.EDTF, start, end,
 			exportSourceIDs(s.Sources, nil),
 		}

@@ -168,7 +168,7 @@ func TestExportCSVStatements(t *testing.T) {
 		}
 		return expCSVText(s.SpeaksForData.Name)
 	}
-	named, onBehalf := 0, 0
+	named, onBehalf, withContext := 0, 0, 0
 	rows := expCSV(t, expExport(t, "csv", "statements", events), formats.ExportStatementColumns)
 	var want []*models.Statement
 	var of []*models.Event
@@ -184,13 +184,16 @@ func TestExportCSVStatements(t *testing.T) {
 	for i, s := range want {
 		r := rows[i]
 		if r["statement_id"] != s.ID.String() || r["event_id"] != of[i].ID.String() || r["event_slug"] != of[i].Slug ||
-			r["speaker_id"] != refText(s.Speaker) || r["speaker_name"] != speakerName(s) || r["text"] != expCSVText(s.Text) || r["quote"] != strconv.FormatBool(s.Quote) ||
+			r["speaker_id"] != refText(s.Speaker) || r["speaker_name"] != speakerName(s) || r["text"] != expCSVText(s.Text) || r["context"] != expCSVText(s.Context) || r["quote"] != strconv.FormatBool(s.Quote) ||
 			r["attribution"] != s.Attribution || r["speaks_for_id"] != refText(s.SpeaksFor) || r["speaks_for_name"] != speaksForName(s) || r["medium"] != s.Medium || r["language"] != s.Language ||
 			r["date_edtf"] != s.Date.EDTF || len(strings.Split(r["source_ids"], "; ")) != len(s.Sources) {
 			t.Errorf("row %d: %v", i, r)
 		}
 		if r["speaker_name"] != "" {
 			named++
+		}
+		if r["context"] != "" {
+			withContext++
 		}
 		if r["speaks_for_name"] != "" {
 			onBehalf++
@@ -199,8 +202,10 @@ func TestExportCSVStatements(t *testing.T) {
 			}
 		}
 	}
-	if named < 10 || onBehalf != 3 {
-		t.Errorf("%d statements name their speaker, %d an organisation an unnamed speaker speaks for (want 3)", named, onBehalf)
+	// The White House official's two statements speak for the White House; the TASS
+	// source is known to speak for no one. Eight quoted fragments carry their sentence.
+	if named < 10 || onBehalf != 2 || withContext != 8 {
+		t.Errorf("%d statements name their speaker, %d an organisation an unnamed speaker speaks for (want 2), %d have a context (want 8)", named, onBehalf, withContext)
 	}
 	last := rows[len(rows)-1]
 	if !strings.HasPrefix(last["text"], "'"+expFormula+"\n") || last["date_start"] != "2026-02-01T00:00:00Z" || last["date_end"] != "2026-02-02T00:00:00Z" {

@@ -420,6 +420,10 @@ func (w *jsonWriter) statement(s *models.Statement) {
 		w.raw(`,"event_id":`)
 		w.ref(*s.Event)
 	}
+	if s.Context != "" {
+		w.raw(`,"context":`)
+		w.str(s.Context)
+	}
 	w.raw(`,"source_ids":`)
 	w.refs(s.Sources)
 	w.raw(`,"tags":`)

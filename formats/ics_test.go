@@ -96,7 +96,7 @@ func TestExportICS(t *testing.T) {
 		"putin-trump-anchorage-summit":         {"20250801", "20250901"},
 		"zelensky-trump-davos-meeting":         {"20260122", "20260123"},
 		"putin-witkoff-kushner-moscow-meeting": {"20260122", "20260124"},
-		"abu-dhabi-trilateral-talks":           {"20260123", "20260125"},
+		"abu-dhabi-trilateral-talks":           {"20260123", "20260124"},
 		"edge-minute":                          {"20260123T140000Z", "20260123T140100Z"},
 		"edge-minute-span":                     {"20260124T060000Z", "20260124T103100Z"},
 		"edge-year":                            {"20250101", "20260101"},

@@ -128,6 +128,7 @@ type ldWork struct {
 	Description   string          `json:"description,omitempty"`
 	Keywords      []string        `json:"keywords,omitempty"`
 	Citation      []ldNode        `json:"citation,omitempty"`
+	IsPartOf      *ldWork         `json:"isPartOf,omitempty"`
 }
 
 // ldEventStatus maps parley's status onto schema.org's EventStatusType.
@@ -266,7 +267,8 @@ func ldSource(s *models.Source) *ldWork {
 // ldStatement maps a statement onto a Quotation (a direct quote) or a CreativeWork (a
 // paraphrase). The speaker is given in full when it is one of the event's embedded
 // participants, else by reference; a speaker the source does not name is a Person known
-// by the attribution, affiliated with the organisation they speak for.
+// by the attribution, affiliated with the organisation they speak for. A quoted fragment's
+// context, the sentence around it, is the work it is part of.
 func ldStatement(e *models.Event, s *models.Statement) *ldWork {
 	w := &ldWork{Type: "CreativeWork", ID: ldURN(s.ID), Text: s.Text, InLanguage: s.Language, Keywords: s.Tags}
 	if s.Quote {
@@ -290,6 +292,9 @@ func ldStatement(e *models.Event, s *models.Statement) *ldWork {
 		}
 	}
 	w.DateCreated, _ = ldDates(s.Date)
+	if s.Context != "" {
+		w.IsPartOf = &ldWork{Type: "CreativeWork", Text: s.Context}
+	}
 	switch {
 	case s.Attribution != "" && s.Medium != "":
 		w.Description = s.Attribution + ", " + s.Medium

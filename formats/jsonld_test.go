@@ -3,6 +3,7 @@ package formats_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/parley-api/parley/models"
@@ -63,7 +64,7 @@ func TestExportJSONLD(t *testing.T) {
 	dates := map[string][2]string{
 		"putin-trump-anchorage-summit":         {"2025-08", "2025-08"},
 		"putin-witkoff-kushner-moscow-meeting": {"2026-01-22", "2026-01-23"},
-		"abu-dhabi-trilateral-talks":           {"2026-01-23", "2026-01-24"},
+		"abu-dhabi-trilateral-talks":           {"2026-01-23", "2026-01-23"},
 		"abu-dhabi-trilateral-talks-day-1":     {"2026-01-23", "2026-01-23"},
 		"edge-minute":                          {"2026-01-23T18:00+04:00", "2026-01-23T18:00+04:00"},
 		"edge-minute-span":                     {"2026-01-24T10:00+04:00", "2026-01-24T14:30+04:00"},
@@ -110,30 +111,59 @@ func TestExportJSONLD(t *testing.T) {
 			t.Errorf("subjectOf %v", m)
 		}
 	}
-	if quotes != 2 || works != 3+1 { // three sources and one paraphrase
+	if quotes != 2 || works != 1+1 { // the Meduza article and one paraphrase
 		t.Errorf("talks: %d quotations and %d works", quotes, works)
 	}
-	// A speaker the source does not name is an anonymous Person of the organisation.
-	var tassID models.ID
+	// A speaker the source does not name is an anonymous Person, affiliated with the
+	// organisation they speak for when the source says (a White House official), with none
+	// when it does not (a TASS source: someone who told TASS, not TASS).
+	var whID models.ID
 	for _, e := range events {
 		for _, s := range e.StatementsData {
-			if s.Attribution == "a TASS source" && s.SpeaksFor != nil {
-				tassID = s.SpeaksFor.ID
+			if s.Attribution == "a White House official" && s.SpeaksFor != nil {
+				whID = s.SpeaksFor.ID
 			}
 		}
 	}
-	anonymous := 0
-	for _, w := range by["abu-dhabi-trilateral-talks-day-2"]["subjectOf"].([]any) {
+	anonymous := map[string]int{}
+	for _, slug := range []string{"abu-dhabi-trilateral-talks-day-1", "abu-dhabi-trilateral-talks-day-2"} {
+		for _, w := range by[slug]["subjectOf"].([]any) {
+			m := w.(map[string]any)
+			c, _ := m["creator"].(map[string]any)
+			if m["@type"] != "Quotation" || c["@type"] != "Person" || c["@id"] != nil {
+				continue
+			}
+			aff, _ := c["affiliation"].(map[string]any)
+			anonymous[fmt.Sprint(c["description"])]++
+			switch c["description"] {
+			case "a TASS source":
+				if c["name"] != nil || c["affiliation"] != nil {
+					t.Errorf("the TASS source: %v", c)
+				}
+			case "a White House official":
+				if c["name"] != nil || aff["@id"] != "urn:uuid:"+whID.String() {
+					t.Errorf("the White House official: %v", c)
+				}
+			}
+		}
+	}
+	if anonymous["a TASS source"] != 1 || anonymous["a White House official"] != 1 {
+		t.Errorf("quotations by unnamed speakers: %v", anonymous)
+	}
+	// A quoted fragment is part of the sentence it was cut from.
+	parts := 0
+	for _, w := range by["putin-witkoff-kushner-moscow-meeting"]["subjectOf"].([]any) {
 		m := w.(map[string]any)
-		if c, _ := m["creator"].(map[string]any); m["@type"] == "Quotation" && c["description"] == "a TASS source" {
-			anonymous++
-			if aff, _ := c["affiliation"].(map[string]any); c["@type"] != "Person" || c["name"] != nil || aff["@id"] != "urn:uuid:"+tassID.String() {
-				t.Errorf("the TASS source: %v", c)
+		if m["text"] == "sincerely interested" {
+			p, _ := m["isPartOf"].(map[string]any)
+			if p["@type"] != "CreativeWork" || !strings.HasPrefix(fmt.Sprint(p["text"]), "Ushakov also maintained that the Kremlin is\u00a0“sincerely interested”") {
+				t.Errorf("the fragment's context: %v", m)
 			}
+			parts++
 		}
 	}
-	if anonymous != 1 {
-		t.Errorf("%d quotations by a TASS source, want 1", anonymous)
+	if parts != 1 {
+		t.Errorf("%d quotations of “sincerely interested”", parts)
 	}
 	day1 := by["abu-dhabi-trilateral-talks-day-1"]
 	if day1["superEvent"].(map[string]any)["@id"] != talks["@id"] {

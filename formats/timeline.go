@@ -322,7 +322,8 @@ func metaText(e *models.Event) string {
 
 // eventHTML is the body of a TimelineJS slide: the summary, the participants, the
 // location, the quotes as blockquotes (TimelineJS's stylesheet adds the quotation marks
-// and the dash before <cite>) and the sources. All user text is escaped.
+// and the dash before <cite>), each followed by its context when it has one, and the
+// sources. All user text is escaped.
 func (en *encoder) eventHTML(e *models.Event) string {
 	var b strings.Builder
 	if e.Summary != "" {
@@ -343,6 +344,9 @@ func (en *encoder) eventHTML(e *models.Event) string {
 			continue
 		}
 		b.WriteString("<blockquote><p>" + esc(s.Text) + "</p><cite>" + esc(en.speakerText(s)) + "</cite></blockquote>")
+		if s.Context != "" {
+			b.WriteString(`<p class="parley-context"><strong>Context:</strong> ` + esc(s.Context) + "</p>")
+		}
 	}
 	var srcs []string
 	for _, s := range e.SourcesData {

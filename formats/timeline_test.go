@@ -734,7 +734,7 @@ func TestSeedDataset(t *testing.T) {
 	checks := map[string]string{
 		"putin-trump-anchorage-summit":         "August 2025",
 		"putin-witkoff-kushner-moscow-meeting": "c. 22–23 January 2026",
-		"abu-dhabi-trilateral-talks":           "23–24 January 2026",
+		"abu-dhabi-trilateral-talks":           "23 January 2026",
 		"abu-dhabi-trilateral-talks-day-2":     "24 January 2026",
 	}
 	for slug, d := range checks {
@@ -752,6 +752,10 @@ func TestSeedDataset(t *testing.T) {
 	day1 := byID["abu-dhabi-trilateral-talks-day-1"].Text.Text
 	if !strings.Contains(day1, "<blockquote><p>productive</p><cite>a White House official (White House), remarks to NBC News</cite></blockquote>") {
 		t.Errorf("day 1 lacks the White House quote: %s", day1)
+	}
+	// A quoted fragment is followed by the sentence it was cut from.
+	if !strings.Contains(day1, "remarks to NBC News</cite></blockquote><p class=\"parley-context\"><strong>Context:</strong> Speaking to\u00a0NBC News after the first round") {
+		t.Errorf("day 1 lacks the context of “productive”: %s", day1)
 	}
 	if day2 := byID["abu-dhabi-trilateral-talks-day-2"].Text.Text; !strings.Contains(day2, "negotiation · scheduled") {
 		t.Errorf("day 2 is scheduled: %s", day2)

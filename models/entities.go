@@ -218,7 +218,9 @@ func (e *Event) Validate() error {
 // is the actor who said it, when the source names them; a person the source does not
 // name ("a TASS source") is no speaker but an attribution, with the organisation they
 // speak for in SpeaksFor, so that what TASS said and what a TASS source said stay apart.
-// Its date is required: a source always supports at least an approximate one.
+// Its date is required: a source always supports at least an approximate one. Context is
+// the sentence around a quoted fragment ("sincerely interested") that says who or what the
+// fragment is about, as the source prints it.
 type Statement struct {
 	Meta
 	Text        string   `json:"text" gorm:"not null"`
@@ -230,6 +232,7 @@ type Statement struct {
 	Medium      string   `json:"medium,omitempty" gorm:"not null"`
 	Language    string   `json:"language,omitempty" gorm:"not null"`
 	Event       *Ref     `json:"event_id,omitempty" gorm:"column:event_id"`
+	Context     string   `json:"context,omitempty" gorm:"not null;default:''"`
 	Sources     []*Ref   `json:"source_ids" gorm:"-"`
 	Tags        []string `json:"tags" gorm:"-"`
 
@@ -265,6 +268,7 @@ func (s *Statement) Validate() error {
 	}
 	checkText(v, "attribution", s.Attribution, false, MaxShortLen)
 	checkText(v, "medium", s.Medium, false, MaxShortLen)
+	checkText(v, "context", s.Context, false, MaxTextLen)
 	checkLanguage(v, "language", s.Language)
 	checkTags(v, "tags", s.Tags)
 	for i, r := range s.Sources {

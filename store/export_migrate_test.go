@@ -16,6 +16,15 @@ func MigrateToForTest(ctx context.Context, s *Store, version int64) error {
 	})
 }
 
+// MigrateDownToForTest rolls migrations back until version is the newest applied, so that
+// a test of one migration's Down does not depend on how many came after it.
+func MigrateDownToForTest(ctx context.Context, s *Store, version int64) error {
+	return s.migrate(ctx, func(p *goose.Provider) error {
+		_, err := p.DownTo(ctx, version)
+		return err
+	})
+}
+
 // SearchTextsForTest maps the id of every row of table to its search_text.
 func SearchTextsForTest(s *Store, table string) (map[string]string, error) {
 	var rows []struct{ ID, SearchText string }
