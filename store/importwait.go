@@ -25,13 +25,14 @@ func recordTable(kind string) string {
 }
 
 // waitTable is the table whose rows a record of type kind may name before their line:
-// its own, for a kind whose entities name others of theirs (an actor's affiliation, an
-// event's parent and relations), and the events a relation links.
+// its own, for a kind whose entities name others of theirs (an actor's affiliation,
+// positions and relations, an event's parent and relations), and the events a relation
+// links.
 func waitTable(kind string) string {
 	if kind == models.RelationRecordType {
 		return models.KindEvent.Table
 	}
-	if k, ok := models.KindNamed(kind); ok && k.SelfRef != "" {
+	if k, ok := models.KindNamed(kind); ok && (k.SelfRef != "" || len(k.ChildSelfRefs) > 0) {
 		return k.Table
 	}
 	return ""
