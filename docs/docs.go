@@ -5082,6 +5082,20 @@ const docTemplate = `{
                 "name": {
                     "type": "string"
                 },
+                "positions": {
+                    "description": "Positions are the offices the actor holds or held, with their dates (positions.go).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Position"
+                    }
+                },
+                "relations": {
+                    "description": "Relations are typed relations to other actors, read \"this actor \u003ctype\u003e actor_id\".",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.ActorRelation"
+                    }
+                },
                 "slug": {
                     "type": "string"
                 },
@@ -5113,6 +5127,62 @@ const docTemplate = `{
                 "ActorOrganization",
                 "ActorDelegation",
                 "ActorGroup"
+            ]
+        },
+        "models.ActorRelation": {
+            "type": "object",
+            "required": [
+                "actor_id",
+                "type"
+            ],
+            "properties": {
+                "actor_id": {
+                    "type": "string"
+                },
+                "end": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "start": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "type": {
+                    "$ref": "#/definitions/models.ActorRelationType"
+                }
+            }
+        },
+        "models.ActorRelationType": {
+            "type": "string",
+            "enum": [
+                "spouse_of",
+                "parent_of",
+                "child_of",
+                "sibling_of",
+                "child_in_law_of",
+                "parent_in_law_of",
+                "adviser_to",
+                "advised_by",
+                "member_of",
+                "has_member",
+                "employed_by",
+                "employs",
+                "represents",
+                "represented_by"
+            ],
+            "x-enum-varnames": [
+                "ActorSpouseOf",
+                "ActorParentOf",
+                "ActorChildOf",
+                "ActorSiblingOf",
+                "ActorChildInLawOf",
+                "ActorParentInLawOf",
+                "ActorAdviserTo",
+                "ActorAdvisedBy",
+                "ActorMemberOf",
+                "ActorHasMember",
+                "ActorEmployedBy",
+                "ActorEmploys",
+                "ActorRepresents",
+                "ActorRepresentedBy"
             ]
         },
         "models.DateJSON": {
@@ -5440,6 +5510,38 @@ const docTemplate = `{
                 },
                 "role": {
                     "$ref": "#/definitions/models.Role"
+                },
+                "title": {
+                    "description": "Title is the actor's title on the event's date: the position that covers it\n(models.TitleOn), with the organisation it is held in. Read-only, shown on GET\n/events/{id} and with include=participants; empty when no position covers the date.",
+                    "type": "string",
+                    "readOnly": true
+                },
+                "title_organization_id": {
+                    "type": "string",
+                    "readOnly": true
+                }
+            }
+        },
+        "models.Position": {
+            "type": "object",
+            "required": [
+                "title"
+            ],
+            "properties": {
+                "end": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "organization_id": {
+                    "type": "string"
+                },
+                "start": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "title": {
+                    "type": "string"
                 }
             }
         },

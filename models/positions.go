@@ -28,8 +28,8 @@ type Position struct {
 	Order        int    `json:"-" gorm:"column:position;primaryKey"`
 	Title        string `json:"title" gorm:"not null"`
 	Organization *Ref   `json:"organization_id,omitempty" gorm:"column:organization_id"`
-	Start        Date   `json:"start,omitzero" gorm:"embedded;embeddedPrefix:start_"`
-	End          Date   `json:"end,omitzero" gorm:"embedded;embeddedPrefix:end_"`
+	Start        Date   `json:"start,omitempty,omitzero" gorm:"embedded;embeddedPrefix:start_"`
+	End          Date   `json:"end,omitempty,omitzero" gorm:"embedded;embeddedPrefix:end_"`
 	Note         string `json:"note,omitempty" gorm:"not null"`
 }
 
@@ -116,8 +116,8 @@ type ActorRelation struct {
 	Order   int               `json:"-" gorm:"column:position;primaryKey"`
 	Type    ActorRelationType `json:"type" gorm:"not null"`
 	Related Ref               `json:"actor_id" gorm:"column:related_id;not null"`
-	Start   Date              `json:"start,omitzero" gorm:"embedded;embeddedPrefix:start_"`
-	End     Date              `json:"end,omitzero" gorm:"embedded;embeddedPrefix:end_"`
+	Start   Date              `json:"start,omitempty,omitzero" gorm:"embedded;embeddedPrefix:start_"`
+	End     Date              `json:"end,omitempty,omitzero" gorm:"embedded;embeddedPrefix:end_"`
 }
 
 // TableName is the actor relations table.
