@@ -9,6 +9,7 @@ import (
 
 	"github.com/parley-api/parley/handlers"
 	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
 	"github.com/parley-api/parley/store/storetest"
 )
 
@@ -211,5 +212,32 @@ func TestPositionsBundleForwardRefs(t *testing.T) {
 		if after := c2.fingerprint(); !maps.Equal(before, after) {
 			t.Errorf("second import changed the database: %v → %v", before, after)
 		}
+	})
+}
+
+// TestActorRelationsBothWays: a relation stated once on Kushner reads on Trump by its
+// inverse, with the other actor embedded.
+func TestActorRelationsBothWays(t *testing.T) {
+	t.Parallel()
+	each(t, false, func(t *testing.T, c *client) {
+		var trump, kushner models.Actor
+		c.do("POST", "/api/v1/actors", map[string]any{"name": "Donald Trump", "slug": "donald-trump", "kind": "person"}).want(t, 201, &trump)
+		c.do("POST", "/api/v1/actors", map[string]any{"name": "Jared Kushner", "slug": "jared-kushner", "kind": "person",
+			"relations": []map[string]any{{"type": "child_in_law_of", "actor_id": "donald-trump", "start": "2009-10-25"}}}).want(t, 201, &kushner)
+		var r store.ActorRelations
+		c.get("/api/v1/actors/donald-trump/relations").want(t, 200, &r)
+		if len(r.Items) != 1 || r.Truncated {
+			t.Fatalf("Trump's relations: %+v", r)
+		}
+		if it := r.Items[0]; it.Type != models.ActorParentInLawOf || it.Direction != "inverse" || it.StatedType != models.ActorChildInLawOf ||
+			it.Actor.ID != kushner.ID || it.ActorData == nil || it.ActorData.Name != "Jared Kushner" || it.Start.EDTF != "2009-10-25" {
+			t.Errorf("Trump's side: %+v", it)
+		}
+		c.get("/api/v1/actors/jared-kushner/relations").want(t, 200, &r)
+		if len(r.Items) != 1 || r.Items[0].Type != models.ActorChildInLawOf || r.Items[0].Direction != "stated" || r.Items[0].Actor.ID != trump.ID {
+			t.Errorf("Kushner's side: %+v", r.Items)
+		}
+		c.get("/api/v1/actors/nobody/relations").problem(t, 404)
+		c.get("/api/v1/actors/donald-trump/relations?limit=5").problem(t, 400)
 	})
 }

@@ -843,6 +843,48 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/actors/{id}/relations": {
+            "get": {
+                "description": "The relations stated on the actor (\"Kushner child_in_law_of Trump\"), in their order, then those other actors state towards it, named from its side by the inverse type (on Trump: parent_in_law_of Kushner, stated_type child_in_law_of), each with the other actor embedded. At most 1000 inverse relations are listed (truncated says when there are more). A relation is stored once and read both ways: state it on one of the two actors.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "actors"
+                ],
+                "summary": "An actor's relations, both ways",
+                "operationId": "listActorRelations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Actor id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/store.ActorRelations"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/actors/{id}/revisions": {
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
@@ -5803,6 +5845,25 @@ const docTemplate = `{
                 }
             }
         },
+        "store.ActorRelations": {
+            "type": "object",
+            "required": [
+                "items",
+                "truncated"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.LinkedActor"
+                    }
+                },
+                "truncated": {
+                    "description": "Truncated says that more than MaxInverseRelations inverse relations exist and only\nthe first of them (by the stating actor's id) are listed.",
+                    "type": "boolean"
+                }
+            }
+        },
         "store.Bucket": {
             "type": "object",
             "required": [
@@ -6002,6 +6063,52 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/store.ImportProblem"
                     }
+                }
+            }
+        },
+        "store.LinkedActor": {
+            "type": "object",
+            "required": [
+                "actor_id",
+                "direction",
+                "type"
+            ],
+            "properties": {
+                "actor": {
+                    "description": "ActorData is the other actor.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Actor"
+                        }
+                    ]
+                },
+                "actor_id": {
+                    "type": "string"
+                },
+                "direction": {
+                    "description": "Direction is \"stated\" (on this actor) or \"inverse\" (stated on the other).",
+                    "type": "string",
+                    "enum": [
+                        "stated",
+                        "inverse"
+                    ]
+                },
+                "end": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "start": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "stated_type": {
+                    "description": "StatedType is the type as the other actor states it, for an inverse relation.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.ActorRelationType"
+                        }
+                    ]
+                },
+                "type": {
+                    "$ref": "#/definitions/models.ActorRelationType"
                 }
             }
         },

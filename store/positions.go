@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -264,4 +265,72 @@ func embedTitles(es []*models.Event, positions func(ids []models.ID) (map[models
 		}
 	}
 	return nil
+}
+
+// MaxInverseRelations bounds the relations other actors state towards one actor that
+// ActorRelations reads; past it the answer says it is truncated.
+const MaxInverseRelations = 1000
+
+// LinkedActor is a relation of an actor read from its side: stated on it ("Kushner
+// child_in_law_of Trump", read on Kushner), or stated on the other actor and read here
+// by its inverse (read on Trump: parent_in_law_of Kushner, stated_type child_in_law_of).
+type LinkedActor struct {
+	Type  models.ActorRelationType `json:"type"`
+	Actor models.Ref               `json:"actor_id"`
+	Start models.Date              `json:"start,omitempty,omitzero"`
+	End   models.Date              `json:"end,omitempty,omitzero"`
+	// Direction is "stated" (on this actor) or "inverse" (stated on the other).
+	Direction string `json:"direction" enums:"stated,inverse"`
+	// StatedType is the type as the other actor states it, for an inverse relation.
+	StatedType models.ActorRelationType `json:"stated_type,omitempty"`
+	// ActorData is the other actor.
+	ActorData *models.Actor `json:"actor,omitempty"`
+}
+
+// ActorRelations lists an actor's relations both ways.
+type ActorRelations struct {
+	Items []LinkedActor `json:"items"`
+	// Truncated says that more than MaxInverseRelations inverse relations exist and only
+	// the first of them (by the stating actor's id) are listed.
+	Truncated bool `json:"truncated"`
+}
+
+// ActorRelations reads the relations of the actor ref names, both those stated on it and
+// those other actors state towards it (named by their inverse), with the other actors
+// embedded: three reads. Stated ones come first, in their order; then the inverse ones.
+func (s *Store) ActorRelations(ctx context.Context, ref string) (*ActorRelations, error) {
+	db := s.db.WithContext(ctx)
+	a, err := findActor(db, ref)
+	if err != nil {
+		return nil, err
+	}
+	var stated, inverse []models.ActorRelation
+	if err := db.Where("actor_id = ?", a.ID).Order("position").Find(&stated).Error; err != nil {
+		return nil, dbError(err, "actors")
+	}
+	if err := db.Where("related_id = ?", a.ID).Order("actor_id, position").Limit(MaxInverseRelations + 1).Find(&inverse).Error; err != nil {
+		return nil, dbError(err, "actors")
+	}
+	out := &ActorRelations{Items: []LinkedActor{}}
+	if len(inverse) > MaxInverseRelations {
+		inverse, out.Truncated = inverse[:MaxInverseRelations], true
+	}
+	var ids []models.ID
+	for _, r := range stated {
+		out.Items = append(out.Items, LinkedActor{Type: r.Type, Actor: r.Related, Start: r.Start, End: r.End, Direction: "stated"})
+		ids = append(ids, r.Related.ID)
+	}
+	for _, r := range inverse {
+		out.Items = append(out.Items, LinkedActor{Type: r.Type.Inverse(), Actor: models.Ref{ID: r.ActorID}, Start: r.Start, End: r.End,
+			Direction: "inverse", StatedType: r.Type})
+		ids = append(ids, r.ActorID)
+	}
+	byID, err := loadByID[models.Actor](db, ids)
+	if err != nil {
+		return nil, dbError(err, "actors")
+	}
+	for i := range out.Items {
+		out.Items[i].ActorData = byID[out.Items[i].Actor.ID]
+	}
+	return out, nil
 }
