@@ -68,8 +68,13 @@ func TestPositionTitleOnEventDate(t *testing.T) {
 		for format, want := range map[string]string{
 			"ndjson": `"title":"Aide to the President of Russia"`,
 			"jsonld": `"jobTitle":"Aide to the President of Russia"`,
+			"csv":    `,Aide to the President of Russia,` + kremlin.ID.String(),
 		} {
-			body := c.get("/api/v1/export"+q("format", format)).want(t, 200, nil).Body
+			query := q("format", format)
+			if format == "csv" {
+				query = q("format", format, "entity", "participants")
+			}
+			body := c.get("/api/v1/export"+query).want(t, 200, nil).Body
 			if !bytes.Contains(body, []byte(want)) {
 				t.Errorf("the %s export carries no title on the date: %.600s", format, body)
 			}
