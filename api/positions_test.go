@@ -59,7 +59,7 @@ func TestPositionTitleOnEventDate(t *testing.T) {
 			}
 		}
 		var l handlers.List[models.Event]
-		c.get("/api/v1/events" + q("include", "participants", "limit", "10")).want(t, 200, &l)
+		c.get("/api/v1/events"+q("include", "participants", "limit", "10")).want(t, 200, &l)
 		for _, e := range l.Items {
 			if got := e.Participants[0].Title; got != want[e.Slug] {
 				t.Errorf("list: %s: title %q, want %q", e.Slug, got, want[e.Slug])
@@ -78,6 +78,9 @@ func TestPositionTitleOnEventDate(t *testing.T) {
 			if !bytes.Contains(body, []byte(want)) {
 				t.Errorf("the %s export carries no title on the date: %.600s", format, body)
 			}
+		}
+		if body := c.get("/api/v1/timeline"+q("format", "timelinejs")).want(t, 200, nil).Body; !bytes.Contains(body, []byte("Yuri Ushakov, Aide to the President of Russia (")) {
+			t.Errorf("the timeline does not print the title on the date: %.600s", body)
 		}
 		// A title sent back is ignored, not stored: the GET body goes back as is.
 		var e models.Event

@@ -25,7 +25,7 @@ var actorSpec = stored(&spec[models.Actor, *models.Actor]{
 		}
 		return resolveActorChildren(r, a, old)
 	},
-	refs: func(a *models.Actor) []*models.Ref { return append([]*models.Ref{a.Affiliation}, actorChildRefs(a)...) },
+	refs:           func(a *models.Actor) []*models.Ref { return append([]*models.Ref{a.Affiliation}, actorChildRefs(a)...) },
 	normalize:      normalizeActor,
 	insertChildren: insertActorChildren,
 	loadChildren:   loadActorChildren,

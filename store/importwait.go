@@ -12,7 +12,8 @@ import (
 
 // maxWaiting caps the records that wait for a later line at once, and so the memory
 // an import holds beyond its windows. A bundle parley exports never makes a record wait
-// (it lists affiliations and parents first, relations after every event).
+// (it lists affiliations, parents and the actors positions and relations name first,
+// event relations after every event).
 const maxWaiting = 20 * importWindow
 
 // recordTable is the table records of type kind are stored in, "" for a relation (a
