@@ -5559,6 +5559,7 @@ const docTemplate = `{
                     "readOnly": true
                 },
                 "title_organization_id": {
+                    "description": "TitleOrganization is the organisation or state the title on the date is held in.",
                     "type": "string",
                     "readOnly": true
                 }

@@ -134,8 +134,9 @@ type Participant struct {
 	// Title is the actor's title on the event's date: the position that covers it
 	// (models.TitleOn), with the organisation it is held in. Read-only, shown on GET
 	// /events/{id} and with include=participants; empty when no position covers the date.
-	Title             string `json:"title,omitempty" gorm:"-" readonly:"true"`
-	TitleOrganization *Ref   `json:"title_organization_id,omitempty" gorm:"-" readonly:"true"`
+	Title string `json:"title,omitempty" gorm:"-" readonly:"true"`
+	// TitleOrganization is the organisation or state the title on the date is held in.
+	TitleOrganization *Ref `json:"title_organization_id,omitempty" gorm:"-" readonly:"true"`
 }
 
 // TableName is the participation table.
