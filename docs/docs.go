@@ -843,6 +843,48 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/actors/{id}/relations": {
+            "get": {
+                "description": "The relations stated on the actor (\"Kushner child_in_law_of Trump\"), in their order, then those other actors state towards it, named from its side by the inverse type (on Trump: parent_in_law_of Kushner, stated_type child_in_law_of), each with the other actor embedded. At most 1000 inverse relations are listed (truncated says when there are more). A relation is stored once and read both ways: state it on one of the two actors.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "actors"
+                ],
+                "summary": "An actor's relations, both ways",
+                "operationId": "listActorRelations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Actor id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/store.ActorRelations"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/actors/{id}/revisions": {
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
@@ -1758,7 +1800,7 @@ const docTemplate = `{
         },
         "/api/v1/export": {
             "get": {
-                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at. The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position. entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name (empty for a speaker the source does not name), text, context (the sentence around a quoted fragment), quote, attribution, speaks_for_id, speaks_for_name (the organisation an unnamed speaker speaks for), medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
+                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at. The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position, title, title_organization_id (the title on the event's date, from the actor's positions). entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name (empty for a speaker the source does not name), text, context (the sentence around a quoted fragment), quote, attribution, speaks_for_id, speaks_for_name (the organisation an unnamed speaker speaks for), medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
                 "produces": [
                     "application/json",
                     "application/x-ndjson",
@@ -5082,6 +5124,20 @@ const docTemplate = `{
                 "name": {
                     "type": "string"
                 },
+                "positions": {
+                    "description": "Positions are the offices the actor holds or held, with their dates (positions.go).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Position"
+                    }
+                },
+                "relations": {
+                    "description": "Relations are typed relations to other actors, read \"this actor \u003ctype\u003e actor_id\".",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.ActorRelation"
+                    }
+                },
                 "slug": {
                     "type": "string"
                 },
@@ -5113,6 +5169,62 @@ const docTemplate = `{
                 "ActorOrganization",
                 "ActorDelegation",
                 "ActorGroup"
+            ]
+        },
+        "models.ActorRelation": {
+            "type": "object",
+            "required": [
+                "actor_id",
+                "type"
+            ],
+            "properties": {
+                "actor_id": {
+                    "type": "string"
+                },
+                "end": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "start": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "type": {
+                    "$ref": "#/definitions/models.ActorRelationType"
+                }
+            }
+        },
+        "models.ActorRelationType": {
+            "type": "string",
+            "enum": [
+                "spouse_of",
+                "parent_of",
+                "child_of",
+                "sibling_of",
+                "child_in_law_of",
+                "parent_in_law_of",
+                "adviser_to",
+                "advised_by",
+                "member_of",
+                "has_member",
+                "employed_by",
+                "employs",
+                "represents",
+                "represented_by"
+            ],
+            "x-enum-varnames": [
+                "ActorSpouseOf",
+                "ActorParentOf",
+                "ActorChildOf",
+                "ActorSiblingOf",
+                "ActorChildInLawOf",
+                "ActorParentInLawOf",
+                "ActorAdviserTo",
+                "ActorAdvisedBy",
+                "ActorMemberOf",
+                "ActorHasMember",
+                "ActorEmployedBy",
+                "ActorEmploys",
+                "ActorRepresents",
+                "ActorRepresentedBy"
             ]
         },
         "models.DateJSON": {
@@ -5440,6 +5552,39 @@ const docTemplate = `{
                 },
                 "role": {
                     "$ref": "#/definitions/models.Role"
+                },
+                "title": {
+                    "description": "Title is the actor's title on the event's date: the position that covers it\n(models.TitleOn), with the organisation it is held in. Read-only, shown on GET\n/events/{id} and with include=participants; empty when no position covers the date.",
+                    "type": "string",
+                    "readOnly": true
+                },
+                "title_organization_id": {
+                    "description": "TitleOrganization is the organisation or state the title on the date is held in.",
+                    "type": "string",
+                    "readOnly": true
+                }
+            }
+        },
+        "models.Position": {
+            "type": "object",
+            "required": [
+                "title"
+            ],
+            "properties": {
+                "end": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "organization_id": {
+                    "type": "string"
+                },
+                "start": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "title": {
+                    "type": "string"
                 }
             }
         },
@@ -5704,6 +5849,25 @@ const docTemplate = `{
                 }
             }
         },
+        "store.ActorRelations": {
+            "type": "object",
+            "required": [
+                "items",
+                "truncated"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.LinkedActor"
+                    }
+                },
+                "truncated": {
+                    "description": "Truncated says that more than MaxInverseRelations inverse relations exist and only\nthe first of them (by the stating actor's id) are listed.",
+                    "type": "boolean"
+                }
+            }
+        },
         "store.Bucket": {
             "type": "object",
             "required": [
@@ -5903,6 +6067,52 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/store.ImportProblem"
                     }
+                }
+            }
+        },
+        "store.LinkedActor": {
+            "type": "object",
+            "required": [
+                "actor_id",
+                "direction",
+                "type"
+            ],
+            "properties": {
+                "actor": {
+                    "description": "ActorData is the other actor.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Actor"
+                        }
+                    ]
+                },
+                "actor_id": {
+                    "type": "string"
+                },
+                "direction": {
+                    "description": "Direction is \"stated\" (on this actor) or \"inverse\" (stated on the other).",
+                    "type": "string",
+                    "enum": [
+                        "stated",
+                        "inverse"
+                    ]
+                },
+                "end": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "start": {
+                    "$ref": "#/definitions/models.DateJSON"
+                },
+                "stated_type": {
+                    "description": "StatedType is the type as the other actor states it, for an inverse relation.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.ActorRelationType"
+                        }
+                    ]
+                },
+                "type": {
+                    "$ref": "#/definitions/models.ActorRelationType"
                 }
             }
         },

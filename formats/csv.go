@@ -72,10 +72,13 @@ var CSVNumericColumns = []string{"latitude", "longitude", "statement_count", "ve
 //   - role: host, mediator, delegation, head_of_delegation, envoy, participant or observer.
 //   - represents_id, represents_name: the actor the participant represented, if stated.
 //   - position: the participant's 0-based position in the event's list.
+//   - title, title_organization_id: the actor's title on the event's date (the position
+//     that covers it), empty when no position does.
 var ExportParticipantColumns = []string{
 	"event_id", "event_slug", "event_date_start",
 	"actor_id", "actor_slug", "actor_name", "actor_kind", "actor_country",
 	"role", "represents_id", "represents_name", "position",
+	"title", "title_organization_id",
 }
 
 // ExportStatementColumns are the columns of the csv export of statements (entity
@@ -243,6 +246,7 @@ func exportParticipantRows(e *models.Event, row []string, emit func([]string) er
 			exportID(e.ID), e.Slug, exportStart(e.Date),
 			exportActorID(p), slug, name, kind, country,
 			string(p.Role), exportRef(p.Represents), represents, strconv.Itoa(i),
+			p.Title, exportRef(p.TitleOrganization),
 		}
 		copy(row, vals[:])
 		if err := emit(row); err != nil {

@@ -306,6 +306,14 @@ func (w *jsonWriter) participant(p *models.Participant) {
 		w.raw(`,"represents":`)
 		w.actor(p.RepresentsData)
 	}
+	if p.Title != "" {
+		w.raw(`,"title":`)
+		w.str(p.Title)
+	}
+	if p.TitleOrganization != nil {
+		w.raw(`,"title_organization_id":`)
+		w.ref(*p.TitleOrganization)
+	}
 	w.b = append(w.b, '}')
 }
 
@@ -337,7 +345,55 @@ func (w *jsonWriter) actor(a *models.Actor) {
 	}
 	w.raw(`,"external_ids":`)
 	w.stringMap(a.ExternalIDs)
+	if len(a.Positions) > 0 {
+		w.raw(`,"positions":[`)
+		for i, p := range a.Positions {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			w.raw(`{"title":`)
+			w.str(p.Title)
+			if p.Organization != nil {
+				w.raw(`,"organization_id":`)
+				w.ref(*p.Organization)
+			}
+			w.span(p.Start, p.End)
+			if p.Note != "" {
+				w.raw(`,"note":`)
+				w.str(p.Note)
+			}
+			w.b = append(w.b, '}')
+		}
+		w.b = append(w.b, ']')
+	}
+	if len(a.Relations) > 0 {
+		w.raw(`,"relations":[`)
+		for i, r := range a.Relations {
+			if i > 0 {
+				w.b = append(w.b, ',')
+			}
+			w.raw(`{"type":`)
+			w.str(string(r.Type))
+			w.raw(`,"actor_id":`)
+			w.ref(r.Related)
+			w.span(r.Start, r.End)
+			w.b = append(w.b, '}')
+		}
+		w.b = append(w.b, ']')
+	}
 	w.b = append(w.b, '}')
+}
+
+// span writes the optional start and end of a position or an actor relation.
+func (w *jsonWriter) span(start, end models.Date) {
+	if !start.IsZero() {
+		w.raw(`,"start":`)
+		w.date(start)
+	}
+	if !end.IsZero() {
+		w.raw(`,"end":`)
+		w.date(end)
+	}
 }
 
 func (w *jsonWriter) location(l *models.Location) {

@@ -219,7 +219,11 @@ func ldEventOf(e *models.Event) *ldEvent {
 // ldParticipant is the participant's actor, or a reference to it when not embedded.
 func ldParticipant(p models.Participant) *ldAgent {
 	if p.ActorData != nil {
-		return ldActor(p.ActorData)
+		a := ldActor(p.ActorData)
+		if p.Title != "" {
+			a.JobTitle = p.Title // the title on the event's date
+		}
+		return a
 	}
 	if p.Actor.Resolved() {
 		return &ldAgent{ID: ldURN(p.Actor.ID)}

@@ -226,7 +226,11 @@ func roleText(r models.Role) string { return strings.ReplaceAll(string(r), "_", 
 func (en *encoder) participantsText(e *models.Event) string {
 	parts := make([]string, 0, len(e.Participants))
 	for _, p := range e.Participants {
-		s := en.participantName(p) + " (" + roleText(p.Role)
+		s := en.participantName(p)
+		if p.Title != "" {
+			s += ", " + p.Title // the title on the event's date
+		}
+		s += " (" + roleText(p.Role)
 		if p.Represents != nil {
 			s += ", representing " + en.representsName(p)
 		}

@@ -20,6 +20,7 @@ type ActorStore interface {
 	ActorEvents(context.Context, string, store.EventFilter) (store.Page[models.Event], error)
 	ActorStatements(context.Context, string, store.StatementFilter) (store.Page[models.Statement], error)
 	ActorNetwork(context.Context, string, store.EventFilter, int) (*store.Network, error)
+	ActorRelations(context.Context, string) (*store.ActorRelations, error)
 }
 
 // Actors serves /actors.
@@ -32,6 +33,7 @@ var _ = resource(models.KindActor, func(s ActorStore) Resource {
 	h := NewActors(s)
 	return Resource{Collection: h, Extra: []Route{
 		{"/:id/events", h.Events, true}, {"/:id/statements", h.Statements, true}, {"/:id/network", h.Network, true},
+		{"/:id/relations", h.Relations, true},
 	}}
 })
 
@@ -290,6 +292,31 @@ func (h *Actors) Network(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, n)
+}
+
+// Relations godoc
+//
+//	@Summary		An actor's relations, both ways
+//	@ID			listActorRelations
+//	@Description	The relations stated on the actor ("Kushner child_in_law_of Trump"), in their order, then those other actors state towards it, named from its side by the inverse type (on Trump: parent_in_law_of Kushner, stated_type child_in_law_of), each with the other actor embedded. At most 1000 inverse relations are listed (truncated says when there are more). A relation is stored once and read both ways: state it on one of the two actors.
+//	@Tags			actors
+//	@Produce		json
+//	@Param			id	path		string	true	"Actor id or slug"
+//	@Success		200	{object}	store.ActorRelations
+//	@Failure		400	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Router			/api/v1/actors/{id}/relations [get]
+func (h *Actors) Relations(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		Fail(c, err)
+		return
+	}
+	r, err := h.store.ActorRelations(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
 }
 
 // Revisions godoc

@@ -33,6 +33,10 @@ type Actor struct {
 	Title       string     `json:"title,omitempty" gorm:"not null"`
 	Affiliation *Ref       `json:"affiliation_id,omitempty" gorm:"column:affiliation_id"`
 	ExternalIDs StringMap  `json:"external_ids" gorm:"column:external_ids;not null" swaggertype:"object,string"`
+	// Positions are the offices the actor holds or held, with their dates (positions.go).
+	Positions []Position `json:"positions,omitempty" gorm:"-"`
+	// Relations are typed relations to other actors, read "this actor <type> actor_id".
+	Relations []ActorRelation `json:"relations,omitempty" gorm:"-"`
 }
 
 // Validate checks an actor's own fields; references are checked by the store.
@@ -52,6 +56,7 @@ func (a *Actor) Validate() error {
 	if a.Affiliation != nil && a.Affiliation.Resolved() && a.Affiliation.ID == a.ID {
 		v.Add("affiliation_id", "an actor cannot be its own affiliation")
 	}
+	a.validatePositions(v)
 	return v.Err()
 }
 
@@ -126,6 +131,12 @@ type Participant struct {
 	ActorData *Actor `json:"actor,omitempty" gorm:"-"`
 	// RepresentsData is the actor the participant represents, embedded with ActorData.
 	RepresentsData *Actor `json:"represents,omitempty" gorm:"-"`
+	// Title is the actor's title on the event's date: the position that covers it
+	// (models.TitleOn), with the organisation it is held in. Read-only, shown on GET
+	// /events/{id} and with include=participants; empty when no position covers the date.
+	Title string `json:"title,omitempty" gorm:"-" readonly:"true"`
+	// TitleOrganization is the organisation or state the title on the date is held in.
+	TitleOrganization *Ref `json:"title_organization_id,omitempty" gorm:"-" readonly:"true"`
 }
 
 // TableName is the participation table.

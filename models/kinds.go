@@ -32,6 +32,11 @@ type Kind struct {
 	// affiliation, an event's parent), "" when none: a bundle lists the named one first,
 	// and an import lets a line wait for a later one it names.
 	SelfRef string
+	// ChildSelfRefs are the columns of its children's tables that name another entity of
+	// the kind (an actor's positions name organisations, its relations other actors):
+	// bundles list the named entity first, imports let a line wait for it, and a write
+	// that would close a cycle through them is refused. A merge moves them like SelfRef.
+	ChildSelfRefs []ChildColumn
 	// Refs are the other kinds an entity names; they come before it in Kinds, and so in
 	// a bundle and in an import window.
 	Refs []*Kind
@@ -39,12 +44,21 @@ type Kind struct {
 	New func() Entity
 }
 
+// ChildColumn is a column of a child table (its model's TableName) with the column of
+// that table holding the owner's id (the kind's ChildKey).
+type ChildColumn struct {
+	Table, Column string
+}
+
 // The kinds of entity, each described once.
 var (
 	KindActor = &Kind{
 		Name: "actor", Plural: "actors", Table: "actors", Slug: true, SelfRef: "affiliation_id",
-		About: "States, organisations and people, with whom they are affiliated to.",
-		New:   func() Entity { return &Actor{} },
+		About:    "States, organisations and people, with whom they are affiliated to, their positions over time and their relations to one another.",
+		Children: []any{&Position{}, &ActorRelation{}}, ChildKey: "actor_id",
+		ChildSelfRefs: []ChildColumn{{Table: "actor_positions", Column: "organization_id"},
+			{Table: "actor_relations", Column: "related_id"}},
+		New: func() Entity { return &Actor{} },
 	}
 	KindLocation = &Kind{
 		Name: "location", Plural: "locations", Table: "locations", Slug: true,

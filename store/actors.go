@@ -15,16 +15,20 @@ var actorSpec = stored(&spec[models.Actor, *models.Actor]{
 		if err := r.ref(models.KindActor, "affiliation_id", a.Affiliation); err != nil {
 			return err
 		}
-		if a.Affiliation != nil && a.Affiliation.Resolved() && a.Affiliation.ID == a.ID {
+		selfAffiliated := a.Affiliation != nil && a.Affiliation.Resolved() && a.Affiliation.ID == a.ID
+		if selfAffiliated {
 			r.v.Add("affiliation_id", "an actor cannot be its own affiliation")
-			return nil
+		} else if old != nil && changed(old.Affiliation, a.Affiliation) {
+			if err := affiliations.checkCycle(r.tx, a.ID, a.Affiliation.ID, r.v); err != nil {
+				return err
+			}
 		}
-		if old != nil && changed(old.Affiliation, a.Affiliation) {
-			return affiliations.checkCycle(r.tx, a.ID, a.Affiliation.ID, r.v)
-		}
-		return nil
+		return resolveActorChildren(r, a, old)
 	},
-	refs: func(a *models.Actor) []*models.Ref { return []*models.Ref{a.Affiliation} },
+	refs:           func(a *models.Actor) []*models.Ref { return append([]*models.Ref{a.Affiliation}, actorChildRefs(a)...) },
+	normalize:      normalizeActor,
+	insertChildren: insertActorChildren,
+	loadChildren:   loadActorChildren,
 	// An actor's country is its events' participant country in the roll-ups. (An actor
 	// still taking part in events cannot be deleted.)
 	beforeWrite: func(tx *gorm.DB, old, next *models.Actor) (func() error, error) {
@@ -36,7 +40,9 @@ var actorSpec = stored(&spec[models.Actor, *models.Actor]{
 		}
 		return func() error { return rollupsIn(tx, eventsOf(old.ID), countryRollups) }, nil
 	},
-	selfRef:     func(a *models.Actor) *models.Ref { return a.Affiliation },
+	selfRefs: func(a *models.Actor) []*models.Ref {
+		return append([]*models.Ref{a.Affiliation}, actorChildRefs(a)...)
+	},
 	afterCreate: actorNames.created,
 	afterWrite:  actorNames.written,
 })
@@ -97,7 +103,7 @@ func (s *Store) DeleteActor(ctx context.Context, ref string, ifVersion int) erro
 
 // ListActors returns one page of actors.
 func (s *Store) ListActors(ctx context.Context, f ActorFilter) (Page[models.Actor], error) {
-	return actorNames.list(s.db.WithContext(ctx), f.Q, listParams{f.Sort, f.Cursor, f.Limit}, actorSorts,
+	page, err := actorNames.list(s.db.WithContext(ctx), f.Q, listParams{f.Sort, f.Cursor, f.Limit}, actorSorts,
 		func(q *gorm.DB) *gorm.DB {
 			if len(f.Kinds) > 0 {
 				q = q.Where("actors.kind IN ?", f.Kinds)
@@ -113,6 +119,14 @@ func (s *Store) ListActors(ctx context.Context, f ActorFilter) (Page[models.Acto
 			}
 			return r.Name
 		})
+	if err != nil {
+		return page, err
+	}
+	ptrs := make([]*models.Actor, len(page.Items))
+	for i := range page.Items {
+		ptrs[i] = &page.Items[i]
+	}
+	return page, dbError(loadActorChildren(s.db.WithContext(ctx), ptrs), "actors")
 }
 
 // ActorsByID loads the actors with the given ids (missing ones are left out).

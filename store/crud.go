@@ -45,8 +45,9 @@ type spec[T any, P interface {
 	// refs lists every reference of e, so that an import can take back the ids it
 	// resolved slugs to.
 	refs func(e P) []*models.Ref
-	// selfRef is e's reference to another entity of its kind (kind.SelfRef), nil if none.
-	selfRef func(e P) *models.Ref
+	// selfRefs are e's references to other entities of its kind (kind.SelfRef and
+	// kind.ChildSelfRefs), which an import lets wait for a later line; nil if none.
+	selfRefs func(e P) []*models.Ref
 	// relations is e's list of relations to others of its kind, which a bundle carries
 	// as records of their own after every entity of the kind; nil when it has none.
 	relations func(e P) *[]models.Relation

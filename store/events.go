@@ -35,7 +35,7 @@ var eventSpec = stored(&spec[models.Event, *models.Event]{
 	},
 	beforeWrite: eventRollups,
 	refs:        eventRefs,
-	selfRef:     func(e *models.Event) *models.Ref { return e.Parent },
+	selfRefs:    func(e *models.Event) []*models.Ref { return []*models.Ref{e.Parent} },
 	relations:   func(e *models.Event) *[]models.Relation { return &e.Relations },
 })
 
@@ -160,6 +160,10 @@ func insertEventChildren(tx *gorm.DB, es []*models.Event) error {
 func normalizeEvent(e *models.Event) {
 	e.Tags = normalizeTags(e.Tags)
 	e.Participants, e.Sources, e.Relations = nonNil(e.Participants), nonNil(e.Sources), nonNil(e.Relations)
+	for i := range e.Participants {
+		// Read-only: derived from the actor's positions when read, never stored.
+		e.Participants[i].Title, e.Participants[i].TitleOrganization = "", nil
+	}
 }
 
 // insertAll inserts each non-empty slice of rows in multi-row INSERTs.
@@ -328,6 +332,12 @@ func (s *Store) GetEvent(ctx context.Context, ref string, inc Include) (*models.
 	if err := s.embed(ctx, []*models.Event{e}, inc); err != nil {
 		return nil, err
 	}
+	if !inc.Participants {
+		// One event shows its participants' titles on its date, embedded or not.
+		if err := embedTitles([]*models.Event{e}, loadersOf(s.db.WithContext(ctx)).positions); err != nil {
+			return nil, err
+		}
+	}
 	return e, nil
 }
 
@@ -474,6 +484,8 @@ type embedLoaders struct {
 	locations func(ids []models.ID) (map[models.ID]*models.Location, error)
 	sources   func(ids []models.ID) (map[models.ID]*models.Source, error)
 	events    func(ids []models.ID) (map[models.ID]*models.Event, error)
+	// positions reads the positions of actors, for the participants' titles.
+	positions func(ids []models.ID) (map[models.ID][]models.Position, error)
 }
 
 // loadersOf reads what events and statements embed from db.
@@ -483,7 +495,8 @@ func loadersOf(db *gorm.DB) embedLoaders {
 		locations: func(ids []models.ID) (map[models.ID]*models.Location, error) {
 			return loadByID[models.Location](db, ids)
 		},
-		sources: func(ids []models.ID) (map[models.ID]*models.Source, error) { return loadByID[models.Source](db, ids) },
+		sources:   func(ids []models.ID) (map[models.ID]*models.Source, error) { return loadByID[models.Source](db, ids) },
+		positions: func(ids []models.ID) (map[models.ID][]models.Position, error) { return positionsOf(db, ids) },
 		events: func(ids []models.ID) (map[models.ID]*models.Event, error) {
 			// Their columns without the search text, then their child rows: two reads.
 			byID, err := loadByID[models.Event](db.Select(eventColumns()), ids)
@@ -499,8 +512,9 @@ func loadersOf(db *gorm.DB) embedLoaders {
 	}
 }
 
-// embedRefs fills the participants' actors (and those they represent), the location
-// and the sources inc asks for, one read of each kind for the whole page.
+// embedRefs fills the participants' actors (and those they represent) with their titles
+// on the event's date, the location and the sources inc asks for, one read of each kind
+// for the whole page.
 func embedRefs(es []*models.Event, inc Include, ld embedLoaders) error {
 	var ids []models.ID
 	if inc.Participants {
@@ -524,6 +538,9 @@ func embedRefs(es []*models.Event, inc Include, ld embedLoaders) error {
 					p.RepresentsData = byID[p.Represents.ID]
 				}
 			}
+		}
+		if err := embedTitles(es, ld.positions); err != nil {
+			return err
 		}
 	}
 	if inc.Location {

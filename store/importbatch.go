@@ -147,9 +147,11 @@ func (w *specWindow[T, P]) ownSlug(a any) string { return w.sp.slugOf(a.(P)) }
 
 func (w *specWindow[T, P]) selfRefs(a any) (hard []models.Ref, rels *[]models.Relation) {
 	e := a.(P)
-	if w.sp.selfRef != nil {
-		if r := w.sp.selfRef(e); r != nil {
-			hard = append(hard, *r)
+	if w.sp.selfRefs != nil {
+		for _, r := range w.sp.selfRefs(e) {
+			if r != nil {
+				hard = append(hard, *r)
+			}
 		}
 	}
 	if w.sp.relations != nil {

@@ -12,7 +12,8 @@ import (
 
 // maxWaiting caps the records that wait for a later line at once, and so the memory
 // an import holds beyond its windows. A bundle parley exports never makes a record wait
-// (it lists affiliations and parents first, relations after every event).
+// (it lists affiliations, parents and the actors positions and relations name first,
+// event relations after every event).
 const maxWaiting = 20 * importWindow
 
 // recordTable is the table records of type kind are stored in, "" for a relation (a
@@ -25,13 +26,14 @@ func recordTable(kind string) string {
 }
 
 // waitTable is the table whose rows a record of type kind may name before their line:
-// its own, for a kind whose entities name others of theirs (an actor's affiliation, an
-// event's parent and relations), and the events a relation links.
+// its own, for a kind whose entities name others of theirs (an actor's affiliation,
+// positions and relations, an event's parent and relations), and the events a relation
+// links.
 func waitTable(kind string) string {
 	if kind == models.RelationRecordType {
 		return models.KindEvent.Table
 	}
-	if k, ok := models.KindNamed(kind); ok && k.SelfRef != "" {
+	if k, ok := models.KindNamed(kind); ok && (k.SelfRef != "" || len(k.ChildSelfRefs) > 0) {
 		return k.Table
 	}
 	return ""

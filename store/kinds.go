@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/parley-api/parley/models"
@@ -91,12 +92,17 @@ func (sp *spec[T, P]) agrees() error {
 	switch {
 	case k.Slug != (sp.slug != nil):
 		return fmt.Errorf("store: kind %q: Slug is %v but the spec's slug hook says otherwise", k.Name, k.Slug)
-	case (k.SelfRef != "") != (sp.selfRef != nil):
-		return fmt.Errorf("store: kind %q: SelfRef %q but the spec's selfRef hook says otherwise", k.Name, k.SelfRef)
+	case (k.SelfRef != "" || len(k.ChildSelfRefs) > 0) != (sp.selfRefs != nil):
+		return fmt.Errorf("store: kind %q: SelfRef %q and ChildSelfRefs %v but the spec's selfRefs hook says otherwise", k.Name, k.SelfRef, k.ChildSelfRefs)
 	case (len(k.Children) > 0) != (sp.loadChildren != nil && sp.insertChildren != nil) || (len(k.Children) > 0) != (k.ChildKey != ""):
 		return fmt.Errorf("store: kind %q: its children, ChildKey and the spec's child hooks disagree", k.Name)
 	case (sp.resolve != nil) != (sp.refs != nil):
 		return fmt.Errorf("store: kind %q: a spec that resolves references must list them (refs), and the reverse", k.Name)
+	}
+	for _, c := range k.ChildSelfRefs {
+		if !slices.Contains(childTables(k), c.Table) {
+			return fmt.Errorf("store: kind %q: ChildSelfRefs names %s, not a table of its children", k.Name, c.Table)
+		}
 	}
 	if _, isEntity := any(k.New()).(P); !isEntity {
 		return fmt.Errorf("store: kind %q: New makes a %T, not the spec's %T", k.Name, k.New(), P(nil))

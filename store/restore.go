@@ -86,8 +86,9 @@ var windowSize = importWindow
 // savepoint, so that the outcome is the one of importing line by line.
 //
 // One thing differs from line by line: a record may name one of its own kind on a later
-// line, in the same window or any later one (an actor's affiliation, an event's parent
-// or relations, a relation's events). It waits until that line is in, as does whatever
+// line, in the same window or any later one (an actor's affiliation, the organisations of
+// its positions and the actors of its relations, an event's parent or relations, a
+// relation's events). It waits until that line is in, as does whatever
 // names a waiting record or repeats its id or slug; up to maxWaiting records wait at
 // once. Relations between events never make an event wait for one that waits: each
 // event goes in without the relation, which follows its target. What still waits at the

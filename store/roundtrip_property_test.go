@@ -143,6 +143,25 @@ func (g *graph) build() {
 			return s.ReplaceActor(bg, x.ID.String(), a, 0)
 		})
 	}
+	// Positions and relations naming random other actors, refused (422) only when they
+	// would close a cycle or repeat a relation: the bundle lists every actor after those
+	// it names, and a shuffled one makes lines wait for later ones.
+	for range len(g.actors) {
+		x, y := g.actors[rng.IntN(len(g.actors))], g.actors[rng.IntN(len(g.actors))]
+		if x == y {
+			continue
+		}
+		a, err := s.GetActor(bg, x.ID.String())
+		must(t, err)
+		if rng.IntN(2) == 0 {
+			a.Positions = append(a.Positions, models.Position{Title: "Office", Organization: refOf(y.ID), Start: models.MustParseDate("2020-03?")})
+		} else {
+			a.Relations = append(a.Relations, models.ActorRelation{Type: models.ActorRelationTypes[rng.IntN(len(models.ActorRelationTypes))], Related: models.Ref{ID: y.ID}})
+		}
+		if err := s.ReplaceActor(bg, x.ID.String(), a, 0); err != nil && models.ErrorCodeOf(err) != models.EUNPROCESSABLE {
+			t.Fatal(err)
+		}
+	}
 	dates := []string{"2025", "2025-06", "2025-06-12", "2026-01?", "2026-01-23", "2026-02~"}
 	for i := range 3 + rng.IntN(10) {
 		e := newEvent(fmt.Sprintf("Event %d", i), dates[rng.IntN(len(dates))])

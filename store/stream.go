@@ -257,6 +257,7 @@ func (c *embedCache) children(db *gorm.DB, es []*models.Event, inc Include) erro
 		actors:    func(ids []models.ID) (map[models.ID]*models.Actor, error) { return cached(db, c.actors, ids) },
 		locations: func(ids []models.ID) (map[models.ID]*models.Location, error) { return cached(db, c.locations, ids) },
 		sources:   func(ids []models.ID) (map[models.ID]*models.Source, error) { return cached(db, c.sources, ids) },
+		positions: func(ids []models.ID) (map[models.ID][]models.Position, error) { return positionsOf(db, ids) },
 	})
 }
 
@@ -298,7 +299,7 @@ func (sp *spec[T, P]) streamBundle(db *gorm.DB, fn func(kind string, v any) erro
 	if sp.kind.SelfRef == "" {
 		err = streamTable(db, sp.kind.Table, load, emit)
 	} else {
-		err = streamByLevel(db, sp.kind.Table, sp.kind.SelfRef, func(ids []models.ID) error {
+		err = streamByLevel(db, sp.kind, func(ids []models.ID) error {
 			var rows []T
 			if err := db.Table(sp.kind.Table).Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
 				return err
@@ -356,14 +357,22 @@ func streamTable[T any](db *gorm.DB, table string, load func(*gorm.DB, []T) erro
 	}
 }
 
-// streamByLevel hands out the ids of table level by level of the self-reference column:
-// rows without it first (in id order, a batch at a time), then the rows that point at
-// those, and so on. Only the rows that have a reference are held in memory.
-func streamByLevel(db *gorm.DB, table, refColumn string, fn func([]models.ID) error) error {
+// streamByLevel hands out the ids of k's table level by level of its self-references
+// (k.SelfRef and k.ChildSelfRefs): rows that name none first (in id order, a batch at a
+// time), then the rows that name only those, and so on, each row one level below the
+// deepest it names. Only the rows that name others are held in memory.
+func streamByLevel(db *gorm.DB, k *models.Kind, fn func([]models.ID) error) error {
+	table := k.Table
+	free := k.SelfRef + " IS NULL"
+	links := "SELECT id, " + k.SelfRef + " AS ref FROM " + table + " WHERE " + k.SelfRef + " IS NOT NULL"
+	for _, c := range k.ChildSelfRefs {
+		free += " AND NOT EXISTS (SELECT 1 FROM " + c.Table + " c WHERE c." + k.ChildKey + " = " + table + ".id AND c." + c.Column + " IS NOT NULL)"
+		links += " UNION SELECT " + k.ChildKey + ", " + c.Column + " FROM " + c.Table + " WHERE " + c.Column + " IS NOT NULL"
+	}
 	var last string
 	for {
 		var ids []models.ID
-		q := db.Table(table).Where(refColumn + " IS NULL").Order("id").Limit(StreamBatch)
+		q := db.Table(table).Where(free).Order("id").Limit(StreamBatch)
 		if last != "" {
 			q = q.Where("id > ?", last)
 		}
@@ -380,29 +389,48 @@ func streamByLevel(db *gorm.DB, table, refColumn string, fn func([]models.ID) er
 			break
 		}
 	}
-	var links []struct {
+	var rows []struct {
 		ID  models.ID
 		Ref models.ID
 	}
-	if err := db.Table(table).Select("id, " + refColumn + " AS ref").Where(refColumn + " IS NOT NULL").Order("id").Scan(&links).Error; err != nil {
+	if err := db.Raw(links + " ORDER BY id").Scan(&rows).Error; err != nil {
 		return err
 	}
-	parent := make(map[models.ID]models.ID, len(links))
-	for _, l := range links {
-		parent[l.ID] = l.Ref
-	}
-	depth := func(id models.ID) int {
-		d := 0
-		for p, ok := parent[id]; ok && d <= len(parent); p, ok = parent[p] {
-			d++
+	named := map[models.ID][]models.ID{}
+	var order []models.ID
+	for _, l := range rows {
+		if _, ok := named[l.ID]; !ok {
+			order = append(order, l.ID)
 		}
+		named[l.ID] = append(named[l.ID], l.Ref)
+	}
+	// depth is one more than the deepest row id names (0 for a row that names none);
+	// a cycle, which writes refuse, is cut where the walk meets it again.
+	depths := make(map[models.ID]int, len(named))
+	var depth func(id models.ID) int
+	depth = func(id models.ID) int {
+		if d, ok := depths[id]; ok {
+			return max(d, 0)
+		}
+		refs, ok := named[id]
+		if !ok {
+			return 0
+		}
+		depths[id] = -1
+		d := 0
+		for _, r := range refs {
+			if r != id {
+				d = max(d, depth(r)+1)
+			}
+		}
+		depths[id] = d
 		return d
 	}
 	levels := map[int][]models.ID{}
 	maxLevel := 0
-	for _, l := range links {
-		d := depth(l.ID)
-		levels[d] = append(levels[d], l.ID)
+	for _, id := range order {
+		d := depth(id)
+		levels[d] = append(levels[d], id)
 		maxLevel = max(maxLevel, d)
 	}
 	for d := 1; d <= maxLevel; d++ {
