@@ -501,6 +501,61 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
+                        "in": "query"
+                    },
+                    {
                         "type": "array",
                         "items": {
                             "enum": [
@@ -709,6 +764,61 @@ const docTemplate = `{
                         "default": false,
                         "description": "Whether the events where a participant represents the actor count too; then every other participant of them is a co-participant, its representatives included. Default: the actor's own events only",
                         "name": "represented",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
                         "in": "query"
                     },
                     {
@@ -1102,6 +1212,61 @@ const docTemplate = `{
                         "default": false,
                         "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only. With match=all, each actor takes part or is represented",
                         "name": "represented",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
                         "in": "query"
                     },
                     {
@@ -1828,6 +1993,61 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
+                        "in": "query"
+                    },
+                    {
                         "type": "array",
                         "items": {
                             "type": "string"
@@ -2039,6 +2259,61 @@ const docTemplate = `{
                         "default": false,
                         "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only",
                         "name": "represented",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
                         "in": "query"
                     },
                     {
@@ -3903,6 +4178,61 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
+                        "in": "query"
+                    },
+                    {
                         "type": "array",
                         "items": {
                             "type": "string"
@@ -4079,6 +4409,61 @@ const docTemplate = `{
                         "default": false,
                         "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only",
                         "name": "represented",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
                         "in": "query"
                     },
                     {
@@ -5189,6 +5574,14 @@ const docTemplate = `{
                 "date": {
                     "$ref": "#/definitions/models.DateJSON"
                 },
+                "gdelt": {
+                    "description": "Measures are GDELT's numbers for the event (Goldstein, QuadClass, tone, counts);\nomitted when none is known.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.EventMeasures"
+                        }
+                    ]
+                },
                 "id": {
                     "type": "string"
                 },
@@ -5264,6 +5657,29 @@ const docTemplate = `{
                 "version": {
                     "type": "integer",
                     "readOnly": true
+                }
+            }
+        },
+        "models.EventMeasures": {
+            "type": "object",
+            "properties": {
+                "avg_tone": {
+                    "type": "number"
+                },
+                "goldstein": {
+                    "type": "number"
+                },
+                "num_articles": {
+                    "type": "integer"
+                },
+                "num_mentions": {
+                    "type": "integer"
+                },
+                "num_sources": {
+                    "type": "integer"
+                },
+                "quad_class": {
+                    "type": "integer"
                 }
             }
         },
@@ -5579,6 +5995,10 @@ const docTemplate = `{
                 "created_at": {
                     "type": "string",
                     "readOnly": true
+                },
+                "date_basis": {
+                    "description": "DateBasis says what Published is: \"\" or \"published\" the publication date,\n\"gdelt_dateadded\" the day GDELT added the article, \"retrieved\" the retrieval day.",
+                    "type": "string"
                 },
                 "id": {
                     "type": "string"

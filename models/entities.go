@@ -163,7 +163,7 @@ type Event struct {
 	Relations    []Relation    `json:"relations" gorm:"-"`
 	// Measures are GDELT's numbers for the event (Goldstein, QuadClass, tone, counts);
 	// omitted when none is known.
-	Measures EventMeasures `json:"gdelt,omitzero" gorm:"embedded;embeddedPrefix:gdelt_"`
+	Measures EventMeasures `json:"gdelt,omitempty,omitzero" gorm:"embedded;embeddedPrefix:gdelt_"`
 
 	// Embedded on request (include=location,sources,statements); never written.
 	LocationData   *Location   `json:"location,omitempty" gorm:"-"`
