@@ -11,6 +11,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"slices"
 	"net/url"
 	"os"
 	"strconv"
@@ -231,8 +232,10 @@ func (m *dayMemo) parse(s string, fn func(string) (models.Date, bool)) (models.D
 // actor is gdeltActor through the memo. Each call returns a new actor, so callers may
 // change what they get.
 func (d *gdeltDecoder) actor(f []string, c gdeltActorCols) *models.Actor {
-	key := strings.Join([]string{f[c.code], f[c.name], f[c.country], f[c.known], f[c.ethnic],
-		f[c.religion1], f[c.religion2], f[c.type1], f[c.type2], f[c.type3]}, "\t")
+	key := f[c.code] + "\t" + f[c.name]
+	if f[c.code] == "" {
+		key += "\t" + f[c.country] // a name-only actor takes its country from the row
+	}
 	a, ok := d.actors[key]
 	if !ok {
 		a = gdeltActor(f, c)
@@ -245,7 +248,7 @@ func (d *gdeltDecoder) actor(f []string, c gdeltActorCols) *models.Actor {
 		return nil
 	}
 	cp := *a
-	cp.Aliases = models.StringList{}
+	cp.Aliases = slices.Clone(a.Aliases)
 	cp.ExternalIDs = make(models.StringMap, len(a.ExternalIDs))
 	maps.Copy(cp.ExternalIDs, a.ExternalIDs)
 	return &cp
@@ -407,6 +410,7 @@ type gdeltActorCols struct {
 // gdeltLayout are the column indexes the decoder reads, for one layout.
 type gdeltLayout struct {
 	id, sqlDate, eventCode, dateAdded, sourceURL                       int
+	quadClass, goldstein, mentions, sources, articles, tone            int
 	actors                                                             [2]gdeltActorCols
 	geoType, geoName, geoCountry, geoADM1, geoLat, geoLong, geoFeature int
 }
@@ -425,6 +429,8 @@ func newGDELTLayout(cols []string, n int) *gdeltLayout {
 	l := &gdeltLayout{
 		id: at("GLOBALEVENTID"), sqlDate: at("SQLDATE"), eventCode: at("EventCode"),
 		dateAdded: at("DATEADDED"), sourceURL: at("SOURCEURL"),
+		quadClass: at("QuadClass"), goldstein: at("GoldsteinScale"), mentions: at("NumMentions"),
+		sources: at("NumSources"), articles: at("NumArticles"), tone: at("AvgTone"),
 		geoType: at("ActionGeo_Type"), geoName: at("ActionGeo_FullName"),
 		geoCountry: at("ActionGeo_CountryCode"), geoADM1: at("ActionGeo_ADM1Code"),
 		geoLat: at("ActionGeo_Lat"), geoLong: at("ActionGeo_Long"), geoFeature: at("ActionGeo_FeatureID"),
@@ -476,6 +482,10 @@ func (d *gdeltDecoder) row(f []string) (Record, string) {
 	if !ok {
 		return Record{}, "bad DATEADDED " + quote(f[l.dateAdded])
 	}
+	measures, reason := gdeltMeasures(f, l)
+	if reason != "" {
+		return Record{}, reason
+	}
 	loc, reason := gdeltLocation(f, l)
 	if reason != "" {
 		return Record{}, reason
@@ -495,14 +505,26 @@ func (d *gdeltDecoder) row(f []string) (Record, string) {
 		Tags:         []string{"gdelt"},
 		Participants: []models.Participant{},
 		Sources:      []*models.Ref{},
+		Measures:     measures,
 	}
 	rec := Record{GlobalEventID: id, Location: loc, Source: src}
+	// Titles and summaries name the actors as the row does ("Britain"), falling back
+	// to the CAMEO name: what the article said, while the participant is the code's actor.
 	subject, target := "An unidentified actor", ""
-	if a1 != nil {
-		subject = a1.Name
-	}
-	if a2 != nil {
-		target = a2.Name
+	names := make([]string, 0, 2)
+	for i, a := range []*models.Actor{a1, a2} {
+		if a == nil {
+			continue
+		}
+		n := rowName(a)
+		if i == 0 {
+			subject = n
+		} else {
+			target = n
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
 	}
 	if a1 != nil && a2 != nil && a1.Slug == a2.Slug {
 		a2 = nil
@@ -520,10 +542,6 @@ func (d *gdeltDecoder) row(f []string) (Record, string) {
 	if desc == "" {
 		desc = "CAMEO " + code
 	}
-	names := make([]string, 0, 2)
-	for _, a := range rec.Actors {
-		names = append(names, a.Name)
-	}
 	ev.Title = strings.Join(names, " – ") + ": " + desc
 	ev.Summary = subject + " " + verbPhrase(code, target) + "."
 	if loc != nil {
@@ -534,6 +552,14 @@ func (d *gdeltDecoder) row(f []string) (Record, string) {
 	}
 	rec.Event = ev
 	return rec, ""
+}
+
+// rowName is the name the row gave an actor: its alias from this row, else its name.
+func rowName(a *models.Actor) string {
+	if len(a.Aliases) > 0 {
+		return a.Aliases[0]
+	}
+	return a.Name
 }
 
 // kept reports whether code starts with one of the chosen prefixes.
@@ -579,37 +605,46 @@ func gdeltEventType(code string) (models.EventType, models.EventStatus, [2]model
 	return models.EventOther, models.StatusHeld, p
 }
 
-// gdeltActor builds the actor in columns c, or nil when the row has none there.
+// gdeltActor builds the actor in columns c, or nil when the row has none there. The
+// actor is the one of the CAMEO actor code (one actor per code, see Decode); the row's
+// name, title-cased, is its alias. A row with a name and no code gives an actor of its
+// own for that name.
 func gdeltActor(f []string, c gdeltActorCols) *models.Actor {
-	code, name := truncateUTF8(cleanText(f[c.code]), 60), cleanText(f[c.name])
-	if code == "" && name == "" {
+	code, raw := truncateUTF8(cleanText(f[c.code]), 60), cleanText(f[c.name])
+	if code == "" && raw == "" {
 		return nil
 	}
-	var types []string
-	for _, i := range []int{c.type1, c.type2, c.type3} {
-		if t := strings.TrimSpace(f[i]); t != "" {
-			types = append(types, t)
-		}
+	alias := ""
+	if raw != "" {
+		alias = truncateUTF8(titleCase(raw, looksLikePerson(raw)), models.MaxNameLen)
 	}
-	ethnic := strings.TrimSpace(f[c.ethnic]) != "" || strings.TrimSpace(f[c.religion1]) != "" ||
-		strings.TrimSpace(f[c.religion2]) != ""
-	kind := gdeltActorKind(code, name, strings.TrimSpace(f[c.known]), types, ethnic)
-	display := truncateUTF8(titleCase(name, kind == models.ActorPerson), models.MaxNameLen)
-	if display == "" {
-		display = code
-	}
-	a := &models.Actor{
-		Slug:        gdeltActorSlug(code, name),
-		Name:        display,
-		Kind:        kind,
-		Aliases:     models.StringList{},
-		Country:     CAMEOCountry(strings.TrimSpace(f[c.country])),
-		ExternalIDs: models.StringMap{},
-	}
-	if code != "" {
+	a := &models.Actor{Aliases: models.StringList{}, ExternalIDs: models.StringMap{}}
+	switch d, ok := describeCAMEOActor(strings.ToUpper(code)); {
+	case code != "" && ok:
+		a.Slug, a.Name, a.Kind, a.Country = gdeltCodeSlug(code), d.name, d.kind, d.country
 		a.ExternalIDs["cameo"] = strings.Clone(code)
+	case code != "":
+		// Not made of CAMEO segments: the code is all there is to name it by.
+		a.Slug, a.Name, a.Kind = gdeltCodeSlug(code), code, models.ActorOrganization
+		a.ExternalIDs["cameo"] = strings.Clone(code)
+	default:
+		a.Slug, a.Name, a.Kind = gdeltActorSlug("", raw), alias, models.ActorGroup
+		a.Slug = "gdelt-name-" + strings.TrimPrefix(a.Slug, "gdelt-")
+		a.Country = CAMEOCountry(strings.TrimSpace(f[c.country]))
+	}
+	if alias != "" && !strings.EqualFold(alias, a.Name) {
+		a.Aliases = append(a.Aliases, alias)
 	}
 	return a
+}
+
+// gdeltCodeSlug is the slug of the actor of a CAMEO actor code: "gdelt-" and the code
+// in lower case ("gdelt-gbrgov"), with a hash when the code is long or not plain.
+func gdeltCodeSlug(code string) string {
+	if len(code) <= 48 && isAlnum(code) {
+		return "gdelt-" + strings.ToLower(code)
+	}
+	return gdeltActorSlug(code, "")
 }
 
 // gdeltActorSlug derives an actor's slug from its CAMEO code and name.
@@ -678,39 +713,6 @@ func cameoSegments(code string) []string {
 		segs = append(segs, code[i:i+3])
 	}
 	return segs
-}
-
-// gdeltActorKind guesses the kind of an actor by the rules listed in Decode's
-// documentation.
-func gdeltActorKind(code, name, known string, types []string, ethnic bool) models.ActorKind {
-	if len(code) == 3 && CAMEOCountry(code) != "" {
-		return models.ActorState
-	}
-	if len(code) == 3 && cameoRegions[code] {
-		return models.ActorGroup
-	}
-	segs := append(cameoSegments(code), types...)
-	has := func(set map[string]bool) bool {
-		for _, s := range segs {
-			if set[s] {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case has(cameoArmedTypes):
-		return models.ActorGroup
-	case known != "" || has(cameoOrgTypes):
-		return models.ActorOrganization
-	case looksLikePerson(name):
-		return models.ActorPerson
-	case has(cameoInstitutionTypes):
-		return models.ActorOrganization
-	case has(cameoCollectiveTypes), ethnic:
-		return models.ActorGroup
-	}
-	return models.ActorOrganization
 }
 
 // personStopWords are words that a personal name in GDELT never contains: institutions,
@@ -932,7 +934,7 @@ func adminArea(typ int, name string) string {
 	return ""
 }
 
-// parseCoord parses a latitude or longitude; "" is no value; ok is false when the text
+// parseCoord parses a latitude, longitude or measure; "" is no value; ok is false when the text
 // is not a number within ±limit.
 func parseCoord(s string, limit float64) (*float64, bool) {
 	s = strings.TrimSpace(s)
@@ -954,7 +956,8 @@ func gdeltSource(raw string, published models.Date) *models.Source {
 	if raw == "" {
 		return nil
 	}
-	s := &models.Source{Slug: "gdelt-src-" + hashHex(raw)[:16], Published: published}
+	s := &models.Source{Slug: "gdelt-src-" + hashHex(raw)[:16], Published: published,
+		DateBasis: models.DateBasisGDELTAdded}
 	if u, err := url.Parse(raw); err == nil && (u.Scheme == "http" || u.Scheme == "https") &&
 		u.Hostname() != "" && len(raw) <= 2048 && !strings.ContainsAny(raw, " \t") {
 		s.URL = raw
@@ -969,6 +972,44 @@ func gdeltSource(raw string, published models.Date) *models.Source {
 	}
 	s.Outlet = raw
 	return s
+}
+
+// gdeltMeasures reads the event's GDELT numbers: QuadClass (1 to 4), GoldsteinScale
+// (-10 to 10), AvgTone (-100 to 100) and the three counts (0 and up). An empty column is
+// no value; a malformed or out-of-range one is a reason to skip the row.
+func gdeltMeasures(f []string, l *gdeltLayout) (models.EventMeasures, string) {
+	var m models.EventMeasures
+	count := func(col int, max int) (*int, bool) {
+		s := strings.TrimSpace(f[col])
+		if s == "" {
+			return nil, true
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > max {
+			return nil, false
+		}
+		return &n, true
+	}
+	var ok bool
+	if m.QuadClass, ok = count(l.quadClass, models.MaxQuadClass); !ok || m.QuadClass != nil && *m.QuadClass == 0 {
+		return m, "bad QuadClass " + quote(f[l.quadClass])
+	}
+	if m.Goldstein, ok = parseCoord(f[l.goldstein], models.MaxGoldstein); !ok {
+		return m, "bad GoldsteinScale " + quote(f[l.goldstein])
+	}
+	if m.AvgTone, ok = parseCoord(f[l.tone], models.MaxAvgTone); !ok {
+		return m, "bad AvgTone " + quote(f[l.tone])
+	}
+	if m.NumMentions, ok = count(l.mentions, models.MaxMeasureCount); !ok {
+		return m, "bad NumMentions " + quote(f[l.mentions])
+	}
+	if m.NumSources, ok = count(l.sources, models.MaxMeasureCount); !ok {
+		return m, "bad NumSources " + quote(f[l.sources])
+	}
+	if m.NumArticles, ok = count(l.articles, models.MaxMeasureCount); !ok {
+		return m, "bad NumArticles " + quote(f[l.articles])
+	}
+	return m, ""
 }
 
 // gdeltDay parses SQLDATE (YYYYMMDD) as a day.
