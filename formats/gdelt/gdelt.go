@@ -78,8 +78,10 @@ const gdeltMaxLine = 1 << 20
 //
 // Any other count is skipped, as are lines longer than 1 MiB, rows whose EventCode does
 // not start with one of opt.CAMEO, rows with neither actor, and rows with a malformed
-// GLOBALEVENTID, EventCode, SQLDATE, DATEADDED, ActionGeo_Type, ActionGeo_Lat or
-// ActionGeo_Long (other numeric columns are not read, so not checked). A
+// GLOBALEVENTID, EventCode, SQLDATE, DATEADDED, ActionGeo_Type, ActionGeo_Lat,
+// ActionGeo_Long, QuadClass (1 to 4), GoldsteinScale (-10 to 10), AvgTone (-100 to 100),
+// NumMentions, NumSources or NumArticles (whole numbers from 0); an empty measure is no
+// value. The six measures are kept on the event (Event.Measures). A
 // zip is copied to a temporary file first, because archive/zip needs random access,
 // and its first file is read.
 //
@@ -93,8 +95,10 @@ const gdeltMaxLine = 1 << 20
 // duplicates:
 //
 //	event     gdelt-<GLOBALEVENTID>
-//	actor     gdelt-<code>-<name>: gdelt-usa-united-states, gdelt-usagov-barack-obama
-//	          (cut when long, then ending in 8 hex digits of a hash of code and name)
+//	actor     gdelt-<CAMEO actor code>: gdelt-gbr, gdelt-usagov, gdelt-igouno (a code
+//	          longer than 48 characters or not plain: cut, ending in 8 hex digits
+//	          of a hash of it)
+//	          gdelt-name-<name>: a row with a name and no code
 //	location  gdelt-geo-gnis-<FeatureID>  US places (ActionGeo_Type 3): USGS GNIS ids
 //	          gdelt-geo-gns-<FeatureID>   other places: NGA GNS ids ("n" for a minus)
 //	          gdelt-geo-fips-<FeatureID>  country and ADM1 matches, whose FeatureID is
@@ -105,7 +109,8 @@ const gdeltMaxLine = 1 << 20
 // The FeatureID is stored in Location.ExternalIDs as "gnis", "gns" or "fips", never as
 // "geonames": GDELT's ids are GNS and GNIS feature ids, and as GeoNames ids the same
 // numbers name unrelated places. The source's outlet is the URL's host without "www.",
-// its publication date the day of DATEADDED (the article is at most that old); a
+// its date the day of DATEADDED (the article is at most that old), with DateBasis
+// "gdelt_dateadded" saying that this is not a publication date; a
 // SOURCEURL that is not a URL (GDELT 2.0 writes "BBC Monitoring" for some) is the
 // outlet, with no URL.
 //
@@ -143,34 +148,34 @@ const gdeltMaxLine = 1 << 20
 // participant, with Actor1's role.
 //
 // The event's title is "<Actor1> – <Actor2>: <CAMEO description>", its summary a
-// sentence such as "United States made a visit to Russia.", its date SQLDATE at day
-// precision, its tags ["gdelt"].
+// sentence such as "Britain made a visit to Russia.", naming the actors as the row does
+// (Actor1Name, title-cased, else the CAMEO name), its date SQLDATE at day precision, its
+// tags ["gdelt"].
 //
-// GDELT does not say what sort of actor it found, so the actor kind is a heuristic on
-// the actor code (read as 3-letter CAMEO segments), the type, known-group, ethnic and
-// religion columns and the name, applied in this order:
+// One actor per real-world actor: GDELT writes many names for one actor ("United
+// Kingdom", "Britain", "Manchester" and "Leeds" are all GBR; USAGOV is "Barack Obama"
+// and "White House"), so an actor is its CAMEO actor code (Actor1Code: country, then
+// role codes), not its name. Its name comes from the CAMEO tables (the country list
+// embedded beside this file, and cameoRoles for role codes): "GBR" → "United Kingdom",
+// "GBRGOV" → "United Kingdom government", "INDCOP" → "India police", "IGOUNO" →
+// "United Nations". The row's name, title-cased ("Britain", "Bank of England"), is an
+// alias of that actor; ExternalIDs["cameo"] is the code. The kind follows the code
+// (see describeCAMEOActor and the cameoRoles table):
 //
-//	state         the code is a bare country code ("USA", "RUS")
-//	group         the code is a bare CAMEO region ("AFR", "WST")
-//	group         an armed non-state type: REB, INS, SEP, UAF, IMG
-//	organization  a known-group code, or an IGO, NGO, MNC, UNO, AMN, IRC, GRP or PKO
-//	              type
-//	person        the name reads like a personal name: 2 to 4 words of letters, none
-//	              an institution, title, collective, place or joining word
-//	              ("GOVERNMENT", "PRESIDENT", "FORCES", "NEW", "OF"…), and not a known
-//	              place ("ABU DHABI"); GDELT codes named leaders with their office, as
-//	              USAGOV "BARACK OBAMA"
-//	organization  a state institution or organised sector: GOV, LEG, JUD, MIL, COP,
-//	              SPY, MED, EDU, HLH, OPP, ELI
-//	group         a sector of society or a movement (AGR, BUS, CRM, CVL, DEV, ENV, HRI,
-//	              LAB, REF, MOD, RAD, SET, NGM, INT, UIS), or only an ethnic or
-//	              religious code
-//	organization  anything else
+//	state         a bare country code ("USA", "RUS"), or a withdrawn one ("YUG")
+//	group         a bare CAMEO region ("AFR", "WST")
+//	organization  a state institution first (GOV, MIL, COP, JUD, LEG, SPY), an IGO,
+//	              NGO, MNC, business, education, media, health, religious body, party
+//	              (PTY), peacekeepers, or a named organisation (UNO, NAT, EEC…)
+//	group         armed non-state actors (REB, INS, SEP, UAF, IMG), sectors of society
+//	              and movements (CVL, OPP, LAB, AGR, ELI, REF, CRM…), religions
+//	organization  a role code the table does not know
 //
-// It errs towards organization: a person known by one word ("PUTIN") or an institution
-// with a name that looks personal can come out wrong, and an editor fixes the kind.
-// Names are title-cased ("BANK OF ENGLAND" → "Bank of England"), keeping common
-// acronyms (NATO, UN) except in personal names.
+// No code makes a person: GDELT codes a named person with their office, and a person
+// is an editor's to create. A row with a name and no code (rare) gives an actor of its
+// own, kind group, named as the row names it. Decode sees one row at a time: each
+// record's actor carries that row's name alone as its alias, and the importer merges
+// the aliases of one code across rows and files (cmd/parley, gdeltActorBook).
 func Decode(r io.Reader, opt Options, keep func(Record) error, skip func(Skip) error) error {
 	prefixes := opt.CAMEO
 	if len(prefixes) == 0 {
@@ -402,9 +407,10 @@ var (
 	}()
 )
 
-// gdeltActorCols are the column indexes of one actor.
+// gdeltActorCols are the column indexes of one actor. The type, known-group, ethnic and
+// religion columns are not read: the actor code holds them (see describeCAMEOActor).
 type gdeltActorCols struct {
-	code, name, country, known, ethnic, religion1, religion2, type1, type2, type3 int
+	code, name, country int
 }
 
 // gdeltLayout are the column indexes the decoder reads, for one layout.
@@ -436,12 +442,7 @@ func newGDELTLayout(cols []string, n int) *gdeltLayout {
 		geoLat: at("ActionGeo_Lat"), geoLong: at("ActionGeo_Long"), geoFeature: at("ActionGeo_FeatureID"),
 	}
 	for i, a := range []string{"Actor1", "Actor2"} {
-		l.actors[i] = gdeltActorCols{
-			code: at(a + "Code"), name: at(a + "Name"), country: at(a + "CountryCode"),
-			known: at(a + "KnownGroupCode"), ethnic: at(a + "EthnicCode"),
-			religion1: at(a + "Religion1Code"), religion2: at(a + "Religion2Code"),
-			type1: at(a + "Type1Code"), type2: at(a + "Type2Code"), type3: at(a + "Type3Code"),
-		}
+		l.actors[i] = gdeltActorCols{code: at(a + "Code"), name: at(a + "Name"), country: at(a + "CountryCode")}
 	}
 	return l
 }
