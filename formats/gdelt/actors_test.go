@@ -18,7 +18,7 @@ func TestCAMEOCountryTable(t *testing.T) {
 		"GBR": "United Kingdom", // not "Jersey", listed under GBR too
 		"RUS": "Russia",         // not "Russian Federation"
 		"USA": "United States", "IND": "India", "FRA": "France", "TZA": "Tanzania",
-		"MDG": "Madagascar", // the later spelling on a tie
+		"MDG":    "Madagascar", // the later spelling on a tie
 		"GBRGIB": "Gibraltar", "ROM": "Romania", "KSV": "Kosovo", "AFR": "Africa", "YUG": "Yugoslavia",
 	} {
 		if got := c[code]; got != want {
