@@ -13,7 +13,10 @@ import (
 const gdeltMaxAliases = 25
 
 // gdeltMaxBook bounds the actors a GDELT import remembers (one per CAMEO code, a few
-// thousand in a day's file).
+// thousand in a day's file). Past it the book starts afresh; an actor this import
+// created before then is not yet committed, so a later row naming it sends only that
+// row's alias, and the aliases gathered before are replaced: a limit of imports of more
+// than this many distinct codes at once.
 const gdeltMaxBook = 1 << 17
 
 // gdeltActorBook resolves the actors of GDELT rows against what is stored and what the
