@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -164,6 +165,26 @@ func TestGDELTMeasures(t *testing.T) {
 				"published": "2026", "date_basis": "guessed"}).problem(t, 422)
 			if !hasField(p, "date_basis") {
 				t.Errorf("date_basis: errors %+v", p.Errors)
+			}
+			if after := c.fingerprint(); !maps.Equal(before, after) {
+				t.Errorf("a refused body wrote: %v → %v", before, after)
+			}
+		})
+
+		t.Run("patched as a merge patch, unknown members refused", func(t *testing.T) {
+			var e models.Event
+			c.do("PATCH", "/api/v1/events/gd-aid", `{"gdelt":{"quad_class":3,"avg_tone":null}}`, "Content-Type", "application/merge-patch+json").want(t, 200, &e)
+			m := e.Measures
+			if m.QuadClass == nil || *m.QuadClass != 3 || m.Goldstein == nil || *m.Goldstein != 3.4 || m.AvgTone != nil {
+				t.Errorf("after the patch: %+v", m)
+			}
+			c.do("PATCH", "/api/v1/events/gd-aid", `{"gdelt":{"quad_class":2,"avg_tone":0}}`, "Content-Type", "application/merge-patch+json").want(t, 200, nil)
+			before := c.fingerprint()
+			body := measuresEvent("gd-unknown-member", 1, 1, 1, 0)
+			body["gdelt"].(map[string]any)["weight"] = 2
+			p := c.do(http.MethodPost, "/api/v1/events", body).problem(t, 400)
+			if !strings.Contains(p.Detail+fmt.Sprint(p.Errors), "weight") {
+				t.Errorf("unknown member: %+v", p)
 			}
 			if after := c.fingerprint(); !maps.Equal(before, after) {
 				t.Errorf("a refused body wrote: %v → %v", before, after)
