@@ -26,6 +26,11 @@ var oneActorFilters = map[string][]string{
 	"q":        {"q=talks", "q=Abu+Dhabi"},
 	"sort":     {"sort=date", "sort=-date", "sort=updated"},
 	"include":  {"include=participants"},
+	// The built-in dataset has no GDELT numbers: each selects nothing, with or without
+	// an actor (a fast path that ignored it would return the actor's events).
+	"min_goldstein": {"min_goldstein=-10"}, "max_goldstein": {"max_goldstein=10"},
+	"quad_class": {"quad_class=1&quad_class=2"}, "min_tone": {"min_tone=-100"}, "max_tone": {"max_tone=100"},
+	"min_mentions": {"min_mentions=0"}, "min_sources": {"min_sources=0"}, "min_articles": {"min_articles=0"},
 }
 
 // notFilters are /events parameters that select nothing by themselves (represented

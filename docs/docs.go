@@ -501,6 +501,61 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
+                        "in": "query"
+                    },
+                    {
                         "type": "array",
                         "items": {
                             "enum": [
@@ -709,6 +764,61 @@ const docTemplate = `{
                         "default": false,
                         "description": "Whether the events where a participant represents the actor count too; then every other participant of them is a co-participant, its representatives included. Default: the actor's own events only",
                         "name": "represented",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
                         "in": "query"
                     },
                     {
@@ -1144,6 +1254,61 @@ const docTemplate = `{
                         "default": false,
                         "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only. With match=all, each actor takes part or is represented",
                         "name": "represented",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
                         "in": "query"
                     },
                     {
@@ -1800,7 +1965,7 @@ const docTemplate = `{
         },
         "/api/v1/export": {
             "get": {
-                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at. The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position, title, title_organization_id (the title on the event's date, from the actor's positions). entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name (empty for a speaker the source does not name), text, context (the sentence around a quoted fragment), quote, attribution, speaks_for_id, speaks_for_name (the organisation an unnamed speaker speaks for), medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
+                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at, then GDELT's numbers goldstein, quad_class, avg_tone, num_mentions, num_sources, num_articles (empty when unknown). The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position, title, title_organization_id (the title on the event's date, from the actor's positions). entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name (empty for a speaker the source does not name), text, context (the sentence around a quoted fragment), quote, attribution, speaks_for_id, speaks_for_name (the organisation an unnamed speaker speaks for), medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
                 "produces": [
                     "application/json",
                     "application/x-ndjson",
@@ -1867,6 +2032,61 @@ const docTemplate = `{
                         "default": false,
                         "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only",
                         "name": "represented",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
                         "in": "query"
                     },
                     {
@@ -2081,6 +2301,61 @@ const docTemplate = `{
                         "default": false,
                         "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only",
                         "name": "represented",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
                         "in": "query"
                     },
                     {
@@ -3945,6 +4220,61 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
+                        "in": "query"
+                    },
+                    {
                         "type": "array",
                         "items": {
                             "type": "string"
@@ -4121,6 +4451,61 @@ const docTemplate = `{
                         "default": false,
                         "description": "Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only",
                         "name": "represented",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match",
+                        "name": "min_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose Goldstein scale is at most this (-10 to 10)",
+                        "name": "max_goldstein",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "integer"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)",
+                        "name": "quad_class",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at least this (-100 to 100)",
+                        "name": "min_tone",
+                        "in": "query"
+                    },
+                    {
+                        "type": "number",
+                        "description": "GDELT events whose average tone is at most this (-100 to 100)",
+                        "name": "max_tone",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many mentions (NumMentions)",
+                        "name": "min_mentions",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many sources (NumSources)",
+                        "name": "min_sources",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "description": "GDELT events with at least this many articles (NumArticles)",
+                        "name": "min_articles",
                         "in": "query"
                     },
                     {
@@ -5301,6 +5686,14 @@ const docTemplate = `{
                 "date": {
                     "$ref": "#/definitions/models.DateJSON"
                 },
+                "gdelt": {
+                    "description": "Measures are GDELT's numbers for the event (Goldstein, QuadClass, tone, counts);\nomitted when none is known.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.EventMeasures"
+                        }
+                    ]
+                },
                 "id": {
                     "type": "string"
                 },
@@ -5376,6 +5769,29 @@ const docTemplate = `{
                 "version": {
                     "type": "integer",
                     "readOnly": true
+                }
+            }
+        },
+        "models.EventMeasures": {
+            "type": "object",
+            "properties": {
+                "avg_tone": {
+                    "type": "number"
+                },
+                "goldstein": {
+                    "type": "number"
+                },
+                "num_articles": {
+                    "type": "integer"
+                },
+                "num_mentions": {
+                    "type": "integer"
+                },
+                "num_sources": {
+                    "type": "integer"
+                },
+                "quad_class": {
+                    "type": "integer"
                 }
             }
         },
@@ -5724,6 +6140,10 @@ const docTemplate = `{
                 "created_at": {
                     "type": "string",
                     "readOnly": true
+                },
+                "date_basis": {
+                    "description": "DateBasis says what Published is: \"\" or \"published\" the publication date,\n\"gdelt_dateadded\" the day GDELT added the article, \"retrieved\" the retrieval day.",
+                    "type": "string"
                 },
                 "id": {
                     "type": "string"

@@ -49,17 +49,21 @@ var ExportCSVEntities = []string{"events", "participants", "statements"}
 //   - parent_id: the event this one is a round or part of.
 //   - statement_count: how many statements are about the event.
 //   - version, created_at, updated_at: the record's version and timestamps.
+//   - goldstein, quad_class, avg_tone, num_mentions, num_sources, num_articles: GDELT's
+//     numbers for the event (see models.EventMeasures); empty when not known.
 var ExportEventColumns = []string{
 	"id", "slug", "title", "type", "cameo_code", "status",
 	"date_edtf", "date_start", "date_end", "date_precision", "date_approximate", "date_uncertain",
 	"location_id", "location_name", "location_country", "latitude", "longitude",
 	"summary", "tags", "participants", "participant_ids", "participant_countries",
 	"source_ids", "source_urls", "parent_id", "statement_count", "version", "created_at", "updated_at",
+	"goldstein", "quad_class", "avg_tone", "num_mentions", "num_sources", "num_articles",
 }
 
 // CSVNumericColumns are the csv columns that hold numbers parley writes itself; every
 // other cell is text and gets the formula-injection guard (see NewExporter).
-var CSVNumericColumns = []string{"latitude", "longitude", "statement_count", "version", "position"}
+var CSVNumericColumns = []string{"latitude", "longitude", "statement_count", "version", "position",
+	"goldstein", "quad_class", "avg_tone", "num_mentions", "num_sources", "num_articles"}
 
 // ExportParticipantColumns are the columns of the csv export of participants (entity
 // "participants"): the long table, one row per participant of each event, for joins
@@ -224,9 +228,27 @@ func exportEventRows(e *models.Event, row []string, emit func([]string) error) e
 		exportSourceIDs(e.Sources, e.SourcesData), urls.String(), exportRef(e.Parent),
 		strconv.Itoa(len(e.StatementsData)), strconv.Itoa(e.Version),
 		exportTimestamp(e.CreatedAt), exportTimestamp(e.UpdatedAt),
+		optFloat(e.Measures.Goldstein), optInt(e.Measures.QuadClass), optFloat(e.Measures.AvgTone),
+		optInt(e.Measures.NumMentions), optInt(e.Measures.NumSources), optInt(e.Measures.NumArticles),
 	}
 	copy(row, vals[:])
 	return emit(row)
+}
+
+// optFloat is a measure's cell: empty when unknown.
+func optFloat(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return exportFloat(*f)
+}
+
+// optInt is a count's cell: empty when unknown.
+func optInt(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
 }
 
 // exportParticipantRows writes an ExportParticipantColumns row per participant of e.

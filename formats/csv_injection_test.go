@@ -35,6 +35,10 @@ func injectionEvent(c string) models.Event {
 	e.StatementsData = []models.Statement{{Meta: models.Meta{ID: models.NewID()}, Text: c + "HYPERLINK(\"http://x\")",
 		Speaker: &models.Ref{ID: actor.ID}, Attribution: c + "an official", Medium: c + "briefing", Language: c + "en",
 		Date: models.MustParseDate("2026-01-23")}}
+	// Negative measures: a minus sign must not read as a formula start either.
+	q, n := 3, 0
+	e.Measures = models.EventMeasures{Goldstein: expFloat(-10), QuadClass: &q, AvgTone: expFloat(-2.5),
+		NumMentions: &n, NumSources: &n, NumArticles: &n}
 	return e
 }
 

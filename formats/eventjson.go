@@ -262,6 +262,10 @@ func (w *jsonWriter) event(e *models.Event) {
 		}
 		w.b = append(w.b, ']')
 	}
+	if !e.Measures.IsZero() {
+		w.raw(`,"gdelt":`)
+		w.measures(&e.Measures)
+	}
 	if e.LocationData != nil {
 		w.raw(`,"location":`)
 		w.location(e.LocationData)
@@ -441,6 +445,40 @@ func (w *jsonWriter) source(s *models.Source) {
 		w.raw(`,"language":`)
 		w.str(s.Language)
 	}
+	if s.DateBasis != "" {
+		w.raw(`,"date_basis":`)
+		w.str(s.DateBasis)
+	}
+	w.b = append(w.b, '}')
+}
+
+// measures writes an event's GDELT numbers, leaving out the unknown ones.
+func (w *jsonWriter) measures(m *models.EventMeasures) {
+	sep := byte('{')
+	num := func(key string, f *float64) {
+		if f != nil {
+			w.b = append(w.b, sep)
+			sep = ','
+			w.str(key)
+			w.b = append(w.b, ':')
+			w.float(*f)
+		}
+	}
+	count := func(key string, n *int) {
+		if n != nil {
+			w.b = append(w.b, sep)
+			sep = ','
+			w.str(key)
+			w.b = append(w.b, ':')
+			w.int(*n)
+		}
+	}
+	num("goldstein", m.Goldstein)
+	count("quad_class", m.QuadClass)
+	num("avg_tone", m.AvgTone)
+	count("num_mentions", m.NumMentions)
+	count("num_sources", m.NumSources)
+	count("num_articles", m.NumArticles)
 	w.b = append(w.b, '}')
 }
 

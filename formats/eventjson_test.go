@@ -27,7 +27,7 @@ func TestAppendEventJSONMatchesEncodingJSON(t *testing.T) {
 	if testing.Short() {
 		n = 300
 	}
-	fast := 0
+	fast, refused := 0, 0
 	for i := range n {
 		var e models.Event
 		fillRandom(r, reflect.ValueOf(&e).Elem(), 0)
@@ -37,6 +37,7 @@ func TestAppendEventJSONMatchesEncodingJSON(t *testing.T) {
 			t.Fatalf("event %d: json.Marshal error %v, appendEventJSON error %v", i, wantErr, gotErr)
 		}
 		if wantErr != nil {
+			refused++
 			continue
 		}
 		if !bytes.HasPrefix(got, []byte("prefix")) || !bytes.Equal(got[len("prefix"):], want) {
@@ -47,11 +48,10 @@ func TestAppendEventJSONMatchesEncodingJSON(t *testing.T) {
 			fast++
 		}
 	}
-	// Many events must take the fast path, or the test proves nothing about it. About half
-	// do: the random instants fillRandom makes send the rest to encoding/json, and the share
-	// moves with the random sequence whenever a member is added to the models.
-	if fast < n*2/5 {
-		t.Fatalf("only %d of %d events were written without encoding/json", fast, n)
+	// Most events that encode must take the fast path, or the test proves nothing
+	// about it (a NaN in any float makes both refuse, and there are many floats).
+	if fast < (n-refused)*2/5 {
+		t.Fatalf("only %d of %d events were written without encoding/json", fast, n-refused)
 	}
 }
 

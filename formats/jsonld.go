@@ -264,7 +264,10 @@ func ldSource(s *models.Source) *ldWork {
 	if s.Outlet != "" {
 		w.Publisher = &ldOrganization{Type: "Organization", Name: s.Outlet}
 	}
-	w.DatePublished, _ = ldDates(s.Published)
+	if s.DateBasis == "" || s.DateBasis == models.DateBasisPublished {
+		// Another basis (the day GDELT added the article) is no publication date.
+		w.DatePublished, _ = ldDates(s.Published)
+	}
 	return w
 }
 

@@ -306,9 +306,20 @@ func sourceHTML(s models.Source) string {
 		out = `<a href="` + esc(s.URL) + `">` + out + `</a>`
 	}
 	if !s.Published.IsZero() {
-		out += " (" + esc(DisplayDate(s.Published)) + ")"
+		out += " (" + sourceDateLabel(s.DateBasis) + esc(DisplayDate(s.Published)) + ")"
 	}
 	return out
+}
+
+// sourceDateLabel says what a source's date is when it is not the publication date.
+func sourceDateLabel(basis string) string {
+	switch basis {
+	case models.DateBasisGDELTAdded:
+		return "added to GDELT "
+	case models.DateBasisRetrieved:
+		return "retrieved "
+	}
+	return ""
 }
 
 // metaText is the event's type, and its status unless it was held: "negotiation ·

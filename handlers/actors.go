@@ -183,6 +183,14 @@ func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
 //	@Produce		json
 //	@Param			id		path		string		true	"Actor id or slug"
 //	@Param			represented	query	bool	false	"Whether the events where a participant represents the actor count too (Russia through Putin); default: the actor's own participation only"	default(false)
+//	@Param			min_goldstein	query		number		false	"GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match"
+//	@Param			max_goldstein	query		number		false	"GDELT events whose Goldstein scale is at most this (-10 to 10)"
+//	@Param			quad_class		query		[]int		false	"GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			min_tone		query		number		false	"GDELT events whose average tone is at least this (-100 to 100)"
+//	@Param			max_tone		query		number		false	"GDELT events whose average tone is at most this (-100 to 100)"
+//	@Param			min_mentions	query		int			false	"GDELT events with at least this many mentions (NumMentions)"	minimum(0)
+//	@Param			min_sources		query		int			false	"GDELT events with at least this many sources (NumSources)"	minimum(0)
+//	@Param			min_articles	query		int			false	"GDELT events with at least this many articles (NumArticles)"	minimum(0)
 //	@Param			role	query		[]string	false	"Role of the actor (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
 //	@Param			from	query		string		false	"Overlaps from this date (EDTF or ISO 8601)"
 //	@Param			to		query		string		false	"Overlaps up to this date (EDTF or ISO 8601)"
@@ -261,6 +269,14 @@ func (h *Actors) Statements(c *gin.Context) {
 //	@Produce		json
 //	@Param			id			path		string		true	"Actor id or slug"
 //	@Param			represented	query		bool		false	"Whether the events where a participant represents the actor count too; then every other participant of them is a co-participant, its representatives included. Default: the actor's own events only"	default(false)
+//	@Param			min_goldstein	query		number		false	"GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match"
+//	@Param			max_goldstein	query		number		false	"GDELT events whose Goldstein scale is at most this (-10 to 10)"
+//	@Param			quad_class		query		[]int		false	"GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			min_tone		query		number		false	"GDELT events whose average tone is at least this (-100 to 100)"
+//	@Param			max_tone		query		number		false	"GDELT events whose average tone is at most this (-100 to 100)"
+//	@Param			min_mentions	query		int			false	"GDELT events with at least this many mentions (NumMentions)"	minimum(0)
+//	@Param			min_sources		query		int			false	"GDELT events with at least this many sources (NumSources)"	minimum(0)
+//	@Param			min_articles	query		int			false	"GDELT events with at least this many articles (NumArticles)"	minimum(0)
 //	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			type		query		[]string	false	"Event type (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			from		query		string		false	"Overlaps from this date (EDTF)"

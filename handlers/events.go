@@ -43,9 +43,10 @@ func NewEvents(s EventStore) *Events {
 }
 
 // eventFilterNames are the /events query parameters other than actor and match.
-// represented is among them: on /actors/{id}/… it applies to the actor of the path.
-var eventFilterNames = []string{"represented", "role", "country", "location", "type", "status", "tag", "from", "to", "source",
-	"parent", "q", "sort", "limit", "cursor", "include"}
+// represented is among them: on /actors/{id}/… it applies to the actor of the path; so
+// are the GDELT measure filters (measureFilterNames).
+var eventFilterNames = slices.Concat([]string{"represented", "role", "country", "location", "type", "status", "tag", "from", "to", "source",
+	"parent", "q", "sort", "limit", "cursor", "include"}, measureFilterNames)
 
 // eventFilterNamesWithout is eventFilterNames less the given ones, for endpoints that
 // take the /events filters but not, say, paging.
@@ -96,6 +97,7 @@ func parseEventFilter(q *query, withActor bool) store.EventFilter {
 			q.v.Add("match", "must be any or all")
 		}
 	}
+	f.Measures = measureFilter(q)
 	if f.From != nil && f.To != nil && !f.From.Start.Before(f.To.End) {
 		q.v.Add("to", "must not end before from begins")
 	}
@@ -131,6 +133,14 @@ func include(q *query) store.Include {
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)	default(any)
 //	@Param			represented	query		bool		false	"Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only. With match=all, each actor takes part or is represented"	default(false)
+//	@Param			min_goldstein	query		number		false	"GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match"
+//	@Param			max_goldstein	query		number		false	"GDELT events whose Goldstein scale is at most this (-10 to 10)"
+//	@Param			quad_class		query		[]int		false	"GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			min_tone		query		number		false	"GDELT events whose average tone is at least this (-100 to 100)"
+//	@Param			max_tone		query		number		false	"GDELT events whose average tone is at most this (-100 to 100)"
+//	@Param			min_mentions	query		int			false	"GDELT events with at least this many mentions (NumMentions)"	minimum(0)
+//	@Param			min_sources		query		int			false	"GDELT events with at least this many sources (NumSources)"	minimum(0)
+//	@Param			min_articles	query		int			false	"GDELT events with at least this many articles (NumArticles)"	minimum(0)
 //	@Param			role		query		[]string	false	"Participant role; with actor, the role of those actors (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(host, mediator, delegation, head_of_delegation, envoy, participant, observer)
 //	@Param			country		query		[]string	false	"Country of a participant, ISO 3166-1 alpha-2 (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)

@@ -34,6 +34,14 @@ func NewTimeline(s TimelineStore) *Timeline { return &Timeline{store: s} }
 //	@Param			actor		query		[]string	false	"Participant id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			match		query		string		false	"Whether any or all actors must take part"	Enums(any, all)
 //	@Param			represented	query		bool		false	"Whether an actor also matches through the participants who represent it (Russia through Putin); default: direct participation only"	default(false)
+//	@Param			min_goldstein	query		number		false	"GDELT events whose Goldstein scale is at least this (-10 to 10); events without one never match"
+//	@Param			max_goldstein	query		number		false	"GDELT events whose Goldstein scale is at most this (-10 to 10)"
+//	@Param			quad_class		query		[]int		false	"GDELT QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			min_tone		query		number		false	"GDELT events whose average tone is at least this (-100 to 100)"
+//	@Param			max_tone		query		number		false	"GDELT events whose average tone is at most this (-100 to 100)"
+//	@Param			min_mentions	query		int			false	"GDELT events with at least this many mentions (NumMentions)"	minimum(0)
+//	@Param			min_sources		query		int			false	"GDELT events with at least this many sources (NumSources)"	minimum(0)
+//	@Param			min_articles	query		int			false	"GDELT events with at least this many articles (NumArticles)"	minimum(0)
 //	@Param			role		query		[]string	false	"Participant role (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			country		query		[]string	false	"Participant country (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			location	query		[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)

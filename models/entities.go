@@ -101,6 +101,9 @@ type Source struct {
 	URL       string `json:"url,omitempty" gorm:"column:url;not null"`
 	Published Date   `json:"published" gorm:"embedded;embeddedPrefix:published_"`
 	Language  string `json:"language,omitempty" gorm:"not null"`
+	// DateBasis says what Published is: "" or "published" the publication date,
+	// "gdelt_dateadded" the day GDELT added the article, "retrieved" the retrieval day.
+	DateBasis string `json:"date_basis,omitempty" gorm:"not null;default:''"`
 }
 
 // Validate checks a source's fields.
@@ -114,6 +117,7 @@ func (s *Source) Validate() error {
 		v.Add("published", "is required (EDTF: \"2026\", \"2026-01?\" and \"2026-01-23\" all work)")
 	}
 	checkLanguage(v, "language", s.Language)
+	checkDateBasis(v, s.DateBasis)
 	return v.Err()
 }
 
@@ -168,6 +172,9 @@ type Event struct {
 	Sources      []*Ref        `json:"source_ids" gorm:"-"`
 	Parent       *Ref          `json:"parent_id,omitempty" gorm:"column:parent_id"`
 	Relations    []Relation    `json:"relations" gorm:"-"`
+	// Measures are GDELT's numbers for the event (Goldstein, QuadClass, tone, counts);
+	// omitted when none is known.
+	Measures EventMeasures `json:"gdelt,omitempty,omitzero" gorm:"embedded;embeddedPrefix:gdelt_"`
 
 	// Embedded on request (include=location,sources,statements); never written.
 	LocationData   *Location   `json:"location,omitempty" gorm:"-"`
@@ -219,6 +226,7 @@ func (e *Event) Validate() error {
 		}
 		checkRef(v, f+".event_id", &r.Related, true)
 	}
+	e.Measures.check(v, "gdelt")
 	if e.LocationData != nil || e.SourcesData != nil || e.StatementsData != nil {
 		v.Add("", "location, sources and statements are read-only; set location_id and source_ids")
 	}

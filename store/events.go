@@ -300,6 +300,8 @@ type EventFilter struct {
 	// actorIDs, when set, are Actors already resolved (by ActorEvents, which had to find
 	// its actor to answer 404): not looked up again.
 	actorIDs []models.ID
+	// Measures narrows by GDELT's numbers (Goldstein, QuadClass, tone, counts).
+	Measures MeasureFilter
 }
 
 var eventSorts = []sortKey{

@@ -182,6 +182,9 @@ func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error
 		"location": len(f.Locations), "type": len(f.Types), "status": len(f.Statuses), "tag": len(f.Tags), "source": len(f.Sources)}); err != nil {
 		return nil, err
 	}
+	if err := f.Measures.check(); err != nil {
+		return nil, err
+	}
 	c := &eventConds{f: f, tags: uniq(f.Tags)}
 	var err error
 	if f.actorIDs != nil {
@@ -229,7 +232,7 @@ func (c *eventConds) none() bool {
 	f := c.f
 	return len(c.actors) == 0 && len(f.Roles) == 0 && len(f.Countries) == 0 && len(c.locations) == 0 &&
 		len(f.Types) == 0 && len(f.Statuses) == 0 && len(c.tags) == 0 && len(c.sources) == 0 &&
-		len(c.parent) == 0 && c.searchCond == "" && f.From == nil && f.To == nil
+		len(c.parent) == 0 && c.searchCond == "" && f.From == nil && f.To == nil && f.Measures.none()
 }
 
 // where applies every condition.
@@ -311,7 +314,7 @@ func (c *eventConds) others(q *gorm.DB) *gorm.DB {
 	if len(c.parent) > 0 {
 		q = q.Where("events.parent_id = ?", c.parent[0])
 	}
-	return q
+	return c.f.Measures.apply(q)
 }
 
 // actorScanSorts order by the participation row's copy of the event's start, so that one

@@ -85,7 +85,8 @@ func importCmd(cfg *config) *cobra.Command {
 						return store.ImportRecord{Line: rec.Line, Kind: rec.Type, Entity: rec.Entity, Stated: rec.Stated, Err: rec.Err}, nil
 					}
 				case "gdelt":
-					next, stop = gdeltRecords(ctx, r, gdelt.Options{CAMEO: cameo}, p, cmd.ErrOrStderr())
+					find := func(slug string) (*models.Actor, error) { return st.ActorForImport(ctx, slug) }
+					next, stop = gdeltRecords(ctx, r, gdelt.Options{CAMEO: cameo}, find, p, cmd.ErrOrStderr())
 					defer stop()
 				default:
 					return fmt.Errorf("--format %q: want bundle or gdelt", format)
@@ -120,8 +121,11 @@ func importCmd(cfg *config) *cobra.Command {
 }
 
 // gdeltRecords turns the GDELT decoder's callbacks into the importer's pull: the decoder
-// runs in a goroutine and hands over one record at a time.
-func gdeltRecords(ctx context.Context, r io.Reader, opt gdelt.Options, p *progress, warn io.Writer) (func() (store.ImportRecord, error), func()) {
+// runs in a goroutine and hands over one record at a time. Actors go through a
+// gdeltActorBook (find is the store's ActorForImport), so that each CAMEO code is one
+// actor whose aliases grow with the names rows give it.
+func gdeltRecords(ctx context.Context, r io.Reader, opt gdelt.Options, find func(string) (*models.Actor, error), p *progress, warn io.Writer) (func() (store.ImportRecord, error), func()) {
+	book := newGDELTActorBook(find)
 	ctx, cancel := context.WithCancel(ctx)
 	ch := make(chan store.ImportRecord)
 	errc := make(chan error, 1)
@@ -139,7 +143,15 @@ func gdeltRecords(ctx context.Context, r io.Reader, opt gdelt.Options, p *progre
 		errc <- gdelt.Decode(r, opt, func(g gdelt.Record) error {
 			p.row()
 			for i := range g.Actors {
-				if err := send(store.ImportRecord{Line: g.Line, Kind: "actor", Entity: &g.Actors[i]}); err != nil {
+				a, slug, err := book.resolve(&g.Actors[i])
+				if err != nil {
+					return err
+				}
+				retarget(&g.Event, g.Actors[i].Slug, slug)
+				if a == nil {
+					continue
+				}
+				if err := send(store.ImportRecord{Line: g.Line, Kind: "actor", Entity: a}); err != nil {
 					return err
 				}
 			}

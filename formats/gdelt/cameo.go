@@ -111,27 +111,6 @@ func CAMEOCountry(code string) string {
 	return ""
 }
 
-// CAMEO actor type codes (the 3-letter role and sector segments of an actor code, also
-// given alone in Actor*Type1Code..Type3Code), sorted by the actor kind they suggest.
-var (
-	// cameoOrgTypes are organisations by definition: IGOs, NGOs, companies, the UN and
-	// the named international organisations CAMEO has type codes for.
-	cameoOrgTypes = map[string]bool{"IGO": true, "NGO": true, "MNC": true, "UNO": true,
-		"AMN": true, "IRC": true, "GRP": true, "PKO": true}
-	// cameoArmedTypes are armed non-state groups.
-	cameoArmedTypes = map[string]bool{"REB": true, "INS": true, "SEP": true, "UAF": true,
-		"IMG": true}
-	// cameoInstitutionTypes are state institutions and the organised sectors a named
-	// person can stand for (a minister is coded GOV, a general MIL, a journalist MED).
-	cameoInstitutionTypes = map[string]bool{"GOV": true, "LEG": true, "JUD": true, "MIL": true,
-		"COP": true, "SPY": true, "MED": true, "EDU": true, "HLH": true, "OPP": true,
-		"ELI": true}
-	// cameoCollectiveTypes are sectors of society and movements: groups of people.
-	cameoCollectiveTypes = map[string]bool{"AGR": true, "BUS": true, "CRM": true, "CVL": true,
-		"DEV": true, "ENV": true, "HRI": true, "LAB": true, "REF": true, "MOD": true,
-		"RAD": true, "SET": true, "NGM": true, "INT": true, "UIS": true}
-)
-
 // pastTense holds the simple past of every verb that opens a CAMEO description, for the
 // generic event summary ("Use conventional military force" → "used conventional
 // military force").

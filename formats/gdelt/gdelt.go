@@ -13,6 +13,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -77,8 +78,10 @@ const gdeltMaxLine = 1 << 20
 //
 // Any other count is skipped, as are lines longer than 1 MiB, rows whose EventCode does
 // not start with one of opt.CAMEO, rows with neither actor, and rows with a malformed
-// GLOBALEVENTID, EventCode, SQLDATE, DATEADDED, ActionGeo_Type, ActionGeo_Lat or
-// ActionGeo_Long (other numeric columns are not read, so not checked). A
+// GLOBALEVENTID, EventCode, SQLDATE, DATEADDED, ActionGeo_Type, ActionGeo_Lat,
+// ActionGeo_Long, QuadClass (1 to 4), GoldsteinScale (-10 to 10), AvgTone (-100 to 100),
+// NumMentions, NumSources or NumArticles (whole numbers from 0); an empty measure is no
+// value. The six measures are kept on the event (Event.Measures). A
 // zip is copied to a temporary file first, because archive/zip needs random access,
 // and its first file is read.
 //
@@ -92,8 +95,10 @@ const gdeltMaxLine = 1 << 20
 // duplicates:
 //
 //	event     gdelt-<GLOBALEVENTID>
-//	actor     gdelt-<code>-<name>: gdelt-usa-united-states, gdelt-usagov-barack-obama
-//	          (cut when long, then ending in 8 hex digits of a hash of code and name)
+//	actor     gdelt-<CAMEO actor code>: gdelt-gbr, gdelt-usagov, gdelt-igouno (a code
+//	          longer than 48 characters or not plain: cut, ending in 8 hex digits
+//	          of a hash of it)
+//	          gdelt-name-<name>: a row with a name and no code
 //	location  gdelt-geo-gnis-<FeatureID>  US places (ActionGeo_Type 3): USGS GNIS ids
 //	          gdelt-geo-gns-<FeatureID>   other places: NGA GNS ids ("n" for a minus)
 //	          gdelt-geo-fips-<FeatureID>  country and ADM1 matches, whose FeatureID is
@@ -104,7 +109,8 @@ const gdeltMaxLine = 1 << 20
 // The FeatureID is stored in Location.ExternalIDs as "gnis", "gns" or "fips", never as
 // "geonames": GDELT's ids are GNS and GNIS feature ids, and as GeoNames ids the same
 // numbers name unrelated places. The source's outlet is the URL's host without "www.",
-// its publication date the day of DATEADDED (the article is at most that old); a
+// its date the day of DATEADDED (the article is at most that old), with DateBasis
+// "gdelt_dateadded" saying that this is not a publication date; a
 // SOURCEURL that is not a URL (GDELT 2.0 writes "BBC Monitoring" for some) is the
 // outlet, with no URL.
 //
@@ -142,34 +148,34 @@ const gdeltMaxLine = 1 << 20
 // participant, with Actor1's role.
 //
 // The event's title is "<Actor1> – <Actor2>: <CAMEO description>", its summary a
-// sentence such as "United States made a visit to Russia.", its date SQLDATE at day
-// precision, its tags ["gdelt"].
+// sentence such as "Britain made a visit to Russia.", naming the actors as the row does
+// (Actor1Name, title-cased, else the CAMEO name), its date SQLDATE at day precision, its
+// tags ["gdelt"].
 //
-// GDELT does not say what sort of actor it found, so the actor kind is a heuristic on
-// the actor code (read as 3-letter CAMEO segments), the type, known-group, ethnic and
-// religion columns and the name, applied in this order:
+// One actor per real-world actor: GDELT writes many names for one actor ("United
+// Kingdom", "Britain", "Manchester" and "Leeds" are all GBR; USAGOV is "Barack Obama"
+// and "White House"), so an actor is its CAMEO actor code (Actor1Code: country, then
+// role codes), not its name. Its name comes from the CAMEO tables (the country list
+// embedded beside this file, and cameoRoles for role codes): "GBR" → "United Kingdom",
+// "GBRGOV" → "United Kingdom government", "INDCOP" → "India police", "IGOUNO" →
+// "United Nations". The row's name, title-cased ("Britain", "Bank of England"), is an
+// alias of that actor; ExternalIDs["cameo"] is the code. The kind follows the code
+// (see describeCAMEOActor and the cameoRoles table):
 //
-//	state         the code is a bare country code ("USA", "RUS")
-//	group         the code is a bare CAMEO region ("AFR", "WST")
-//	group         an armed non-state type: REB, INS, SEP, UAF, IMG
-//	organization  a known-group code, or an IGO, NGO, MNC, UNO, AMN, IRC, GRP or PKO
-//	              type
-//	person        the name reads like a personal name: 2 to 4 words of letters, none
-//	              an institution, title, collective, place or joining word
-//	              ("GOVERNMENT", "PRESIDENT", "FORCES", "NEW", "OF"…), and not a known
-//	              place ("ABU DHABI"); GDELT codes named leaders with their office, as
-//	              USAGOV "BARACK OBAMA"
-//	organization  a state institution or organised sector: GOV, LEG, JUD, MIL, COP,
-//	              SPY, MED, EDU, HLH, OPP, ELI
-//	group         a sector of society or a movement (AGR, BUS, CRM, CVL, DEV, ENV, HRI,
-//	              LAB, REF, MOD, RAD, SET, NGM, INT, UIS), or only an ethnic or
-//	              religious code
-//	organization  anything else
+//	state         a bare country code ("USA", "RUS"), or a withdrawn one ("YUG")
+//	group         a bare CAMEO region ("AFR", "WST")
+//	organization  a state institution first (GOV, MIL, COP, JUD, LEG, SPY), an IGO,
+//	              NGO, MNC, business, education, media, health, religious body, party
+//	              (PTY), peacekeepers, or a named organisation (UNO, NAT, EEC…)
+//	group         armed non-state actors (REB, INS, SEP, UAF, IMG), sectors of society
+//	              and movements (CVL, OPP, LAB, AGR, ELI, REF, CRM…), religions
+//	organization  a role code the table does not know
 //
-// It errs towards organization: a person known by one word ("PUTIN") or an institution
-// with a name that looks personal can come out wrong, and an editor fixes the kind.
-// Names are title-cased ("BANK OF ENGLAND" → "Bank of England"), keeping common
-// acronyms (NATO, UN) except in personal names.
+// No code makes a person: GDELT codes a named person with their office, and a person
+// is an editor's to create. A row with a name and no code (rare) gives an actor of its
+// own, kind group, named as the row names it. Decode sees one row at a time: each
+// record's actor carries that row's name alone as its alias, and the importer merges
+// the aliases of one code across rows and files (cmd/parley, gdeltActorBook).
 func Decode(r io.Reader, opt Options, keep func(Record) error, skip func(Skip) error) error {
 	prefixes := opt.CAMEO
 	if len(prefixes) == 0 {
@@ -231,8 +237,10 @@ func (m *dayMemo) parse(s string, fn func(string) (models.Date, bool)) (models.D
 // actor is gdeltActor through the memo. Each call returns a new actor, so callers may
 // change what they get.
 func (d *gdeltDecoder) actor(f []string, c gdeltActorCols) *models.Actor {
-	key := strings.Join([]string{f[c.code], f[c.name], f[c.country], f[c.known], f[c.ethnic],
-		f[c.religion1], f[c.religion2], f[c.type1], f[c.type2], f[c.type3]}, "\t")
+	key := f[c.code] + "\t" + f[c.name]
+	if f[c.code] == "" {
+		key += "\t" + f[c.country] // a name-only actor takes its country from the row
+	}
 	a, ok := d.actors[key]
 	if !ok {
 		a = gdeltActor(f, c)
@@ -245,7 +253,7 @@ func (d *gdeltDecoder) actor(f []string, c gdeltActorCols) *models.Actor {
 		return nil
 	}
 	cp := *a
-	cp.Aliases = models.StringList{}
+	cp.Aliases = slices.Clone(a.Aliases)
 	cp.ExternalIDs = make(models.StringMap, len(a.ExternalIDs))
 	maps.Copy(cp.ExternalIDs, a.ExternalIDs)
 	return &cp
@@ -399,14 +407,16 @@ var (
 	}()
 )
 
-// gdeltActorCols are the column indexes of one actor.
+// gdeltActorCols are the column indexes of one actor. The type, known-group, ethnic and
+// religion columns are not read: the actor code holds them (see describeCAMEOActor).
 type gdeltActorCols struct {
-	code, name, country, known, ethnic, religion1, religion2, type1, type2, type3 int
+	code, name, country int
 }
 
 // gdeltLayout are the column indexes the decoder reads, for one layout.
 type gdeltLayout struct {
 	id, sqlDate, eventCode, dateAdded, sourceURL                       int
+	quadClass, goldstein, mentions, sources, articles, tone            int
 	actors                                                             [2]gdeltActorCols
 	geoType, geoName, geoCountry, geoADM1, geoLat, geoLong, geoFeature int
 }
@@ -425,17 +435,14 @@ func newGDELTLayout(cols []string, n int) *gdeltLayout {
 	l := &gdeltLayout{
 		id: at("GLOBALEVENTID"), sqlDate: at("SQLDATE"), eventCode: at("EventCode"),
 		dateAdded: at("DATEADDED"), sourceURL: at("SOURCEURL"),
+		quadClass: at("QuadClass"), goldstein: at("GoldsteinScale"), mentions: at("NumMentions"),
+		sources: at("NumSources"), articles: at("NumArticles"), tone: at("AvgTone"),
 		geoType: at("ActionGeo_Type"), geoName: at("ActionGeo_FullName"),
 		geoCountry: at("ActionGeo_CountryCode"), geoADM1: at("ActionGeo_ADM1Code"),
 		geoLat: at("ActionGeo_Lat"), geoLong: at("ActionGeo_Long"), geoFeature: at("ActionGeo_FeatureID"),
 	}
 	for i, a := range []string{"Actor1", "Actor2"} {
-		l.actors[i] = gdeltActorCols{
-			code: at(a + "Code"), name: at(a + "Name"), country: at(a + "CountryCode"),
-			known: at(a + "KnownGroupCode"), ethnic: at(a + "EthnicCode"),
-			religion1: at(a + "Religion1Code"), religion2: at(a + "Religion2Code"),
-			type1: at(a + "Type1Code"), type2: at(a + "Type2Code"), type3: at(a + "Type3Code"),
-		}
+		l.actors[i] = gdeltActorCols{code: at(a + "Code"), name: at(a + "Name"), country: at(a + "CountryCode")}
 	}
 	return l
 }
@@ -476,6 +483,10 @@ func (d *gdeltDecoder) row(f []string) (Record, string) {
 	if !ok {
 		return Record{}, "bad DATEADDED " + quote(f[l.dateAdded])
 	}
+	measures, reason := gdeltMeasures(f, l)
+	if reason != "" {
+		return Record{}, reason
+	}
 	loc, reason := gdeltLocation(f, l)
 	if reason != "" {
 		return Record{}, reason
@@ -495,14 +506,26 @@ func (d *gdeltDecoder) row(f []string) (Record, string) {
 		Tags:         []string{"gdelt"},
 		Participants: []models.Participant{},
 		Sources:      []*models.Ref{},
+		Measures:     measures,
 	}
 	rec := Record{GlobalEventID: id, Location: loc, Source: src}
+	// Titles and summaries name the actors as the row does ("Britain"), falling back
+	// to the CAMEO name: what the article said, while the participant is the code's actor.
 	subject, target := "An unidentified actor", ""
-	if a1 != nil {
-		subject = a1.Name
-	}
-	if a2 != nil {
-		target = a2.Name
+	names := make([]string, 0, 2)
+	for i, a := range []*models.Actor{a1, a2} {
+		if a == nil {
+			continue
+		}
+		n := rowName(a)
+		if i == 0 {
+			subject = n
+		} else {
+			target = n
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
 	}
 	if a1 != nil && a2 != nil && a1.Slug == a2.Slug {
 		a2 = nil
@@ -520,10 +543,6 @@ func (d *gdeltDecoder) row(f []string) (Record, string) {
 	if desc == "" {
 		desc = "CAMEO " + code
 	}
-	names := make([]string, 0, 2)
-	for _, a := range rec.Actors {
-		names = append(names, a.Name)
-	}
 	ev.Title = strings.Join(names, " – ") + ": " + desc
 	ev.Summary = subject + " " + verbPhrase(code, target) + "."
 	if loc != nil {
@@ -534,6 +553,14 @@ func (d *gdeltDecoder) row(f []string) (Record, string) {
 	}
 	rec.Event = ev
 	return rec, ""
+}
+
+// rowName is the name the row gave an actor: its alias from this row, else its name.
+func rowName(a *models.Actor) string {
+	if len(a.Aliases) > 0 {
+		return a.Aliases[0]
+	}
+	return a.Name
 }
 
 // kept reports whether code starts with one of the chosen prefixes.
@@ -579,37 +606,46 @@ func gdeltEventType(code string) (models.EventType, models.EventStatus, [2]model
 	return models.EventOther, models.StatusHeld, p
 }
 
-// gdeltActor builds the actor in columns c, or nil when the row has none there.
+// gdeltActor builds the actor in columns c, or nil when the row has none there. The
+// actor is the one of the CAMEO actor code (one actor per code, see Decode); the row's
+// name, title-cased, is its alias. A row with a name and no code gives an actor of its
+// own for that name.
 func gdeltActor(f []string, c gdeltActorCols) *models.Actor {
-	code, name := truncateUTF8(cleanText(f[c.code]), 60), cleanText(f[c.name])
-	if code == "" && name == "" {
+	code, raw := truncateUTF8(cleanText(f[c.code]), 60), cleanText(f[c.name])
+	if code == "" && raw == "" {
 		return nil
 	}
-	var types []string
-	for _, i := range []int{c.type1, c.type2, c.type3} {
-		if t := strings.TrimSpace(f[i]); t != "" {
-			types = append(types, t)
-		}
+	alias := ""
+	if raw != "" {
+		alias = truncateUTF8(titleCase(raw, looksLikePerson(raw)), models.MaxNameLen)
 	}
-	ethnic := strings.TrimSpace(f[c.ethnic]) != "" || strings.TrimSpace(f[c.religion1]) != "" ||
-		strings.TrimSpace(f[c.religion2]) != ""
-	kind := gdeltActorKind(code, name, strings.TrimSpace(f[c.known]), types, ethnic)
-	display := truncateUTF8(titleCase(name, kind == models.ActorPerson), models.MaxNameLen)
-	if display == "" {
-		display = code
-	}
-	a := &models.Actor{
-		Slug:        gdeltActorSlug(code, name),
-		Name:        display,
-		Kind:        kind,
-		Aliases:     models.StringList{},
-		Country:     CAMEOCountry(strings.TrimSpace(f[c.country])),
-		ExternalIDs: models.StringMap{},
-	}
-	if code != "" {
+	a := &models.Actor{Aliases: models.StringList{}, ExternalIDs: models.StringMap{}}
+	switch d, ok := describeCAMEOActor(strings.ToUpper(code)); {
+	case code != "" && ok:
+		a.Slug, a.Name, a.Kind, a.Country = gdeltCodeSlug(code), d.name, d.kind, d.country
 		a.ExternalIDs["cameo"] = strings.Clone(code)
+	case code != "":
+		// Not made of CAMEO segments: the code is all there is to name it by.
+		a.Slug, a.Name, a.Kind = gdeltCodeSlug(code), code, models.ActorOrganization
+		a.ExternalIDs["cameo"] = strings.Clone(code)
+	default:
+		a.Slug, a.Name, a.Kind = gdeltActorSlug("", raw), alias, models.ActorGroup
+		a.Slug = "gdelt-name-" + strings.TrimPrefix(a.Slug, "gdelt-")
+		a.Country = CAMEOCountry(strings.TrimSpace(f[c.country]))
+	}
+	if alias != "" && !strings.EqualFold(alias, a.Name) {
+		a.Aliases = append(a.Aliases, alias)
 	}
 	return a
+}
+
+// gdeltCodeSlug is the slug of the actor of a CAMEO actor code: "gdelt-" and the code
+// in lower case ("gdelt-gbrgov"), with a hash when the code is long or not plain.
+func gdeltCodeSlug(code string) string {
+	if len(code) <= 48 && isAlnum(code) {
+		return "gdelt-" + strings.ToLower(code)
+	}
+	return gdeltActorSlug(code, "")
 }
 
 // gdeltActorSlug derives an actor's slug from its CAMEO code and name.
@@ -678,39 +714,6 @@ func cameoSegments(code string) []string {
 		segs = append(segs, code[i:i+3])
 	}
 	return segs
-}
-
-// gdeltActorKind guesses the kind of an actor by the rules listed in Decode's
-// documentation.
-func gdeltActorKind(code, name, known string, types []string, ethnic bool) models.ActorKind {
-	if len(code) == 3 && CAMEOCountry(code) != "" {
-		return models.ActorState
-	}
-	if len(code) == 3 && cameoRegions[code] {
-		return models.ActorGroup
-	}
-	segs := append(cameoSegments(code), types...)
-	has := func(set map[string]bool) bool {
-		for _, s := range segs {
-			if set[s] {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case has(cameoArmedTypes):
-		return models.ActorGroup
-	case known != "" || has(cameoOrgTypes):
-		return models.ActorOrganization
-	case looksLikePerson(name):
-		return models.ActorPerson
-	case has(cameoInstitutionTypes):
-		return models.ActorOrganization
-	case has(cameoCollectiveTypes), ethnic:
-		return models.ActorGroup
-	}
-	return models.ActorOrganization
 }
 
 // personStopWords are words that a personal name in GDELT never contains: institutions,
@@ -932,7 +935,7 @@ func adminArea(typ int, name string) string {
 	return ""
 }
 
-// parseCoord parses a latitude or longitude; "" is no value; ok is false when the text
+// parseCoord parses a latitude, longitude or measure; "" is no value; ok is false when the text
 // is not a number within ±limit.
 func parseCoord(s string, limit float64) (*float64, bool) {
 	s = strings.TrimSpace(s)
@@ -954,7 +957,8 @@ func gdeltSource(raw string, published models.Date) *models.Source {
 	if raw == "" {
 		return nil
 	}
-	s := &models.Source{Slug: "gdelt-src-" + hashHex(raw)[:16], Published: published}
+	s := &models.Source{Slug: "gdelt-src-" + hashHex(raw)[:16], Published: published,
+		DateBasis: models.DateBasisGDELTAdded}
 	if u, err := url.Parse(raw); err == nil && (u.Scheme == "http" || u.Scheme == "https") &&
 		u.Hostname() != "" && len(raw) <= 2048 && !strings.ContainsAny(raw, " \t") {
 		s.URL = raw
@@ -969,6 +973,44 @@ func gdeltSource(raw string, published models.Date) *models.Source {
 	}
 	s.Outlet = raw
 	return s
+}
+
+// gdeltMeasures reads the event's GDELT numbers: QuadClass (1 to 4), GoldsteinScale
+// (-10 to 10), AvgTone (-100 to 100) and the three counts (0 and up). An empty column is
+// no value; a malformed or out-of-range one is a reason to skip the row.
+func gdeltMeasures(f []string, l *gdeltLayout) (models.EventMeasures, string) {
+	var m models.EventMeasures
+	count := func(col int, max int) (*int, bool) {
+		s := strings.TrimSpace(f[col])
+		if s == "" {
+			return nil, true
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > max {
+			return nil, false
+		}
+		return &n, true
+	}
+	var ok bool
+	if m.QuadClass, ok = count(l.quadClass, models.MaxQuadClass); !ok || m.QuadClass != nil && *m.QuadClass == 0 {
+		return m, "bad QuadClass " + quote(f[l.quadClass])
+	}
+	if m.Goldstein, ok = parseCoord(f[l.goldstein], models.MaxGoldstein); !ok {
+		return m, "bad GoldsteinScale " + quote(f[l.goldstein])
+	}
+	if m.AvgTone, ok = parseCoord(f[l.tone], models.MaxAvgTone); !ok {
+		return m, "bad AvgTone " + quote(f[l.tone])
+	}
+	if m.NumMentions, ok = count(l.mentions, models.MaxMeasureCount); !ok {
+		return m, "bad NumMentions " + quote(f[l.mentions])
+	}
+	if m.NumSources, ok = count(l.sources, models.MaxMeasureCount); !ok {
+		return m, "bad NumSources " + quote(f[l.sources])
+	}
+	if m.NumArticles, ok = count(l.articles, models.MaxMeasureCount); !ok {
+		return m, "bad NumArticles " + quote(f[l.articles])
+	}
+	return m, ""
 }
 
 // gdeltDay parses SQLDATE (YYYYMMDD) as a day.

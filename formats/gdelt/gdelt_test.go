@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -215,7 +216,7 @@ func TestGDELTLayouts(t *testing.T) {
 			if strings.Join(e.Tags, ",") != "gdelt" {
 				t.Errorf("tags %v", e.Tags)
 			}
-			if got := gdRoles(rec); got != "gdelt-usa-united-states:participant gdelt-rus-russia:participant" {
+			if got := gdRoles(rec); got != "gdelt-usa:participant gdelt-rus:participant" {
 				t.Errorf("participants %s", got)
 			}
 			loc := rec.Location
@@ -243,7 +244,7 @@ func TestGDELTLayouts(t *testing.T) {
 func TestGDELTEventTypes(t *testing.T) {
 	t.Parallel()
 	l := gdLoadLayouts(t)
-	const us, ru = "gdelt-usa-united-states", "gdelt-rus-russia"
+	const us, ru = "gdelt-usa", "gdelt-rus"
 	p, h, m := models.RoleParticipant, models.RoleHost, models.RoleMediator
 	for _, tc := range []struct {
 		code    string
@@ -318,13 +319,13 @@ func TestGDELTOneActor(t *testing.T) {
 		summary string
 	}{
 		{"only Actor1 visits", map[string]string{"EventCode": "042", "Actor2Code": "", "Actor2Name": "", "Actor2CountryCode": ""},
-			"gdelt-usa-united-states:participant", "United States: Make a visit", "United States made a visit."},
+			"gdelt-usa:participant", "United States: Make a visit", "United States made a visit."},
 		{"only Actor2 is host", map[string]string{"EventCode": "042", "Actor1Code": "", "Actor1Name": "", "Actor1CountryCode": ""},
-			"gdelt-rus-russia:host", "Russia: Make a visit", "An unidentified actor made a visit to Russia."},
+			"gdelt-rus:host", "Russia: Make a visit", "An unidentified actor made a visit to Russia."},
 		{"only Actor1 mediates", map[string]string{"EventCode": "045", "Actor2Code": "", "Actor2Name": ""},
-			"gdelt-usa-united-states:mediator", "United States: Engage in mediation", "United States mediated."},
+			"gdelt-usa:mediator", "United States: Engage in mediation", "United States mediated."},
 		{"the same actor on both sides", map[string]string{"EventCode": "043", "Actor2Code": "USA", "Actor2Name": "UNITED STATES"},
-			"gdelt-usa-united-states:host", "United States: Host a visit", "United States hosted a visit by United States."},
+			"gdelt-usa:host", "United States: Host a visit", "United States hosted a visit by United States."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := gdOne(t, gdRow(l.v1daily, tc.set), gdelt.Options{})
@@ -474,32 +475,37 @@ func TestGDELTActors(t *testing.T) {
 		code, name, country, typ, known string
 		slug, display                   string
 		kind                            models.ActorKind
-		iso                             string
+		iso, alias                      string
 	}{
-		{"USA", "UNITED STATES", "USA", "", "", "gdelt-usa-united-states", "United States", models.ActorState, "US"},
-		{"UKR", "UKRAINE", "UKR", "", "", "gdelt-ukr-ukraine", "Ukraine", models.ActorState, "UA"},
-		{"ROM", "ROMANIA", "ROM", "", "", "gdelt-rom-romania", "Romania", models.ActorState, "RO"},
-		{"KSV", "KOSOVO", "KSV", "", "", "gdelt-ksv-kosovo", "Kosovo", models.ActorState, "XK"},
-		{"USAGOV", "BARACK OBAMA", "USA", "GOV", "", "gdelt-usagov-barack-obama", "Barack Obama", models.ActorPerson, "US"},
-		{"PRKGOV", "KIM JONG UN", "PRK", "GOV", "", "gdelt-prkgov-kim-jong-un", "Kim Jong Un", models.ActorPerson, "KP"},
-		{"SYRGOV", "BASHAR AL-ASSAD", "SYR", "GOV", "", "gdelt-syrgov-bashar-al-assad", "Bashar Al-Assad", models.ActorPerson, "SY"},
-		{"USAGOV", "WHITE HOUSE", "USA", "GOV", "", "gdelt-usagov-white-house", "White House", models.ActorOrganization, "US"},
-		{"RUSGOV", "PRESIDENT", "RUS", "GOV", "", "gdelt-rusgov-president", "President", models.ActorOrganization, "RU"},
-		{"AREGOV", "ABU DHABI", "ARE", "GOV", "", "gdelt-aregov-abu-dhabi", "Abu Dhabi", models.ActorOrganization, "AE"},
-		{"GBRGOV", "BANK OF ENGLAND", "GBR", "GOV", "", "gdelt-gbrgov-bank-of-england", "Bank of England", models.ActorOrganization, "GB"},
-		{"IGOUNO", "UNITED NATIONS", "", "IGO", "UNO", "gdelt-igouno-united-nations", "United Nations", models.ActorOrganization, ""},
-		{"NGOAMN", "AMNESTY INTERNATIONAL", "", "NGO", "", "gdelt-ngoamn-amnesty-international", "Amnesty International", models.ActorOrganization, ""},
-		{"IGOEUREEC", "EUROPEAN UNION", "", "IGO", "EEC", "gdelt-igoeureec-european-union", "European Union", models.ActorOrganization, ""},
-		{"MNCUSA", "EXXON", "USA", "MNC", "", "gdelt-mncusa-exxon", "Exxon", models.ActorOrganization, "US"},
-		{"IGONAT", "NATO", "", "", "NAT", "gdelt-igonat-nato", "NATO", models.ActorOrganization, ""},
-		{"AFR", "AFRICA", "AFR", "", "", "gdelt-afr-africa", "Africa", models.ActorGroup, ""},
-		{"AFGREB", "TALIBAN", "AFG", "REB", "TAL", "gdelt-afgreb-taliban", "Taliban", models.ActorGroup, "AF"},
-		{"UKRMIL", "UKRAINIAN ARMY", "UKR", "MIL", "", "gdelt-ukrmil-ukrainian-army", "Ukrainian Army", models.ActorOrganization, "UA"},
-		{"COP", "POLICE", "", "COP", "", "gdelt-cop-police", "Police", models.ActorOrganization, ""},
-		{"BUS", "COMPANIES", "", "BUS", "", "gdelt-bus-companies", "Companies", models.ActorGroup, ""},
-		{"USAMED", "CNN", "USA", "MED", "", "gdelt-usamed-cnn", "CNN", models.ActorOrganization, "US"},
-		{"", "SOMEONE", "", "", "", "gdelt-someone", "Someone", models.ActorOrganization, ""},
-		{"YUG", "YUGOSLAVIA", "YUG", "", "", "gdelt-yug-yugoslavia", "Yugoslavia", models.ActorOrganization, ""},
+		{"USA", "UNITED STATES", "USA", "", "", "gdelt-usa", "United States", models.ActorState, "US", ""},
+		{"UKR", "UKRAINE", "UKR", "", "", "gdelt-ukr", "Ukraine", models.ActorState, "UA", ""},
+		{"ROM", "ROMANIA", "ROM", "", "", "gdelt-rom", "Romania", models.ActorState, "RO", ""},
+		{"KSV", "KOSOVO", "KSV", "", "", "gdelt-ksv", "Kosovo", models.ActorState, "XK", ""},
+		{"RUS", "MOSCOW", "RUS", "", "", "gdelt-rus", "Russia", models.ActorState, "RU", "Moscow"},
+		{"GBR", "BRITAIN", "GBR", "", "", "gdelt-gbr", "United Kingdom", models.ActorState, "GB", "Britain"},
+		{"USAGOV", "BARACK OBAMA", "USA", "GOV", "", "gdelt-usagov", "United States government", models.ActorOrganization, "US", "Barack Obama"},
+		{"PRKGOV", "KIM JONG UN", "PRK", "GOV", "", "gdelt-prkgov", "North Korea government", models.ActorOrganization, "KP", "Kim Jong Un"},
+		{"RUSGOV", "PRESIDENT", "RUS", "GOV", "", "gdelt-rusgov", "Russia government", models.ActorOrganization, "RU", "President"},
+		{"GBRGOV", "BANK OF ENGLAND", "GBR", "GOV", "", "gdelt-gbrgov", "United Kingdom government", models.ActorOrganization, "GB", "Bank of England"},
+		{"INDCOP", "UTTAR PRADESH", "IND", "COP", "", "gdelt-indcop", "India police", models.ActorOrganization, "IN", "Uttar Pradesh"},
+		{"USAMIL", "PENTAGON", "USA", "MIL", "", "gdelt-usamil", "United States military", models.ActorOrganization, "US", "Pentagon"},
+		{"GBRPTY", "POLITICAL PARTIES", "GBR", "PTY", "", "gdelt-gbrpty", "United Kingdom political parties", models.ActorOrganization, "GB", "Political Parties"},
+		{"IGOUNO", "UNITED NATIONS", "", "IGO", "UNO", "gdelt-igouno", "United Nations", models.ActorOrganization, "", ""},
+		{"NGOAMN", "AMNESTY INTERNATIONAL", "", "NGO", "", "gdelt-ngoamn", "Amnesty International", models.ActorOrganization, "", ""},
+		{"IGOEUREEC", "EUROPEAN UNION", "", "IGO", "EEC", "gdelt-igoeureec", "European Union", models.ActorOrganization, "", ""},
+		{"MNCUSA", "EXXON", "USA", "MNC", "", "gdelt-mncusa", "Multinational corporation (United States)", models.ActorOrganization, "US", "Exxon"},
+		{"IGONAT", "NATO", "", "", "NAT", "gdelt-igonat", "NATO", models.ActorOrganization, "", ""},
+		{"AFR", "AFRICA", "AFR", "", "", "gdelt-afr", "Africa", models.ActorGroup, "", ""},
+		{"AFGREB", "TALIBAN", "AFG", "REB", "TAL", "gdelt-afgreb", "Afghanistan rebels", models.ActorGroup, "AF", "Taliban"},
+		{"UKRMIL", "UKRAINIAN ARMY", "UKR", "MIL", "", "gdelt-ukrmil", "Ukraine military", models.ActorOrganization, "UA", "Ukrainian Army"},
+		{"COP", "POLICE", "", "COP", "", "gdelt-cop", "Police", models.ActorOrganization, "", ""},
+		{"BUS", "COMPANIES", "", "BUS", "", "gdelt-bus", "Business", models.ActorOrganization, "", "Companies"},
+		{"CVL", "RESIDENTS", "", "CVL", "", "gdelt-cvl", "Civilians", models.ActorGroup, "", "Residents"},
+		{"SYRINS", "MILITANTS", "SYR", "INS", "", "gdelt-syrins", "Syria insurgents", models.ActorGroup, "SY", "Militants"},
+		{"USAMED", "CNN", "USA", "MED", "", "gdelt-usamed", "United States media", models.ActorOrganization, "US", "CNN"},
+		{"", "SOMEONE", "", "", "", "gdelt-name-someone", "Someone", models.ActorGroup, "", ""},
+		{"YUG", "YUGOSLAVIA", "YUG", "", "", "gdelt-yug", "Yugoslavia", models.ActorState, "", ""},
+		{"USAXYZ", "ODD", "USA", "", "", "gdelt-usaxyz", "United States XYZ", models.ActorOrganization, "US", "Odd"},
 	} {
 		t.Run(tc.slug, func(t *testing.T) {
 			rec := gdOne(t, gdRow(l.v1daily, map[string]string{"Actor1Code": tc.code, "Actor1Name": tc.name,
@@ -513,22 +519,27 @@ func TestGDELTActors(t *testing.T) {
 			if tc.code != "" && a.ExternalIDs["cameo"] != tc.code {
 				t.Errorf("external ids %v", a.ExternalIDs)
 			}
-			// the slug is models.Slugify of code and name, as documented
-			want := strings.Trim("gdelt-"+models.Slugify(tc.code)+"-"+models.Slugify(tc.name), "-")
-			if a.Slug != strings.ReplaceAll(want, "--", "-") {
-				t.Errorf("slug %s, want %s", a.Slug, want)
+			var want []string
+			if tc.alias != "" {
+				want = []string{tc.alias}
+			}
+			if !slices.Equal(a.Aliases, want) {
+				t.Errorf("aliases %q, want %q (the row's name, unless it is the CAMEO name)", a.Aliases, want)
+			}
+			if err := a.Validate(); err != nil {
+				t.Error(err)
 			}
 		})
 	}
-	t.Run("long and non-Latin names get a hash", func(t *testing.T) {
-		long := strings.Repeat("VERY LONG NAME ", 12)
-		rec := gdOne(t, gdRow(l.v1daily, map[string]string{"Actor1Code": "USAGOV", "Actor1Name": long,
+	t.Run("long codes and non-Latin names get a hash", func(t *testing.T) {
+		long := "USA" + strings.Repeat("GOV", 19)
+		rec := gdOne(t, gdRow(l.v1daily, map[string]string{"Actor1Code": long, "Actor1Name": "X",
 			"Actor2Code": "", "Actor2Name": "МОСКВА"}), gdelt.Options{})
 		a1, a2 := rec.Actors[0], rec.Actors[1]
-		if len(a1.Slug) > 64 || !strings.HasPrefix(a1.Slug, "gdelt-usagov-very-long-name") {
+		if len(a1.Slug) > 64 || !strings.HasPrefix(a1.Slug, "gdelt-usagovgov") {
 			t.Errorf("long slug %s", a1.Slug)
 		}
-		if !strings.HasPrefix(a2.Slug, "gdelt-") || a2.Name != "Москва" {
+		if !strings.HasPrefix(a2.Slug, "gdelt-name-") || a2.Name != "Москва" {
 			t.Errorf("non-Latin actor %s %q", a2.Slug, a2.Name)
 		}
 	})
@@ -563,7 +574,7 @@ func TestGDELTDeterministicSlugs(t *testing.T) {
 			t.Errorf("%s has %d slugs: %v", name, len(set), set)
 		}
 	}
-	if !slugs["United States"]["gdelt-usa-united-states"] || !slugs["Russia"]["gdelt-rus-russia"] {
+	if !slugs["United States"]["gdelt-usa"] || !slugs["Russia"]["gdelt-rus"] {
 		t.Errorf("slugs %v", slugs)
 	}
 	// The same URL in two rows is one source.
@@ -750,12 +761,13 @@ func TestGDELTSampleFile(t *testing.T) {
 		e.Date.EDTF != "2004-11-26" {
 		t.Errorf("event %+v", e)
 	}
-	if got := gdRoles(rec); got != "gdelt-bus-companies:participant gdelt-mncusa-exxon:participant" {
+	if got := gdRoles(rec); got != "gdelt-bus:participant gdelt-mncusa:participant" {
 		t.Errorf("participants %s", got)
 	}
 	a1, a2 := rec.Actors[0], rec.Actors[1]
-	if a1.Name != "Companies" || a1.Kind != models.ActorGroup || a1.Country != "" || a1.ExternalIDs["cameo"] != "BUS" ||
-		a2.Name != "Exxon" || a2.Kind != models.ActorOrganization || a2.Country != "US" || a2.ExternalIDs["cameo"] != "MNCUSA" {
+	if a1.Name != "Business" || a1.Kind != models.ActorOrganization || a1.Country != "" || a1.ExternalIDs["cameo"] != "BUS" ||
+		!slices.Equal(a1.Aliases, []string{"Companies"}) || !slices.Equal(a2.Aliases, []string{"Exxon"}) ||
+		a2.Name != "Multinational corporation (United States)" || a2.Kind != models.ActorOrganization || a2.Country != "US" || a2.ExternalIDs["cameo"] != "MNCUSA" {
 		t.Errorf("actors %+v", rec.Actors)
 	}
 	loc := rec.Location
@@ -765,7 +777,7 @@ func TestGDELTSampleFile(t *testing.T) {
 		t.Errorf("location %+v", loc)
 	}
 	src := rec.Source
-	if src.Outlet != "jaunted.com" || src.Published.EDTF != "2014-11-24" ||
+	if src.Outlet != "jaunted.com" || src.Published.EDTF != "2014-11-24" || src.DateBasis != models.DateBasisGDELTAdded ||
 		src.URL != "http://www.jaunted.com/story/2014/11/18/73710/605/travel/How+to+Get+a+Visa+to+Visit+Papua+New+Guinea+" {
 		t.Errorf("source %+v", src)
 	}
@@ -783,7 +795,7 @@ func TestGDELTSampleFile(t *testing.T) {
 		r1.Location.AdminArea != "District of Columbia" || r4.Location != nil {
 		t.Errorf("rows 1, 2, 4: %+v %+v %+v", r1, r2, r4)
 	}
-	if got := gdRoles(r1); got != "gdelt-cop-police:participant" || r1.Event.Title != "Police: Consider policy option" ||
+	if got := gdRoles(r1); got != "gdelt-cop:participant" || r1.Event.Title != "Police: Consider policy option" ||
 		r1.Event.Summary != "An unidentified actor considered policy option (target: Police)." {
 		t.Errorf("row 1: %s %q %q", got, r1.Event.Title, r1.Event.Summary)
 	}
@@ -884,8 +896,8 @@ func TestGDELTLineHandling(t *testing.T) {
 		if len(res.kept) != 4 {
 			t.Fatalf("kept %d rows of 4, skipped %v", len(res.kept), res.skipped)
 		}
-		if res.kept[1].Actors[0].Name != `"United States` {
-			t.Errorf("name %q", res.kept[1].Actors[0].Name)
+		if a := res.kept[1].Actors[0]; a.Name != "United States" || !slices.Equal(a.Aliases, []string{`"United States`}) {
+			t.Errorf("name %q, aliases %q", a.Name, a.Aliases)
 		}
 	})
 	t.Run("an overlong line is skipped", func(t *testing.T) {
