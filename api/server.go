@@ -151,6 +151,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	}
 
 	v1 := r.Group("/api/v1")
+	v1.Use(redirects(st))
 	resources, err := handlers.Resources(st)
 	if err != nil {
 		return nil, err
@@ -172,6 +173,11 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 			}
 		}
 	}
+
+	merges := handlers.NewMerges(st)
+	v1.POST("/actors/:id/merge", merges.Actors)
+	v1.POST("/events/:id/merge", merges.Events)
+	v1.GET("/events/:id/duplicates", lagging(st, merges.EventDuplicates))
 
 	maxImport := opt.MaxImportBytes
 	if maxImport <= 0 {

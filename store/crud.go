@@ -145,6 +145,11 @@ func (sp *spec[T, P]) prepare(tx *gorm.DB, cache refCache, e, old P) error {
 			return &models.Error{Code: models.ECONFLICT, Message: fmt.Sprintf("%s slug %q is taken", sp.kind.Name, *sp.slug(e)),
 				Fields: []models.FieldError{{Field: "slug", Message: "is already used by another " + sp.kind.Name}}}
 		}
+		if taken, err := slugRedirected(tx, sp.kind, *sp.slug(e)); err != nil {
+			return dbError(err, sp.kind.Name)
+		} else if taken {
+			return takenByRedirect(sp.kind, *sp.slug(e))
+		}
 	}
 	return nil
 }
@@ -174,6 +179,9 @@ func (sp *spec[T, P]) freeSlug(tx *gorm.DB, base string, self models.ID) (string
 	err := tx.Table(sp.kind.Table).Where("(slug = ? OR slug LIKE ?) AND id <> ?", base, base+"-%", self).
 		Pluck("slug", &taken).Error
 	if err != nil {
+		return "", dbError(err, sp.kind.Name)
+	}
+	if taken, err = appendRedirectedSlugs(tx, sp.kind, base, taken); err != nil {
 		return "", dbError(err, sp.kind.Name)
 	}
 	used := map[string]bool{}

@@ -1,0 +1,78 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/parley-api/parley/models"
+	"github.com/parley-api/parley/store"
+)
+
+// redirects answers a request for an entity that a merge took away, by its old id or
+// slug, with 308 Permanent Redirect to the same path under the survivor (its id when the
+// request named an id, else its slug), query string kept: GET, HEAD, PUT, PATCH and
+// DELETE of /{plural}/{id} and every sub-path (/actors/{old}/events). A merge (POST) of a
+// merged entity is not redirected: its duplicate is gone (404). The body is a small JSON
+// object, {"redirect": url}. Only kinds addressed by slug have redirects; an entity that
+// exists is never redirected, since a merged id is gone and its slug stays reserved.
+func redirects(st *store.Store) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		switch c.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		default:
+			c.Next()
+			return
+		}
+		route, ref := c.FullPath(), c.Param("id")
+		rest, ok := strings.CutPrefix(route, "/api/v1/")
+		if !ok || ref == "" {
+			c.Next()
+			return
+		}
+		plural, sub, _ := strings.Cut(rest, "/:id")
+		k := kindOfPlural(plural)
+		if k == nil || !k.Slug || strings.HasPrefix(sub, "/revisions") {
+			// An old id keeps its history at /{id}/revisions.
+			c.Next()
+			return
+		}
+		id, slug, found, err := st.Redirected(c.Request.Context(), k, ref)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if !found {
+			c.Next()
+			return
+		}
+		to := slug
+		if _, perr := models.ParseID(ref); perr == nil {
+			to = id.String()
+		}
+		// The rest of the path as requested (the route's own has parameter names).
+		if r, ok := strings.CutPrefix(c.Request.URL.Path, "/api/v1/"+plural+"/"+ref); ok {
+			sub = r
+		}
+		loc := "/api/v1/" + plural + "/" + to + sub
+		if c.Request.URL.RawQuery != "" {
+			loc += "?" + c.Request.URL.RawQuery
+		}
+		c.Header("Location", loc)
+		if c.Request.Method == http.MethodHead {
+			c.AbortWithStatus(http.StatusPermanentRedirect)
+			return
+		}
+		c.AbortWithStatusJSON(http.StatusPermanentRedirect, gin.H{"redirect": loc})
+	}
+}
+
+// kindOfPlural is the kind served at /api/v1/{plural}, nil for none.
+func kindOfPlural(plural string) *models.Kind {
+	for _, k := range models.Kinds {
+		if k.Plural == plural {
+			return k
+		}
+	}
+	return nil
+}
