@@ -115,7 +115,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	if lim != nil {
 		r.Use(lim.afterAuth())
 	}
-	r.Use(idempotency(st))
+	r.Use(idempotency(st), redirects(st))
 
 	r.NoRoute(func(c *gin.Context) {
 		writeProblem(c, models.Errorf(models.ENOTFOUND, "no such endpoint: %s", c.Request.URL.Path))
@@ -151,7 +151,6 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	}
 
 	v1 := r.Group("/api/v1")
-	v1.Use(redirects(st))
 	resources, err := handlers.Resources(st)
 	if err != nil {
 		return nil, err
