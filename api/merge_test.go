@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/parley-api/parley/handlers"
 	"github.com/parley-api/parley/models"
@@ -89,12 +90,18 @@ func TestMergeActorRedirects(t *testing.T) {
 		}
 		c.do("POST", "/api/v1/actors", map[string]any{"name": "Britain", "slug": "britain", "kind": "state"}).problem(t, 409)
 
-		var feed store.ChangePage
-		c.get("/api/v1/changes?limit=500").want(t, 200, &feed)
+		// On PostgreSQL a change shows once older transactions (other tests') have ended.
 		merged := false
-		for _, ch := range feed.Items {
-			if ch.EntityID == britain.ID && ch.Action == models.ActionMerge && strings.Contains(string(ch.Data), uk.ID.String()) {
-				merged = true
+		for try := 0; try < 50 && !merged; try++ {
+			var feed store.ChangePage
+			c.get("/api/v1/changes?limit=500").want(t, 200, &feed)
+			for _, ch := range feed.Items {
+				if ch.EntityID == britain.ID && ch.Action == models.ActionMerge && strings.Contains(string(ch.Data), uk.ID.String()) {
+					merged = true
+				}
+			}
+			if !merged {
+				time.Sleep(100 * time.Millisecond)
 			}
 		}
 		if !merged {

@@ -32,6 +32,9 @@ type Duplicates struct {
 
 // mergeRequest reads the body and the optional If-Match (the loser's version).
 func mergeRequest(c *gin.Context) (into string, version int, err error) {
+	if err := newQuery(c).err(); err != nil {
+		return "", 0, err
+	}
 	var req models.MergeRequest
 	if err := decode(c, &req); err != nil {
 		return "", 0, err

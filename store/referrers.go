@@ -59,7 +59,9 @@ WHERE m.type = 'table' AND i.name = k."from" AND (? OR upper(k.on_delete) IN ('N
 ORDER BY m.name, k."from"`
 
 // referrersOf reads the foreign keys that block deleting a row of table.
-func referrersOf(db *gorm.DB, table string) ([]referrer, error) { return foreignKeysTo(db, table, false) }
+func referrersOf(db *gorm.DB, table string) ([]referrer, error) {
+	return foreignKeysTo(db, table, false)
+}
 
 // foreignKeysTo reads the foreign keys that point at table: those that block a delete,
 // or with all every one (a merge moves cascading references too).
