@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/parley-api/parley/models"
@@ -51,6 +52,20 @@ func newMergeFixture(t *testing.T, s *store.Store) mergeFixture {
 	f.child = event("talks-b-day-2", "2026-01-24", []models.Participant{p(f.fr, models.RoleHost, nil)}, f.b)
 	f.other.Relations = []models.Relation{{Type: models.RelationFollows, Related: models.Ref{ID: f.b.ID}}}
 	must(t, s.ReplaceEvent(bg, f.other.ID.String(), f.other, 0))
+	// Sources and tags on both reports (one shared), and relations between them, which
+	// a merge of the two would make an event's relation to itself.
+	src := func(slug string) *models.Source {
+		x := &models.Source{Slug: slug, Outlet: slug, Title: slug, Published: date("2026-01-24")}
+		must(t, s.CreateSource(bg, x))
+		return x
+	}
+	shared, onlyB := src("meduza"), src("tass")
+	f.a.Sources, f.a.Tags = []*models.Ref{models.RefTo(shared.ID)}, []string{"ukraine"}
+	f.a.Relations = []models.Relation{{Type: models.RelationReferences, Related: models.Ref{ID: f.b.ID}}}
+	must(t, s.ReplaceEvent(bg, f.a.ID.String(), f.a, 0))
+	f.b.Sources, f.b.Tags = []*models.Ref{models.RefTo(onlyB.ID), models.RefTo(shared.ID)}, []string{"ukraine", "abu-dhabi"}
+	f.b.Relations = []models.Relation{{Type: models.RelationPrecedes, Related: models.Ref{ID: f.a.ID}}, {Type: models.RelationFollows, Related: models.Ref{ID: f.other.ID}}}
+	must(t, s.ReplaceEvent(bg, f.b.ID.String(), f.b, 0))
 	f.st = &models.Statement{Text: "We will talk.", Speaker: models.RefTo(f.britain.ID), SpeaksFor: models.RefTo(f.uk.ID), Date: date("2026-01-23"), Event: models.RefTo(f.b.ID)}
 	must(t, s.CreateStatement(bg, f.st))
 	return f
@@ -83,7 +98,7 @@ func TestMergeMovesEveryReference(t *testing.T) {
 				t.Fatalf("participant still names the loser: %+v", p)
 			}
 		}
-		if !hasParticipant(b, f.uk.ID, models.RoleHost) || b.Version != 2 {
+		if !hasParticipant(b, f.uk.ID, models.RoleHost) || b.Version != f.b.Version+1 {
 			t.Fatalf("talks-b: %+v", b.Participants)
 		}
 		st, err := s.GetStatement(bg, f.st.ID.String())
@@ -109,6 +124,17 @@ func TestMergeMovesEveryReference(t *testing.T) {
 		must(t, err)
 		if !hasParticipant(a, f.aide.ID, models.RoleEnvoy) || len(a.Participants) != 3 {
 			t.Fatalf("participants not united: %+v", a.Participants)
+		}
+		if len(a.Sources) != 2 || strings.Join(a.Tags, ",") != "abu-dhabi,ukraine" {
+			t.Fatalf("sources or tags not united: %v %v", a.Sources, a.Tags)
+		}
+		if len(a.Relations) != 1 || a.Relations[0].Related.ID != f.other.ID || a.Relations[0].Type != models.RelationFollows {
+			t.Fatalf("relations: %+v (the self-relations must go, the other must move)", a.Relations)
+		}
+		for _, p := range a.Participants {
+			if !p.EventStart.Equal(a.Date.Start) {
+				t.Fatalf("a participation row kept the loser's date: %+v", p)
+			}
 		}
 		child, err := s.GetEvent(bg, "talks-b-day-2", store.Include{})
 		must(t, err)

@@ -76,16 +76,6 @@ func slugRedirected(tx *gorm.DB, k *models.Kind, slug string) (bool, error) {
 	return n > 0, err
 }
 
-// redirectedSlugs are the old slugs of kind k among slugs.
-func redirectedSlugs(tx *gorm.DB, k *models.Kind, slugs []string) ([]string, error) {
-	var out []string
-	if len(slugs) == 0 {
-		return out, nil
-	}
-	err := tx.Table("redirects").Where("kind = ? AND from_slug IN ?", k.Name, slugs).Pluck("from_slug", &out).Error
-	return out, err
-}
-
 // redirectsIn are the redirects of kind k from any of ids or slugs: an import window's
 // look-up of the records and references it could not find.
 func redirectsIn(tx *gorm.DB, k *models.Kind, ids []models.ID, slugs []string) ([]models.Redirect, error) {
