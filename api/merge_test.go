@@ -142,6 +142,35 @@ func TestMergeReimportAddsNothing(t *testing.T) {
 	})
 }
 
+// TestMergeReimportBySlug imports records that name actors by slug only, as the GDELT
+// importer writes them, merges, and imports the same lines again: nothing is created,
+// and the event stays with the survivor.
+func TestMergeReimportBySlug(t *testing.T) {
+	t.Parallel()
+	each(t, false, func(t *testing.T, c *client) {
+		lines := []byte(`{"type":"actor","data":{"slug":"gbr-britain","name":"Britain","kind":"state","country":"GB"}}
+{"type":"actor","data":{"slug":"gbr-united-kingdom","name":"United Kingdom","kind":"state","country":"GB"}}
+{"type":"event","data":{"slug":"gdelt-1","title":"Britain hosts talks","type":"meeting","status":"held","date":"2026-01-23","participants":[{"actor_id":"gbr-britain","role":"host"},{"actor_id":"gbr-united-kingdom","role":"participant"}]}}
+`)
+		if rep := importBundle(t, c, lines, ""); rep.Counts["event"].Created != 1 {
+			t.Fatalf("first import: %+v", rep.Counts)
+		}
+		var uk models.Actor
+		c.do("POST", "/api/v1/actors/gbr-britain/merge", map[string]any{"into": "gbr-united-kingdom"}).want(t, 200, &uk)
+		rep := importBundle(t, c, lines, "")
+		for kind, n := range rep.Counts {
+			if n.Created != 0 || len(rep.Problems) > 0 {
+				t.Fatalf("re-import created %d %s: %+v", n.Created, kind, rep)
+			}
+		}
+		var e models.Event
+		c.get("/api/v1/events/gdelt-1").want(t, 200, &e)
+		if len(e.Participants) != 2 || e.Participants[0].Actor.ID != uk.ID || e.Participants[1].Actor.ID != uk.ID {
+			t.Fatalf("participants: %+v", e.Participants)
+		}
+	})
+}
+
 // TestMergeRefusals: a non-admin key, a merge into itself and an unknown survivor are
 // refused, and write nothing.
 func TestMergeRefusals(t *testing.T) {

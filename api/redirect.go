@@ -18,25 +18,13 @@ import (
 // exists is never redirected, since a merged id is gone and its slug stays reserved.
 func redirects(st *store.Store) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		switch c.Request.Method {
-		case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete:
-		default:
+		ref := c.Param("id")
+		k := redirectKind(c.Request.Method, c.FullPath())
+		if k == nil || ref == "" {
 			c.Next()
 			return
 		}
-		route, ref := c.FullPath(), c.Param("id")
-		rest, ok := strings.CutPrefix(route, "/api/v1/")
-		if !ok || ref == "" {
-			c.Next()
-			return
-		}
-		plural, sub, _ := strings.Cut(rest, "/:id")
-		k := kindOfPlural(plural)
-		if k == nil || !k.Slug || strings.HasPrefix(sub, "/revisions") {
-			// An old id keeps its history at /{id}/revisions.
-			c.Next()
-			return
-		}
+		plural, sub := k.Plural, ""
 		id, slug, found, err := st.Redirected(c.Request.Context(), k, ref)
 		if err != nil {
 			fail(c, err)
@@ -67,10 +55,26 @@ func redirects(st *store.Store) gin.HandlerFunc {
 	}
 }
 
-// kindOfPlural is the kind served at /api/v1/{plural}, nil for none.
-func kindOfPlural(plural string) *models.Kind {
+// redirectKind is the kind whose redirects answer method on route (gin's form,
+// "/api/v1/actors/:id/events"), nil when the route is not redirected: the one rule
+// that the middleware follows and the API documents describe (a 308 response).
+func redirectKind(method, route string) *models.Kind {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete:
+	default:
+		return nil
+	}
+	rest, ok := strings.CutPrefix(route, "/api/v1/")
+	if !ok {
+		return nil
+	}
+	plural, sub, ok := strings.Cut(rest, "/:id")
+	if !ok || strings.HasPrefix(sub, "/revisions") || (sub != "" && !strings.HasPrefix(sub, "/")) {
+		// An old id keeps its history at /{id}/revisions.
+		return nil
+	}
 	for _, k := range models.Kinds {
-		if k.Plural == plural {
+		if k.Plural == plural && k.Slug {
 			return k
 		}
 	}
