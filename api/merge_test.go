@@ -82,6 +82,12 @@ func TestMergeActorRedirects(t *testing.T) {
 		if len(evs.Items) != 2 {
 			t.Fatalf("the survivor's events: %d", len(evs.Items))
 		}
+		// The loser's history stays at its old id, ending with the merge.
+		var revs handlers.List[models.Revision]
+		c.get("/api/v1/actors/" + britain.ID.String() + "/revisions?limit=500").want(t, 200, &revs)
+		if n := len(revs.Items); n == 0 || revs.Items[n-1].Action != models.ActionMerge && revs.Items[0].Action != models.ActionMerge {
+			t.Fatalf("the loser's revisions: %+v", revs.Items)
+		}
 		var e models.Event
 		c.do("POST", "/api/v1/events", map[string]any{"title": "Later", "type": "call", "status": "held", "date": "2026-02-01",
 			"participants": []map[string]any{{"actor_id": "britain", "role": "participant"}}}).want(t, 201, &e)
@@ -242,6 +248,11 @@ func TestMergeConcurrent(t *testing.T) {
 		}
 		if ok != 1 {
 			t.Fatalf("%d merges succeeded: %v", ok, codes)
+		}
+		a, _ := noFollow(t, c, "GET", "/api/v1/events/london-talks")
+		b, _ := noFollow(t, c, "GET", "/api/v1/events/london-talks-report")
+		if a+b != 200+308 {
+			t.Fatalf("after the merges: %d and %d, want one 200 and one 308", a, b)
 		}
 	})
 }
