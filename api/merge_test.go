@@ -84,7 +84,7 @@ func TestMergeActorRedirects(t *testing.T) {
 		}
 		// The loser's history stays at its old id, ending with the merge.
 		var revs handlers.List[models.Revision]
-		c.get("/api/v1/actors/" + britain.ID.String() + "/revisions?limit=500").want(t, 200, &revs)
+		c.get("/api/v1/actors/"+britain.ID.String()+"/revisions?limit=500").want(t, 200, &revs)
 		if n := len(revs.Items); n == 0 || revs.Items[n-1].Action != models.ActionMerge && revs.Items[0].Action != models.ActionMerge {
 			t.Fatalf("the loser's revisions: %+v", revs.Items)
 		}
