@@ -125,6 +125,12 @@ func TestMergeActorRedirects(t *testing.T) {
 		if st, loc := noFollow(t, fresh, "GET", "/api/v1/actors/britain"); st != 308 || loc != "/api/v1/actors/united-kingdom" {
 			t.Fatalf("after the round trip: %d %q", st, loc)
 		}
+		if again := fresh.get("/api/v1/export/bundle").want(t, 200, nil).Body; !bytes.Equal(again, bundle) {
+			t.Fatalf("the bundle changed in the round trip:\n%s\n---\n%s", bundle, again)
+		}
+		if rep := importBundle(t, fresh, bundle, ""); rep.Counts["redirect"].Unchanged != 1 || rep.Counts["actor"].Created != 0 {
+			t.Fatalf("second import: %+v", rep.Counts)
+		}
 	})
 }
 

@@ -173,7 +173,7 @@ func mergeInto[T any, P interface {
 		if err := writeMergeRevision(ctx, tx, k, lm, loser, cm.ID); err != nil {
 			return err
 		}
-		if err := addRedirect(tx, k, lm.ID, sp.slugOf(loser), cm.ID); err != nil {
+		if err := addRedirect(tx, k, lm.ID, sp.slugOf(loser), cm.ID, t); err != nil {
 			return err
 		}
 		out = cur

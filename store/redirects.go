@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/parley-api/parley/models"
 	"gorm.io/gorm"
@@ -60,13 +61,13 @@ func (s *Store) Redirected(ctx context.Context, k *models.Kind, ref string) (id 
 	return to, slugs[0], true, nil
 }
 
-// addRedirect records that from (with its slug) of kind k is now to, and points every
-// redirect that led to from at to, so that chains stay one step long.
-func addRedirect(tx *gorm.DB, k *models.Kind, from models.ID, slug string, to models.ID) error {
+// addRedirect records that from (with its slug) of kind k is now to, since at, and
+// points every redirect that led to from at to, so that chains stay one step long.
+func addRedirect(tx *gorm.DB, k *models.Kind, from models.ID, slug string, to models.ID, at time.Time) error {
 	if err := tx.Exec("UPDATE redirects SET to_id = ? WHERE kind = ? AND to_id = ?", to, k.Name, from).Error; err != nil {
 		return err
 	}
-	return tx.Create(&models.Redirect{Kind: k.Name, FromID: from, FromSlug: slug, ToID: to, CreatedAt: now()}).Error
+	return tx.Create(&models.Redirect{Kind: k.Name, FromID: from, FromSlug: slug, ToID: to, CreatedAt: at}).Error
 }
 
 // slugRedirected reports whether slug is an old slug of kind k, which stays reserved.
@@ -135,8 +136,8 @@ func streamRedirects(db *gorm.DB, fn func(kind string, v any) error) error {
 }
 
 // restoreRedirect imports a redirect record: unchanged when the same one is stored,
-// refused when its old id is an entity that exists or its old slug is in use, else
-// stored (pointing at wherever its target itself redirects to).
+// refused when its old id is an entity that exists, its old slug is in use or its
+// target is nowhere, else stored (pointing at wherever its target itself redirects to).
 func restoreRedirect(tx *gorm.DB, r *models.Redirect) (restoreOutcome, error) {
 	if err := r.Validate(); err != nil {
 		return 0, err
@@ -165,6 +166,13 @@ func restoreRedirect(tx *gorm.DB, r *models.Redirect) (restoreOutcome, error) {
 	} else if ok {
 		r.ToID = to
 	}
+	if err := tx.Table(k.Table).Where("id = ?", r.ToID).Count(&n).Error; err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, &models.Error{Code: models.EUNPROCESSABLE, Message: "validation failed",
+			Fields: []models.FieldError{{Field: "to_id", Message: "names no " + r.Kind + " (a bundle lists redirects after every entity)"}}}
+	}
 	if len(cur) > 0 {
 		if err := tx.Exec("DELETE FROM redirects WHERE kind = ? AND from_id = ?", r.Kind, r.FromID).Error; err != nil {
 			return 0, err
@@ -173,7 +181,7 @@ func restoreRedirect(tx *gorm.DB, r *models.Redirect) (restoreOutcome, error) {
 	if r.CreatedAt.IsZero() {
 		r.CreatedAt = now()
 	}
-	if err := addRedirect(tx, k, r.FromID, r.FromSlug, r.ToID); err != nil {
+	if err := addRedirect(tx, k, r.FromID, r.FromSlug, r.ToID, r.CreatedAt); err != nil {
 		return 0, err
 	}
 	if len(cur) > 0 {
