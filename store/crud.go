@@ -261,9 +261,18 @@ func (sp *spec[T, P]) insertNew(ctx context.Context, tx *gorm.DB, es []P) error 
 			return err
 		}
 	}
+	return writeRevisions(ctx, tx, sp.kind.Name, models.ActionCreate, es)
+}
+
+// writeRevisions stores a revision of each entity, with their whole state, in
+// multi-row INSERTs.
+func writeRevisions[P models.Entity](ctx context.Context, tx *gorm.DB, kind string, action models.Action, es []P) error {
+	if len(es) == 0 {
+		return nil
+	}
 	revs := make([]models.Revision, len(es))
 	for i, e := range es {
-		r, err := newRevision(ctx, sp.kind.Name, e.GetMeta(), models.ActionCreate, e)
+		r, err := newRevision(ctx, kind, e.GetMeta(), action, e)
 		if err != nil {
 			return err
 		}

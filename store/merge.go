@@ -443,18 +443,8 @@ func (sp *spec[T, P]) touch(ctx context.Context, tx *gorm.DB, ids []models.ID) e
 				return err
 			}
 		}
-		revs := make([]models.Revision, len(rows))
-		for i, e := range rows {
-			r, err := newRevision(ctx, sp.kind.Name, e.GetMeta(), models.ActionUpdate, e)
-			if err != nil {
-				return err
-			}
-			revs[i] = r
-		}
-		if len(revs) > 0 {
-			if err := tx.CreateInBatches(revs, insertBatch).Error; err != nil {
-				return err
-			}
+		if err := writeRevisions(ctx, tx, sp.kind.Name, models.ActionUpdate, rows); err != nil {
+			return err
 		}
 	}
 	return nil
