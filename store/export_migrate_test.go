@@ -16,6 +16,14 @@ func MigrateToForTest(ctx context.Context, s *Store, version int64) error {
 	})
 }
 
+// MigrateDownToForTest undoes the migrations after version, whatever later ones exist.
+func MigrateDownToForTest(ctx context.Context, s *Store, version int64) error {
+	return s.migrate(ctx, func(p *goose.Provider) error {
+		_, err := p.DownTo(ctx, version)
+		return err
+	})
+}
+
 // SearchTextsForTest maps the id of every row of table to its search_text.
 func SearchTextsForTest(s *Store, table string) (map[string]string, error) {
 	var rows []struct{ ID, SearchText string }
