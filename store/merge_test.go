@@ -194,3 +194,26 @@ func noDrift(t *testing.T, s *store.Store, when string) {
 		t.Errorf("%s: %s", when, d)
 	}
 }
+
+// TestMergeRefusesCycle: when the survivor is affiliated to an actor affiliated to the
+// loser, the merge would close a loop; it is refused and writes nothing.
+func TestMergeRefusesCycle(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newMergeFixture(t, s)
+		f.uk.Affiliation = models.RefTo(f.aide.ID) // aide is affiliated to britain
+		must(t, s.ReplaceActor(bg, "united-kingdom", f.uk, 0))
+		before, err := s.Fingerprint(bg)
+		must(t, err)
+		if _, err := s.MergeActors(bg, "britain", "united-kingdom", 0); models.ErrorCodeOf(err) != models.ECONFLICT {
+			t.Fatalf("merge closing a cycle: %v", err)
+		}
+		after, err := s.Fingerprint(bg)
+		must(t, err)
+		for k, v := range before {
+			if after[k] != v {
+				t.Fatalf("a refused merge wrote %s: %d -> %d", k, v, after[k])
+			}
+		}
+	})
+}

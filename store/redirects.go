@@ -18,19 +18,19 @@ import (
 // one index look-up. A redirected slug stays reserved: no new entity of the kind takes it.
 
 // redirectTo is the survivor an id or slug of kind k was merged into; ok is false when
-// none was.
+// none was, or the survivor is gone since (deleted).
 func redirectTo(tx *gorm.DB, k *models.Kind, ref models.Ref) (to models.ID, ok bool, err error) {
 	if !k.Slug || (ref.ID.IsZero() && ref.Slug == "") {
 		return models.ID{}, false, nil
 	}
-	q := tx.Table("redirects").Where("kind = ?", k.Name)
+	q := tx.Table("redirects r").Joins("JOIN "+k.Table+" t ON t.id = r.to_id").Where("r.kind = ?", k.Name)
 	if ref.Resolved() {
-		q = q.Where("from_id = ?", ref.ID)
+		q = q.Where("r.from_id = ?", ref.ID)
 	} else {
-		q = q.Where("from_slug = ?", ref.Slug)
+		q = q.Where("r.from_slug = ?", ref.Slug)
 	}
 	var ids []models.ID
-	if err := q.Limit(1).Pluck("to_id", &ids).Error; err != nil {
+	if err := q.Limit(1).Pluck("r.to_id", &ids).Error; err != nil {
 		return models.ID{}, false, err
 	}
 	if len(ids) == 0 {
