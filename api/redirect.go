@@ -12,46 +12,41 @@ import (
 // redirects answers a request for an entity that a merge took away, by its old id or
 // slug, with 308 Permanent Redirect to the same path under the survivor (its id when the
 // request named an id, else its slug), query string kept: GET, HEAD, PUT, PATCH and
-// DELETE of /{plural}/{id} and every sub-path (/actors/{old}/events). A merge (POST) of a
-// merged entity is not redirected: its duplicate is gone (404). The body is a small JSON
-// object, {"redirect": url}. Only kinds addressed by slug have redirects; an entity that
-// exists is never redirected, since a merged id is gone and its slug stays reserved.
+// DELETE of /{plural}/{id} and every sub-path (/actors/{old}/events). It looks only
+// where the handler found nothing (a 404 not yet written), so a request for an entity
+// that exists costs nothing more; a merged id is gone and its slug stays reserved, so an
+// old one always finds nothing first. A merge (POST) of a merged entity is not
+// redirected: its duplicate is gone (404). The body is {"redirect": url}.
 func redirects(st *store.Store) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ref := c.Param("id")
 		k := redirectKind(c.Request.Method, c.FullPath())
-		if k == nil || ref == "" {
-			c.Next()
+		c.Next()
+		if k == nil || ref == "" || c.Writer.Written() || len(c.Errors) == 0 ||
+			models.ErrorCodeOf(c.Errors.Last().Err) != models.ENOTFOUND {
 			return
 		}
-		plural, sub := k.Plural, ""
 		id, slug, found, err := st.Redirected(c.Request.Context(), k, ref)
-		if err != nil {
-			fail(c, err)
-			return
+		if err != nil || !found {
+			return // the 404 stands
 		}
-		if !found {
-			c.Next()
-			return
-		}
+		c.Errors = c.Errors[:0]
 		to := slug
 		if _, perr := models.ParseID(ref); perr == nil {
 			to = id.String()
 		}
 		// The rest of the path as requested (the route's own has parameter names).
-		if r, ok := strings.CutPrefix(c.Request.URL.Path, "/api/v1/"+plural+"/"+ref); ok {
-			sub = r
-		}
-		loc := "/api/v1/" + plural + "/" + to + sub
+		sub, _ := strings.CutPrefix(c.Request.URL.Path, "/api/v1/"+k.Plural+"/"+ref)
+		loc := "/api/v1/" + k.Plural + "/" + to + sub
 		if c.Request.URL.RawQuery != "" {
 			loc += "?" + c.Request.URL.RawQuery
 		}
 		c.Header("Location", loc)
 		if c.Request.Method == http.MethodHead {
-			c.AbortWithStatus(http.StatusPermanentRedirect)
+			c.Status(http.StatusPermanentRedirect)
 			return
 		}
-		c.AbortWithStatusJSON(http.StatusPermanentRedirect, gin.H{"redirect": loc})
+		c.JSON(http.StatusPermanentRedirect, gin.H{"redirect": loc})
 	}
 }
 
