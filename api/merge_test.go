@@ -96,9 +96,10 @@ func TestMergeActorRedirects(t *testing.T) {
 		}
 		c.do("POST", "/api/v1/actors", map[string]any{"name": "Britain", "slug": "britain", "kind": "state"}).problem(t, 409)
 
-		// On PostgreSQL a change shows once older transactions (other tests') have ended.
+		// On PostgreSQL a change shows once older transactions (other tests', the
+		// cluster's) have ended.
 		merged := false
-		for try := 0; try < 50 && !merged; try++ {
+		for deadline := time.Now().Add(2 * time.Minute); !merged && time.Now().Before(deadline); {
 			var feed store.ChangePage
 			c.get("/api/v1/changes?limit=500").want(t, 200, &feed)
 			for _, ch := range feed.Items {
@@ -107,7 +108,7 @@ func TestMergeActorRedirects(t *testing.T) {
 				}
 			}
 			if !merged {
-				time.Sleep(100 * time.Millisecond)
+				time.Sleep(50 * time.Millisecond)
 			}
 		}
 		if !merged {
