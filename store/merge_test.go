@@ -217,3 +217,33 @@ func TestMergeRefusesCycle(t *testing.T) {
 		}
 	})
 }
+
+// TestMergeChainsCollapse merges britain into united-kingdom, then united-kingdom into
+// france (a test of mechanics, not of geography): both old slugs lead to france in one
+// step, and merging into an old slug goes where it leads.
+func TestMergeChainsCollapse(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newMergeFixture(t, s)
+		_, err := s.MergeActors(bg, "britain", "united-kingdom", 0)
+		must(t, err)
+		if _, err := s.MergeActors(bg, "united-kingdom", "britain", 0); models.ErrorCodeOf(err) != models.EUNPROCESSABLE {
+			t.Fatalf("merging into its own old slug: %v", err)
+		}
+		_, err = s.MergeActors(bg, "united-kingdom", "france", 0)
+		must(t, err)
+		for _, old := range []string{"britain", f.britain.ID.String(), "united-kingdom", f.uk.ID.String()} {
+			id, slug, ok, err := s.Redirected(bg, models.KindActor, old)
+			must(t, err)
+			if !ok || id != f.fr.ID || slug != "france" {
+				t.Fatalf("%s leads to %v %q %v", old, id, slug, ok)
+			}
+		}
+		aide, err := s.MergeActors(bg, "aide", "britain", 0) // into an old slug: france
+		must(t, err)
+		if aide.ID != f.fr.ID {
+			t.Fatalf("merged into %s", aide.Slug)
+		}
+		noDrift(t, s, "after three merges")
+	})
+}
