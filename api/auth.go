@@ -15,12 +15,12 @@ import (
 //   - health, metrics and the API documents are open;
 //   - reads are public unless privateReads, then they need read;
 //   - writes need write;
-//   - bulk import and key management need admin.
+//   - bulk import, key management and merging duplicates need admin.
 func requiredScope(method, route string, privateReads bool) models.Scope {
 	switch {
 	case !strings.HasPrefix(route, "/api/"):
 		return ""
-	case strings.HasPrefix(route, "/api/v1/keys"), route == "/api/v1/import":
+	case strings.HasPrefix(route, "/api/v1/keys"), route == "/api/v1/import", strings.HasSuffix(route, "/merge"):
 		return models.ScopeAdmin
 	case method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions:
 		if privateReads {

@@ -21,7 +21,8 @@ func wantScope(method, route string, privateReads bool) models.Scope {
 	switch {
 	case !strings.HasPrefix(route, "/api/v1/"):
 		return ""
-	case route == "/api/v1/import" || route == "/api/v1/keys" || strings.HasPrefix(route, "/api/v1/keys/"):
+	case route == "/api/v1/import" || route == "/api/v1/keys" || strings.HasPrefix(route, "/api/v1/keys/") ||
+		route == "/api/v1/actors/:id/merge" || route == "/api/v1/events/:id/merge":
 		return models.ScopeAdmin
 	case method == http.MethodGet || method == http.MethodHead:
 		if privateReads {

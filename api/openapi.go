@@ -169,6 +169,12 @@ func describeV2(doc *openapi2.T, privateReads bool) error {
 			if op.Responses.Value("400") == nil {
 				op.Responses.Set("400", problemV2("Invalid request parameters (an unknown parameter, a value over its cap)"))
 			}
+			if k := redirectKind(method, route); k != nil {
+				op.Responses.Set("308", &openapi2.Response{
+					Description: "The " + k.Name + " was merged into another: Location is the same path under the survivor (query kept)",
+					Headers:     map[string]*openapi2.Header{"Location": {Parameter: openapi2.Parameter{Type: &openapi3.Types{openapi3.TypeString}, Description: "The survivor's URL"}}},
+				})
+			}
 			op.Responses.Set("503", problemV2("The database is busy (conflicting writes, an import) or unavailable, the server is at capacity, or the request ran out of time: retry after Retry-After seconds"))
 			if method == http.MethodPost && idempotentRoutes[route] {
 				op.Parameters = append(op.Parameters, &openapi2.Parameter{

@@ -115,7 +115,7 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	if lim != nil {
 		r.Use(lim.afterAuth())
 	}
-	r.Use(idempotency(st))
+	r.Use(idempotency(st), redirects(st))
 
 	r.NoRoute(func(c *gin.Context) {
 		writeProblem(c, models.Errorf(models.ENOTFOUND, "no such endpoint: %s", c.Request.URL.Path))
@@ -172,6 +172,11 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 			}
 		}
 	}
+
+	merges := handlers.NewMerges(st)
+	v1.POST("/actors/:id/merge", merges.Actors)
+	v1.POST("/events/:id/merge", merges.Events)
+	v1.GET("/events/:id/duplicates", lagging(st, merges.EventDuplicates))
 
 	maxImport := opt.MaxImportBytes
 	if maxImport <= 0 {

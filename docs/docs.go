@@ -740,6 +740,96 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/actors/{id}/merge": {
+            "post": {
+                "description": "The actor in the path is the duplicate: it goes. Every reference to it (participations, whom participants represent, statements' speaker and speaks_for, affiliations, and any other column naming an actor) moves to the actor named by ` + "`" + `into` + "`" + `, in one transaction; where the survivor already takes part in an event in the same role, the two rows become one. The duplicate's name, slug and aliases become aliases of the survivor; both get revisions (the duplicate's last has action ` + "`" + `merge` + "`" + ` and ` + "`" + `merged_into` + "`" + `), which the changes feed shows. The duplicate's id and slug then answer 308 Permanent Redirect to the survivor, and references to them in writes and imports land on the survivor; its old slug stays reserved.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "actors"
+                ],
+                "summary": "Merge a duplicate actor into another",
+                "operationId": "mergeActor",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "The duplicate actor (id or slug), which goes",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the duplicate's version read (412 when stale); optional",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The survivor",
+                        "name": "merge",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.MergeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The survivor after the merge",
+                        "schema": {
+                            "$ref": "#/definitions/models.Actor"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such duplicate (or already merged)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "into is missing, unknown or the duplicate itself",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/actors/{id}/network": {
             "get": {
                 "description": "Co-participants with the number of shared events and the starts of the first and last shared event, most shared first (ties by slug), at most limit of them; total counts them all. Takes the /events filters (except actor and match) to restrict the events counted.",
@@ -1865,6 +1955,147 @@ const docTemplate = `{
                     },
                     "428": {
                         "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}/duplicates": {
+            "get": {
+                "description": "Events that may report the same real event, best first, each with a score from 0 to 1 and the reasons: dates that overlap (or lie within a week), shared participants, the same location, the same type, a similar title. Candidates come from the event's date window (a week either side) and from events its participants took part in, through indexes, at most 500 of each, so the cost is bounded whatever the database holds. Merge one with POST /events/{id}/merge.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Candidate duplicates of an event",
+                "operationId": "listEventDuplicates",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Event id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 50,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 10,
+                        "description": "Number of candidates (1-50)",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Duplicates"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/events/{id}/merge": {
+            "post": {
+                "description": "The event in the path is the duplicate: it goes. Its participants, tags and sources are added to the event named by ` + "`" + `into` + "`" + ` (the survivor's own rows win where both have one), and its statements, child events and relations (both ways, dropping any that would relate the survivor to itself) move to the survivor, in one transaction. The survivor keeps its own title, date and fields; the duplicate's last revision (action ` + "`" + `merge` + "`" + `, with ` + "`" + `merged_into` + "`" + `) keeps its state. The duplicate's id and slug then answer 308 Permanent Redirect to the survivor, and references to them land on the survivor.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Merge a duplicate event into another",
+                "operationId": "mergeEvent",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "The duplicate event (id or slug), which goes",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the duplicate's version read (412 when stale); optional",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The survivor",
+                        "name": "merge",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.MergeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The survivor after the merge",
+                        "schema": {
+                            "$ref": "#/definitions/models.Event"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such duplicate (or already merged)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "into is missing, unknown or the duplicate itself",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -5194,6 +5425,20 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.Duplicates": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.DuplicateCandidate"
+                    }
+                }
+            }
+        },
         "handlers.List-models_APIKey": {
             "type": "object",
             "required": [
@@ -5456,12 +5701,14 @@ const docTemplate = `{
             "enum": [
                 "create",
                 "update",
-                "delete"
+                "delete",
+                "merge"
             ],
             "x-enum-varnames": [
                 "ActionCreate",
                 "ActionUpdate",
-                "ActionDelete"
+                "ActionDelete",
+                "ActionMerge"
             ]
         },
         "models.Actor": {
@@ -5655,6 +5902,28 @@ const docTemplate = `{
                 },
                 "uncertain": {
                     "type": "boolean"
+                }
+            }
+        },
+        "models.DuplicateCandidate": {
+            "type": "object",
+            "required": [
+                "event",
+                "reasons",
+                "score"
+            ],
+            "properties": {
+                "event": {
+                    "$ref": "#/definitions/models.Event"
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "score": {
+                    "type": "number"
                 }
             }
         },
@@ -5934,6 +6203,19 @@ const docTemplate = `{
                 "version": {
                     "type": "integer",
                     "readOnly": true
+                }
+            }
+        },
+        "models.MergeRequest": {
+            "type": "object",
+            "required": [
+                "into"
+            ],
+            "properties": {
+                "into": {
+                    "description": "Into is the survivor: its id or slug.",
+                    "type": "string",
+                    "example": "united-kingdom"
                 }
             }
         },

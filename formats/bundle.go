@@ -45,9 +45,10 @@ func (b *BundleWriter) Write(kind string, v any) error {
 	return b.w.WriteByte('\n')
 }
 
-// BundleTypes lists the record types a bundle may hold: the kinds, then relation.
+// BundleTypes lists the record types a bundle may hold: the kinds, then relation and
+// redirect.
 func BundleTypes() string {
-	return strings.Join(append(models.KindNames(), models.RelationRecordType), ", ")
+	return strings.Join(append(models.KindNames(), models.ExtraRecordTypes...), ", ")
 }
 
 // Flush writes what is buffered.
@@ -118,6 +119,8 @@ func decodeBundleLine(line int, raw []byte) DecodedRecord {
 		v = k.New()
 	} else if rec.Type == models.RelationRecordType {
 		v = &models.RelationRecord{}
+	} else if rec.Type == models.RedirectRecordType {
+		v = &models.Redirect{}
 	} else {
 		out.Err = models.Errorf(models.EUNPROCESSABLE, "unknown record type %q (want one of %s)", rec.Type, BundleTypes())
 		return out

@@ -91,6 +91,9 @@ const (
 	ActionCreate Action = "create"
 	ActionUpdate Action = "update"
 	ActionDelete Action = "delete"
+	// ActionMerge is a merged entity's last revision: its state before the merge, with
+	// merged_into naming the survivor, which every reference now names.
+	ActionMerge Action = "merge"
 )
 
 // Valid reports whether k is a known kind.

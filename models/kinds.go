@@ -94,6 +94,13 @@ var Kinds = []*Kind{KindActor, KindLocation, KindSource, KindEvent, KindStatemen
 // after every event so that relations may point forward and backward freely.
 const RelationRecordType = "relation"
 
+// RedirectRecordType is the bundle record type of a redirect left by a merge, carried
+// after everything else so that the entity it points at is in before it.
+const RedirectRecordType = "redirect"
+
+// ExtraRecordTypes are the bundle record types that are not kinds, in bundle order.
+var ExtraRecordTypes = []string{RelationRecordType, RedirectRecordType}
+
 // KindNamed returns the kind with the given singular name.
 func KindNamed(name string) (*Kind, bool) {
 	i := slices.IndexFunc(Kinds, func(k *Kind) bool { return k.Name == name })

@@ -34,7 +34,7 @@ func AllTables() []any {
 	for _, k := range Kinds {
 		out = append(append(out, k.New()), k.Children...)
 	}
-	return append(out, &Revision{}, &APIKey{})
+	return append(out, &Revision{}, &APIKey{}, &Redirect{})
 }
 
 // RelationRecord is an event relation on its own, as a bundle carries it after every

@@ -146,6 +146,11 @@ func (sp *spec[T, P]) prepare(tx *gorm.DB, cache refCache, e, old P) error {
 			return &models.Error{Code: models.ECONFLICT, Message: fmt.Sprintf("%s slug %q is taken", sp.kind.Name, *sp.slug(e)),
 				Fields: []models.FieldError{{Field: "slug", Message: "is already used by another " + sp.kind.Name}}}
 		}
+		if taken, err := slugRedirected(tx, sp.kind, *sp.slug(e)); err != nil {
+			return dbError(err, sp.kind.Name)
+		} else if taken {
+			return takenByRedirect(sp.kind, *sp.slug(e))
+		}
 	}
 	return nil
 }
@@ -175,6 +180,9 @@ func (sp *spec[T, P]) freeSlug(tx *gorm.DB, base string, self models.ID) (string
 	err := tx.Table(sp.kind.Table).Where("(slug = ? OR slug LIKE ?) AND id <> ?", base, base+"-%", self).
 		Pluck("slug", &taken).Error
 	if err != nil {
+		return "", dbError(err, sp.kind.Name)
+	}
+	if taken, err = appendRedirectedSlugs(tx, sp.kind, base, taken); err != nil {
 		return "", dbError(err, sp.kind.Name)
 	}
 	used := map[string]bool{}
@@ -254,9 +262,18 @@ func (sp *spec[T, P]) insertNew(ctx context.Context, tx *gorm.DB, es []P) error 
 			return err
 		}
 	}
+	return writeRevisions(ctx, tx, sp.kind.Name, models.ActionCreate, es)
+}
+
+// writeRevisions stores a revision of each entity, with their whole state, in
+// multi-row INSERTs.
+func writeRevisions[P models.Entity](ctx context.Context, tx *gorm.DB, kind string, action models.Action, es []P) error {
+	if len(es) == 0 {
+		return nil
+	}
 	revs := make([]models.Revision, len(es))
 	for i, e := range es {
-		r, err := newRevision(ctx, sp.kind.Name, e.GetMeta(), models.ActionCreate, e)
+		r, err := newRevision(ctx, kind, e.GetMeta(), action, e)
 		if err != nil {
 			return err
 		}

@@ -49,6 +49,9 @@ type windowKind interface {
 // newWindowKind handles the records of type kind (a kind's name, or a relation) in a
 // window whose reference cache is cache; nil for an unknown type.
 func newWindowKind(kind string, cache refCache) windowKind {
+	if kind == models.RedirectRecordType {
+		return redirectWindow{}
+	}
 	if kind == models.RelationRecordType {
 		return &relationWindow{cache: cache, stored: map[relationKey]bool{}, pending: map[relationKey]bool{}, written: map[relationKey]bool{}}
 	}
@@ -60,7 +63,7 @@ func newWindowKind(kind string, cache refCache) windowKind {
 
 // importOrder is the order in which new rows of one window are inserted: each type
 // refers only to the ones before it (or to itself); relations come last.
-func importOrder() []string { return append(models.KindNames(), models.RelationRecordType) }
+func importOrder() []string { return append(models.KindNames(), models.ExtraRecordTypes...) }
 
 func (sp *spec[T, P]) entityKind() *models.Kind { return sp.kind }
 
@@ -84,6 +87,9 @@ type specWindow[T any, P interface {
 	written map[string]bool
 	// undo puts back the pending entities as their records gave them.
 	undo []func()
+	// merged marks the ids and slugs of the window's records that a merge redirected:
+	// such a record is skipped, not brought back.
+	merged map[string]bool
 }
 
 // keys are the id and slug e is found by.
@@ -123,6 +129,11 @@ func (w *specWindow[T, P]) load(ctx context.Context, tx *gorm.DB, es []any) erro
 	if err := q.Find(&rows).Error; err != nil {
 		return err
 	}
+	merged, err := mergedRecords(tx, w.sp.kind, ids, slugs)
+	if err != nil {
+		return err
+	}
+	w.merged = merged
 	if w.sp.loadChildren != nil {
 		if err := w.sp.loadChildren(tx, rows); err != nil {
 			return err
@@ -177,6 +188,9 @@ func (w *specWindow[T, P]) decide(ctx context.Context, tx *gorm.DB, a any, state
 		}
 	case slug != "":
 		cur = w.found(slug)
+	}
+	if cur == nil && (w.merged[m.ID.String()] || (m.ID.IsZero() && w.merged[slug])) {
+		return actUnchanged, nil // a merged entity: its references land on the survivor
 	}
 	if cur == nil && sp.hasSlug() && slug == "" {
 		return actSlow, nil // the line path derives a free slug

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sync"
@@ -20,6 +21,8 @@ type kindStore interface {
 	streamBundle(db *gorm.DB, fn func(kind string, v any) error) error
 	// agrees reports where the spec's hooks contradict its kind's description.
 	agrees() error
+	// touch gives entities whose references a merge moved a new version and revision.
+	touch(ctx context.Context, tx *gorm.DB, ids []models.ID) error
 }
 
 // kindStores holds the spec of every kind, by kind; each spec file adds its own with

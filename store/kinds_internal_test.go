@@ -51,7 +51,7 @@ func TestKindsStored(t *testing.T) {
 // line of its own table exactly when it names others of its kind.
 func TestKindTables(t *testing.T) {
 	t.Parallel()
-	if got, want := importOrder(), append(models.KindNames(), models.RelationRecordType); !slices.Equal(got, want) {
+	if got, want := importOrder(), append(models.KindNames(), models.ExtraRecordTypes...); !slices.Equal(got, want) {
 		t.Errorf("import order %v, want %v", got, want)
 	}
 	for _, k := range models.Kinds {

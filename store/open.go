@@ -497,7 +497,7 @@ func (s *Store) Fingerprint(ctx context.Context) (map[string]int64, error) {
 	for _, k := range models.Kinds {
 		tables = append(tables, kindTables(k)...)
 	}
-	for _, t := range append(tables, "revisions") {
+	for _, t := range append(tables, "revisions", "redirects") {
 		var n int64
 		if err := db.Table(t).Count(&n).Error; err != nil {
 			return nil, dbError(err, t)

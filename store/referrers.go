@@ -29,41 +29,52 @@ const (
 
 // referrer is a foreign key that points at a table and blocks deleting a row it names:
 // the referring table and column, the kind that owns the referring rows (the kind whose
-// table it is, or whose child table), and the column holding the owner's id.
+// table it is, or whose child table), and the column holding the owner's id. A merge
+// (store/merge.go) reads every foreign key, cascading ones too, and moves each.
 type referrer struct {
 	table, column string
 	owner         *models.Kind // nil for a table no kind owns (none today; not named)
 	ownerKey      string
+	nullable      bool
 }
 
 // sqlName accepts the identifiers the catalog may give before they go into SQL.
 var sqlName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
-// pgReferrers lists the foreign keys of the current schema that point at a table and do
-// not cascade (NO ACTION or RESTRICT).
-const pgReferrers = `SELECT r.relname AS tbl, a.attname AS col
+// pgReferrers lists the foreign keys of the current schema that point at a table and,
+// unless the second argument is true, do not cascade (NO ACTION or RESTRICT).
+const pgReferrers = `SELECT r.relname AS tbl, a.attname AS col, NOT a.attnotnull AS nullable
 FROM pg_constraint c
 JOIN pg_class r ON r.oid = c.conrelid
 JOIN pg_class f ON f.oid = c.confrelid
 JOIN pg_namespace n ON n.oid = f.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-WHERE c.contype = 'f' AND c.confdeltype IN ('a', 'r') AND n.nspname = current_schema() AND f.relname = ?
+WHERE c.contype = 'f' AND (? OR c.confdeltype IN ('a', 'r')) AND n.nspname = current_schema() AND f.relname = ?
 ORDER BY r.relname, a.attname`
 
 // sqliteReferrers is pgReferrers for SQLite.
-const sqliteReferrers = `SELECT m.name AS tbl, k."from" AS col
-FROM sqlite_master m, pragma_foreign_key_list(m.name) k
-WHERE m.type = 'table' AND k."table" = ? AND upper(k.on_delete) IN ('NO ACTION', 'RESTRICT')
+const sqliteReferrers = `SELECT m.name AS tbl, k."from" AS col, i."notnull" = 0 AS nullable
+FROM sqlite_master m, pragma_foreign_key_list(m.name) k, pragma_table_info(m.name) i
+WHERE m.type = 'table' AND i.name = k."from" AND (? OR upper(k.on_delete) IN ('NO ACTION', 'RESTRICT')) AND k."table" = ?
 ORDER BY m.name, k."from"`
 
 // referrersOf reads the foreign keys that block deleting a row of table.
 func referrersOf(db *gorm.DB, table string) ([]referrer, error) {
+	return foreignKeysTo(db, table, false)
+}
+
+// foreignKeysTo reads the foreign keys that point at table: those that block a delete,
+// or with all every one (a merge moves cascading references too).
+func foreignKeysTo(db *gorm.DB, table string, all bool) ([]referrer, error) {
 	q := sqliteReferrers
 	if db.Dialector.Name() == "postgres" {
 		q = pgReferrers
 	}
-	var rows []struct{ Tbl, Col string }
-	if err := db.Raw(q, table).Scan(&rows).Error; err != nil {
+	var rows []struct {
+		Tbl, Col string
+		Nullable bool
+	}
+	if err := db.Raw(q, all, table).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	var out []referrer
@@ -71,7 +82,7 @@ func referrersOf(db *gorm.DB, table string) ([]referrer, error) {
 		if !sqlName.MatchString(r.Tbl) || !sqlName.MatchString(r.Col) {
 			continue
 		}
-		ref := referrer{table: r.Tbl, column: r.Col, ownerKey: "id"}
+		ref := referrer{table: r.Tbl, column: r.Col, ownerKey: "id", nullable: r.Nullable}
 		for _, k := range models.Kinds {
 			if k.Table == r.Tbl {
 				ref.owner = k

@@ -78,7 +78,7 @@ func collectingResolver(tx *gorm.DB, fn func(k *models.Kind, ref models.Ref)) *r
 }
 
 // ref resolves a reference to an entity of kind k, reporting a missing target under
-// field.
+// field. An old id or slug that a merge redirected resolves to the survivor.
 func (r *resolver) ref(k *models.Kind, field string, ref *models.Ref) error {
 	if ref == nil || (ref.ID.IsZero() && ref.Slug == "") {
 		return nil
@@ -103,8 +103,16 @@ func (r *resolver) ref(k *models.Kind, field string, ref *models.Ref) error {
 		return err
 	}
 	if len(ids) == 0 {
-		r.v.Add(field, "no %s with id or slug %q", k.Name, ref.String())
-		return nil
+		// An old id or slug of a merged entity names its survivor.
+		to, ok, err := redirectTo(r.tx, k, *ref)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			r.v.Add(field, "no %s with id or slug %q", k.Name, ref.String())
+			return nil
+		}
+		ids = []models.ID{to}
 	}
 	ref.ID = ids[0]
 	r.cache[key] = ids[0]

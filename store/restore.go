@@ -224,6 +224,9 @@ func importTables(kind string) []string {
 	if kind == models.RelationRecordType {
 		return []string{tableOf(&models.Relation{})}
 	}
+	if kind == models.RedirectRecordType {
+		return []string{tableOf(&models.Redirect{})}
+	}
 	if k, ok := models.KindNamed(kind); ok {
 		return append(kindTables(k), nameTables(k)...)
 	}
@@ -337,7 +340,7 @@ type importer struct {
 
 // stored is es (records of kind) less those a bulk import knows are not stored.
 func (im *importer) stored(kind string, es []any) []any {
-	if im.inserted == nil || kind == models.RelationRecordType {
+	if im.inserted == nil || slices.Contains(models.ExtraRecordTypes, kind) {
 		return es
 	}
 	var out []any
@@ -647,6 +650,49 @@ func (im *importer) prefetch(ctx context.Context, recs []ImportRecord) error {
 				im.cache.remember(table, f.ID, f.Slug)
 			}
 		}
+		if err := im.prefetchRedirects(table, w.ids, w.slugs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prefetchRedirects looks up, in one query, the references of a window to table that
+// name no stored row: an old id or slug of a merged entity lands on the survivor.
+func (im *importer) prefetchRedirects(table string, ids map[models.ID]bool, slugs map[string]bool) error {
+	k := kindOfTable(table)
+	if k == nil || !k.Slug {
+		return nil
+	}
+	var missIDs []models.ID
+	var missSlugs []string
+	for id := range ids {
+		if !im.cache.has(refKey(table, models.Ref{ID: id})) {
+			missIDs = append(missIDs, id)
+		}
+	}
+	for s := range slugs {
+		if !im.cache.has(refKey(table, models.Ref{Slug: s})) {
+			missSlugs = append(missSlugs, s)
+		}
+	}
+	if len(missIDs)+len(missSlugs) == 0 || len(missIDs)+len(missSlugs) > insertBatch {
+		return nil // more than a batch: each is looked up on its own (resolver.ref)
+	}
+	rs, err := redirectsIn(im.tx, k, missIDs, missSlugs)
+	if err != nil {
+		return err
+	}
+	rememberRedirects(im.cache, k, rs)
+	return nil
+}
+
+// kindOfTable is the kind whose table is table, nil for none.
+func kindOfTable(table string) *models.Kind {
+	for _, k := range models.Kinds {
+		if k.Table == table {
+			return k
+		}
 	}
 	return nil
 }
@@ -781,6 +827,9 @@ func (sp *spec[T, P]) restore(ctx context.Context, tx *gorm.DB, cache refCache, 
 		cur = c
 	}
 	if cur == nil {
+		if merged, err := sp.wasMerged(tx, e); err != nil || merged {
+			return restoredUnchanged, err
+		}
 		fillNewMeta(m, stated)
 		if err := sp.prepare(tx, cache, e, nil); err != nil {
 			return 0, err

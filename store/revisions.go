@@ -73,7 +73,7 @@ func (s *Store) StateAt(ctx context.Context, kind *models.Kind, ref string, at t
 	switch {
 	case len(revs) == 0:
 		return nil, models.Errorf(models.ENOTFOUND, "%s %s did not exist at %s", kind.Name, ref, at.UTC().Format(time.RFC3339))
-	case revs[0].Action == models.ActionDelete:
+	case revs[0].Action == models.ActionDelete, revs[0].Action == models.ActionMerge:
 		return nil, models.Errorf(models.ENOTFOUND, "%s %s had been deleted by %s", kind.Name, ref, at.UTC().Format(time.RFC3339))
 	}
 	return &revs[0], nil

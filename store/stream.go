@@ -274,7 +274,7 @@ func (s *Store) StreamBundle(ctx context.Context, fn func(kind string, v any) er
 			return dbError(err, "bundle")
 		}
 	}
-	return nil
+	return dbError(streamRedirects(db, fn), "bundle")
 }
 
 // streamBundle hands every entity of the kind to fn, with its children.
