@@ -274,3 +274,70 @@ func TestGDELTImportOneActorPerCode(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestGDELTReimportAfterMerge merges a GDELT actor into an actor an editor made and one
+// GDELT event into another, then imports the same file again: the import names the
+// merged slugs, which redirect, so it lands on the survivors and adds nothing.
+func TestGDELTReimportAfterMerge(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "day1.export.CSV")
+	rows := gdeltTestRow(t, "1001", "GBR", "UNITED KINGDOM", "RUS", "RUSSIA", "042", "1", "1.9", "10", "-1.5") +
+		gdeltTestRow(t, "1002", "GBR", "BRITAIN", "RUS", "MOSCOW", "042", "1", "1.9", "3", "2.5")
+	if err := os.WriteFile(file, []byte(rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			db := storetest.URL(t, d)
+			imp := func() store.ImportReport {
+				t.Helper()
+				out, err := run(t, ctx, "import", "--format", "gdelt", file, "--database-url", db)
+				var rep store.ImportReport
+				report := out[max(0, strings.Index(out, "{")):]
+				if err != nil || json.Unmarshal([]byte(report), &rep) != nil || !rep.Committed {
+					t.Fatalf("import: %v %s", err, out)
+				}
+				return rep
+			}
+			imp()
+			st, err := store.Open(ctx, db, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			uk := &models.Actor{Name: "United Kingdom", Slug: "united-kingdom", Kind: models.ActorState, Country: "GB"}
+			if err := st.CreateActor(ctx, uk); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.MergeActors(ctx, "gdelt-gbr", "united-kingdom", 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.MergeEvents(ctx, "gdelt-1002", "gdelt-1001", 0); err != nil {
+				t.Fatal(err)
+			}
+			before := gdeltCounts(t, ctx, st)
+			rep := imp()
+			for kind, c := range rep.Counts {
+				if c.Created != 0 || c.Rejected != 0 {
+					t.Errorf("re-import after the merges: %s %+v", kind, c)
+				}
+			}
+			if after := gdeltCounts(t, ctx, st); after != before {
+				t.Errorf("actors, events, sources: %v after the re-import, %v before", after, before)
+			}
+			if _, err := st.GetActor(ctx, "gdelt-gbr"); err == nil {
+				t.Error("gdelt-gbr exists again after the re-import")
+			}
+			got, err := st.GetActor(ctx, "united-kingdom")
+			if err != nil || got.ID != uk.ID || !slices.Contains(got.Aliases, "Britain") {
+				t.Errorf("survivor after the re-import: %+v %v", got, err)
+			}
+			ev, err := st.GetEvent(ctx, "gdelt-1001", store.Include{})
+			if err != nil || len(ev.Participants) != 2 || (ev.Participants[0].Actor.ID != uk.ID && ev.Participants[1].Actor.ID != uk.ID) {
+				t.Errorf("survivor event: %+v %v", ev, err)
+			}
+		})
+	}
+}
