@@ -27,8 +27,10 @@ import (
 // A kind's own self reference (an actor's affiliation, an event's parent) that would
 // name itself is always cleared.
 var mergeSelfPairs = map[string]string{
-	"event_participants": "represents_id", // a participant cannot represent itself
-	"event_relations":    "",              // an event cannot relate to itself
+	"event_participants": "represents_id",   // a participant cannot represent itself
+	"event_relations":    "",                // an event cannot relate to itself
+	"actor_relations":    "",                // an actor is not its own son-in-law
+	"actor_positions":    "organization_id", // an office held at oneself is an office of unknown organisation
 }
 
 // mergeSkipTables are derived tables, rebuilt rather than moved: the name indexes.
@@ -309,6 +311,13 @@ func moveReferences(tx *gorm.DB, k *models.Kind, from, to models.ID) (map[*model
 			if !slices.Contains(cols, r.column) {
 				continue
 			}
+			if ordinalKey(cols, r.column) {
+				// The loser's rows follow the survivor's instead of colliding with them.
+				if err := renumberAfter(tx, r.table, r.column, from, to); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			cond := "x." + r.column + " = ?"
 			for _, c := range cols {
 				if c != r.column {
@@ -335,6 +344,22 @@ func moveReferences(tx *gorm.DB, k *models.Kind, from, to models.ID) (map[*model
 		}
 	}
 	return touched, nil
+}
+
+// ordinalKey says whether a unique key is an owner column and its rows' order (a child
+// list such as an actor's positions): two rows under it are not duplicates, they are
+// two entries of one list.
+func ordinalKey(cols []string, column string) bool {
+	return len(cols) == 2 && slices.Contains(cols, column) && slices.Contains(cols, "position")
+}
+
+// renumberAfter moves the rows of table under from to positions after the last of to's,
+// in two steps so that no intermediate row collides with another on either database.
+func renumberAfter(tx *gorm.DB, table, column string, from, to models.ID) error {
+	if err := tx.Exec("UPDATE "+table+" SET position = -1 - position WHERE "+column+" = ?", from).Error; err != nil {
+		return err
+	}
+	return tx.Exec("UPDATE "+table+" SET position = (SELECT COALESCE(MAX(x.position), -1) + 1 FROM "+table+" x WHERE x."+column+" = ?) - 1 - position WHERE "+column+" = ?", to, from).Error
 }
 
 // pgUniqueKeys and sqliteUniqueKeys list the columns of each unique index of a table
@@ -383,6 +408,9 @@ func uniqueKeys(tx *gorm.DB, table string) ([][]string, error) {
 // checkSelfCycle refuses a merge that closed a loop of affiliations or of parents
 // through the survivor (its chain went through the loser).
 func checkSelfCycle(tx *gorm.DB, k *models.Kind, id models.ID) error {
+	if k == models.KindActor {
+		return checkMergedActorCycle(tx, id)
+	}
 	var h *hierarchy
 	switch k.SelfRef {
 	case affiliations.column:
@@ -408,6 +436,26 @@ func checkSelfCycle(tx *gorm.DB, k *models.Kind, id models.ID) error {
 	}
 	if err := v.Err(); err != nil {
 		return models.Errorf(models.ECONFLICT, "the merge would close a cycle of %s: change it first (%v)", k.SelfRef, err)
+	}
+	return nil
+}
+
+// checkMergedActorCycle refuses a merge after which the survivor names itself through
+// the actors it names (affiliations, positions' organisations, relations: the walk
+// checkActorCycle does on a write), since no bundle could list such a loop.
+func checkMergedActorCycle(tx *gorm.DB, id models.ID) error {
+	targets, err := actorLinks(tx, []models.ID{id})
+	if err != nil {
+		return err
+	}
+	v := models.NewValidation(models.ECONFLICT)
+	for _, t := range targets {
+		if err := walkActors(tx, id, t, "into", v); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return models.Errorf(models.ECONFLICT, "the merge would close a cycle of affiliations, positions or relations: change them first (%v)", err)
+		}
 	}
 	return nil
 }
