@@ -96,13 +96,32 @@ type Source struct {
 	URL       string `json:"url,omitempty" gorm:"column:url;not null"`
 	Published Date   `json:"published" gorm:"embedded;embeddedPrefix:published_"`
 	Language  string `json:"language,omitempty" gorm:"not null"`
+	// OutletID names the outlet entity; Outlet, its name, is then filled from it when
+	// empty. Via names the source this one is known through (the NBC News report via
+	// the Meduza article).
+	OutletID *Ref `json:"outlet_id,omitempty" gorm:"column:outlet_id"`
+	Via      *Ref `json:"via_id,omitempty" gorm:"column:via_id"`
+
+	// Embedded with the sources of events and statements (include=sources); never
+	// written. ViaData is the source Via names, Credit how the source is printed
+	// ("NBC News, via Meduza", see Credit).
+	ViaData *Source `json:"via,omitempty" gorm:"-"`
+	Credit  string  `json:"credit,omitempty" gorm:"-" readonly:"true"`
 }
 
 // Validate checks a source's fields.
 func (s *Source) Validate() error {
 	v := NewValidation(EUNPROCESSABLE)
-	checkName(v, "outlet", s.Outlet, true)
+	checkName(v, "outlet", s.Outlet, s.OutletID == nil || s.OutletID.String() == "")
 	checkText(v, "title", s.Title, false, MaxShortLen)
+	checkRef(v, "outlet_id", s.OutletID, false)
+	checkRef(v, "via_id", s.Via, false)
+	if s.Via != nil && ((s.Via.Resolved() && s.Via.ID == s.ID) || (s.Via.Slug != "" && s.Via.Slug == s.Slug)) {
+		v.Add("via_id", "a source cannot be known through itself")
+	}
+	if s.ViaData != nil {
+		v.Add("via", "is read-only; set via_id")
+	}
 	checkSlug(v, s.Slug)
 	checkURL(v, "url", s.URL)
 	if s.Published.IsZero() {
@@ -157,6 +176,7 @@ type Event struct {
 	Sources      []*Ref        `json:"source_ids" gorm:"-"`
 	Parent       *Ref          `json:"parent_id,omitempty" gorm:"column:parent_id"`
 	Relations    []Relation    `json:"relations" gorm:"-"`
+	Evidence     []Evidence    `json:"evidence,omitempty" gorm:"-"`
 
 	// Embedded on request (include=location,sources,statements); never written.
 	LocationData   *Location   `json:"location,omitempty" gorm:"-"`
@@ -208,6 +228,7 @@ func (e *Event) Validate() error {
 		}
 		checkRef(v, f+".event_id", &r.Related, true)
 	}
+	checkEvidence(v, e.Evidence, EventClaims)
 	if e.LocationData != nil || e.SourcesData != nil || e.StatementsData != nil {
 		v.Add("", "location, sources and statements are read-only; set location_id and source_ids")
 	}
@@ -221,17 +242,18 @@ func (e *Event) Validate() error {
 // Its date is required: a source always supports at least an approximate one.
 type Statement struct {
 	Meta
-	Text        string   `json:"text" gorm:"not null"`
-	Quote       bool     `json:"quote" gorm:"not null"`
-	Speaker     *Ref     `json:"speaker_id,omitempty" gorm:"column:speaker_id"`
-	Attribution string   `json:"attribution,omitempty" gorm:"not null"`
-	SpeaksFor   *Ref     `json:"speaks_for_id,omitempty" gorm:"column:speaks_for_id"`
-	Date        Date     `json:"date" gorm:"embedded;embeddedPrefix:date_"`
-	Medium      string   `json:"medium,omitempty" gorm:"not null"`
-	Language    string   `json:"language,omitempty" gorm:"not null"`
-	Event       *Ref     `json:"event_id,omitempty" gorm:"column:event_id"`
-	Sources     []*Ref   `json:"source_ids" gorm:"-"`
-	Tags        []string `json:"tags" gorm:"-"`
+	Text        string     `json:"text" gorm:"not null"`
+	Quote       bool       `json:"quote" gorm:"not null"`
+	Speaker     *Ref       `json:"speaker_id,omitempty" gorm:"column:speaker_id"`
+	Attribution string     `json:"attribution,omitempty" gorm:"not null"`
+	SpeaksFor   *Ref       `json:"speaks_for_id,omitempty" gorm:"column:speaks_for_id"`
+	Date        Date       `json:"date" gorm:"embedded;embeddedPrefix:date_"`
+	Medium      string     `json:"medium,omitempty" gorm:"not null"`
+	Language    string     `json:"language,omitempty" gorm:"not null"`
+	Event       *Ref       `json:"event_id,omitempty" gorm:"column:event_id"`
+	Sources     []*Ref     `json:"source_ids" gorm:"-"`
+	Tags        []string   `json:"tags" gorm:"-"`
+	Evidence    []Evidence `json:"evidence,omitempty" gorm:"-"`
 
 	// Embedded on request (include=speaker,event,sources); never written.
 	SpeakerData   *Actor   `json:"speaker,omitempty" gorm:"-"`
@@ -270,6 +292,7 @@ func (s *Statement) Validate() error {
 	for i, r := range s.Sources {
 		checkRef(v, fmt.Sprintf("source_ids[%d]", i), r, true)
 	}
+	checkEvidence(v, s.Evidence, StatementClaims)
 	if s.SpeakerData != nil || s.SpeaksForData != nil || s.EventData != nil || s.SourcesData != nil {
 		v.Add("", "speaker, speaks_for, event and sources are read-only; set speaker_id, speaks_for_id, event_id and source_ids")
 	}

@@ -48,7 +48,7 @@ func eventRefs(e *models.Event) []*models.Ref {
 	for i := range e.Relations {
 		out = append(out, &e.Relations[i].Related)
 	}
-	return out
+	return append(out, evidenceRefs(e.Evidence)...)
 }
 
 // insertEventRows inserts new events with their search text; a new event has no
@@ -120,6 +120,9 @@ func resolveEvent(r *resolver, e, old *models.Event) error {
 		seenR[k] = true
 	}
 	checkRepresentation(e.Participants, v)
+	if err := resolveEvidence(r, e.Evidence, e.Sources); err != nil {
+		return err
+	}
 	// Only an update can close a cycle: nothing refers to an event before it exists.
 	// An unchanged parent keeps the chain as it was.
 	if old != nil && changed(old.Parent, e.Parent) {
@@ -154,12 +157,13 @@ func insertEventChildren(tx *gorm.DB, es []*models.Event) error {
 		}
 		rels = append(rels, e.Relations...)
 	}
-	return insertAll(tx, ps, tags, srcs, rels)
+	return insertAll(tx, ps, tags, srcs, rels, eventEvidenceRows(es))
 }
 
 func normalizeEvent(e *models.Event) {
 	e.Tags = normalizeTags(e.Tags)
 	e.Participants, e.Sources, e.Relations = nonNil(e.Participants), nonNil(e.Sources), nonNil(e.Relations)
+	e.Evidence = models.NormalizeEvidence(e.Evidence, models.EventClaims)
 }
 
 // insertAll inserts each non-empty slice of rows in multi-row INSERTs.
@@ -234,7 +238,10 @@ func loadEventChildren(tx *gorm.DB, es []*models.Event) error {
 		}
 		addChildRow(e, k, a, b, t, pos)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return loadEventEvidence(tx, es)
 }
 
 // addChildRow adds one row of the event children query to e: k is the table (0
@@ -287,12 +294,15 @@ type EventFilter struct {
 	Tags        []string // all must be present
 	From, To    *models.Date
 	Sources     []string
-	Parent      string
-	Q           string // full-text query over title, summary, tags and statements
-	Sort        string // -date (default), date, updated, -updated, relevance (with Q)
-	Limit       int
-	Cursor      string
-	Include     Include
+	// Supports narrows to events where a source (one of Sources, or any when none) has
+	// evidence for one of these claims (models.EventClaims).
+	Supports []string
+	Parent   string
+	Q        string // full-text query over title, summary, tags and statements
+	Sort     string // -date (default), date, updated, -updated, relevance (with Q)
+	Limit    int
+	Cursor   string
+	Include  Include
 	// actorIDs, when set, are Actors already resolved (by ActorEvents, which had to find
 	// its actor to answer 404): not looked up again.
 	actorIDs []models.ID
@@ -562,6 +572,9 @@ func embedSources[T any](items []T, refs func(T) ([]*models.Ref, *[]models.Sourc
 	}
 	byID, err := load(ids)
 	if err != nil {
+		return dbError(err, "sources")
+	}
+	if err := embedVias(byID, load); err != nil {
 		return dbError(err, "sources")
 	}
 	for _, it := range items {

@@ -12,7 +12,7 @@ var statementSpec = stored(&spec[models.Statement, *models.Statement]{
 	kind:    models.KindStatement,
 	resolve: resolveStatement,
 	refs: func(st *models.Statement) []*models.Ref {
-		return append([]*models.Ref{st.Speaker, st.SpeaksFor, st.Event}, st.Sources...)
+		return append(append([]*models.Ref{st.Speaker, st.SpeaksFor, st.Event}, st.Sources...), evidenceRefs(st.Evidence)...)
 	},
 	normalize:      normalizeStatement,
 	insertRows:     insertStatementRows,
@@ -75,7 +75,7 @@ func resolveStatement(r *resolver, st, _ *models.Statement) error {
 		}
 		seen[src.ID] = true
 	}
-	return nil
+	return resolveEvidence(r, st.Evidence, st.Sources)
 }
 
 // insertStatementChildren writes the tags and sources of statements.
@@ -92,11 +92,12 @@ func insertStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 			srcs = append(srcs, models.StatementSource{StatementID: st.ID, SourceID: s.ID, Position: i})
 		}
 	}
-	return insertAll(tx, tags, srcs)
+	return insertAll(tx, tags, srcs, statementEvidenceRows(sts))
 }
 
 func normalizeStatement(st *models.Statement) {
 	st.Tags, st.Sources = normalizeTags(st.Tags), nonNil(st.Sources)
+	st.Evidence = models.NormalizeEvidence(st.Evidence, models.StatementClaims)
 }
 
 func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
@@ -126,7 +127,7 @@ func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 		st := byID[s.StatementID]
 		st.Sources = append(st.Sources, models.RefTo(s.SourceID))
 	}
-	return nil
+	return loadStatementEvidence(tx, sts)
 }
 
 // StatementInclude names the related entities to embed in statements.
@@ -210,11 +211,16 @@ type StatementFilter struct {
 	From, To  *models.Date
 	Tags      []string
 	Quote     *bool
-	Q         string // full-text query over text and attribution
-	Sort      string // date (default), -date, updated, -updated, relevance (with Q)
-	Limit     int
-	Cursor    string
-	Include   StatementInclude
+	// Sources matches statements citing one of these sources; Supports narrows to those
+	// where a source (one of Sources, or any when none) has evidence for one of these
+	// claims (models.StatementClaims).
+	Sources  []string
+	Supports []string
+	Q        string // full-text query over text and attribution
+	Sort     string // date (default), -date, updated, -updated, relevance (with Q)
+	Limit    int
+	Cursor   string
+	Include  StatementInclude
 }
 
 var statementSorts = []sortKey{
@@ -247,7 +253,12 @@ func (s *Store) DeleteStatement(ctx context.Context, ref string, ifVersion int) 
 // ListStatements returns one page of statements matching f.
 func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[models.Statement], error) {
 	db := s.db.WithContext(ctx)
-	if err := checkFilterCounts(map[string]int{"speaker": len(f.Speakers), "speaks_for": len(f.SpeaksFor), "tag": len(f.Tags)}); err != nil {
+	if err := checkFilterCounts(map[string]int{"speaker": len(f.Speakers), "speaks_for": len(f.SpeaksFor), "tag": len(f.Tags),
+		"source": len(f.Sources), "supports": len(f.Supports)}); err != nil {
+		return Page[models.Statement]{}, err
+	}
+	sources, err := lookupRefs(db, models.KindSource, "source", f.Sources)
+	if err != nil {
 		return Page[models.Statement]{}, err
 	}
 	speakers, err := lookupRefs(db, models.KindActor, "speaker", f.Speakers)
@@ -285,6 +296,13 @@ func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[mod
 		}
 		if f.Quote != nil {
 			q = q.Where("statements.quote = ?", *f.Quote)
+		}
+		if len(sources) > 0 {
+			q = q.Where("EXISTS (SELECT 1 FROM statement_sources ss WHERE ss.statement_id = statements.id AND ss.source_id IN ?)", sources)
+		}
+		if len(f.Supports) > 0 {
+			cond, args := supportsCondition("statement_evidence", "statement_id", "statements", sources, uniq(f.Supports))
+			q = q.Where(cond, args...)
 		}
 		return q
 	}

@@ -559,7 +559,14 @@ func loadPageStatementChildren(db *gorm.DB, sts []pageStatement, pg bool) error 
 			st.Sources = append(st.Sources, models.RefTo(src.V))
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	ptrs := make([]*models.Statement, len(sts))
+	for i := range sts {
+		ptrs[i] = &sts[i].Statement
+	}
+	return loadStatementEvidence(db, ptrs)
 }
 
 // On PostgreSQL a page's child rows are read by probing each table's index once per
@@ -649,5 +656,8 @@ func loadEventChildrenPG(tx *gorm.DB, es []*models.Event) error {
 		}
 		addChildRow(es[o-1], k, a, b, t, pos)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return loadEventEvidence(tx, es)
 }

@@ -73,7 +73,7 @@ func TestMigration12UnnamedSpeakers(t *testing.T) {
 				t.Error("the schema took a statement with neither speaker nor attribution")
 			}
 
-			must(t, s.MigrateDown(ctx))
+			migrateDownBelow(t, s, 12)
 			n, err := store.ScalarForTest(s, "SELECT COUNT(*) FROM statements WHERE speaker_id = '"+tass+"'")
 			must(t, err)
 			tags, err := store.ScalarForTest(s, "SELECT COUNT(*) FROM statement_tags")
