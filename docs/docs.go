@@ -2014,7 +2014,7 @@ const docTemplate = `{
         },
         "/api/v1/export/bundle": {
             "get": {
-                "description": "Every entity as NDJSON records {\"type\", \"data\"} in dependency order: actors, locations, sources, events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).",
+                "description": "Every entity as NDJSON records {\"type\", \"data\"} in dependency order: actors, locations, outlets, sources (each after the one it came via), events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).",
                 "produces": [
                     "application/x-ndjson"
                 ],

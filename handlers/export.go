@@ -125,7 +125,7 @@ func (h *Export) Events(c *gin.Context) {
 //
 //	@Summary		Export everything as a bundle
 //	@ID			exportBundle
-//	@Description	Every entity as NDJSON records {"type", "data"} in dependency order: actors, locations, sources, events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).
+//	@Description	Every entity as NDJSON records {"type", "data"} in dependency order: actors, locations, outlets, sources (each after the one it came via), events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).
 //	@Tags			export
 //	@Produce		application/x-ndjson
 //	@Success		200	{object}	formats.BundleRecord	"one per line"
