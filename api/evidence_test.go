@@ -63,7 +63,7 @@ func TestOutletsAndVia(t *testing.T) {
 			t.Errorf("unknown state ownership came back as %v", *nbc.StateOwned)
 		}
 		var ol handlers.List[models.Outlet]
-		c.get("/api/v1/outlets" + q("q", "медуза")).want(t, 200, &ol)
+		c.get("/api/v1/outlets"+q("q", "медуза")).want(t, 200, &ol)
 		if len(ol.Items) != 1 || ol.Items[0].Slug != "meduza" {
 			t.Errorf("q=медуза: %+v", ol.Items)
 		}
@@ -79,7 +79,7 @@ func TestOutletsAndVia(t *testing.T) {
 		}
 
 		var e models.Event
-		c.get("/api/v1/events/abu-dhabi-talks" + q("include", "sources")).want(t, 200, &e)
+		c.get("/api/v1/events/abu-dhabi-talks"+q("include", "sources")).want(t, 200, &e)
 		if len(e.SourcesData) != 2 || e.SourcesData[1].Credit != "NBC News, via Meduza" ||
 			e.SourcesData[1].ViaData == nil || e.SourcesData[1].ViaData.Slug != "meduza-live" || e.SourcesData[0].Credit != "Meduza" {
 			t.Errorf("embedded sources %+v", e.SourcesData)
@@ -157,11 +157,11 @@ func TestEvidence(t *testing.T) {
 			return strings.Join(out, " ")
 		}
 		for path, want := range map[string]string{
-			"/api/v1/events" + q("source", "nbc-report"):                                 "second-day abu-dhabi-talks",
-			"/api/v1/events" + q("source", "nbc-report", "supports", "date"):             "abu-dhabi-talks",
-			"/api/v1/events" + q("source", "tass-report", "supports", "date"):            "second-day",
-			"/api/v1/events" + q("supports", "date"):                                     "second-day abu-dhabi-talks",
-			"/api/v1/events" + q("source", "meduza-live", "supports", "date"):            "",
+			"/api/v1/events" + q("source", "nbc-report"):                                  "second-day abu-dhabi-talks",
+			"/api/v1/events" + q("source", "nbc-report", "supports", "date"):              "abu-dhabi-talks",
+			"/api/v1/events" + q("source", "tass-report", "supports", "date"):             "second-day",
+			"/api/v1/events" + q("supports", "date"):                                      "second-day abu-dhabi-talks",
+			"/api/v1/events" + q("source", "meduza-live", "supports", "date"):             "",
 			"/api/v1/events" + q("source", "nbc-report", "supports", "date,participants"): "second-day abu-dhabi-talks",
 			"/api/v1/timeline" + q("source", "nbc-report", "supports", "status"):          "abu-dhabi-talks",
 		} {
@@ -170,30 +170,30 @@ func TestEvidence(t *testing.T) {
 			}
 		}
 		var sl handlers.List[models.Statement]
-		c.get("/api/v1/statements" + q("source", "tass-report", "supports", "attribution")).want(t, 200, &sl)
+		c.get("/api/v1/statements"+q("source", "tass-report", "supports", "attribution")).want(t, 200, &sl)
 		if len(sl.Items) != 1 || len(sl.Items[0].Evidence) != 1 {
 			t.Errorf("statements supported by TASS: %+v", sl.Items)
 		}
-		c.get("/api/v1/statements" + q("source", "nbc-report", "supports", "text")).want(t, 200, &sl)
+		c.get("/api/v1/statements"+q("source", "nbc-report", "supports", "text")).want(t, 200, &sl)
 		if len(sl.Items) != 0 {
 			t.Errorf("statements supported by NBC: %+v", sl.Items)
 		}
-		if p := c.get("/api/v1/events" + q("supports", "weather")).problem(t, 400); !hasField(p, "supports") {
+		if p := c.get("/api/v1/events"+q("supports", "weather")).problem(t, 400); !hasField(p, "supports") {
 			t.Errorf("unknown claim filter: %+v", p)
 		}
-		if p := c.get("/api/v1/statements" + q("supports", "location")).problem(t, 400); !hasField(p, "supports") {
+		if p := c.get("/api/v1/statements"+q("supports", "location")).problem(t, 400); !hasField(p, "supports") {
 			t.Errorf("an event claim on statements: %+v", p)
 		}
 
 		t.Run("bad evidence", func(t *testing.T) {
 			before := c.fingerprint()
 			for body, field := range map[string]string{
-				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"tass-report","supports":["date"]}]}`:   "evidence[0].source_id",
-				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":["weather"]}]}`: "evidence[0].supports[0]",
-				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":[]}]}`:        "evidence[0].supports",
+				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"tass-report","supports":["date"]}]}`:       "evidence[0].source_id",
+				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":["weather"]}]}`:     "evidence[0].supports[0]",
+				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":[]}]}`:              "evidence[0].supports",
 				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":["date","date"]}]}`: "evidence[0].supports[1]",
-				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"supports":["date"]}]}`:                           "evidence[0].source_id",
-				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":["text"]}]}`:    "evidence[0].supports[0]",
+				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"supports":["date"]}]}`:                                 "evidence[0].source_id",
+				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":["text"]}]}`:        "evidence[0].supports[0]",
 			} {
 				p := c.do("POST", "/api/v1/events", body).problem(t, 422)
 				if !hasField(p, field) {
@@ -221,11 +221,11 @@ func TestEvidenceExports(t *testing.T) {
 	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		evidenceFixture(t, c)
-		body := string(c.get("/api/v1/timeline" + q("format", "timelinejs")).want(t, 200, nil).Body)
+		body := string(c.get("/api/v1/timeline"+q("format", "timelinejs")).want(t, 200, nil).Body)
 		if !strings.Contains(body, "NBC News, via Meduza") {
 			t.Errorf("timeline without the credit: %.1500s", body)
 		}
-		if ics := string(c.get("/api/v1/export" + q("format", "ics")).want(t, 200, nil).Body); !strings.Contains(strings.ReplaceAll(ics, "\r\n ", ""), `NBC News\, via Meduza`) {
+		if ics := string(c.get("/api/v1/export"+q("format", "ics")).want(t, 200, nil).Body); !strings.Contains(strings.ReplaceAll(ics, "\r\n ", ""), `NBC News\, via Meduza`) {
 			t.Errorf("ics without the credit: %.2000s", ics)
 		}
 
@@ -339,4 +339,3 @@ func indexOf(xs []string, s string) int {
 	}
 	return -1
 }
-
