@@ -194,14 +194,15 @@ func nonNil[T any](xs []T) []T {
 	return xs
 }
 
-// eventChildren reads the four child tables of a set of events in one statement, each
+// eventChildren reads the five child tables of a set of events in one statement, each
 // row tagged with its table (k): participants (0), tags (1), sources (2), relations (3),
-// each in the order the event keeps them. One round trip instead of four, scanned
+// evidence (4, one row per claim, q the quote), each in the order the event keeps them. One round trip instead of four, scanned
 // without GORM's reflection: a page of events spent a third of its CPU there.
-const eventChildren = `SELECT 0 AS k, event_id, actor_id AS a, represents_id AS b, role AS t, position AS pos FROM event_participants WHERE event_id IN ?
-UNION ALL SELECT 1, event_id, NULL, NULL, tag, 0 FROM event_tags WHERE event_id IN ?
-UNION ALL SELECT 2, event_id, source_id, NULL, '', position FROM event_sources WHERE event_id IN ?
-UNION ALL SELECT 3, event_id, related_id, NULL, type, 0 FROM event_relations WHERE event_id IN ?
+const eventChildren = `SELECT 0 AS k, event_id, actor_id AS a, represents_id AS b, role AS t, position AS pos, '' AS q FROM event_participants WHERE event_id IN ?
+UNION ALL SELECT 1, event_id, NULL, NULL, tag, 0, '' FROM event_tags WHERE event_id IN ?
+UNION ALL SELECT 2, event_id, source_id, NULL, '', position, '' FROM event_sources WHERE event_id IN ?
+UNION ALL SELECT 3, event_id, related_id, NULL, type, 0, '' FROM event_relations WHERE event_id IN ?
+UNION ALL SELECT 4, event_id, source_id, NULL, claim, position, quote FROM event_evidence WHERE event_id IN ?
 ORDER BY k, event_id, pos, t, a`
 
 // loadEventChildren fills participants, tags, sources and relations of a page of events
@@ -216,8 +217,9 @@ func loadEventChildren(tx *gorm.DB, es []*models.Event) error {
 		ids[i] = e.ID
 		byID[e.ID] = e
 		e.Participants, e.Tags, e.Sources, e.Relations = []models.Participant{}, []string{}, []*models.Ref{}, []models.Relation{}
+		e.Evidence = nil
 	}
-	rows, err := tx.Raw(eventChildren, ids, ids, ids, ids).Rows()
+	rows, err := tx.Raw(eventChildren, ids, ids, ids, ids, ids).Rows()
 	if err != nil {
 		return err
 	}
@@ -227,27 +229,34 @@ func loadEventChildren(tx *gorm.DB, es []*models.Event) error {
 			k, pos int
 			event  models.ID
 			a, b   sql.Null[models.ID]
-			t      string
+			t, q   string
 		)
-		if err := rows.Scan(&k, &event, &a, &b, &t, &pos); err != nil {
+		if err := rows.Scan(&k, &event, &a, &b, &t, &pos, &q); err != nil {
 			return err
 		}
 		e := byID[event]
 		if e == nil {
 			continue
 		}
-		addChildRow(e, k, a, b, t, pos)
+		addChildRow(e, k, a, b, t, pos, q)
 	}
-	if err := rows.Err(); err != nil {
-		return err
+	normalizeEvidence(es)
+	return rows.Err()
+}
+
+// normalizeEvidence puts the claims of the evidence loaded by addChildRow (in the
+// order of their names) in their stored order.
+func normalizeEvidence(es []*models.Event) {
+	for _, e := range es {
+		e.Evidence = models.NormalizeEvidence(e.Evidence, models.EventClaims)
 	}
-	return loadEventEvidence(tx, es)
 }
 
 // addChildRow adds one row of the event children query to e: k is the table (0
-// participants, 1 tags, 2 sources, 3 relations), a the actor, source or related event,
-// b whom a participant represents, t the role, tag or relation type.
-func addChildRow(e *models.Event, k int, a, b sql.Null[models.ID], t string, pos int) {
+// participants, 1 tags, 2 sources, 3 relations, 4 evidence), a the actor, source or
+// related event, b whom a participant represents, t the role, tag, relation type or
+// claim, q an evidence item's quote. Evidence rows come in position order, one per claim.
+func addChildRow(e *models.Event, k int, a, b sql.Null[models.ID], t string, pos int, q string) {
 	switch k {
 	case 0:
 		p := models.Participant{EventID: e.ID, Actor: models.Ref{ID: a.V}, Role: models.Role(t), Position: pos,
@@ -262,6 +271,8 @@ func addChildRow(e *models.Event, k int, a, b sql.Null[models.ID], t string, pos
 		e.Sources = append(e.Sources, models.RefTo(a.V))
 	case 3:
 		e.Relations = append(e.Relations, models.Relation{EventID: e.ID, Type: models.RelationType(t), Related: models.Ref{ID: a.V}})
+	case 4:
+		addEvidenceRow(&e.Evidence, a.V, t, pos, q)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/parley-api/parley/models"
-	"gorm.io/gorm"
 )
 
 // Evidence (models.Evidence) is kept one row per claim of an item: (owner, position,
@@ -46,13 +45,15 @@ func evidenceRefs(evidence []models.Evidence) []*models.Ref {
 	return out
 }
 
-// evidenceRow is one stored claim, whichever the owner's kind.
-type evidenceRow struct {
-	Owner    models.ID `gorm:"column:owner"`
-	Position int       `gorm:"column:position"`
-	Claim    string    `gorm:"column:claim"`
-	SourceID models.ID `gorm:"column:source_id"`
-	Quote    string    `gorm:"column:quote"`
+// addEvidenceRow adds one stored claim to evidence: rows come in position order (an
+// item's claims together), and positions run from 0 without gaps, so a row whose
+// position is already there is one more claim of that item.
+func addEvidenceRow(evidence *[]models.Evidence, src models.ID, claim string, pos int, quote string) {
+	if pos < len(*evidence) {
+		(*evidence)[pos].Supports = append((*evidence)[pos].Supports, claim)
+		return
+	}
+	*evidence = append(*evidence, models.Evidence{Source: models.RefTo(src), Supports: []string{claim}, Quote: quote})
 }
 
 // evidenceRows flattens the evidence of one owner into rows, calling add for each.
@@ -62,61 +63,6 @@ func evidenceRows(evidence []models.Evidence, add func(pos int, claim string, sr
 			add(i, c, ev.Source.ID, ev.Quote)
 		}
 	}
-}
-
-// loadEvidence reads the evidence of owners from table (keyed by key) and hands each
-// owner's items, in position order, to set. One query for any number of owners.
-func loadEvidence(tx *gorm.DB, table, key string, ids []models.ID, claims []string, set func(models.ID, []models.Evidence)) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	var rows []evidenceRow
-	err := tx.Table(table).Select(key+" AS owner, position, claim, source_id, quote").
-		Where(key+" IN ?", ids).Order(key + ", position").Scan(&rows).Error
-	if err != nil {
-		return err
-	}
-	byOwner := map[models.ID][]models.Evidence{}
-	last := map[models.ID]int{}
-	for _, r := range rows {
-		items := byOwner[r.Owner]
-		if n := len(items); n > 0 && last[r.Owner] == r.Position {
-			items[n-1].Supports = append(items[n-1].Supports, r.Claim)
-		} else {
-			items = append(items, models.Evidence{Source: models.RefTo(r.SourceID), Supports: []string{r.Claim}, Quote: r.Quote})
-		}
-		byOwner[r.Owner], last[r.Owner] = items, r.Position
-	}
-	for id, items := range byOwner {
-		set(id, models.NormalizeEvidence(items, claims))
-	}
-	return nil
-}
-
-// loadEventEvidence fills the evidence of events.
-func loadEventEvidence(tx *gorm.DB, es []*models.Event) error {
-	ids := make([]models.ID, len(es))
-	byID := make(map[models.ID]*models.Event, len(es))
-	for i, e := range es {
-		ids[i], byID[e.ID] = e.ID, e
-		e.Evidence = nil
-	}
-	return loadEvidence(tx, "event_evidence", "event_id", ids, models.EventClaims, func(id models.ID, ev []models.Evidence) {
-		byID[id].Evidence = ev
-	})
-}
-
-// loadStatementEvidence fills the evidence of statements.
-func loadStatementEvidence(tx *gorm.DB, sts []*models.Statement) error {
-	ids := make([]models.ID, len(sts))
-	byID := make(map[models.ID]*models.Statement, len(sts))
-	for i, st := range sts {
-		ids[i], byID[st.ID] = st.ID, st
-		st.Evidence = nil
-	}
-	return loadEvidence(tx, "statement_evidence", "statement_id", ids, models.StatementClaims, func(id models.ID, ev []models.Evidence) {
-		byID[id].Evidence = ev
-	})
 }
 
 // eventEvidenceRows are the evidence rows of events, for insertAll.

@@ -109,7 +109,7 @@ func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 	for i, st := range sts {
 		ids[i] = st.ID
 		byID[st.ID] = st
-		st.Tags, st.Sources = []string{}, []*models.Ref{}
+		st.Tags, st.Sources, st.Evidence = []string{}, []*models.Ref{}, nil
 	}
 	var tags []models.StatementTag
 	if err := tx.Where("statement_id IN ?", ids).Order("statement_id, tag").Find(&tags).Error; err != nil {
@@ -119,16 +119,41 @@ func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 		st := byID[t.StatementID]
 		st.Tags = append(st.Tags, t.Tag)
 	}
-	var srcs []models.StatementSource
-	if err := tx.Where("statement_id IN ?", ids).Order("statement_id, position").Find(&srcs).Error; err != nil {
+	rows, err := tx.Raw(statementSourceRows, ids, ids).Rows()
+	if err != nil {
 		return err
 	}
-	for _, s := range srcs {
-		st := byID[s.StatementID]
-		st.Sources = append(st.Sources, models.RefTo(s.SourceID))
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k, pos       int
+			id, src      models.ID
+			claim, quote string
+		)
+		if err := rows.Scan(&k, &id, &src, &pos, &claim, &quote); err != nil {
+			return err
+		}
+		st := byID[id]
+		if st == nil {
+			continue
+		}
+		if k == 0 {
+			st.Sources = append(st.Sources, models.RefTo(src))
+		} else {
+			addEvidenceRow(&st.Evidence, src, claim, pos, quote)
+		}
 	}
-	return loadStatementEvidence(tx, sts)
+	for _, st := range sts {
+		st.Evidence = models.NormalizeEvidence(st.Evidence, models.StatementClaims)
+	}
+	return rows.Err()
 }
+
+// statementSourceRows reads the sources (k 0) and the evidence (k 1, one row per claim)
+// of a set of statements in one statement, each in the order the statement keeps them.
+const statementSourceRows = `SELECT 0 AS k, statement_id, source_id, position, '' AS claim, '' AS quote FROM statement_sources WHERE statement_id IN ?
+UNION ALL SELECT 1, statement_id, source_id, position, claim, quote FROM statement_evidence WHERE statement_id IN ?
+ORDER BY k, statement_id, position, claim`
 
 // StatementInclude names the related entities to embed in statements.
 type StatementInclude struct {
