@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -338,4 +339,36 @@ func indexOf(xs []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// TestImportViaCycle: an import whose sources come via one another in a cycle is
+// refused on via_id, and writes nothing; a chain in any line order is taken.
+func TestImportViaCycle(t *testing.T) {
+	t.Parallel()
+	each(t, false, func(t *testing.T, c *client) {
+		before := c.fingerprint()
+		cycle := `{"type":"source","data":{"slug":"a","outlet":"A","title":"a","published":"2026","via_id":"b"}}
+{"type":"source","data":{"slug":"b","outlet":"B","title":"b","published":"2026","via_id":"a"}}
+`
+		rep := importBundle(t, c, []byte(cycle), "")
+		if rep.Committed || len(rep.Problems) == 0 || !strings.Contains(fmt.Sprint(rep.Problems), "via_id") {
+			t.Fatalf("cycle imported: %+v", rep)
+		}
+		if after := c.fingerprint(); !maps.Equal(before, after) {
+			t.Errorf("a refused import changed the database")
+		}
+		chain := `{"type":"source","data":{"slug":"c","outlet":"C","title":"c","published":"2026","via_id":"d"}}
+{"type":"outlet","data":{"slug":"d-outlet","name":"D outlet"}}
+{"type":"source","data":{"slug":"d","outlet_id":"d-outlet","title":"d","published":"2026"}}
+`
+		rep = importBundle(t, c, []byte(chain), "")
+		if !rep.Committed || len(rep.Problems) != 0 {
+			t.Fatalf("chain: %+v", rep.Problems)
+		}
+		var e models.Source
+		c.get("/api/v1/sources/d").want(t, 200, &e)
+		if e.Outlet != "D outlet" {
+			t.Errorf("imported source's outlet %q", e.Outlet)
+		}
+	})
 }

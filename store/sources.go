@@ -18,9 +18,37 @@ var sourceSpec = stored(&spec[models.Source, *models.Source]{
 	refs:        func(s *models.Source) []*models.Ref { return []*models.Ref{s.OutletID, s.Via} },
 	selfRef:     func(s *models.Source) *models.Ref { return s.Via },
 	normalize:   func(s *models.Source) { s.Credit = "" },
+	insertRows:  insertSourceRows,
 	afterCreate: sourceNames.created,
 	afterWrite:  sourceNames.written,
 })
+
+// insertSourceRows inserts new sources, first naming the outlet of those that give only
+// outlet_id: an import checks a window's records before it writes the outlets among
+// them, so the name is read here, once they are in, with one query for the batch.
+func insertSourceRows(tx *gorm.DB, srcs []*models.Source) error {
+	var ids []models.ID
+	for _, s := range srcs {
+		if strings.TrimSpace(s.Outlet) == "" && s.OutletID != nil && s.OutletID.Resolved() {
+			ids = append(ids, s.OutletID.ID)
+		}
+	}
+	if len(ids) > 0 {
+		names, err := loadByID[models.Outlet](tx, uniq(ids))
+		if err != nil {
+			return err
+		}
+		for _, s := range srcs {
+			if s.OutletID == nil || strings.TrimSpace(s.Outlet) != "" {
+				continue
+			}
+			if o := names[s.OutletID.ID]; o != nil {
+				s.Outlet = o.Name
+			}
+		}
+	}
+	return tx.Table(models.KindSource.Table).CreateInBatches(srcs, insertBatch).Error
+}
 
 // resolveSource resolves a source's outlet and the source it is known through, fills
 // the outlet's name when the source gives only its id, and refuses a via that would
