@@ -29,6 +29,7 @@ var hostileValues = map[string]string{
 	"type": "meeting", "status": "held", "tag": "peace-talks", "source": "meduza-2026-01-23-first-trilateral-talks",
 	"include": "participants", "kind": "person", "outlet": "Meduza", "speaker": "volodymyr-zelensky", "speaks_for": "tass",
 	"quad_class": "1",
+	"supports":   "date",
 }
 
 // hostileOverrides replaces a value of hostileValues on the routes whose path ends so:

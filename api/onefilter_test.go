@@ -22,6 +22,7 @@ var oneActorFilters = map[string][]string{
 	"from":     {"from=2026-01-23", "from=2025"},
 	"to":       {"to=2026-01-22", "to=2025-12"},
 	"source":   {"source=meduza-2026-01-23-first-trilateral-talks"},
+	"supports": {"supports=date", "source=meduza-2026-01-23-first-trilateral-talks&supports=status,date"},
 	"parent":   {"parent=abu-dhabi-trilateral-talks"},
 	"q":        {"q=talks", "q=Abu+Dhabi"},
 	"sort":     {"sort=date", "sort=-date", "sort=updated"},

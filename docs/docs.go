@@ -664,6 +664,16 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)",
+                        "name": "supports",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "description": "Parent event id or slug: the rounds of a series",
                         "name": "parent",
@@ -1000,6 +1010,16 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)",
+                        "name": "supports",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "description": "Parent event id or slug",
                         "name": "parent",
@@ -1181,6 +1201,26 @@ const docTemplate = `{
                         "type": "boolean",
                         "description": "Only direct quotes (true) or paraphrases (false)",
                         "name": "quote",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Cited source id or slug (repeatable, at most 50 values)",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Narrow to what a source (those of source, or any) has evidence for: one of text, speaker, attribution, date, event, medium (repeatable, at most 50 values)",
+                        "name": "supports",
                         "in": "query"
                     },
                     {
@@ -1507,6 +1547,16 @@ const docTemplate = `{
                         "collectionFormat": "multi",
                         "description": "Cited source id or slug (repeatable, at most 50 values)",
                         "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)",
+                        "name": "supports",
                         "in": "query"
                     },
                     {
@@ -2196,7 +2246,7 @@ const docTemplate = `{
         },
         "/api/v1/export": {
             "get": {
-                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545) or timelinejs (the slides of /timeline?format=timelinejs). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, parent_id, statement_count, version, created_at, updated_at, then GDELT's numbers goldstein, quad_class, avg_tone, num_mentions, num_sources, num_articles (empty when unknown). The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position, title, title_organization_id (the title on the event's date, from the actor's positions). entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name (empty for a speaker the source does not name), text, context (the sentence around a quoted fragment), quote, attribution, speaks_for_id, speaks_for_name (the organisation an unnamed speaker speaks for), medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
+                "description": "The events the /events filters select, streamed as they are read (constant memory whatever the size), as a download named after the filter (Content-Disposition, e.g. parley-events-2026-01-ru.csv): ndjson and json (events with participants and whom they represent, location, statements with their speakers, and sources embedded), csv (entity=events, or the long tables entity=participants and entity=statements), geojson (RFC 7946, one Point per located event), jsonld (schema.org Event), ics (RFC 5545), timelinejs (the slides of /timeline?format=timelinejs) or claims (CSV, the long table of evidence: one row per claim a source supports of an event or of a statement about it; columns entity_type, entity_id, entity_slug, source_id, source_title, credit, claim, quote). CSV is UTF-8 with a header row; instants are RFC 3339 in UTC. entity=events columns: id, slug, title, type, cameo_code, status, date_edtf, date_start, date_end, date_precision, date_approximate, date_uncertain, location_id, location_name, location_country, latitude, longitude, summary, tags, participants (\"name (role)\"), participant_ids, participant_countries, source_ids, source_urls, source_credits (\"NBC News, via Meduza\"), parent_id, statement_count, version, created_at, updated_at, then GDELT's numbers goldstein, quad_class, avg_tone, num_mentions, num_sources, num_articles (empty when unknown). The list cells (tags, participants, participant_ids, participant_countries, source_ids, source_urls, source_credits) are each one CSV record with members separated by \"; \", a member holding \";\", a double quote, a line break or edge spaces being double-quoted with its quotes doubled: split with Python's csv.reader([cell], delimiter=\";\", skipinitialspace=True). entity=participants columns: event_id, event_slug, event_date_start, actor_id, actor_slug, actor_name, actor_kind, actor_country, role, represents_id, represents_name, position, title, title_organization_id (the title on the event's date, from the actor's positions). entity=statements columns: statement_id, event_id, event_slug, speaker_id, speaker_name (empty for a speaker the source does not name), text, context (the sentence around a quoted fragment), quote, attribution, speaks_for_id, speaks_for_name (the organisation an unnamed speaker speaks for), medium, language, date_edtf, date_start, date_end, source_ids. A text cell starting with =, +, -, @, tab, carriage return or ' gets a leading single quote against formula injection (OWASP); strip one to get the text back. The numbers parley writes (latitude, longitude, counts, versions, positions) stay plain numbers. A client that disconnects cancels the query.",
                 "produces": [
                     "application/json",
                     "application/x-ndjson",
@@ -2219,7 +2269,8 @@ const docTemplate = `{
                             "geojson",
                             "jsonld",
                             "ics",
-                            "timelinejs"
+                            "timelinejs",
+                            "claims"
                         ],
                         "type": "string",
                         "description": "Output format",
@@ -2403,6 +2454,16 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)",
+                        "name": "supports",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "description": "Parent event",
                         "name": "parent",
@@ -2446,7 +2507,7 @@ const docTemplate = `{
         },
         "/api/v1/export/bundle": {
             "get": {
-                "description": "Every entity as NDJSON records {\"type\", \"data\"} in dependency order: actors, locations, sources, events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).",
+                "description": "Every entity as NDJSON records {\"type\", \"data\"} in dependency order: actors, locations, outlets, sources (each after the one it came via), events, relations, statements. Importing it into an empty database and exporting again gives the same bytes (ids, versions and timestamps are kept).",
                 "produces": [
                     "application/x-ndjson"
                 ],
@@ -2669,6 +2730,16 @@ const docTemplate = `{
                         "collectionFormat": "multi",
                         "description": "Cited source (repeatable, at most 50 values)",
                         "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)",
+                        "name": "supports",
                         "in": "query"
                     },
                     {
@@ -3380,6 +3451,493 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/outlets": {
+            "get": {
+                "description": "Sorted by name. With ` + "`" + `q` + "`" + `, the outlets whose name, an alias or slug has a word starting with it, ignoring case and diacritics, best first: the name, an alias or slug equal to q, then names starting with q, then the others; ties by slug. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "outlets"
+                ],
+                "summary": "List outlets",
+                "operationId": "listOutlets",
+                "parameters": [
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "ISO 3166-1 alpha-2 country (repeatable, at most 50 values)",
+                        "name": "country",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 100,
+                        "type": "string",
+                        "description": "Name search: a prefix of a word of the name, an alias or the slug, any case, with or without diacritics (at most 100 characters)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "name",
+                            "-name",
+                            "updated",
+                            "-updated",
+                            "relevance"
+                        ],
+                        "type": "string",
+                        "default": "name",
+                        "description": "Sort order; relevance, the default with q, needs q",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 500,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "description": "Page size (1-500)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Opaque cursor from the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.List-models_Outlet"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "The slug is derived from the name when omitted. state_owned is true, false, or absent when unknown.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "outlets"
+                ],
+                "summary": "Create a outlet",
+                "operationId": "createOutlet",
+                "parameters": [
+                    {
+                        "description": "The outlet: its writable members (the server sets id unless given, version and timestamps)",
+                        "name": "outlet",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Create-models_Outlet"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/models.Outlet"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/outlets/{id}": {
+            "get": {
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "outlets"
+                ],
+                "summary": "Get a outlet",
+                "operationId": "getOutlet",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Outlet id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "RFC 3339 time: the entity as it was then, from its revisions (404 before it existed or after its deletion)",
+                        "name": "at",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag held: 304 when the entity has not changed",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Outlet"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The version, for If-Match"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "outlets"
+                ],
+                "summary": "Replace a outlet",
+                "operationId": "replaceOutlet",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Outlet id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "The whole new state: every writable member (one left out is emptied; the slug is kept)",
+                        "name": "outlet",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Replace-models_Outlet"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Outlet"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "description": "Refused with 409 while sources name it (outlet_id).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "outlets"
+                ],
+                "summary": "Delete a outlet",
+                "operationId": "deleteOutlet",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Outlet id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "outlets"
+                ],
+                "summary": "Update a outlet with a JSON merge patch (RFC 7396)",
+                "operationId": "patchOutlet",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Outlet id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version read (a stale one gets 412), or * to overwrite; without it, 428",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "The members to change (a JSON merge patch: null removes a member, an array is replaced whole)",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Patch-models_Outlet"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Outlet"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/outlets/{id}/revisions": {
+            "get": {
+                "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "revisions"
+                ],
+                "summary": "History of an entity",
+                "operationId": "listOutletRevisions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Id (or slug while the entity exists)",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "Page size (1-500)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "Opaque cursor",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.List-models_Revision"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/sources": {
             "get": {
                 "description": "Sorted by outlet. With ` + "`" + `q` + "`" + `, the sources whose title, outlet or slug has a word starting with it, ignoring case and diacritics, best first: the title, outlet or slug equal to q, then titles starting with q, then the others; ties by slug. Keyset-paginated: follow ` + "`" + `next_cursor` + "`" + ` or the ` + "`" + `Link` + "`" + ` header.",
@@ -3931,6 +4489,26 @@ const docTemplate = `{
                         "type": "boolean",
                         "description": "Only direct quotes (true) or paraphrases (false)",
                         "name": "quote",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Cited source id or slug (repeatable, at most 50 values)",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Narrow to what a source (those of source, or any) has evidence for: one of text, speaker, attribution, date, event, medium (repeatable, at most 50 values)",
+                        "name": "supports",
                         "in": "query"
                     },
                     {
@@ -4588,6 +5166,16 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)",
+                        "name": "supports",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "description": "Parent event",
                         "name": "parent",
@@ -4819,6 +5407,16 @@ const docTemplate = `{
                         "collectionFormat": "multi",
                         "description": "Cited source (repeatable, at most 50 values)",
                         "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "description": "Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)",
+                        "name": "supports",
                         "in": "query"
                     },
                     {
@@ -5383,6 +5981,9 @@ const docTemplate = `{
         "handlers.Create-models_Location": {
             "type": "object"
         },
+        "handlers.Create-models_Outlet": {
+            "type": "object"
+        },
         "handlers.Create-models_Source": {
             "type": "object"
         },
@@ -5507,6 +6108,23 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.List-models_Outlet": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Outlet"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "handlers.List-models_Revision": {
             "type": "object",
             "required": [
@@ -5593,6 +6211,9 @@ const docTemplate = `{
         "handlers.Patch-models_Location": {
             "type": "object"
         },
+        "handlers.Patch-models_Outlet": {
+            "type": "object"
+        },
         "handlers.Patch-models_Source": {
             "type": "object"
         },
@@ -5645,6 +6266,9 @@ const docTemplate = `{
             "type": "object"
         },
         "handlers.Replace-models_Location": {
+            "type": "object"
+        },
+        "handlers.Replace-models_Outlet": {
             "type": "object"
         },
         "handlers.Replace-models_Source": {
@@ -5955,6 +6579,12 @@ const docTemplate = `{
                 "date": {
                     "$ref": "#/definitions/models.DateJSON"
                 },
+                "evidence": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Evidence"
+                    }
+                },
                 "gdelt": {
                     "description": "Measures are GDELT's numbers for the event (Goldstein, QuadClass, tone, counts);\nomitted when none is known.",
                     "allOf": [
@@ -6104,6 +6734,27 @@ const docTemplate = `{
                 "EventOther"
             ]
         },
+        "models.Evidence": {
+            "type": "object",
+            "required": [
+                "source_id",
+                "supports"
+            ],
+            "properties": {
+                "quote": {
+                    "type": "string"
+                },
+                "source_id": {
+                    "type": "string"
+                },
+                "supports": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
         "models.FieldError": {
             "type": "object",
             "required": [
@@ -6216,6 +6867,67 @@ const docTemplate = `{
                     "description": "Into is the survivor: its id or slug.",
                     "type": "string",
                     "example": "united-kingdom"
+                }
+            }
+        },
+        "models.Outlet": {
+            "type": "object",
+            "required": [
+                "aliases",
+                "created_at",
+                "external_ids",
+                "id",
+                "name",
+                "slug",
+                "updated_at",
+                "version"
+            ],
+            "properties": {
+                "aliases": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "country": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string",
+                    "readOnly": true
+                },
+                "external_ids": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "id": {
+                    "type": "string"
+                },
+                "language": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "slug": {
+                    "type": "string"
+                },
+                "state_owned": {
+                    "description": "StateOwned is true for an outlet a state owns or controls, false for one known\nnot to be, and null (absent) when unknown.",
+                    "type": "boolean"
+                },
+                "updated_at": {
+                    "type": "string",
+                    "readOnly": true
+                },
+                "url": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "readOnly": true
                 }
             }
         },
@@ -6423,6 +7135,10 @@ const docTemplate = `{
                     "type": "string",
                     "readOnly": true
                 },
+                "credit": {
+                    "type": "string",
+                    "readOnly": true
+                },
                 "date_basis": {
                     "description": "DateBasis says what Published is: \"\" or \"published\" the publication date,\n\"gdelt_dateadded\" the day GDELT added the article, \"retrieved\" the retrieval day.",
                     "type": "string"
@@ -6434,6 +7150,10 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "outlet": {
+                    "type": "string"
+                },
+                "outlet_id": {
+                    "description": "OutletID names the outlet entity; Outlet, its name, is then filled from it when\nempty. Via names the source this one is known through (the NBC News report via\nthe Meduza article).",
                     "type": "string"
                 },
                 "published": {
@@ -6455,6 +7175,17 @@ const docTemplate = `{
                 "version": {
                     "type": "integer",
                     "readOnly": true
+                },
+                "via": {
+                    "description": "Embedded with the sources of events and statements (include=sources); never\nwritten. ViaData is the source Via names, Credit how the source is printed\n(\"NBC News, via Meduza\", see Credit).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Source"
+                        }
+                    ]
+                },
+                "via_id": {
+                    "type": "string"
                 }
             }
         },
@@ -6490,6 +7221,12 @@ const docTemplate = `{
                 },
                 "event_id": {
                     "type": "string"
+                },
+                "evidence": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Evidence"
+                    }
                 },
                 "id": {
                     "type": "string"

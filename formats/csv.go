@@ -20,7 +20,8 @@ var ExportCSVEntities = []string{"events", "participants", "statements"}
 // ExportEventColumns are the columns of the csv export of events (entity "events", the
 // default): one row per event. Instants are RFC 3339 in UTC; booleans are "true" or
 // "false"; an absent value is the empty cell. A cell that holds a list (tags,
-// participants, participant_ids, participant_countries, source_ids, source_urls) is
+// participants, participant_ids, participant_countries, source_ids, source_urls,
+// source_credits) is
 // itself one CSV record whose separator is ";" followed by a space: "Vladimir Putin
 // (host); Steve Witkoff (envoy)". A member that contains ";", a double quote or a line
 // break, or starts or ends with a space, is written in double quotes with its quotes
@@ -46,6 +47,8 @@ var ExportCSVEntities = []string{"events", "participants", "statements"}
 //   - participant_countries: the distinct countries of the participants' actors, in
 //     order of first appearance.
 //   - source_ids, source_urls: the event's sources; source_urls skips sources with no URL.
+//   - source_credits: how each source found is credited, its outlet and the outlets it
+//     came through ("NBC News, via Meduza", models.Credit).
 //   - parent_id: the event this one is a round or part of.
 //   - statement_count: how many statements are about the event.
 //   - version, created_at, updated_at: the record's version and timestamps.
@@ -56,7 +59,7 @@ var ExportEventColumns = []string{
 	"date_edtf", "date_start", "date_end", "date_precision", "date_approximate", "date_uncertain",
 	"location_id", "location_name", "location_country", "latitude", "longitude",
 	"summary", "tags", "participants", "participant_ids", "participant_countries",
-	"source_ids", "source_urls", "parent_id", "statement_count", "version", "created_at", "updated_at",
+	"source_ids", "source_urls", "source_credits", "parent_id", "statement_count", "version", "created_at", "updated_at",
 	"goldstein", "quad_class", "avg_tone", "num_mentions", "num_sources", "num_articles",
 }
 
@@ -202,10 +205,14 @@ func exportEventRows(e *models.Event, row []string, emit func([]string) error) e
 			exportJoin(&countries, p.ActorData.Country)
 		}
 	}
+	var credits strings.Builder
 	for _, s := range e.SourcesData {
 		if s.URL != "" {
 			exportJoin(&urls, s.URL)
 		}
+	}
+	for _, c := range sourceCredits(e.SourcesData) {
+		exportJoin(&credits, c)
 	}
 	var locName, locCountry, lat, lon string
 	if l := e.LocationData; l != nil {
@@ -225,7 +232,7 @@ func exportEventRows(e *models.Event, row []string, emit func([]string) error) e
 		strconv.FormatBool(e.Date.Approximate), strconv.FormatBool(e.Date.Uncertain),
 		exportLocationID(e), locName, locCountry, lat, lon,
 		e.Summary, tags.String(), names.String(), ids.String(), countries.String(),
-		exportSourceIDs(e.Sources, e.SourcesData), urls.String(), exportRef(e.Parent),
+		exportSourceIDs(e.Sources, e.SourcesData), urls.String(), credits.String(), exportRef(e.Parent),
 		strconv.Itoa(len(e.StatementsData)), strconv.Itoa(e.Version),
 		exportTimestamp(e.CreatedAt), exportTimestamp(e.UpdatedAt),
 		optFloat(e.Measures.Goldstein), optInt(e.Measures.QuadClass), optFloat(e.Measures.AvgTone),

@@ -262,6 +262,7 @@ func (w *jsonWriter) event(e *models.Event) {
 		}
 		w.b = append(w.b, ']')
 	}
+	w.evidence(e.Evidence)
 	if !e.Measures.IsZero() {
 		w.raw(`,"gdelt":`)
 		w.measures(&e.Measures)
@@ -449,6 +450,22 @@ func (w *jsonWriter) source(s *models.Source) {
 		w.raw(`,"date_basis":`)
 		w.str(s.DateBasis)
 	}
+	if s.OutletID != nil {
+		w.raw(`,"outlet_id":`)
+		w.ref(*s.OutletID)
+	}
+	if s.Via != nil {
+		w.raw(`,"via_id":`)
+		w.ref(*s.Via)
+	}
+	if s.ViaData != nil {
+		w.raw(`,"via":`)
+		w.source(s.ViaData)
+	}
+	if s.Credit != "" {
+		w.raw(`,"credit":`)
+		w.str(s.Credit)
+	}
 	w.b = append(w.b, '}')
 }
 
@@ -480,6 +497,34 @@ func (w *jsonWriter) measures(m *models.EventMeasures) {
 	count("num_sources", m.NumSources)
 	count("num_articles", m.NumArticles)
 	w.b = append(w.b, '}')
+}
+
+// evidence writes an evidence list as encoding/json does with omitempty: nothing when
+// empty.
+func (w *jsonWriter) evidence(evs []models.Evidence) {
+	if len(evs) == 0 {
+		return
+	}
+	w.raw(`,"evidence":[`)
+	for i, ev := range evs {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.raw(`{"source_id":`)
+		if ev.Source == nil {
+			w.raw("null")
+		} else {
+			w.ref(*ev.Source)
+		}
+		w.raw(`,"supports":`)
+		w.strings(ev.Supports)
+		if ev.Quote != "" {
+			w.raw(`,"quote":`)
+			w.str(ev.Quote)
+		}
+		w.b = append(w.b, '}')
+	}
+	w.b = append(w.b, ']')
 }
 
 func (w *jsonWriter) statement(s *models.Statement) {
@@ -522,6 +567,7 @@ func (w *jsonWriter) statement(s *models.Statement) {
 	w.refs(s.Sources)
 	w.raw(`,"tags":`)
 	w.strings(s.Tags)
+	w.evidence(s.Evidence)
 	if s.SpeakerData != nil {
 		w.raw(`,"speaker":`)
 		w.actor(s.SpeakerData)

@@ -244,6 +244,7 @@ func TestExporterRegistry(t *testing.T) {
 		"geojson": {"application/geo+json", "geojson"},
 		"jsonld":  {"application/ld+json", "jsonld"},
 		"ics":     {"text/calendar; charset=utf-8", "ics"},
+		"claims":  {"text/csv; charset=utf-8", "csv"},
 	}
 	if len(formats.ExportFormats) != len(want) {
 		t.Fatalf("ExportFormats = %v", formats.ExportFormats)

@@ -119,7 +119,8 @@ func icsDays(d models.Date) (start, end time.Time) {
 	return start, end
 }
 
-// icsDescription is the summary, the date as stated and the participants with roles.
+// icsDescription is the summary, the date as stated, the participants with roles and
+// the credits of the sources.
 func icsDescription(e *models.Event) string {
 	var b strings.Builder
 	b.WriteString(e.Summary)
@@ -135,6 +136,9 @@ func icsDescription(e *models.Event) string {
 			}
 			b.WriteString(exportParticipantName(p) + " (" + roleText(p.Role) + ")")
 		}
+	}
+	if credits := sourceCredits(e.SourcesData); len(credits) > 0 {
+		b.WriteString("\nSources: " + strings.Join(credits, "; "))
 	}
 	return b.String()
 }

@@ -51,6 +51,7 @@ type ldEvent struct {
 	Attendee       []*ldAgent `json:"attendee,omitempty"`
 	SuperEvent     *ldNode    `json:"superEvent,omitempty"`
 	SubjectOf      []*ldWork  `json:"subjectOf,omitempty"`
+	Citation       []any      `json:"citation,omitempty"`
 }
 
 // ldNode is a reference to a node by its "@id".
@@ -127,7 +128,10 @@ type ldWork struct {
 	InLanguage    string          `json:"inLanguage,omitempty"`
 	Description   string          `json:"description,omitempty"`
 	Keywords      []string        `json:"keywords,omitempty"`
-	Citation      []ldNode        `json:"citation,omitempty"`
+	Citation      []any           `json:"citation,omitempty"`
+	CreditText    string          `json:"creditText,omitempty"`
+	IsBasedOn     any             `json:"isBasedOn,omitempty"`
+	HasPart       []*ldWork       `json:"hasPart,omitempty"`
 	IsPartOf      *ldWork         `json:"isPartOf,omitempty"`
 }
 
@@ -213,6 +217,39 @@ func ldEventOf(e *models.Event) *ldEvent {
 	for i := range e.StatementsData {
 		out.SubjectOf = append(out.SubjectOf, ldStatement(e, &e.StatementsData[i]))
 	}
+	out.Citation = ldCitations(e.Sources, e.SourcesData, e.Evidence)
+	return out
+}
+
+// ldCitations are the sources refs names: each a CreativeWork when it is among data
+// (with its credit, the source it came via as isBasedOn, and the spans its evidence
+// quotes as Quotations whose keywords are the claims they support), else a reference.
+func ldCitations(refs []*models.Ref, data []models.Source, evidence []models.Evidence) []any {
+	var out []any
+	for _, r := range refs {
+		if r == nil {
+			continue
+		}
+		var src *models.Source
+		for i := range data {
+			if r.Resolved() && data[i].ID == r.ID {
+				src = &data[i]
+			}
+		}
+		if src == nil {
+			if n := ldRefNode(r); n != nil {
+				out = append(out, n)
+			}
+			continue
+		}
+		w := ldSource(src)
+		for _, ev := range evidence {
+			if ev.Source != nil && ev.Source.Resolved() && ev.Source.ID == src.ID {
+				w.HasPart = append(w.HasPart, &ldWork{Type: "Quotation", Text: ev.Quote, Keywords: ev.Supports})
+			}
+		}
+		out = append(out, w)
+	}
 	return out
 }
 
@@ -268,6 +305,13 @@ func ldSource(s *models.Source) *ldWork {
 		// Another basis (the day GDELT added the article) is no publication date.
 		w.DatePublished, _ = ldDates(s.Published)
 	}
+	w.CreditText = models.Credit(s)
+	switch {
+	case s.ViaData != nil:
+		w.IsBasedOn = ldSource(s.ViaData)
+	case s.Via != nil && s.Via.Resolved():
+		w.IsBasedOn = ldRefNode(s.Via)
+	}
 	return w
 }
 
@@ -308,11 +352,7 @@ func ldStatement(e *models.Event, s *models.Statement) *ldWork {
 	default:
 		w.Description = s.Attribution + s.Medium
 	}
-	for _, r := range s.Sources {
-		if n := ldRefNode(r); n != nil {
-			w.Citation = append(w.Citation, *n)
-		}
-	}
+	w.Citation = ldCitations(s.Sources, e.SourcesData, s.Evidence)
 	return w
 }
 

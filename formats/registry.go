@@ -147,6 +147,7 @@ const (
 	ExportJSONLD     ExportName = "jsonld"
 	ExportICS        ExportName = "ics"
 	ExportTimelineJS ExportName = "timelinejs"
+	ExportClaims     ExportName = "claims"
 )
 
 // The timeline formats, in the registry's order.
@@ -183,6 +184,8 @@ var registry = []Format{
 	{Name: string(ExportTimelineJS), MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtExport | AtTimeline,
 		export:   func(string) eventEncoder { return &exportTimelineJS{} },
 		Timeline: func(e []models.Event, opt TimelineOptions) any { return TimelineJS(e, opt) }},
+	{Name: string(ExportClaims), MediaType: "text/csv; charset=utf-8", Extension: "csv", Entities: events, Endpoints: AtExport | AtCLI,
+		export: newClaims},
 	{Name: string(TimelineVis), MediaType: "application/json", Extension: "json", Entities: events, Endpoints: AtTimeline,
 		Timeline: func(e []models.Event, opt TimelineOptions) any { return Vis(e, opt) },
 		// The tooltip names the location; lanes by actor name the first participant.

@@ -294,10 +294,10 @@ func safeURL(u string) bool {
 	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
 }
 
-// sourceHTML is one source: a link when it has a URL, else the outlet and title;
-// the publication date follows.
+// sourceHTML is one source: a link when it has a URL, else its credit ("NBC News, via
+// Meduza", models.Credit) and title; the publication date follows.
 func sourceHTML(s models.Source) string {
-	label := s.Outlet
+	label := models.Credit(&s)
 	if s.Title != "" {
 		label += ": “" + s.Title + "”"
 	}

@@ -200,6 +200,7 @@ func (h *Actors) Delete(c *gin.Context) { h.crud.doDelete(c) }
 //	@Param			location	query	[]string	false	"Location id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			tag		query		[]string	false	"Tag; all given must be present (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			source	query		[]string	false	"Cited source id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			supports	query		[]string	false	"Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent	query		string		false	"Parent event id or slug: the rounds of a series"
 //	@Param			q		query		string		false	"Full-text search over title, summary, tags and statements"
 //	@Param			sort	query		string		false	"Sort order"	Enums(-date, date, updated, -updated)	default(-date)
@@ -236,6 +237,8 @@ func (h *Actors) Events(c *gin.Context) {
 //	@Param			from	query		string	false	"Overlaps from this date"
 //	@Param			to		query		string	false	"Overlaps up to this date"
 //	@Param			quote	query		bool	false	"Only direct quotes (true) or paraphrases (false)"
+//	@Param			source	query		[]string	false	"Cited source id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			supports	query		[]string	false	"Narrow to what a source (those of source, or any) has evidence for: one of text, speaker, attribution, date, event, medium (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			tag		query		[]string	false	"Tag; all given must be present (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			q		query		string	false	"Full-text search over text and attribution"
 //	@Param			sort	query		string	false	"Sort order"	Enums(date, -date, updated, -updated, relevance)	default(date)
@@ -286,6 +289,7 @@ func (h *Actors) Statements(c *gin.Context) {
 //	@Param			country		query		[]string	false	"Country of a participant, ISO 3166-1 alpha-2 (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			status		query		[]string	false	"Event status (repeatable, at most 50 values)"	collectionFormat(multi)	Enums(scheduled, held, postponed, cancelled)
 //	@Param			source		query		[]string	false	"Cited source id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			supports	query		[]string	false	"Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event id or slug"
 //	@Param			q			query		string		false	"Full-text search"
 //	@Param			limit		query		int			false	"The most co-participants answered (1-1000)"	default(100)	minimum(1)	maximum(1000)

@@ -46,7 +46,7 @@ func NewEvents(s EventStore) *Events {
 // represented is among them: on /actors/{id}/… it applies to the actor of the path; so
 // are the GDELT measure filters (measureFilterNames).
 var eventFilterNames = slices.Concat([]string{"represented", "role", "country", "location", "type", "status", "tag", "from", "to", "source",
-	"parent", "q", "sort", "limit", "cursor", "include"}, measureFilterNames)
+	"supports", "parent", "q", "sort", "limit", "cursor", "include"}, measureFilterNames)
 
 // eventFilterNamesWithout is eventFilterNames less the given ones, for endpoints that
 // take the /events filters but not, say, paging.
@@ -77,6 +77,7 @@ func parseEventFilter(q *query, withActor bool) store.EventFilter {
 		From:      q.date("from"),
 		To:        q.date("to"),
 		Sources:   q.refs("source"),
+		Supports:  claims(q, "supports", models.EventClaims),
 		Parent:    q.ref("parent"),
 		Q:         q.one("q"),
 		Sort:      q.one("sort"),
@@ -150,6 +151,7 @@ func include(q *query) store.Include {
 //	@Param			from		query		string		false	"Events overlapping from this date on (EDTF or ISO 8601: 2025, 2025-08, 2026-01-23)"
 //	@Param			to			query		string		false	"Events overlapping up to the end of this date"
 //	@Param			source		query		[]string	false	"Cited source id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			supports	query		[]string	false	"Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event id or slug: the rounds of a series"
 //	@Param			q			query		string		false	"Full-text search over title, summary, tags and statements: words (all required), \"quoted phrases\", -excluded, or"
 //	@Param			sort		query		string		false	"Sort order; relevance needs q"	Enums(-date, date, updated, -updated, relevance)	default(-date)

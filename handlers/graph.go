@@ -55,6 +55,7 @@ func NewGraph(s GraphStore) *Graph { return &Graph{store: s} }
 //	@Param			from		query		string		false	"Overlaps from this date (EDTF)"
 //	@Param			to			query		string		false	"Overlaps up to this date (EDTF)"
 //	@Param			source		query		[]string	false	"Cited source (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			supports	query		[]string	false	"Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event"
 //	@Param			q			query		string		false	"Full-text search"
 //	@Success		200			{object}	formats.CytoscapeGraph	"format=cytoscape"

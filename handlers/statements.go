@@ -35,7 +35,7 @@ func NewStatements(s StatementStore) *Statements {
 }
 
 func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, error) {
-	names := []string{"event", "from", "to", "tag", "quote", "q", "sort", "limit", "cursor", "include"}
+	names := []string{"event", "from", "to", "tag", "quote", "source", "supports", "q", "sort", "limit", "cursor", "include"}
 	if withSpeaker {
 		names = append(names, "speaker", "speaks_for")
 	}
@@ -44,6 +44,7 @@ func statementFilter(c *gin.Context, withSpeaker bool) (store.StatementFilter, e
 		Event: q.ref("event"), From: q.date("from"), To: q.date("to"), Tags: q.tags("tag"),
 		Quote: q.bool("quote"), Q: q.one("q"), Sort: q.one("sort"), Limit: q.int("limit"), Cursor: q.one("cursor"),
 		Include: statementInclude(q),
+		Sources: q.refs("source"), Supports: claims(q, "supports", models.StatementClaims),
 	}
 	if withSpeaker {
 		f.Speakers, f.SpeaksFor = q.refs("speaker"), q.refs("speaks_for")
@@ -86,6 +87,8 @@ func statementInclude(q *query) store.StatementInclude {
 //	@Param			to		query		string		false	"Overlaps up to this date"
 //	@Param			tag		query		[]string	false	"Tag; all given must be present (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			quote	query		bool		false	"Only direct quotes (true) or paraphrases (false)"
+//	@Param			source	query		[]string	false	"Cited source id or slug (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			supports	query		[]string	false	"Narrow to what a source (those of source, or any) has evidence for: one of text, speaker, attribution, date, event, medium (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			q		query		string		false	"Full-text search over text and attribution: words, \"quoted phrases\", -excluded, or"
 //	@Param			sort	query		string		false	"Sort order; relevance needs q"	Enums(date, -date, updated, -updated, relevance)	default(date)
 //	@Param			limit	query		int			false	"Page size (1-500)"	default(50)	minimum(1)	maximum(500)

@@ -48,6 +48,7 @@ func NewStats(s StatsStore) *Stats { return &Stats{store: s} }
 //	@Param			from		query		string		false	"First interval: the one holding this date (EDTF)"
 //	@Param			to			query		string		false	"Last interval: the one holding the end of this date (EDTF)"
 //	@Param			source		query		[]string	false	"Cited source (repeatable, at most 50 values)"	collectionFormat(multi)
+//	@Param			supports	query		[]string	false	"Narrow to what a source (those of source, or any) has evidence for: one of date, status, location, participants, type, summary, relations (repeatable, at most 50 values)"	collectionFormat(multi)
 //	@Param			parent		query		string		false	"Parent event"
 //	@Param			q			query		string		false	"Full-text search"
 //	@Success		200			{object}	store.Stats

@@ -104,13 +104,33 @@ type Source struct {
 	// DateBasis says what Published is: "" or "published" the publication date,
 	// "gdelt_dateadded" the day GDELT added the article, "retrieved" the retrieval day.
 	DateBasis string `json:"date_basis,omitempty" gorm:"not null;default:''"`
+
+	// OutletID names the outlet entity; Outlet, its name, is then filled from it when
+	// empty. Via names the source this one is known through (the NBC News report via
+	// the Meduza article).
+	OutletID *Ref `json:"outlet_id,omitempty" gorm:"column:outlet_id"`
+	Via      *Ref `json:"via_id,omitempty" gorm:"column:via_id"`
+
+	// Embedded with the sources of events and statements (include=sources); never
+	// written. ViaData is the source Via names, Credit how the source is printed
+	// ("NBC News, via Meduza", see Credit).
+	ViaData *Source `json:"via,omitempty" gorm:"-"`
+	Credit  string  `json:"credit,omitempty" gorm:"-" readonly:"true"`
 }
 
 // Validate checks a source's fields.
 func (s *Source) Validate() error {
 	v := NewValidation(EUNPROCESSABLE)
-	checkName(v, "outlet", s.Outlet, true)
+	checkName(v, "outlet", s.Outlet, s.OutletID == nil || s.OutletID.String() == "")
 	checkText(v, "title", s.Title, false, MaxShortLen)
+	checkRef(v, "outlet_id", s.OutletID, false)
+	checkRef(v, "via_id", s.Via, false)
+	if s.Via != nil && ((s.Via.Resolved() && s.Via.ID == s.ID) || (s.Via.Slug != "" && s.Via.Slug == s.Slug)) {
+		v.Add("via_id", "a source cannot be known through itself")
+	}
+	if s.ViaData != nil {
+		v.Add("via", "is read-only; set via_id")
+	}
 	checkSlug(v, s.Slug)
 	checkURL(v, "url", s.URL)
 	if s.Published.IsZero() {
@@ -172,6 +192,7 @@ type Event struct {
 	Sources      []*Ref        `json:"source_ids" gorm:"-"`
 	Parent       *Ref          `json:"parent_id,omitempty" gorm:"column:parent_id"`
 	Relations    []Relation    `json:"relations" gorm:"-"`
+	Evidence     []Evidence    `json:"evidence,omitempty" gorm:"-"`
 	// Measures are GDELT's numbers for the event (Goldstein, QuadClass, tone, counts);
 	// omitted when none is known.
 	Measures EventMeasures `json:"gdelt,omitempty,omitzero" gorm:"embedded;embeddedPrefix:gdelt_"`
@@ -226,6 +247,7 @@ func (e *Event) Validate() error {
 		}
 		checkRef(v, f+".event_id", &r.Related, true)
 	}
+	checkEvidence(v, e.Evidence, EventClaims)
 	e.Measures.check(v, "gdelt")
 	if e.LocationData != nil || e.SourcesData != nil || e.StatementsData != nil {
 		v.Add("", "location, sources and statements are read-only; set location_id and source_ids")
@@ -242,18 +264,19 @@ func (e *Event) Validate() error {
 // fragment is about, as the source prints it.
 type Statement struct {
 	Meta
-	Text        string   `json:"text" gorm:"not null"`
-	Quote       bool     `json:"quote" gorm:"not null"`
-	Speaker     *Ref     `json:"speaker_id,omitempty" gorm:"column:speaker_id"`
-	Attribution string   `json:"attribution,omitempty" gorm:"not null"`
-	SpeaksFor   *Ref     `json:"speaks_for_id,omitempty" gorm:"column:speaks_for_id"`
-	Date        Date     `json:"date" gorm:"embedded;embeddedPrefix:date_"`
-	Medium      string   `json:"medium,omitempty" gorm:"not null"`
-	Language    string   `json:"language,omitempty" gorm:"not null"`
-	Event       *Ref     `json:"event_id,omitempty" gorm:"column:event_id"`
-	Context     string   `json:"context,omitempty" gorm:"not null;default:''"`
-	Sources     []*Ref   `json:"source_ids" gorm:"-"`
-	Tags        []string `json:"tags" gorm:"-"`
+	Text        string     `json:"text" gorm:"not null"`
+	Quote       bool       `json:"quote" gorm:"not null"`
+	Speaker     *Ref       `json:"speaker_id,omitempty" gorm:"column:speaker_id"`
+	Attribution string     `json:"attribution,omitempty" gorm:"not null"`
+	SpeaksFor   *Ref       `json:"speaks_for_id,omitempty" gorm:"column:speaks_for_id"`
+	Date        Date       `json:"date" gorm:"embedded;embeddedPrefix:date_"`
+	Medium      string     `json:"medium,omitempty" gorm:"not null"`
+	Language    string     `json:"language,omitempty" gorm:"not null"`
+	Event       *Ref       `json:"event_id,omitempty" gorm:"column:event_id"`
+	Context     string     `json:"context,omitempty" gorm:"not null;default:''"`
+	Sources     []*Ref     `json:"source_ids" gorm:"-"`
+	Tags        []string   `json:"tags" gorm:"-"`
+	Evidence    []Evidence `json:"evidence,omitempty" gorm:"-"`
 
 	// Embedded on request (include=speaker,event,sources); never written.
 	SpeakerData   *Actor   `json:"speaker,omitempty" gorm:"-"`
@@ -293,6 +316,7 @@ func (s *Statement) Validate() error {
 	for i, r := range s.Sources {
 		checkRef(v, fmt.Sprintf("source_ids[%d]", i), r, true)
 	}
+	checkEvidence(v, s.Evidence, StatementClaims)
 	if s.SpeakerData != nil || s.SpeaksForData != nil || s.EventData != nil || s.SourcesData != nil {
 		v.Add("", "speaker, speaks_for, event and sources are read-only; set speaker_id, speaks_for_id, event_id and source_ids")
 	}

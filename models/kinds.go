@@ -65,22 +65,28 @@ var (
 		About: "Places where events happen, with coordinates.",
 		New:   func() Entity { return &Location{} },
 	}
+	KindOutlet = &Kind{
+		Name: "outlet", Plural: "outlets", Table: "outlets", Slug: true,
+		About: "Publishers whose reports sources are: country, language and state ownership where known.",
+		New:   func() Entity { return &Outlet{} },
+	}
 	KindSource = &Kind{
-		Name: "source", Plural: "sources", Table: "sources", Slug: true,
-		About: "Reports that events and statements cite.",
+		Name: "source", Plural: "sources", Table: "sources", Slug: true, SelfRef: "via_id",
+		About: "Reports that events and statements cite, with their outlet and the source they are known through (via).",
+		Refs:  []*Kind{KindOutlet},
 		New:   func() Entity { return &Source{} },
 	}
 	KindEvent = &Kind{
 		Name: "event", Plural: "events", Table: "events", Slug: true, SelfRef: "parent_id",
 		About:    "Meetings, talks, calls, visits and statements: who took part, in which role, where, when, and which sources say so.",
-		Children: []any{&Participant{}, &EventTag{}, &EventSource{}, &Relation{}}, ChildKey: "event_id",
+		Children: []any{&Participant{}, &EventTag{}, &EventSource{}, &Relation{}, &EventEvidence{}}, ChildKey: "event_id",
 		Refs: []*Kind{KindActor, KindLocation, KindSource},
 		New:  func() Entity { return &Event{} },
 	}
 	KindStatement = &Kind{
 		Name: "statement", Plural: "statements", Table: "statements",
 		About:    "What was said, by whom, at which event, as quoted by which sources.",
-		Children: []any{&StatementTag{}, &StatementSource{}}, ChildKey: "statement_id",
+		Children: []any{&StatementTag{}, &StatementSource{}, &StatementEvidence{}}, ChildKey: "statement_id",
 		Refs: []*Kind{KindActor, KindEvent, KindSource},
 		New:  func() Entity { return &Statement{} },
 	}
@@ -88,7 +94,7 @@ var (
 
 // Kinds lists every kind in dependency order: each names only kinds before it (or its
 // own). Bundles list their records, and imports insert them, in this order.
-var Kinds = []*Kind{KindActor, KindLocation, KindSource, KindEvent, KindStatement}
+var Kinds = []*Kind{KindActor, KindLocation, KindOutlet, KindSource, KindEvent, KindStatement}
 
 // RelationRecordType is the bundle record type of an event relation, carried on its own
 // after every event so that relations may point forward and backward freely.

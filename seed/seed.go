@@ -25,6 +25,7 @@ const Author = "seed"
 type File struct {
 	Actors     []models.Actor     `json:"actors"`
 	Locations  []models.Location  `json:"locations"`
+	Outlets    []models.Outlet    `json:"outlets,omitempty"`
 	Sources    []models.Source    `json:"sources"`
 	Events     []models.Event     `json:"events"`
 	Statements []models.Statement `json:"statements"`
@@ -110,6 +111,13 @@ func load(ctx context.Context, st *store.Store) (Report, error) {
 		l := &f.Locations[i]
 		if err := step("location", l.ID, func() error { _, err := st.GetLocation(ctx, l.ID.String()); return err },
 			func() error { return st.CreateLocation(ctx, l) }); err != nil {
+			return r, err
+		}
+	}
+	for i := range f.Outlets {
+		o := &f.Outlets[i]
+		if err := step("outlet", o.ID, func() error { _, err := st.GetOutlet(ctx, o.ID.String()); return err },
+			func() error { return st.CreateOutlet(ctx, o) }); err != nil {
 			return r, err
 		}
 	}

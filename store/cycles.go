@@ -28,6 +28,8 @@ var (
 		cycle: "would make the actor its own affiliation ancestor"}
 	series = &hierarchy{kind: "event", table: "events", column: "parent_id", field: "parent_id",
 		cycle: "would make the event its own ancestor"}
+	relays = &hierarchy{kind: "source", table: "sources", column: "via_id", field: "via_id",
+		cycle: "would make the source known through itself"}
 )
 
 // hierarchyOf is the hierarchical reference of an import record's entity, if it has
@@ -38,6 +40,8 @@ func hierarchyOf(e any) (*hierarchy, *models.Ref) {
 		return affiliations, x.Affiliation
 	case *models.Event:
 		return series, x.Parent
+	case *models.Source:
+		return relays, x.Via
 	}
 	return nil, nil
 }

@@ -48,7 +48,7 @@ func eventRefs(e *models.Event) []*models.Ref {
 	for i := range e.Relations {
 		out = append(out, &e.Relations[i].Related)
 	}
-	return out
+	return append(out, evidenceRefs(e.Evidence)...)
 }
 
 // insertEventRows inserts new events with their search text; a new event has no
@@ -120,6 +120,9 @@ func resolveEvent(r *resolver, e, old *models.Event) error {
 		seenR[k] = true
 	}
 	checkRepresentation(e.Participants, v)
+	if err := resolveEvidence(r, e.Evidence, e.Sources); err != nil {
+		return err
+	}
 	// Only an update can close a cycle: nothing refers to an event before it exists.
 	// An unchanged parent keeps the chain as it was.
 	if old != nil && changed(old.Parent, e.Parent) {
@@ -154,7 +157,7 @@ func insertEventChildren(tx *gorm.DB, es []*models.Event) error {
 		}
 		rels = append(rels, e.Relations...)
 	}
-	return insertAll(tx, ps, tags, srcs, rels)
+	return insertAll(tx, ps, tags, srcs, rels, eventEvidenceRows(es))
 }
 
 func normalizeEvent(e *models.Event) {
@@ -164,6 +167,7 @@ func normalizeEvent(e *models.Event) {
 		// Read-only: derived from the actor's positions when read, never stored.
 		e.Participants[i].Title, e.Participants[i].TitleOrganization = "", nil
 	}
+	e.Evidence = models.NormalizeEvidence(e.Evidence, models.EventClaims)
 }
 
 // insertAll inserts each non-empty slice of rows in multi-row INSERTs.
@@ -194,14 +198,15 @@ func nonNil[T any](xs []T) []T {
 	return xs
 }
 
-// eventChildren reads the four child tables of a set of events in one statement, each
+// eventChildren reads the five child tables of a set of events in one statement, each
 // row tagged with its table (k): participants (0), tags (1), sources (2), relations (3),
-// each in the order the event keeps them. One round trip instead of four, scanned
+// evidence (4, one row per claim, q the quote), each in the order the event keeps them. One round trip instead of four, scanned
 // without GORM's reflection: a page of events spent a third of its CPU there.
-const eventChildren = `SELECT 0 AS k, event_id, actor_id AS a, represents_id AS b, role AS t, position AS pos FROM event_participants WHERE event_id IN ?
-UNION ALL SELECT 1, event_id, NULL, NULL, tag, 0 FROM event_tags WHERE event_id IN ?
-UNION ALL SELECT 2, event_id, source_id, NULL, '', position FROM event_sources WHERE event_id IN ?
-UNION ALL SELECT 3, event_id, related_id, NULL, type, 0 FROM event_relations WHERE event_id IN ?
+const eventChildren = `SELECT 0 AS k, event_id, actor_id AS a, represents_id AS b, role AS t, position AS pos, '' AS q FROM event_participants WHERE event_id IN ?
+UNION ALL SELECT 1, event_id, NULL, NULL, tag, 0, '' FROM event_tags WHERE event_id IN ?
+UNION ALL SELECT 2, event_id, source_id, NULL, '', position, '' FROM event_sources WHERE event_id IN ?
+UNION ALL SELECT 3, event_id, related_id, NULL, type, 0, '' FROM event_relations WHERE event_id IN ?
+UNION ALL SELECT 4, event_id, source_id, NULL, claim, position, quote FROM event_evidence WHERE event_id IN ?
 ORDER BY k, event_id, pos, t, a`
 
 // loadEventChildren fills participants, tags, sources and relations of a page of events
@@ -216,8 +221,9 @@ func loadEventChildren(tx *gorm.DB, es []*models.Event) error {
 		ids[i] = e.ID
 		byID[e.ID] = e
 		e.Participants, e.Tags, e.Sources, e.Relations = []models.Participant{}, []string{}, []*models.Ref{}, []models.Relation{}
+		e.Evidence = nil
 	}
-	rows, err := tx.Raw(eventChildren, ids, ids, ids, ids).Rows()
+	rows, err := tx.Raw(eventChildren, ids, ids, ids, ids, ids).Rows()
 	if err != nil {
 		return err
 	}
@@ -227,24 +233,34 @@ func loadEventChildren(tx *gorm.DB, es []*models.Event) error {
 			k, pos int
 			event  models.ID
 			a, b   sql.Null[models.ID]
-			t      string
+			t, q   string
 		)
-		if err := rows.Scan(&k, &event, &a, &b, &t, &pos); err != nil {
+		if err := rows.Scan(&k, &event, &a, &b, &t, &pos, &q); err != nil {
 			return err
 		}
 		e := byID[event]
 		if e == nil {
 			continue
 		}
-		addChildRow(e, k, a, b, t, pos)
+		addChildRow(e, k, a, b, t, pos, q)
 	}
+	normalizeEvidence(es)
 	return rows.Err()
 }
 
+// normalizeEvidence puts the claims of the evidence loaded by addChildRow (in the
+// order of their names) in their stored order.
+func normalizeEvidence(es []*models.Event) {
+	for _, e := range es {
+		e.Evidence = models.NormalizeEvidence(e.Evidence, models.EventClaims)
+	}
+}
+
 // addChildRow adds one row of the event children query to e: k is the table (0
-// participants, 1 tags, 2 sources, 3 relations), a the actor, source or related event,
-// b whom a participant represents, t the role, tag or relation type.
-func addChildRow(e *models.Event, k int, a, b sql.Null[models.ID], t string, pos int) {
+// participants, 1 tags, 2 sources, 3 relations, 4 evidence), a the actor, source or
+// related event, b whom a participant represents, t the role, tag, relation type or
+// claim, q an evidence item's quote. Evidence rows come in position order, one per claim.
+func addChildRow(e *models.Event, k int, a, b sql.Null[models.ID], t string, pos int, q string) {
 	switch k {
 	case 0:
 		p := models.Participant{EventID: e.ID, Actor: models.Ref{ID: a.V}, Role: models.Role(t), Position: pos,
@@ -259,6 +275,8 @@ func addChildRow(e *models.Event, k int, a, b sql.Null[models.ID], t string, pos
 		e.Sources = append(e.Sources, models.RefTo(a.V))
 	case 3:
 		e.Relations = append(e.Relations, models.Relation{EventID: e.ID, Type: models.RelationType(t), Related: models.Ref{ID: a.V}})
+	case 4:
+		addEvidenceRow(&e.Evidence, a.V, t, pos, q)
 	}
 }
 
@@ -291,12 +309,15 @@ type EventFilter struct {
 	Tags        []string // all must be present
 	From, To    *models.Date
 	Sources     []string
-	Parent      string
-	Q           string // full-text query over title, summary, tags and statements
-	Sort        string // -date (default), date, updated, -updated, relevance (with Q)
-	Limit       int
-	Cursor      string
-	Include     Include
+	// Supports narrows to events where a source (one of Sources, or any when none) has
+	// evidence for one of these claims (models.EventClaims).
+	Supports []string
+	Parent   string
+	Q        string // full-text query over title, summary, tags and statements
+	Sort     string // -date (default), date, updated, -updated, relevance (with Q)
+	Limit    int
+	Cursor   string
+	Include  Include
 	// actorIDs, when set, are Actors already resolved (by ActorEvents, which had to find
 	// its actor to answer 404): not looked up again.
 	actorIDs []models.ID
@@ -581,6 +602,9 @@ func embedSources[T any](items []T, refs func(T) ([]*models.Ref, *[]models.Sourc
 	}
 	byID, err := load(ids)
 	if err != nil {
+		return dbError(err, "sources")
+	}
+	if err := embedVias(byID, load); err != nil {
 		return dbError(err, "sources")
 	}
 	for _, it := range items {

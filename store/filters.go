@@ -179,7 +179,7 @@ func (c *eventConds) sparse(db *gorm.DB) (bool, error) {
 // conditions. Each filter adds one condition whatever the number of its values.
 func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error) {
 	if err := checkFilterCounts(map[string]int{"actor": len(f.Actors), "role": len(f.Roles), "country": len(f.Countries),
-		"location": len(f.Locations), "type": len(f.Types), "status": len(f.Statuses), "tag": len(f.Tags), "source": len(f.Sources)}); err != nil {
+		"location": len(f.Locations), "type": len(f.Types), "status": len(f.Statuses), "tag": len(f.Tags), "source": len(f.Sources), "supports": len(f.Supports)}); err != nil {
 		return nil, err
 	}
 	if err := f.Measures.check(); err != nil {
@@ -231,7 +231,7 @@ func (s *Store) eventConditions(db *gorm.DB, f *EventFilter) (*eventConds, error
 func (c *eventConds) none() bool {
 	f := c.f
 	return len(c.actors) == 0 && len(f.Roles) == 0 && len(f.Countries) == 0 && len(c.locations) == 0 &&
-		len(f.Types) == 0 && len(f.Statuses) == 0 && len(c.tags) == 0 && len(c.sources) == 0 &&
+		len(f.Types) == 0 && len(f.Statuses) == 0 && len(c.tags) == 0 && len(c.sources) == 0 && len(f.Supports) == 0 &&
 		len(c.parent) == 0 && c.searchCond == "" && f.From == nil && f.To == nil && f.Measures.none()
 }
 
@@ -310,6 +310,10 @@ func (c *eventConds) others(q *gorm.DB) *gorm.DB {
 	}
 	if len(c.sources) > 0 {
 		q = q.Where("EXISTS (SELECT 1 FROM event_sources es WHERE es.event_id = events.id AND es.source_id IN ?)", c.sources)
+	}
+	if len(c.f.Supports) > 0 {
+		cond, args := supportsCondition("event_evidence", "event_id", "events", c.sources, uniq(c.f.Supports))
+		q = q.Where(cond, args...)
 	}
 	if len(c.parent) > 0 {
 		q = q.Where("events.parent_id = ?", c.parent[0])

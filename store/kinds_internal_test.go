@@ -64,7 +64,7 @@ func TestKindTables(t *testing.T) {
 		}
 	}
 	// The names GORM gives the children are the tables the migrations create.
-	if got := importTables("event"); !slices.Equal(got, []string{"events", "event_participants", "event_tags", "event_sources", "event_relations"}) {
+	if got := importTables("event"); !slices.Equal(got, []string{"events", "event_participants", "event_tags", "event_sources", "event_relations", "event_evidence"}) {
 		t.Errorf("events write %v", got)
 	}
 	if got := importTables(models.RelationRecordType); !slices.Equal(got, []string{"event_relations"}) || waitTable(models.RelationRecordType) != "events" {

@@ -12,7 +12,7 @@ var statementSpec = stored(&spec[models.Statement, *models.Statement]{
 	kind:    models.KindStatement,
 	resolve: resolveStatement,
 	refs: func(st *models.Statement) []*models.Ref {
-		return append([]*models.Ref{st.Speaker, st.SpeaksFor, st.Event}, st.Sources...)
+		return append(append([]*models.Ref{st.Speaker, st.SpeaksFor, st.Event}, st.Sources...), evidenceRefs(st.Evidence)...)
 	},
 	normalize:      normalizeStatement,
 	insertRows:     insertStatementRows,
@@ -75,7 +75,7 @@ func resolveStatement(r *resolver, st, _ *models.Statement) error {
 		}
 		seen[src.ID] = true
 	}
-	return nil
+	return resolveEvidence(r, st.Evidence, st.Sources)
 }
 
 // insertStatementChildren writes the tags and sources of statements.
@@ -92,11 +92,12 @@ func insertStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 			srcs = append(srcs, models.StatementSource{StatementID: st.ID, SourceID: s.ID, Position: i})
 		}
 	}
-	return insertAll(tx, tags, srcs)
+	return insertAll(tx, tags, srcs, statementEvidenceRows(sts))
 }
 
 func normalizeStatement(st *models.Statement) {
 	st.Tags, st.Sources = normalizeTags(st.Tags), nonNil(st.Sources)
+	st.Evidence = models.NormalizeEvidence(st.Evidence, models.StatementClaims)
 }
 
 func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
@@ -108,7 +109,7 @@ func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 	for i, st := range sts {
 		ids[i] = st.ID
 		byID[st.ID] = st
-		st.Tags, st.Sources = []string{}, []*models.Ref{}
+		st.Tags, st.Sources, st.Evidence = []string{}, []*models.Ref{}, nil
 	}
 	var tags []models.StatementTag
 	if err := tx.Where("statement_id IN ?", ids).Order("statement_id, tag").Find(&tags).Error; err != nil {
@@ -118,16 +119,41 @@ func loadStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 		st := byID[t.StatementID]
 		st.Tags = append(st.Tags, t.Tag)
 	}
-	var srcs []models.StatementSource
-	if err := tx.Where("statement_id IN ?", ids).Order("statement_id, position").Find(&srcs).Error; err != nil {
+	rows, err := tx.Raw(statementSourceRows, ids, ids).Rows()
+	if err != nil {
 		return err
 	}
-	for _, s := range srcs {
-		st := byID[s.StatementID]
-		st.Sources = append(st.Sources, models.RefTo(s.SourceID))
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k, pos       int
+			id, src      models.ID
+			claim, quote string
+		)
+		if err := rows.Scan(&k, &id, &src, &pos, &claim, &quote); err != nil {
+			return err
+		}
+		st := byID[id]
+		if st == nil {
+			continue
+		}
+		if k == 0 {
+			st.Sources = append(st.Sources, models.RefTo(src))
+		} else {
+			addEvidenceRow(&st.Evidence, src, claim, pos, quote)
+		}
 	}
-	return nil
+	for _, st := range sts {
+		st.Evidence = models.NormalizeEvidence(st.Evidence, models.StatementClaims)
+	}
+	return rows.Err()
 }
+
+// statementSourceRows reads the sources (k 0) and the evidence (k 1, one row per claim)
+// of a set of statements in one statement, each in the order the statement keeps them.
+const statementSourceRows = `SELECT 0 AS k, statement_id, source_id, position, '' AS claim, '' AS quote FROM statement_sources WHERE statement_id IN ?
+UNION ALL SELECT 1, statement_id, source_id, position, claim, quote FROM statement_evidence WHERE statement_id IN ?
+ORDER BY k, statement_id, position, claim`
 
 // StatementInclude names the related entities to embed in statements.
 type StatementInclude struct {
@@ -210,11 +236,16 @@ type StatementFilter struct {
 	From, To  *models.Date
 	Tags      []string
 	Quote     *bool
-	Q         string // full-text query over text and attribution
-	Sort      string // date (default), -date, updated, -updated, relevance (with Q)
-	Limit     int
-	Cursor    string
-	Include   StatementInclude
+	// Sources matches statements citing one of these sources; Supports narrows to those
+	// where a source (one of Sources, or any when none) has evidence for one of these
+	// claims (models.StatementClaims).
+	Sources  []string
+	Supports []string
+	Q        string // full-text query over text and attribution
+	Sort     string // date (default), -date, updated, -updated, relevance (with Q)
+	Limit    int
+	Cursor   string
+	Include  StatementInclude
 }
 
 var statementSorts = []sortKey{
@@ -247,7 +278,12 @@ func (s *Store) DeleteStatement(ctx context.Context, ref string, ifVersion int) 
 // ListStatements returns one page of statements matching f.
 func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[models.Statement], error) {
 	db := s.db.WithContext(ctx)
-	if err := checkFilterCounts(map[string]int{"speaker": len(f.Speakers), "speaks_for": len(f.SpeaksFor), "tag": len(f.Tags)}); err != nil {
+	if err := checkFilterCounts(map[string]int{"speaker": len(f.Speakers), "speaks_for": len(f.SpeaksFor), "tag": len(f.Tags),
+		"source": len(f.Sources), "supports": len(f.Supports)}); err != nil {
+		return Page[models.Statement]{}, err
+	}
+	sources, err := lookupRefs(db, models.KindSource, "source", f.Sources)
+	if err != nil {
 		return Page[models.Statement]{}, err
 	}
 	speakers, err := lookupRefs(db, models.KindActor, "speaker", f.Speakers)
@@ -285,6 +321,13 @@ func (s *Store) ListStatements(ctx context.Context, f StatementFilter) (Page[mod
 		}
 		if f.Quote != nil {
 			q = q.Where("statements.quote = ?", *f.Quote)
+		}
+		if len(sources) > 0 {
+			q = q.Where("EXISTS (SELECT 1 FROM statement_sources ss WHERE ss.statement_id = statements.id AND ss.source_id IN ?)", sources)
+		}
+		if len(f.Supports) > 0 {
+			cond, args := supportsCondition("statement_evidence", "statement_id", "statements", sources, uniq(f.Supports))
+			q = q.Where(cond, args...)
 		}
 		return q
 	}

@@ -466,10 +466,12 @@ func streamRelations(db *gorm.DB, fn func(*models.Relation) error) error {
 	}
 }
 
-// statementChildren reads the tags (0) and sources (1) of a set of statements in one
-// statement, each in the order the statement keeps them.
-const statementChildren = `SELECT 0 AS k, statement_id, tag AS t, NULL AS src, 0 AS pos FROM statement_tags WHERE statement_id IN ?
-UNION ALL SELECT 1, statement_id, '', source_id, position FROM statement_sources WHERE statement_id IN ?
+// statementChildren reads the tags (0), sources (1) and evidence (2, one row per claim,
+// t the claim, q the quote) of a set of statements in one statement, each in the order
+// the statement keeps them.
+const statementChildren = `SELECT 0 AS k, statement_id, tag AS t, NULL AS src, 0 AS pos, '' AS q FROM statement_tags WHERE statement_id IN ?
+UNION ALL SELECT 1, statement_id, '', source_id, position, '' FROM statement_sources WHERE statement_id IN ?
+UNION ALL SELECT 2, statement_id, claim, source_id, position, quote FROM statement_evidence WHERE statement_id IN ?
 ORDER BY k, statement_id, pos, t`
 
 // statementColumns lists the columns a models.Statement reads: not the search text and
@@ -547,15 +549,15 @@ func loadPageStatementChildren(db *gorm.DB, sts []pageStatement, pg bool) error 
 	for i := range sts {
 		st := &sts[i].Statement
 		ids[i], at[st.ID] = st.ID, i+1
-		st.Tags, st.Sources = []string{}, []*models.Ref{}
+		st.Tags, st.Sources, st.Evidence = []string{}, []*models.Ref{}, nil
 	}
 	var rows *sql.Rows
 	var err error
 	if pg {
 		list := idList(ids)
-		rows, err = db.Raw(pgStatementChildren, list, list).Rows()
+		rows, err = db.Raw(pgStatementChildren, list, list, list).Rows()
 	} else {
-		rows, err = db.Raw(statementChildren, ids, ids).Rows()
+		rows, err = db.Raw(statementChildren, ids, ids, ids).Rows()
 	}
 	if err != nil {
 		return err
@@ -565,13 +567,13 @@ func loadPageStatementChildren(db *gorm.DB, sts []pageStatement, pg bool) error 
 		var (
 			k, o, pos int
 			sid       models.ID
-			tag       string
+			tag, q    string
 			src       sql.Null[models.ID]
 		)
 		if pg {
-			err = rows.Scan(&k, &o, &tag, &src, &pos)
+			err = rows.Scan(&k, &o, &tag, &src, &pos, &q)
 		} else {
-			err = rows.Scan(&k, &sid, &tag, &src, &pos)
+			err = rows.Scan(&k, &sid, &tag, &src, &pos, &q)
 			o = at[sid]
 		}
 		if err != nil {
@@ -581,11 +583,18 @@ func loadPageStatementChildren(db *gorm.DB, sts []pageStatement, pg bool) error 
 			continue
 		}
 		st := &sts[o-1].Statement
-		if k == 0 {
+		switch k {
+		case 0:
 			st.Tags = append(st.Tags, tag)
-		} else {
+		case 1:
 			st.Sources = append(st.Sources, models.RefTo(src.V))
+		default:
+			addEvidenceRow(&st.Evidence, src.V, tag, pos, q)
 		}
+	}
+	for i := range sts {
+		st := &sts[i].Statement
+		st.Evidence = models.NormalizeEvidence(st.Evidence, models.StatementClaims)
 	}
 	return rows.Err()
 }
@@ -604,23 +613,27 @@ func loadPageStatementChildren(db *gorm.DB, sts []pageStatement, pg bool) error 
 const pgPage = `unnest(string_to_array(?, ',')::uuid[]) WITH ORDINALITY AS x(id, o)`
 
 // pgEventChildren is eventChildren by probes, each row tagged with its event's place in
-// the page (o, from 1) rather than the event's id. It takes the id list four times.
-var pgEventChildren = strings.ReplaceAll(`SELECT 0 AS k, x.o, c.actor_id AS a, c.represents_id AS b, c.role AS t, c.position AS pos
+// the page (o, from 1) rather than the event's id. It takes the id list five times.
+var pgEventChildren = strings.ReplaceAll(`SELECT 0 AS k, x.o, c.actor_id AS a, c.represents_id AS b, c.role AS t, c.position AS pos, '' AS q
 FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_participants p WHERE p.event_id = x.id ORDER BY p.position, p.role, p.actor_id OFFSET 0) c
-UNION ALL SELECT 1, x.o, NULL, NULL, c.tag, 0
+UNION ALL SELECT 1, x.o, NULL, NULL, c.tag, 0, ''
 FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_tags t WHERE t.event_id = x.id ORDER BY t.tag OFFSET 0) c
-UNION ALL SELECT 2, x.o, c.source_id, NULL, '', c.position
+UNION ALL SELECT 2, x.o, c.source_id, NULL, '', c.position, ''
 FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_sources s WHERE s.event_id = x.id ORDER BY s.position OFFSET 0) c
-UNION ALL SELECT 3, x.o, c.related_id, NULL, c.type, 0
-FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_relations r WHERE r.event_id = x.id ORDER BY r.type, r.related_id OFFSET 0) c`,
+UNION ALL SELECT 3, x.o, c.related_id, NULL, c.type, 0, ''
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_relations r WHERE r.event_id = x.id ORDER BY r.type, r.related_id OFFSET 0) c
+UNION ALL SELECT 4, x.o, c.source_id, NULL, c.claim, c.position, c.quote
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM event_evidence v WHERE v.event_id = x.id ORDER BY v.position, v.claim OFFSET 0) c`,
 	"PAGE", pgPage)
 
 // pgStatementChildren is statementChildren by probes, each row tagged with its
-// statement's place in the list (o, from 1). It takes the id list twice.
-var pgStatementChildren = strings.ReplaceAll(`SELECT 0 AS k, x.o, c.tag AS t, NULL::uuid AS src, 0 AS pos
+// statement's place in the list (o, from 1). It takes the id list three times.
+var pgStatementChildren = strings.ReplaceAll(`SELECT 0 AS k, x.o, c.tag AS t, NULL::uuid AS src, 0 AS pos, '' AS q
 FROM PAGE CROSS JOIN LATERAL (SELECT * FROM statement_tags t WHERE t.statement_id = x.id ORDER BY t.tag OFFSET 0) c
-UNION ALL SELECT 1, x.o, '', c.source_id, c.position
-FROM PAGE CROSS JOIN LATERAL (SELECT * FROM statement_sources s WHERE s.statement_id = x.id ORDER BY s.position OFFSET 0) c`,
+UNION ALL SELECT 1, x.o, '', c.source_id, c.position, ''
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM statement_sources s WHERE s.statement_id = x.id ORDER BY s.position OFFSET 0) c
+UNION ALL SELECT 2, x.o, c.claim, c.source_id, c.position, c.quote
+FROM PAGE CROSS JOIN LATERAL (SELECT * FROM statement_evidence v WHERE v.statement_id = x.id ORDER BY v.position, v.claim OFFSET 0) c`,
 	"PAGE", pgPage)
 
 // pgStatements reads the statements about a page's events by probes, each event's in
@@ -656,9 +669,10 @@ func loadEventChildrenPG(tx *gorm.DB, es []*models.Event) error {
 	for i, e := range es {
 		ids[i] = e.ID
 		e.Participants, e.Tags, e.Sources, e.Relations = []models.Participant{}, []string{}, []*models.Ref{}, []models.Relation{}
+		e.Evidence = nil
 	}
 	list := idList(ids)
-	rows, err := tx.Raw(pgEventChildren, list, list, list, list).Rows()
+	rows, err := tx.Raw(pgEventChildren, list, list, list, list, list).Rows()
 	if err != nil {
 		return err
 	}
@@ -667,15 +681,16 @@ func loadEventChildrenPG(tx *gorm.DB, es []*models.Event) error {
 		var (
 			k, o, pos int
 			a, b      sql.Null[models.ID]
-			t         string
+			t, q      string
 		)
-		if err := rows.Scan(&k, &o, &a, &b, &t, &pos); err != nil {
+		if err := rows.Scan(&k, &o, &a, &b, &t, &pos, &q); err != nil {
 			return err
 		}
 		if o < 1 || o > len(es) {
 			continue
 		}
-		addChildRow(es[o-1], k, a, b, t, pos)
+		addChildRow(es[o-1], k, a, b, t, pos, q)
 	}
+	normalizeEvidence(es)
 	return rows.Err()
 }

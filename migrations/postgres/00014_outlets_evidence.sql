@@ -1,0 +1,73 @@
+-- +goose Up
+-- Sources, outlets and evidence (issue 14, parts 2 and 3). An outlet is the publisher a
+-- source appeared in, an entity of its own (country, language, state ownership). A
+-- source may be known through another (via_id: the NBC News report via the Meduza
+-- article), a forest like an event's parents. An event's or a statement's evidence says
+-- which of its claims a cited source supports, with the supporting span: one row per
+-- claim of an evidence item (position), so that ?supports= is one indexed EXISTS.
+CREATE TABLE outlets (
+    id           uuid PRIMARY KEY,
+    version      bigint NOT NULL,
+    created_at   timestamptz NOT NULL,
+    updated_at   timestamptz NOT NULL,
+    slug         text NOT NULL,
+    name         text NOT NULL,
+    country      text NOT NULL,
+    language     text NOT NULL,
+    state_owned  boolean,
+    url          text NOT NULL,
+    aliases      jsonb NOT NULL,
+    external_ids jsonb NOT NULL,
+    CONSTRAINT uni_outlets_slug UNIQUE (slug)
+);
+CREATE INDEX outlets_name_idx ON outlets (name, id);
+CREATE INDEX outlets_updated_idx ON outlets (updated_at, id);
+
+CREATE TABLE outlet_names (
+    outlet_id uuid NOT NULL REFERENCES outlets (id) ON DELETE CASCADE,
+    term      text COLLATE "C" NOT NULL,
+    field     smallint NOT NULL,
+    PRIMARY KEY (outlet_id, term)
+);
+CREATE INDEX outlet_names_term_idx ON outlet_names (term) INCLUDE (field, outlet_id);
+
+ALTER TABLE sources ADD COLUMN outlet_id uuid CONSTRAINT fk_sources_outlet REFERENCES outlets (id);
+ALTER TABLE sources ADD COLUMN via_id uuid CONSTRAINT fk_sources_via REFERENCES sources (id);
+CREATE INDEX sources_outlet_id_idx ON sources (outlet_id);
+CREATE INDEX sources_via_idx ON sources (via_id);
+
+CREATE TABLE event_evidence (
+    event_id  uuid NOT NULL,
+    position  bigint NOT NULL,
+    claim     text NOT NULL,
+    source_id uuid NOT NULL,
+    quote     text NOT NULL,
+    PRIMARY KEY (event_id, position, claim),
+    CONSTRAINT fk_event_evidence_event FOREIGN KEY (event_id) REFERENCES events (id) ON DELETE CASCADE,
+    CONSTRAINT fk_event_evidence_source FOREIGN KEY (source_id) REFERENCES sources (id)
+);
+CREATE INDEX event_evidence_source_idx ON event_evidence (source_id, claim, event_id);
+CREATE INDEX event_evidence_claim_idx ON event_evidence (claim, event_id);
+
+CREATE TABLE statement_evidence (
+    statement_id uuid NOT NULL,
+    position     bigint NOT NULL,
+    claim        text NOT NULL,
+    source_id    uuid NOT NULL,
+    quote        text NOT NULL,
+    PRIMARY KEY (statement_id, position, claim),
+    CONSTRAINT fk_statement_evidence_statement FOREIGN KEY (statement_id) REFERENCES statements (id) ON DELETE CASCADE,
+    CONSTRAINT fk_statement_evidence_source FOREIGN KEY (source_id) REFERENCES sources (id)
+);
+CREATE INDEX statement_evidence_source_idx ON statement_evidence (source_id, claim, statement_id);
+CREATE INDEX statement_evidence_claim_idx ON statement_evidence (claim, statement_id);
+
+-- +goose Down
+DROP TABLE statement_evidence;
+DROP TABLE event_evidence;
+DROP INDEX sources_via_idx;
+DROP INDEX sources_outlet_id_idx;
+ALTER TABLE sources DROP COLUMN via_id;
+ALTER TABLE sources DROP COLUMN outlet_id;
+DROP TABLE outlet_names;
+DROP TABLE outlets;
