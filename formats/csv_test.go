@@ -178,7 +178,7 @@ func TestExportCSVStatements(t *testing.T) {
 			of = append(of, &events[i])
 		}
 	}
-	if len(rows) != len(want) || len(rows) < 15 {
+	if len(rows) != len(want) || len(rows) < 14 {
 		t.Fatalf("%d rows, want %d", len(rows), len(want))
 	}
 	for i, s := range want {

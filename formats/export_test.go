@@ -25,6 +25,7 @@ import (
 type expSeedFile struct {
 	Actors     []models.Actor     `json:"actors"`
 	Locations  []models.Location  `json:"locations"`
+	Outlets    []models.Outlet    `json:"outlets"`
 	Sources    []models.Source    `json:"sources"`
 	Events     []models.Event     `json:"events"`
 	Statements []models.Statement `json:"statements"`

@@ -17,6 +17,7 @@ import (
 type testFile struct {
 	Actors     []models.Actor     `json:"actors"`
 	Locations  []models.Location  `json:"locations"`
+	Outlets    []models.Outlet    `json:"outlets"`
 	Sources    []models.Source    `json:"sources"`
 	Events     []models.Event     `json:"events"`
 	Statements []models.Statement `json:"statements"`
@@ -99,11 +100,12 @@ func TestDatasetCounts(t *testing.T) {
 	}{
 		{"actors", len(d.Actors), 12},
 		{"locations", len(d.Locations), 4},
+		{"outlets", len(d.Outlets), 3},
 		{"sources", len(d.Sources), 3},
 		{"events", len(d.Events), 6},
-		{"statements", len(d.Statements), 14},
+		{"statements", len(d.Statements), 13},
 		{"direct quotes", quotes, 10},
-		{"paraphrases", len(d.Statements) - quotes, 4},
+		{"paraphrases", len(d.Statements) - quotes, 3},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: got %d, want %d", c.name, c.got, c.want)

@@ -31,6 +31,11 @@ type File struct {
 	Statements []models.Statement `json:"statements"`
 }
 
+// Count is the number of entities in the dataset: what a first load creates.
+func (f *File) Count() int {
+	return len(f.Actors) + len(f.Locations) + len(f.Outlets) + len(f.Sources) + len(f.Events) + len(f.Statements)
+}
+
 // Dataset decodes the embedded dataset.
 func Dataset() (*File, error) {
 	var f File

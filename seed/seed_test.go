@@ -21,7 +21,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		total := len(f.Actors) + len(f.Locations) + len(f.Sources) + len(f.Events) + len(f.Statements)
+		total := f.Count()
 		r, err := seed.Load(ctx, s)
 		if err != nil {
 			t.Fatal(err)
@@ -70,7 +70,7 @@ func TestLoadIfEmptyConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	total := len(f.Actors) + len(f.Locations) + len(f.Sources) + len(f.Events) + len(f.Statements)
+	total := f.Count()
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
@@ -129,7 +129,7 @@ func TestLoadConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	total := len(f.Actors) + len(f.Locations) + len(f.Sources) + len(f.Events) + len(f.Statements)
+	total := f.Count()
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()

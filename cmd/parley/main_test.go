@@ -41,8 +41,8 @@ func TestCLI(t *testing.T) {
 		{[]string{"migrate", "up", "--database-url", db}, " migration(s)"},
 		{[]string{"migrate", "up", "--database-url", db}, "applied 0 migration(s)"},
 		{[]string{"migrate", "status", "--database-url", db}, "applied"},
-		{[]string{"seed", "--database-url", db}, "created 39, already present 0"},
-		{[]string{"seed", "--database-url", db}, "created 0, already present 39"},
+		{[]string{"seed", "--database-url", db}, "created 41, already present 0"},
+		{[]string{"seed", "--database-url", db}, "created 0, already present 41"},
 		{[]string{"version"}, "parley "},
 	}
 	for _, s := range steps {

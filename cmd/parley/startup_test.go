@@ -45,7 +45,7 @@ func TestInstancesStartTogether(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	total := int64(len(f.Actors) + len(f.Locations) + len(f.Sources) + len(f.Events) + len(f.Statements))
+	total := int64(f.Count())
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
