@@ -7263,6 +7263,11 @@ const docTemplate = `{
                 "speaker_id": {
                     "type": "string"
                 },
+                "speaker_title": {
+                    "description": "SpeakerTitle is the speaker's title on the statement's date, from their positions\n(TitleOn): Ushakov speaks as a Kremlin aide on 22 January 2026 whatever he is later.",
+                    "type": "string",
+                    "readOnly": true
+                },
                 "speaks_for": {
                     "$ref": "#/definitions/models.Actor"
                 },

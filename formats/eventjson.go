@@ -572,6 +572,10 @@ func (w *jsonWriter) statement(s *models.Statement) {
 		w.raw(`,"speaker":`)
 		w.actor(s.SpeakerData)
 	}
+	if s.SpeakerTitle != "" {
+		w.raw(`,"speaker_title":`)
+		w.str(s.SpeakerTitle)
+	}
 	if s.SpeaksForData != nil {
 		w.raw(`,"speaks_for":`)
 		w.actor(s.SpeaksForData)

@@ -21,7 +21,7 @@ func TestBodyMembers(t *testing.T) {
 	for _, k := range models.Kinds {
 		types = append(types, reflect.TypeOf(k.New()).Elem())
 	}
-	serverSet := []string{"version", "created_at", "updated_at", "title", "title_organization_id", "credit"} // read-only once tagged so
+	serverSet := []string{"version", "created_at", "updated_at", "title", "title_organization_id", "credit", "speaker_title"} // read-only once tagged so
 	embeds := map[reflect.Type][]string{
 		reflect.TypeFor[models.Event]():       {"location", "sources", "statements"},
 		reflect.TypeFor[models.Participant](): {"actor", "represents"},

@@ -279,7 +279,10 @@ type Statement struct {
 	Evidence    []Evidence `json:"evidence,omitempty" gorm:"-"`
 
 	// Embedded on request (include=speaker,event,sources); never written.
-	SpeakerData   *Actor   `json:"speaker,omitempty" gorm:"-"`
+	SpeakerData *Actor `json:"speaker,omitempty" gorm:"-"`
+	// SpeakerTitle is the speaker's title on the statement's date, from their positions
+	// (TitleOn): Ushakov speaks as a Kremlin aide on 22 January 2026 whatever he is later.
+	SpeakerTitle  string   `json:"speaker_title,omitempty" gorm:"-" readonly:"true"`
 	SpeaksForData *Actor   `json:"speaks_for,omitempty" gorm:"-"`
 	EventData     *Event   `json:"event,omitempty" gorm:"-"`
 	SourcesData   []Source `json:"sources,omitempty" gorm:"-"`

@@ -97,6 +97,7 @@ func insertStatementChildren(tx *gorm.DB, sts []*models.Statement) error {
 
 func normalizeStatement(st *models.Statement) {
 	st.Tags, st.Sources = normalizeTags(st.Tags), nonNil(st.Sources)
+	st.SpeakerTitle = "" // read-only: derived from the speaker's positions when read
 	st.Evidence = models.NormalizeEvidence(st.Evidence, models.StatementClaims)
 }
 
@@ -173,6 +174,9 @@ func embedStatements(sts []*models.Statement, inc StatementInclude, ld embedLoad
 		if err := embedStatementActors(sts, ld.actors); err != nil {
 			return err
 		}
+		if err := embedSpeakerTitles(sts, ld.positions); err != nil {
+			return err
+		}
 	}
 	if inc.Event {
 		var ids []models.ID
@@ -221,6 +225,33 @@ func embedStatementActors(sts []*models.Statement, actors func(ids []models.ID) 
 		}
 		if st.SpeaksFor != nil {
 			st.SpeaksForData = byID[st.SpeaksFor.ID]
+		}
+	}
+	return nil
+}
+
+// embedSpeakerTitles sets each named speaker's title on the statement's date from the
+// positions of every speaker of sts, read at once.
+func embedSpeakerTitles(sts []*models.Statement, positions func(ids []models.ID) (map[models.ID][]models.Position, error)) error {
+	var ids []models.ID
+	for _, st := range sts {
+		if st.Speaker != nil {
+			ids = append(ids, st.Speaker.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	byActor, err := positions(uniq(ids))
+	if err != nil {
+		return dbError(err, "actors")
+	}
+	for _, st := range sts {
+		if st.Speaker == nil {
+			continue
+		}
+		if pos, ok := models.TitleOn(byActor[st.Speaker.ID], st.Date); ok {
+			st.SpeakerTitle = pos.Title
 		}
 	}
 	return nil
