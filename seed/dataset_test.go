@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -530,5 +531,67 @@ func TestDatasetAudit(t *testing.T) {
 		case s.Attribution == "a White House official" && (s.SpeaksFor == nil || s.SpeaksFor.Slug != "white-house"):
 			t.Errorf("statement %d: a White House official speaks for %v", i, s.SpeaksFor)
 		}
+	}
+}
+
+// TestDatasetEvidence checks that every claim the dataset makes cites the span of the
+// article that supports it: every event and statement has evidence; every quote is
+// verbatim in the article (non-breaking spaces included); every evidence source is one
+// of the entity's sources; and each claim the entity makes (its date, status, type and
+// participants, its location, summary and relations when it has them; a statement's
+// text, date, speaker or attribution, event and medium) is supported at least once.
+func TestDatasetEvidence(t *testing.T) {
+	t.Parallel()
+	d, article := dtLoad(t), dtArticle(t)
+	check := func(what string, sources []*models.Ref, evidence []models.Evidence, claims []string) {
+		t.Helper()
+		if len(evidence) == 0 {
+			t.Errorf("%s cites no evidence", what)
+		}
+		supported := map[string]bool{}
+		for i, ev := range evidence {
+			if !strings.Contains(article, ev.Quote) || ev.Quote == "" {
+				t.Errorf("%s: evidence[%d] quote %q is not a span of the article", what, i, ev.Quote)
+			}
+			if !slices.ContainsFunc(sources, func(r *models.Ref) bool { return r.Slug == ev.Source.Slug }) {
+				t.Errorf("%s: evidence[%d] cites %s, not among its sources", what, i, ev.Source.Slug)
+			}
+			for _, c := range ev.Supports {
+				supported[c] = true
+			}
+		}
+		for _, c := range claims {
+			if !supported[c] {
+				t.Errorf("%s: no evidence supports its %s", what, c)
+			}
+		}
+	}
+	for _, e := range d.Events {
+		claims := []string{"date", "status", "type", "participants"}
+		if e.Location != nil {
+			claims = append(claims, "location")
+		}
+		if e.Summary != "" {
+			claims = append(claims, "summary")
+		}
+		if len(e.Relations) > 0 {
+			claims = append(claims, "relations")
+		}
+		check("event "+e.Slug, e.Sources, e.Evidence, claims)
+	}
+	for _, s := range d.Statements {
+		claims := []string{"text", "date"}
+		if s.Speaker != nil {
+			claims = append(claims, "speaker")
+		} else {
+			claims = append(claims, "attribution")
+		}
+		if s.Event != nil {
+			claims = append(claims, "event")
+		}
+		if s.Medium != "" {
+			claims = append(claims, "medium")
+		}
+		check("statement "+s.ID.String(), s.Sources, s.Evidence, claims)
 	}
 }
