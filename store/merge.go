@@ -347,10 +347,11 @@ func moveReferences(tx *gorm.DB, k *models.Kind, from, to models.ID) (map[*model
 }
 
 // ordinalKey says whether a unique key is an owner column and its rows' order (a child
-// list such as an actor's positions): two rows under it are not duplicates, they are
-// two entries of one list.
+// list such as an actor's positions or an event's evidence, whose key may add a part of
+// the entry, like evidence's claim): two rows under it are not duplicates, they are
+// entries of one list.
 func ordinalKey(cols []string, column string) bool {
-	return len(cols) == 2 && slices.Contains(cols, column) && slices.Contains(cols, "position")
+	return slices.Contains(cols, column) && slices.Contains(cols, "position")
 }
 
 // renumberAfter moves the rows of table under from to positions after the last of to's,

@@ -13,7 +13,8 @@ import (
 // offices and relations of its own: the survivor keeps all of them after its own, in
 // order; a relation that would tie the survivor to itself goes; an office held at the
 // loser (now the survivor) loses its organisation; a merge that would make the survivor
-// name itself through another actor is refused and changes nothing.
+// name itself through another actor is refused and changes nothing. An event's evidence
+// list follows the same rule.
 func TestMergeKeepsPositionsAndRelations(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -57,6 +58,28 @@ func TestMergeKeepsPositionsAndRelations(t *testing.T) {
 		}
 		if _, err := s.GetActor(bg, "boss-dup"); err != nil {
 			t.Errorf("the refused merge removed the duplicate: %v", err)
+		}
+
+		// Two reports of one event, each with its evidence: the survivor keeps both lists.
+		src := &models.Source{Slug: "wire", Outlet: "Wire", Title: "Talks", Published: date("2026-01-23")}
+		must(t, s.CreateSource(bg, src))
+		ev := func(slug, quote string, claims ...string) *models.Event {
+			e := &models.Event{Slug: slug, Title: slug, Type: models.EventMeeting, Status: models.StatusHeld, Date: date("2026-01-23"),
+				Sources:  []*models.Ref{models.RefTo(src.ID)},
+				Evidence: []models.Evidence{{Source: models.RefTo(src.ID), Supports: claims, Quote: quote}}}
+			must(t, s.CreateEvent(bg, e))
+			return e
+		}
+		ev("talks", "held talks on Friday", "date", "status")
+		ev("talks-dup", "in Abu Dhabi", "location")
+		if _, err := s.MergeEvents(bg, "talks-dup", "talks", 0); err != nil {
+			t.Fatal(err)
+		}
+		e, err := s.GetEvent(bg, "talks", store.Include{})
+		must(t, err)
+		if len(e.Evidence) != 2 || e.Evidence[0].Quote != "held talks on Friday" || len(e.Evidence[0].Supports) != 2 ||
+			e.Evidence[1].Quote != "in Abu Dhabi" || !slices.Equal(e.Evidence[1].Supports, []string{"location"}) {
+			t.Errorf("evidence after the merge: %+v", e.Evidence)
 		}
 
 	})
