@@ -195,6 +195,8 @@ func TestEvidence(t *testing.T) {
 				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":["date","date"]}]}`: "evidence[0].supports[1]",
 				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"supports":["date"]}]}`:                                 "evidence[0].source_id",
 				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":["text"]}]}`:        "evidence[0].supports[0]",
+				// Held, with evidence that says only when it was planned: held needs a source saying it happened.
+				`{"title":"T","type":"meeting","status":"held","date":"2026","source_ids":["nbc-report"],"evidence":[{"source_id":"nbc-report","supports":["date"]}]}`: "status",
 			} {
 				p := c.do("POST", "/api/v1/events", body).problem(t, 422)
 				if !hasField(p, field) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -248,6 +249,11 @@ func (e *Event) Validate() error {
 		checkRef(v, f+".event_id", &r.Related, true)
 	}
 	checkEvidence(v, e.Evidence, EventClaims)
+	if e.Status == StatusHeld && len(e.Evidence) > 0 && !slices.ContainsFunc(e.Evidence, func(ev Evidence) bool { return slices.Contains(ev.Supports, "status") }) {
+		// An event is held once a source says it happened: evidence that says nothing of
+		// that leaves it resting on a plan.
+		v.Add("status", "is held, but no evidence supports status: cite the span saying it happened (supports \"status\"), or leave it scheduled")
+	}
 	e.Measures.check(v, "gdelt")
 	if e.LocationData != nil || e.SourcesData != nil || e.StatementsData != nil {
 		v.Add("", "location, sources and statements are read-only; set location_id and source_ids")

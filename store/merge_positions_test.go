@@ -64,7 +64,7 @@ func TestMergeKeepsPositionsAndRelations(t *testing.T) {
 		src := &models.Source{Slug: "wire", Outlet: "Wire", Title: "Talks", Published: date("2026-01-23")}
 		must(t, s.CreateSource(bg, src))
 		ev := func(slug, quote string, claims ...string) *models.Event {
-			e := &models.Event{Slug: slug, Title: slug, Type: models.EventMeeting, Status: models.StatusHeld, Date: date("2026-01-23"),
+			e := &models.Event{Slug: slug, Title: slug, Type: models.EventMeeting, Status: models.StatusScheduled, Date: date("2026-01-23"),
 				Sources:  []*models.Ref{models.RefTo(src.ID)},
 				Evidence: []models.Evidence{{Source: models.RefTo(src.ID), Supports: claims, Quote: quote}}}
 			must(t, s.CreateEvent(bg, e))
