@@ -190,12 +190,11 @@ func TestMergeRefusals(t *testing.T) {
 	t.Parallel()
 	each(t, false, func(t *testing.T, c *client) {
 		mergeWorld(t, c)
-		fp := c.fingerprint()
 		_, writer, err := c.st.CreateKey(context.Background(), "writer", models.ScopeWrite)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fp = c.fingerprint()
+		fp := c.fingerprint()
 		c.do("POST", "/api/v1/actors/britain/merge", map[string]any{"into": "united-kingdom"}, "Authorization", "Bearer "+writer).problem(t, 403)
 		p := c.do("POST", "/api/v1/actors/britain/merge", map[string]any{"into": "britain"}).problem(t, 422)
 		if !hasField(p, "into") {
