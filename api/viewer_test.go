@@ -209,7 +209,7 @@ type (
 		Participants []viewerParticipant `json:"participants"`
 		Statements   []viewerStatement   `json:"statements"`
 		Sources      []struct {
-			Label, Href, Cites, Events string
+			Label, Href, Cites, Evidence, Events string
 		} `json:"sources"`
 		Rounds  []string `json:"rounds"`
 		Parent  string   `json:"parent"`
@@ -398,7 +398,7 @@ func TestViewerBrowser(t *testing.T) {
 		var ev models.Event
 		c.get("/api/v1/events/abu-dhabi-trilateral-talks?include=participants,location,sources").want(t, 200, &ev)
 		d := s.Detail
-		if d.Title != ev.Title || d.EDTF != ev.Date.EDTF || d.HumanDate != "23–24 January 2026" || !strings.HasPrefix(d.Place, "Abu Dhabi") {
+		if d.Title != ev.Title || d.EDTF != ev.Date.EDTF || d.HumanDate != "23 January 2026" || !strings.HasPrefix(d.Place, "Abu Dhabi") {
 			t.Errorf("detail: %q %q %q %q", d.Title, d.EDTF, d.HumanDate, d.Place)
 		}
 		if s.View.Current != ev.Title || !strings.Contains(s.View.Search, "event=abu-dhabi-trilateral-talks") {
@@ -451,6 +451,10 @@ func TestViewerBrowser(t *testing.T) {
 		if !strings.Contains(d.Sources[0].Cites, "Donbas") {
 			t.Errorf("Meduza cites %q, want the statements it supports", d.Sources[0].Cites)
 		}
+		// What the source supports of the event, with its span (issue 14: claims with evidence).
+		if !strings.Contains(d.Sources[0].Evidence, "Supports date, status") || !strings.Contains(d.Sources[0].Evidence, "held joint peace talks") {
+			t.Errorf("Meduza's evidence for the talks is shown as %q", d.Sources[0].Evidence)
+		}
 		var rel struct {
 			Children []models.Event `json:"children"`
 		}
@@ -462,8 +466,10 @@ func TestViewerBrowser(t *testing.T) {
 		if !slices.Equal(d.Rounds, rounds) || len(rounds) != 2 {
 			t.Errorf("rounds %v, want %v", d.Rounds, rounds)
 		}
-		if !slices.ContainsFunc(d.Related, func(s string) bool { return strings.Contains(s, "Putin–Trump summit in Alaska") }) {
-			t.Errorf("related %v, want the Anchorage summit", d.Related)
+		// The talks follow the Moscow meeting (the Anchorage reference is the Moscow meeting's:
+		// seed/AUDIT.md).
+		if !slices.ContainsFunc(d.Related, func(s string) bool { return strings.Contains(s, "follows Putin meets Witkoff and Kushner in Moscow") }) {
+			t.Errorf("related %v, want the Moscow meeting it follows", d.Related)
 		}
 		var fc struct{ Features []json.RawMessage }
 		c.get("/api/v1/export?format=geojson&location=abu-dhabi&from="+url.QueryEscape(ev.Date.EDTF)+"&to="+url.QueryEscape(ev.Date.EDTF)).want(t, 200, &fc)

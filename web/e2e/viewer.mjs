@@ -94,7 +94,7 @@ async function detail(page) {
       })),
       sources: [...d.querySelectorAll('li.source')].map((li) => ({
         label: text(li, '.label, a.external'), href: (li.querySelector('a.external') || {}).href || '',
-        cites: text(li, '.cites'), events: (li.querySelector('.source-links a') || {}).href || '',
+        cites: text(li, '.cites'), evidence: text(li, '.evidence'), events: (li.querySelector('.source-links a') || {}).href || '',
       })),
       rounds: [...d.querySelectorAll('.rounds a')].map((a) => a.textContent),
       parent: text(d, '.parent a'),

@@ -82,7 +82,7 @@ export class Detail {
       mapBox,
       section('Participants', 'participants', ev.participants.length ? h('ul', { class: 'participants' }, ev.participants.map(participant)) : h('p', {}, 'No participants recorded.')),
       section('What was said', 'statements', statements.length ? h('ul', { class: 'statements' }, statements.map(statement)) : h('p', {}, 'No statements recorded.')),
-      section('Sources', 'sources', (ev.sources || []).length ? h('ul', { class: 'sources' }, ev.sources.map((s) => source(s, cites.get(s.id)))) : h('p', {}, 'No sources recorded.')),
+      section('Sources', 'sources', (ev.sources || []).length ? h('ul', { class: 'sources' }, ev.sources.map((s) => source(s, cites.get(s.id), (ev.evidence || []).filter((e) => e.source_id === s.id)))) : h('p', {}, 'No sources recorded.')),
       series(rel),
       related(rel),
       h('p', { class: 'raw' }, h('a', { href: `/api/v1/events/${encodeURIComponent(ev.slug)}?include=participants,location,statements,sources` }, 'This event as JSON')),
@@ -104,7 +104,7 @@ function participant(p) {
   const a = p.actor || { slug: p.actor_id, name: p.actor_id };
   return h('li', { class: 'participant' },
     h('span', { class: 'name' }, actorLink(a)),
-    a.title ? h('span', { class: 'title' }, `, ${a.title}`) : null,
+    p.title ? h('span', { class: 'title' }, `, ${p.title}`) : null,
     h('span', { class: 'role' }, ` · ${ROLE[p.role] || p.role}`),
     p.represents ? h('span', { class: 'represents' }, ' · representing ', actorLink(p.represents)) : null);
 }
@@ -113,7 +113,7 @@ function statement(s) {
   const speaker = s.speaker;
   const who = s.attribution
     ? [h('span', { class: 'attribution' }, s.attribution), speaker ? [' (', actorLink(speaker), ')'] : null]
-    : speaker ? actorLink(speaker) : 'unknown speaker';
+    : speaker ? [actorLink(speaker), s.speaker_title ? h('span', { class: 'title' }, `, ${s.speaker_title}`) : null] : 'unknown speaker';
   return h('li', { class: 'statement' },
     h('figure', {},
       s.quote ? h('blockquote', { class: 'quote' }, h('p', {}, `“${s.text}”`)) : h('p', { class: 'paraphrase' }, s.text),
@@ -122,7 +122,7 @@ function statement(s) {
         s.medium ? h('span', { class: 'medium' }, `, ${s.medium}`) : null,
         s.date && s.date.edtf ? h('span', { class: 'said' }, `, ${displayDate(s.date)}`) : null,
         s.quote ? null : h('span', { class: 'kind' }, ' (paraphrase)'),
-        (s.sources || []).length ? h('span', { class: 'via' }, '; source: ', s.sources.map((src, i) => [i ? ', ' : '', src.outlet])) : null)));
+        (s.sources || []).length ? h('span', { class: 'via' }, '; source: ', s.sources.map((src, i) => [i ? ', ' : '', src.credit || src.outlet])) : null)));
 }
 
 // citesBySource lists, per source, what it supports here: the event itself and the
@@ -138,13 +138,23 @@ function citesBySource(ev, statements) {
   return m;
 }
 
-function source(s, statements) {
-  const label = s.title ? `${s.outlet}: ${s.title}` : s.outlet;
+// DATE_BASIS says what a source's date is when it is no publication date.
+const DATE_BASIS = { gdelt_dateadded: 'added to GDELT', retrieved: 'retrieved' };
+
+function source(s, statements, evidence) {
+  const credit = s.credit || s.outlet;
+  const label = s.title ? `${credit}: ${s.title}` : credit;
   const cited = statements || [];
+  const basis = DATE_BASIS[s.date_basis];
   return h('li', { class: 'source' },
     s.url ? h('a', { href: s.url, class: 'external', rel: 'noopener noreferrer', target: '_blank' }, label) : h('span', { class: 'label' }, label),
-    s.published && s.published.edtf ? h('span', { class: 'published' }, `, ${displayDate(s.published)}`) : null,
+    s.published && s.published.edtf ? h('span', { class: 'published' }, `, ${basis ? basis + ' ' : ''}${displayDate(s.published)}`) : null,
     s.language ? h('span', { class: 'lang' }, ` (${s.language})`) : null,
+    (evidence || []).length
+      ? h('ul', { class: 'evidence' }, evidence.map((ev) => h('li', {},
+        h('span', { class: 'supports' }, `Supports ${ev.supports.join(', ')}`),
+        ev.quote ? [': ', h('q', {}, ev.quote)] : null)))
+      : null,
     h('div', { class: 'cites' },
       cited.length
         ? ['Cited for this event and for: ', cited.map((st, i) => [i ? '; ' : '', h('q', {}, truncate(st.text, 80))])]
