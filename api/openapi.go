@@ -524,7 +524,9 @@ func (b *bodyBuilder) property(m models.Member, resp *openapi2.SchemaRef) (*open
 // nullable marks a member that a merge patch may set to null.
 func nullable(p *openapi2.SchemaRef) *openapi2.SchemaRef {
 	if p.Ref != "" {
-		p = &openapi2.SchemaRef{Value: &openapi2.Schema{AllOf: openapi2.SchemaRefs{p}}}
+		// Every definition a member refers to is an object (dates and references are
+		// strings inline); nullable needs a type beside it in OpenAPI 3.0.
+		p = &openapi2.SchemaRef{Value: &openapi2.Schema{Type: &openapi3.Types{openapi3.TypeObject}, AllOf: openapi2.SchemaRefs{p}}}
 	} else {
 		c := *p.Value
 		p = &openapi2.SchemaRef{Value: &c}
