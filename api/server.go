@@ -176,6 +176,9 @@ func New(st *store.Store, log *slog.Logger, opt Options) (http.Handler, error) {
 	merges := handlers.NewMerges(st)
 	v1.POST("/actors/:id/merge", merges.Actors)
 	v1.POST("/events/:id/merge", merges.Events)
+	v1.POST("/locations/:id/merge", merges.Locations)
+	v1.POST("/outlets/:id/merge", merges.Outlets)
+	v1.POST("/sources/:id/merge", merges.Sources)
 	v1.GET("/events/:id/duplicates", lagging(st, merges.EventDuplicates))
 
 	maxImport := opt.MaxImportBytes

@@ -3396,6 +3396,96 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/locations/{id}/merge": {
+            "post": {
+                "description": "The location in the path is the duplicate: it goes. The events held there move to the location named by ` + "`" + `into` + "`" + `, which keeps its own name, coordinates and fields, in one transaction; both get revisions (the duplicate's last has action ` + "`" + `merge` + "`" + ` and ` + "`" + `merged_into` + "`" + `). The duplicate's id and slug then answer 308 Permanent Redirect to the survivor, and references to them land on the survivor.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "locations"
+                ],
+                "summary": "Merge a duplicate location into another",
+                "operationId": "mergeLocation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "The duplicate location (id or slug), which goes",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the duplicate's version read (412 when stale); optional",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The survivor",
+                        "name": "merge",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.MergeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The survivor after the merge",
+                        "schema": {
+                            "$ref": "#/definitions/models.Location"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such duplicate (or already merged)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "into is missing, unknown or the duplicate itself",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/locations/{id}/revisions": {
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
@@ -3883,6 +3973,96 @@ const docTemplate = `{
                 }
             }
         },
+        "/api/v1/outlets/{id}/merge": {
+            "post": {
+                "description": "The outlet in the path is the duplicate: it goes. The sources it published move to the outlet named by ` + "`" + `into` + "`" + `, and the duplicate's name, slug and aliases become aliases of the survivor, in one transaction; both get revisions (the duplicate's last has action ` + "`" + `merge` + "`" + ` and ` + "`" + `merged_into` + "`" + `). The duplicate's id and slug then answer 308 Permanent Redirect to the survivor, and references to them land on the survivor.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "outlets"
+                ],
+                "summary": "Merge a duplicate outlet into another",
+                "operationId": "mergeOutlet",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "The duplicate outlet (id or slug), which goes",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the duplicate's version read (412 when stale); optional",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The survivor",
+                        "name": "merge",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.MergeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The survivor after the merge",
+                        "schema": {
+                            "$ref": "#/definitions/models.Outlet"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such duplicate (or already merged)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "into is missing, unknown or the duplicate itself",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/api/v1/outlets/{id}/revisions": {
             "get": {
                 "description": "Every change, oldest first: who, when, which action, and the whole state after it (before it, for a deletion). A deleted entity's history stays readable by id.",
@@ -4363,6 +4543,96 @@ const docTemplate = `{
                     },
                     "428": {
                         "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/api/v1/sources/{id}/merge": {
+            "post": {
+                "description": "The source in the path is the duplicate (another record of the same report): it goes. The events and statements citing it, their evidence, and the sources known through it (via_id) move to the source named by ` + "`" + `into` + "`" + `, in one transaction; a merge that would make a source known through itself is refused (409). Both get revisions (the duplicate's last has action ` + "`" + `merge` + "`" + ` and ` + "`" + `merged_into` + "`" + `). The duplicate's id and slug then answer 308 Permanent Redirect to the survivor, and references to them land on the survivor.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sources"
+                ],
+                "summary": "Merge a duplicate source into another",
+                "operationId": "mergeSource",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "The duplicate source (id or slug), which goes",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the duplicate's version read (412 when stale); optional",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The survivor",
+                        "name": "merge",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.MergeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The survivor after the merge",
+                        "schema": {
+                            "$ref": "#/definitions/models.Source"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such duplicate (or already merged)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "into is missing, unknown or the duplicate itself",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }

@@ -13,6 +13,9 @@ import (
 type MergeStore interface {
 	MergeActors(ctx context.Context, ref, into string, ifVersion int) (*models.Actor, error)
 	MergeEvents(ctx context.Context, ref, into string, ifVersion int) (*models.Event, error)
+	MergeLocations(ctx context.Context, ref, into string, ifVersion int) (*models.Location, error)
+	MergeOutlets(ctx context.Context, ref, into string, ifVersion int) (*models.Outlet, error)
+	MergeSources(ctx context.Context, ref, into string, ifVersion int) (*models.Source, error)
 	EventDuplicates(ctx context.Context, ref string, limit int) ([]models.DuplicateCandidate, error)
 }
 
@@ -71,18 +74,9 @@ func mergeRequest(c *gin.Context) (into string, version int, err error) {
 //	@Failure		422			{object}	Problem	"into is missing, unknown or the duplicate itself"
 //	@Router			/api/v1/actors/{id}/merge [post]
 func (h *Merges) Actors(c *gin.Context) {
-	into, version, err := mergeRequest(c)
-	if err != nil {
-		Fail(c, err)
-		return
-	}
-	a, err := h.store.MergeActors(c.Request.Context(), c.Param("id"), into, version)
-	if err != nil {
-		Fail(c, err)
-		return
-	}
-	setETag(c, a.Version)
-	c.JSON(http.StatusOK, a)
+	respondMerged(c, func(ctx context.Context, into string, version int) (models.Entity, error) {
+		return h.store.MergeActors(ctx, c.Param("id"), into, version)
+	})
 }
 
 // Events godoc
@@ -106,18 +100,9 @@ func (h *Merges) Actors(c *gin.Context) {
 //	@Failure		422			{object}	Problem	"into is missing, unknown or the duplicate itself"
 //	@Router			/api/v1/events/{id}/merge [post]
 func (h *Merges) Events(c *gin.Context) {
-	into, version, err := mergeRequest(c)
-	if err != nil {
-		Fail(c, err)
-		return
-	}
-	e, err := h.store.MergeEvents(c.Request.Context(), c.Param("id"), into, version)
-	if err != nil {
-		Fail(c, err)
-		return
-	}
-	setETag(c, e.Version)
-	c.JSON(http.StatusOK, e)
+	respondMerged(c, func(ctx context.Context, into string, version int) (models.Entity, error) {
+		return h.store.MergeEvents(ctx, c.Param("id"), into, version)
+	})
 }
 
 // EventDuplicates godoc
@@ -149,4 +134,99 @@ func (h *Merges) EventDuplicates(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, Duplicates{Items: items})
+}
+
+// respondMerged reads a merge request, runs merge and answers with the survivor and its
+// ETag: the steps every kind's merge shares.
+func respondMerged(c *gin.Context, merge func(ctx context.Context, into string, version int) (models.Entity, error)) {
+	into, version, err := mergeRequest(c)
+	if err != nil {
+		Fail(c, err)
+		return
+	}
+	e, err := merge(c.Request.Context(), into, version)
+	if err != nil {
+		Fail(c, err)
+		return
+	}
+	setETag(c, e.GetMeta().Version)
+	c.JSON(http.StatusOK, e)
+}
+
+// Locations godoc
+//
+//	@Summary		Merge a duplicate location into another
+//	@ID			mergeLocation
+//	@Description	The location in the path is the duplicate: it goes. The events held there move to the location named by `into`, which keeps its own name, coordinates and fields, in one transaction; both get revisions (the duplicate's last has action `merge` and `merged_into`). The duplicate's id and slug then answer 308 Permanent Redirect to the survivor, and references to them land on the survivor.
+//	@Tags			locations
+//	@Accept			json
+//	@Produce		json
+//	@Param			id			path		string					true	"The duplicate location (id or slug), which goes"
+//	@Param			If-Match	header		string					false	"ETag of the duplicate's version read (412 when stale); optional"
+//	@Param			merge		body		models.MergeRequest		true	"The survivor"
+//	@Success		200			{object}	models.Location			"The survivor after the merge"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem	"No such duplicate (or already merged)"
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem	"into is missing, unknown or the duplicate itself"
+//	@Router			/api/v1/locations/{id}/merge [post]
+func (h *Merges) Locations(c *gin.Context) {
+	respondMerged(c, func(ctx context.Context, into string, version int) (models.Entity, error) {
+		return h.store.MergeLocations(ctx, c.Param("id"), into, version)
+	})
+}
+
+// Outlets godoc
+//
+//	@Summary		Merge a duplicate outlet into another
+//	@ID			mergeOutlet
+//	@Description	The outlet in the path is the duplicate: it goes. The sources it published move to the outlet named by `into`, and the duplicate's name, slug and aliases become aliases of the survivor, in one transaction; both get revisions (the duplicate's last has action `merge` and `merged_into`). The duplicate's id and slug then answer 308 Permanent Redirect to the survivor, and references to them land on the survivor.
+//	@Tags			outlets
+//	@Accept			json
+//	@Produce		json
+//	@Param			id			path		string					true	"The duplicate outlet (id or slug), which goes"
+//	@Param			If-Match	header		string					false	"ETag of the duplicate's version read (412 when stale); optional"
+//	@Param			merge		body		models.MergeRequest		true	"The survivor"
+//	@Success		200			{object}	models.Outlet			"The survivor after the merge"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem	"No such duplicate (or already merged)"
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem	"into is missing, unknown or the duplicate itself"
+//	@Router			/api/v1/outlets/{id}/merge [post]
+func (h *Merges) Outlets(c *gin.Context) {
+	respondMerged(c, func(ctx context.Context, into string, version int) (models.Entity, error) {
+		return h.store.MergeOutlets(ctx, c.Param("id"), into, version)
+	})
+}
+
+// Sources godoc
+//
+//	@Summary		Merge a duplicate source into another
+//	@ID			mergeSource
+//	@Description	The source in the path is the duplicate (another record of the same report): it goes. The events and statements citing it, their evidence, and the sources known through it (via_id) move to the source named by `into`, in one transaction; a merge that would make a source known through itself is refused (409). Both get revisions (the duplicate's last has action `merge` and `merged_into`). The duplicate's id and slug then answer 308 Permanent Redirect to the survivor, and references to them land on the survivor.
+//	@Tags			sources
+//	@Accept			json
+//	@Produce		json
+//	@Param			id			path		string					true	"The duplicate source (id or slug), which goes"
+//	@Param			If-Match	header		string					false	"ETag of the duplicate's version read (412 when stale); optional"
+//	@Param			merge		body		models.MergeRequest		true	"The survivor"
+//	@Success		200			{object}	models.Source			"The survivor after the merge"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem	"No such duplicate (or already merged)"
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem	"into is missing, unknown or the duplicate itself"
+//	@Router			/api/v1/sources/{id}/merge [post]
+func (h *Merges) Sources(c *gin.Context) {
+	respondMerged(c, func(ctx context.Context, into string, version int) (models.Entity, error) {
+		return h.store.MergeSources(ctx, c.Param("id"), into, version)
+	})
 }

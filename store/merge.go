@@ -46,9 +46,31 @@ func mergeSkipTables() []string {
 // The loser's name, slug and aliases become aliases of the survivor.
 func (s *Store) MergeActors(ctx context.Context, ref, into string, ifVersion int) (*models.Actor, error) {
 	return mergeInto(ctx, s.db, actorSpec, ref, into, ifVersion, func(tx *gorm.DB, loser, survivor *models.Actor) error {
-		survivor.Aliases = mergedAliases(survivor, loser)
+		survivor.Aliases = mergedAliases(survivor.Name, survivor.Aliases, loser.Name, loser.Slug, loser.Aliases)
 		return nil
 	})
+}
+
+// MergeOutlets merges the outlet ref into the outlet into: the sources naming it move,
+// and its name, slug and aliases become aliases of the survivor.
+func (s *Store) MergeOutlets(ctx context.Context, ref, into string, ifVersion int) (*models.Outlet, error) {
+	return mergeInto(ctx, s.db, outletSpec, ref, into, ifVersion, func(tx *gorm.DB, loser, survivor *models.Outlet) error {
+		survivor.Aliases = mergedAliases(survivor.Name, survivor.Aliases, loser.Name, loser.Slug, loser.Aliases)
+		return nil
+	})
+}
+
+// MergeLocations merges the location ref into the location into: the events held there
+// move to the survivor, whose name and coordinates stay.
+func (s *Store) MergeLocations(ctx context.Context, ref, into string, ifVersion int) (*models.Location, error) {
+	return mergeInto(ctx, s.db, locationSpec, ref, into, ifVersion, func(*gorm.DB, *models.Location, *models.Location) error { return nil })
+}
+
+// MergeSources merges the source ref into the source into (two records of one report):
+// the events and statements citing it, their evidence, and the sources known through it
+// move to the survivor.
+func (s *Store) MergeSources(ctx context.Context, ref, into string, ifVersion int) (*models.Source, error) {
+	return mergeInto(ctx, s.db, sourceSpec, ref, into, ifVersion, func(*gorm.DB, *models.Source, *models.Source) error { return nil })
 }
 
 // MergeEvents merges the event ref into the event into: participants, tags, sources,
@@ -67,10 +89,10 @@ const maxAliases = 100
 
 // mergedAliases are the survivor's aliases with the loser's name, slug and aliases
 // added, without repeats or the survivor's own name.
-func mergedAliases(survivor, loser *models.Actor) models.StringList {
-	seen := map[string]bool{strings.ToLower(survivor.Name): true}
+func mergedAliases(name string, aliases models.StringList, loserName, loserSlug string, loserAliases models.StringList) models.StringList {
+	seen := map[string]bool{strings.ToLower(name): true}
 	out := models.StringList{}
-	for _, a := range append(append(slices.Clone(survivor.Aliases), loser.Name, loser.Slug), loser.Aliases...) {
+	for _, a := range append(append(slices.Clone(aliases), loserName, loserSlug), loserAliases...) {
 		if k := strings.ToLower(a); a != "" && !seen[k] && len(out) < maxAliases {
 			seen[k] = true
 			out = append(out, a)
@@ -406,8 +428,8 @@ func uniqueKeys(tx *gorm.DB, table string) ([][]string, error) {
 	return out, nil
 }
 
-// checkSelfCycle refuses a merge that closed a loop of affiliations or of parents
-// through the survivor (its chain went through the loser).
+// checkSelfCycle refuses a merge that closed a loop of affiliations, of parents or of
+// sources known through sources, through the survivor (its chain went through the loser).
 func checkSelfCycle(tx *gorm.DB, k *models.Kind, id models.ID) error {
 	if k == models.KindActor {
 		return checkMergedActorCycle(tx, id)
@@ -418,6 +440,8 @@ func checkSelfCycle(tx *gorm.DB, k *models.Kind, id models.ID) error {
 		h = affiliations
 	case series.column:
 		h = series
+	case relays.column:
+		h = relays
 	default:
 		return nil
 	}
