@@ -387,12 +387,17 @@ func (c *eventConds) actorRows(q *gorm.DB, once bool) *gorm.DB {
 	}
 	if len(c.actors) > 1 {
 		// match=all: every other actor takes part too (in one of the roles, if given).
+		// ">=" rather than "=" (the count cannot exceed the others'): PostgreSQL prices an
+		// equality with a sub-query at 0.5 % of the rows and an inequality at a third. With
+		// "=", on some statistics it read and sorted all 7,800 rows of an actor for a page
+		// of 50 (80 ms); with ">=" it walks them in date order and stops at the page (3 ms:
+		// the benchmark's list-two-hot-all, EXPLAIN ANALYZE at 20,000 events).
 		others := slices.DeleteFunc(slices.Clone(c.actors), func(id models.ID) bool { return id == c.driver })
 		cond, args := "d.actor_id IN ?", []any{others}
 		if len(f.Roles) > 0 {
 			cond, args = cond+" AND d.role IN ?", append(args, uniq(f.Roles))
 		}
-		q = q.Where(fmt.Sprintf("(SELECT COUNT(DISTINCT d.actor_id) FROM event_participants d WHERE d.event_id = k.event_id AND %s) = %d",
+		q = q.Where(fmt.Sprintf("(SELECT COUNT(DISTINCT d.actor_id) FROM event_participants d WHERE d.event_id = k.event_id AND %s) >= %d",
 			cond, len(others)), args...)
 	}
 	if f.From != nil {
