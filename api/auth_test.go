@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ func wantScope(method, route string, privateReads bool) models.Scope {
 	case !strings.HasPrefix(route, "/api/v1/"):
 		return ""
 	case route == "/api/v1/import" || route == "/api/v1/keys" || strings.HasPrefix(route, "/api/v1/keys/") ||
-		route == "/api/v1/actors/:id/merge" || route == "/api/v1/events/:id/merge":
+		strings.HasSuffix(route, "/:id/merge") && slices.Contains([]string{"actors", "events", "locations", "outlets", "sources"}, strings.TrimSuffix(strings.TrimPrefix(route, "/api/v1/"), "/:id/merge")):
 		return models.ScopeAdmin
 	case method == http.MethodGet || method == http.MethodHead:
 		if privateReads {
