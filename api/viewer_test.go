@@ -652,6 +652,17 @@ func TestViewerBrowser(t *testing.T) {
 		if got := rows("csv-statements"); got != statements {
 			t.Errorf("CSV statements: %d rows, want %d", got, statements)
 		}
+		// The long table of claims: one row per claim a source supports, every event of the
+		// built-in dataset citing its span.
+		claims := 0
+		for _, e := range list.Items {
+			for _, ev := range e.Evidence {
+				claims += len(ev.Supports)
+			}
+		}
+		if got := rows("claims"); got < claims || claims < n {
+			t.Errorf("CSV claims: %d rows, want at least the events' %d claims (of %d events)", got, claims, n)
+		}
 		var fc struct {
 			Type     string
 			Features []json.RawMessage

@@ -10,6 +10,7 @@ const FORMATS = [
   ['CSV: events', { format: 'csv', entity: 'events' }, 'events.csv'],
   ['CSV: participants', { format: 'csv', entity: 'participants' }, 'participants.csv'],
   ['CSV: statements', { format: 'csv', entity: 'statements' }, 'statements.csv'],
+  ['CSV: claims and evidence', { format: 'claims' }, 'claims.csv'],
   ['GeoJSON', { format: 'geojson' }, 'events.geojson'],
   ['iCalendar', { format: 'ics' }, 'events.ics'],
   ['TimelineJS', { format: 'timelinejs' }, 'timelinejs.json'],
