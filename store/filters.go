@@ -76,15 +76,7 @@ func lookupRefs(tx *gorm.DB, k *models.Kind, field string, refs []string) ([]mod
 		ID   models.ID
 		Slug string
 	}
-	q := tx.Table(k.Table).Select("id, slug")
-	switch {
-	case len(ids) > 0 && len(slugs) > 0:
-		q = q.Where("id IN ? OR slug IN ?", ids, slugs)
-	case len(ids) > 0:
-		q = q.Where("id IN ?", ids)
-	default:
-		q = q.Where("slug IN ?", slugs)
-	}
+	q := whereIDsOrSlugs(tx.Table(k.Table).Select("id, slug"), "id", "slug", ids, slugs)
 	if err := q.Scan(&rows).Error; err != nil {
 		return nil, dbError(err, k.Name)
 	}

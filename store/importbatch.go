@@ -117,16 +117,10 @@ func (w *specWindow[T, P]) load(ctx context.Context, tx *gorm.DB, es []any) erro
 		}
 	}
 	var rows []P
-	q := tx.Table(w.sp.kind.Table)
-	switch {
-	case len(slugs) > 0:
-		q = q.Where("id IN ? OR slug IN ?", ids, slugs)
-	case len(ids) > 0:
-		q = q.Where("id IN ?", ids)
-	default:
+	if len(ids) == 0 && len(slugs) == 0 {
 		return nil
 	}
-	if err := q.Find(&rows).Error; err != nil {
+	if err := whereIDsOrSlugs(tx.Table(w.sp.kind.Table), "id", "slug", ids, slugs).Find(&rows).Error; err != nil {
 		return err
 	}
 	merged, err := mergedRecords(tx, w.sp.kind, ids, slugs)

@@ -240,31 +240,38 @@ func walkActors(tx *gorm.DB, self, target models.ID, field string, v *models.Val
 // the positions of every participant of es, read at once.
 func embedTitles(es []*models.Event, positions func(ids []models.ID) (map[models.ID][]models.Position, error)) error {
 	var ids []models.ID
-	seen := map[models.ID]bool{}
 	for _, e := range es {
 		for _, p := range e.Participants {
-			if !seen[p.Actor.ID] {
-				seen[p.Actor.ID] = true
-				ids = append(ids, p.Actor.ID)
-			}
+			ids = append(ids, p.Actor.ID)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	byActor, err := positions(ids)
+	titleOn, err := titlesOf(ids, positions)
 	if err != nil {
-		return dbError(err, "actors")
+		return err
 	}
 	for _, e := range es {
 		for i := range e.Participants {
 			p := &e.Participants[i]
-			if pos, ok := models.TitleOn(byActor[p.Actor.ID], e.Date); ok {
+			if pos, ok := titleOn(p.Actor.ID, e.Date); ok {
 				p.Title, p.TitleOrganization = pos.Title, pos.Organization
 			}
 		}
 	}
 	return nil
+}
+
+// titlesOf reads the positions of the actors ids names (repeats allowed), once, and
+// returns the lookup of an actor's position on a date (models.TitleOn): what
+// participants' and speakers' titles share.
+func titlesOf(ids []models.ID, positions func(ids []models.ID) (map[models.ID][]models.Position, error)) (func(models.ID, models.Date) (models.Position, bool), error) {
+	byActor := map[models.ID][]models.Position{}
+	if len(ids) > 0 {
+		var err error
+		if byActor, err = positions(uniq(ids)); err != nil {
+			return nil, dbError(err, "actors")
+		}
+	}
+	return func(actor models.ID, d models.Date) (models.Position, bool) { return models.TitleOn(byActor[actor], d) }, nil
 }
 
 // MaxInverseRelations bounds the relations other actors state towards one actor that

@@ -84,16 +84,7 @@ func redirectsIn(tx *gorm.DB, k *models.Kind, ids []models.ID, slugs []string) (
 	if !k.Slug || (len(ids) == 0 && len(slugs) == 0) {
 		return out, nil
 	}
-	q := tx.Where("kind = ?", k.Name)
-	switch {
-	case len(ids) > 0 && len(slugs) > 0:
-		q = q.Where("from_id IN ? OR from_slug IN ?", ids, slugs)
-	case len(ids) > 0:
-		q = q.Where("from_id IN ?", ids)
-	default:
-		q = q.Where("from_slug IN ?", slugs)
-	}
-	err := q.Find(&out).Error
+	err := whereIDsOrSlugs(tx.Where("kind = ?", k.Name), "from_id", "from_slug", ids, slugs).Find(&out).Error
 	return out, err
 }
 

@@ -118,3 +118,17 @@ func (r *resolver) ref(k *models.Kind, field string, ref *models.Ref) error {
 	r.cache[key] = ids[0]
 	return nil
 }
+
+// whereIDsOrSlugs narrows q to the rows whose idCol is one of ids or whose slugCol is
+// one of slugs, with one IN list for each that is given (neither matches nothing).
+func whereIDsOrSlugs(q *gorm.DB, idCol, slugCol string, ids []models.ID, slugs []string) *gorm.DB {
+	switch {
+	case len(ids) > 0 && len(slugs) > 0:
+		return q.Where(idCol+" IN ? OR "+slugCol+" IN ?", ids, slugs)
+	case len(ids) > 0:
+		return q.Where(idCol+" IN ?", ids)
+	case len(slugs) > 0:
+		return q.Where(slugCol+" IN ?", slugs)
+	}
+	return q.Where("1 = 0")
+}

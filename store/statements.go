@@ -239,18 +239,15 @@ func embedSpeakerTitles(sts []*models.Statement, positions func(ids []models.ID)
 			ids = append(ids, st.Speaker.ID)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	byActor, err := positions(uniq(ids))
+	titleOn, err := titlesOf(ids, positions)
 	if err != nil {
-		return dbError(err, "actors")
+		return err
 	}
 	for _, st := range sts {
 		if st.Speaker == nil {
 			continue
 		}
-		if pos, ok := models.TitleOn(byActor[st.Speaker.ID], st.Date); ok {
+		if pos, ok := titleOn(st.Speaker.ID, st.Date); ok {
 			st.SpeakerTitle = pos.Title
 		}
 	}

@@ -51,24 +51,20 @@ func parseCAMEOCountries(list string) map[string]string {
 	for code, p := range best {
 		out[code] = p.name
 	}
-	for code, name := range cameoExtraCountries {
-		if _, ok := out[code]; !ok {
-			out[code] = name
+	for _, extra := range []map[string]string{cameoExtraCountries, cameoRegions} {
+		for code, name := range extra {
+			if _, ok := out[code]; !ok {
+				out[code] = name
+			}
 		}
 	}
 	return out
 }
 
 // cameoExtraCountries are the CAMEO country codes GDELT writes that the list spells
-// otherwise (ROM for ROU) and CAMEO's regions, which the list does not have.
+// otherwise (ROM for ROU) or no longer has; CAMEO's regions come from cameoRegions.
 var cameoExtraCountries = map[string]string{
-	"ROM": "Romania", "AFR": "Africa", "ASA": "Asia", "BLK": "the Balkans", "CAS": "Central Asia",
-	"CAU": "the Caucasus", "CEU": "Central Europe", "CFR": "Central Africa", "CRB": "the Caribbean",
-	"EAF": "East Africa", "EEU": "Eastern Europe", "EIN": "the East Indies", "EUR": "Europe",
-	"LAM": "Latin America", "MDT": "the Mediterranean", "MEA": "the Middle East", "NAF": "North Africa",
-	"NMR": "North America", "PGS": "the Persian Gulf", "SAF": "Southern Africa", "SAM": "South America",
-	"SAS": "South Asia", "SCN": "Scandinavia", "SEA": "Southeast Asia", "WAF": "West Africa", "WST": "the West",
-	"YUG": "Yugoslavia", "SCG": "Serbia and Montenegro",
+	"ROM": "Romania", "YUG": "Yugoslavia", "SCG": "Serbia and Montenegro",
 }
 
 // cameoRole is what a 3-letter CAMEO role, sector, religion or known-group code says
@@ -231,7 +227,7 @@ func describeCAMEOActor(code string) (cameoActor, bool) {
 	}
 	if !role {
 		a.kind = models.ActorState // a withdrawn country (YUG) too, without an ISO code
-		if cameoRegions[code] || place == "" {
+		if _, region := cameoRegions[code]; region || place == "" {
 			a.kind = models.ActorGroup
 		}
 	}

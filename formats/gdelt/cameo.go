@@ -76,13 +76,15 @@ var cameoCountryAliases = map[string]string{
 	"XKX": "XK", // Kosovo (the EU's alpha-3 form)
 }
 
-// cameoRegions are CAMEO's regional "country" codes: an actor coded with one is a
-// region ("AFR", Africa), never a state.
-var cameoRegions = map[string]bool{
-	"AFR": true, "ASA": true, "BLK": true, "CAS": true, "CAU": true, "CEU": true, "CFR": true,
-	"CRB": true, "EAF": true, "EEU": true, "EIN": true, "EUR": true, "LAM": true, "MDT": true,
-	"MEA": true, "NAF": true, "NMR": true, "PGS": true, "SAF": true, "SAM": true, "SAS": true,
-	"SCN": true, "SEA": true, "WAF": true, "WST": true,
+// cameoRegions are CAMEO's regional "country" codes with their names: an actor coded
+// with one is a region ("AFR", Africa), never a state.
+var cameoRegions = map[string]string{
+	"AFR": "Africa", "ASA": "Asia", "BLK": "the Balkans", "CAS": "Central Asia",
+	"CAU": "the Caucasus", "CEU": "Central Europe", "CFR": "Central Africa", "CRB": "the Caribbean",
+	"EAF": "East Africa", "EEU": "Eastern Europe", "EIN": "the East Indies", "EUR": "Europe",
+	"LAM": "Latin America", "MDT": "the Mediterranean", "MEA": "the Middle East", "NAF": "North Africa",
+	"NMR": "North America", "PGS": "the Persian Gulf", "SAF": "Southern Africa", "SAM": "South America",
+	"SAS": "South Asia", "SCN": "Scandinavia", "SEA": "Southeast Asia", "WAF": "West Africa", "WST": "the West",
 }
 
 // CAMEOCountry converts a CAMEO country code, as GDELT writes it in Actor1CountryCode
@@ -90,7 +92,7 @@ var cameoRegions = map[string]bool{
 // KSV), to ISO 3166-1 alpha-2. It returns "" for regions ("AFR", "WST"), for withdrawn
 // countries (YUG, SCG, ANT) and for anything unknown.
 func CAMEOCountry(code string) string {
-	if len(code) != 3 || cameoRegions[code] {
+	if _, region := cameoRegions[code]; len(code) != 3 || region {
 		return ""
 	}
 	if iso, ok := cameoCountryAliases[code]; ok {
